@@ -1,0 +1,99 @@
+# Secura - build, run and test. `make help` lists the targets.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2
+CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
+LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lpthread
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+B       := build
+SRC     := $(sort $(wildcard src/core/*.c src/domain/*.c src/web/*.c))
+OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
+SOBJ    := $(SRC:%.c=$(B)/san/%.o) $(B)/san/gen/embedded.o
+EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt
+PROGS   := $(B)/app $(B)/secura
+UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
+SPEC    := ../shared/mustache-spec
+SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
+
+.PHONY: all deps test-deps test unit spec e2e browser sanitize run demo clean format help
+
+all: $(PROGS)
+
+help:
+	@echo "make            build build/app (FastCGI) and build/secura (admin CLI)"
+	@echo "make run        install packages, build, start nginx + FastCGI on :8080"
+	@echo "make test       install packages, build, run every test suite"
+	@echo "make sanitize   unit and spec tests under ASan/UBSan"
+	@echo "make format     clang-format every C file"
+
+deps:
+	@tools/install-deps.sh
+
+test-deps:
+	@tools/install-deps.sh --test
+
+$(B)/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+$(B)/gen/embedded.c: $(B)/embed $(EMBED)
+	@mkdir -p $(@D)
+	$(B)/embed $@ $(foreach f,$(EMBED),$(f)=$(f))
+
+$(B)/gen/embedded.o: $(B)/gen/embedded.c
+	$(CC) $(CPPFLAGS) -std=c17 $(CFLAGS) -c -o $@ $<
+
+$(B)/san/gen/embedded.o: $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -std=c17 -g -c -o $@ $<
+
+$(B)/%.o: %.c $(wildcard src/*/*.h) src/core/stmts.def
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(B)/san/%.o: %.c $(wildcard src/*/*.h) src/core/stmts.def
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
+
+$(B)/libsecura.a: $(OBJ)
+	ar rcs $@ $^
+
+$(B)/libsecura-san.a: $(SOBJ)
+	ar rcs $@ $^
+
+$(B)/app: cgi-bin/app.c $(B)/libsecura.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
+
+$(B)/secura: tools/secura.c $(B)/libsecura.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/testhelp.h $(B)/libsecura-san.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
+
+$(B)/tests/spec_test: tests/spec/spec_test.c tests/testhelp.h $(B)/libsecura-san.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
+
+# Unit and spec tests always run under ASan/UBSan.
+sanitize: $(UNIT) $(B)/tests/spec_test
+	@for t in $(UNIT); do $$t || true; done
+	@$(B)/tests/spec_test --skip tests/spec/skip.txt $(foreach s,$(SPECS),$(SPEC)/$(s).json) || true
+
+test: test-deps
+	@$(MAKE) --no-print-directory all $(UNIT) $(B)/tests/spec_test >$(B)/build.log 2>&1 || { mkdir -p $(B); cat $(B)/build.log; echo "0 passed, 1 failed"; exit 1; }
+	@tests/run.sh
+
+run: deps all
+	@tools/run.sh
+
+demo: all
+	$(B)/secura demo
+
+format:
+	clang-format -i $(SRC) $(wildcard src/*/*.h) cgi-bin/*.c tools/*.c tests/unit/*.c tests/spec/*.c
+
+clean:
+	rm -rf $(B)

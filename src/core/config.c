@@ -1,0 +1,77 @@
+/* config.c - reads SECURA_* environment variables into one read-only
+ * struct. Loaded before threads start; never changed afterwards. */
+#include "config.h"
+
+#include "valid.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static struct config cfg;
+static char db_default[4096];
+
+/* Reads an integer variable within [min, max]; def when unset.
+ * Returns 0, or -1 with a message when set but invalid. */
+static int env_int(const char *name, int64_t def, int64_t min, int64_t max,
+		   int64_t *out, char *err, size_t errlen)
+{
+	const char *v = getenv(name);
+	*out = def;
+	if (!v || !*v)
+		return 0;
+	if (valid_int(v, min, max, out) != 0) {
+		snprintf(err, errlen, "%s must be a number from %lld to %lld",
+			 name, (long long)min, (long long)max);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns a variable's value or def when unset or empty. */
+static const char *env_str(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : def;
+}
+
+/* Loads the configuration. Returns 0, or -1 with a message in err. */
+int config_load(char *err, size_t errlen)
+{
+	int64_t threads, idle, max, body, upload, acct, addr, window;
+	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
+	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
+		    errlen) ||
+	    env_int("SECURA_SESSION_MAX", 43200, 300, 86400 * 90, &max, err,
+		    errlen) ||
+	    env_int("SECURA_MAX_BODY", 1 << 20, 4096, 1 << 30, &body, err,
+		    errlen) ||
+	    env_int("SECURA_MAX_UPLOAD", 10 << 20, 1024, 1 << 30, &upload, err,
+		    errlen) ||
+	    env_int("SECURA_LOGIN_MAX_ACCOUNT", 5, 1, 1000, &acct, err,
+		    errlen) ||
+	    env_int("SECURA_LOGIN_MAX_ADDRESS", 20, 1, 100000, &addr, err,
+		    errlen) ||
+	    env_int("SECURA_LOGIN_WINDOW", 900, 10, 86400, &window, err,
+		    errlen))
+		return -1;
+	cfg.data_dir = env_str("SECURA_DATA", "./var");
+	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);
+	cfg.db_path = env_str("SECURA_DB", db_default);
+	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
+	cfg.org_name = env_str("SECURA_ORG_NAME", "Secura");
+	cfg.threads = (int)threads;
+	cfg.session_idle = idle;
+	cfg.session_max = max;
+	cfg.max_body = (size_t)body;
+	cfg.max_upload = (size_t)upload;
+	cfg.login_max_account = (int)acct;
+	cfg.login_max_address = (int)addr;
+	cfg.login_window = window;
+	return 0;
+}
+
+/* Returns the loaded configuration (zeroed before config_load). */
+const struct config *config_get(void)
+{
+	return &cfg;
+}

@@ -1,0 +1,303 @@
+/* db.c - SQLite access: pragmas, statement cache, binding, transactions
+ * and schema migrations. */
+#include "db.h"
+
+#include "embed.h"
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const stmt_sql[STMT__COUNT] = {
+#define STMT(name, sql) [STMT_##name] = sql,
+#include "stmts.def"
+#undef STMT
+};
+
+static const char *const stmt_names[STMT__COUNT] = {
+#define STMT(name, sql) [STMT_##name] = #name,
+#include "stmts.def"
+#undef STMT
+};
+
+/* Opens path with the pragmas of DESIGN.md. Returns 0, or -1 with a
+ * message in err; d is then closed. */
+int db_open(db *d, const char *path, char *err, size_t errlen)
+{
+	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
+				      "PRAGMA synchronous=FULL;"
+				      "PRAGMA foreign_keys=ON;"
+				      "PRAGMA trusted_schema=OFF;";
+	memset(d, 0, sizeof(*d));
+	int rc = sqlite3_open_v2(path, &d->h,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					 SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_busy_timeout(d->h, 5000);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(d->h, pragmas, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 d->h ? sqlite3_errmsg(d->h) : "out of memory");
+		db_close(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Finalises cached statements and closes the connection. */
+void db_close(db *d)
+{
+	for (int i = 0; i < STMT__COUNT; i++)
+		sqlite3_finalize(d->st[i]);
+	sqlite3_close(d->h);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Returns the most recent error message of the connection. */
+const char *db_errmsg(db *d)
+{
+	return d->h ? sqlite3_errmsg(d->h) : "no database";
+}
+
+/* Returns the named statement, prepared on first use and reset with its
+ * bindings cleared. Owned by d. NULL (and a log line) if it fails to
+ * prepare, which means the schema does not match the code. */
+sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
+{
+	sqlite3_stmt *st = d->st[id];
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(d->h, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+			       &st, NULL) != SQLITE_OK) {
+		log_event(NULL, NULL, "db: cannot prepare %s: %s",
+			  stmt_names[id], sqlite3_errmsg(d->h));
+		return NULL;
+	}
+	d->st[id] = st;
+	return st;
+}
+
+/* Binds parameters 1..n from fmt: s=text (NULL binds NULL), i=int,
+ * I=int64, N=int64 or NULL when 0, b=blob (pointer, int length).
+ * Returns SQLITE_OK or the first error. */
+static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
+{
+	int rc = SQLITE_OK;
+	for (int i = 1; fmt && *fmt && rc == SQLITE_OK; fmt++, i++) {
+		const char *s;
+		int64_t v;
+		const void *p;
+		switch (*fmt) {
+		case 's':
+			s = va_arg(ap, const char *);
+			rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(st, i);
+			break;
+		case 'i':
+			rc = sqlite3_bind_int(st, i, va_arg(ap, int));
+			break;
+		case 'I':
+			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'N':
+			v = va_arg(ap, int64_t);
+			rc = v ? sqlite3_bind_int64(st, i, v)
+			       : sqlite3_bind_null(st, i);
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			rc = sqlite3_bind_blob(st, i, p, va_arg(ap, int),
+					       SQLITE_TRANSIENT);
+			break;
+		default:
+			rc = SQLITE_MISUSE;
+		}
+	}
+	return rc;
+}
+
+/* Binds parameters to st as db_vbind describes. */
+int db_bind(sqlite3_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = db_vbind(st, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Returns the named statement with parameters bound, ready for
+ * sqlite3_step; owned by d. NULL on failure (logged). */
+sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...)
+{
+	sqlite3_stmt *st = db_stmt(d, id);
+	if (!st)
+		return NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = db_vbind(st, fmt, ap);
+	va_end(ap);
+	if (rc != SQLITE_OK) {
+		log_event(NULL, NULL, "db: bind %s: %s", stmt_names[id],
+			  sqlite3_errmsg(d->h));
+		return NULL;
+	}
+	return st;
+}
+
+/* Runs a statement that returns no rows. Returns 0, or -1 on error
+ * (logged; constraint violations included). */
+int db_exec(db *d, enum stmt_id id, const char *fmt, ...)
+{
+	sqlite3_stmt *st = db_stmt(d, id);
+	if (!st)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = db_vbind(st, fmt, ap);
+	va_end(ap);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = SQLITE_DONE;
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		log_event(NULL, NULL, "db: %s: %s", stmt_names[id],
+			  sqlite3_errmsg(d->h));
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs a query and returns the first column of its first row; 0 when no
+ * row, -1 on error (logged). */
+int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...)
+{
+	sqlite3_stmt *st = db_stmt(d, id);
+	if (!st)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = db_vbind(st, fmt, ap);
+	va_end(ap);
+	int64_t v = 0;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		v = -1;
+	sqlite3_reset(st);
+	return v;
+}
+
+/* Starts a write transaction (BEGIN IMMEDIATE). Returns 0 or -1. */
+int db_begin(db *d)
+{
+	if (db_exec(d, STMT_BEGIN, NULL) != 0)
+		return -1;
+	d->in_tx = 1;
+	return 0;
+}
+
+/* Commits. Returns 0, or -1 after rolling back. */
+int db_commit(db *d)
+{
+	if (db_exec(d, STMT_COMMIT, NULL) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	d->in_tx = 0;
+	return 0;
+}
+
+/* Rolls back the open transaction, if any. */
+void db_rollback(db *d)
+{
+	if (d->in_tx || !sqlite3_get_autocommit(d->h))
+		db_exec(d, STMT_ROLLBACK, NULL);
+	d->in_tx = 0;
+}
+
+/* Returns column col as text; "" for NULL. Valid until the next step. */
+const char *db_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+	return s ? (const char *)s : "";
+}
+
+/* Returns column col as a 64-bit integer (0 for NULL). */
+int64_t db_int(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_int64(st, col);
+}
+
+/* Parses the NNNN version prefix of "schema/NNNN_name.sql"; -1 if none. */
+static int schema_file_version(const char *name)
+{
+	if (strncmp(name, "schema/", 7) != 0)
+		return -1;
+	const char *p = name + 7;
+	int v = 0, digits = 0;
+	for (; *p >= '0' && *p <= '9' && digits < 6; p++, digits++)
+		v = v * 10 + (*p - '0');
+	return digits == 4 && *p == '_' ? v : -1;
+}
+
+/* Returns the highest schema version this build carries. */
+int db_schema_version(void)
+{
+	int max = 0;
+	for (const struct embed_file *f = embed_files; f->name; f++) {
+		int v = schema_file_version(f->name);
+		if (v > max)
+			max = v;
+	}
+	return max;
+}
+
+/* Applies every embedded schema/NNNN_*.sql newer than PRAGMA user_version,
+ * each in its own transaction. Returns the number applied, or -1 with a
+ * message in err (the failing migration is rolled back). */
+int db_migrate(db *d, char *err, size_t errlen)
+{
+	int applied = 0;
+	int64_t cur = db_scalar(d, STMT_USER_VERSION, NULL);
+	if (cur < 0) {
+		snprintf(err, errlen, "cannot read schema version: %s",
+			 db_errmsg(d));
+		return -1;
+	}
+	if (cur > db_schema_version()) {
+		snprintf(err, errlen,
+			 "database schema %lld is newer than this program (%d)",
+			 (long long)cur, db_schema_version());
+		return -1;
+	}
+	for (const struct embed_file *f = embed_files; f->name; f++) {
+		int v = schema_file_version(f->name);
+		if (v <= cur)
+			continue;
+		char *msg = NULL, pragma[64];
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v);
+		if (db_begin(d) != 0 ||
+		    sqlite3_exec(d->h, f->data, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(d->h, pragma, NULL, NULL, &msg) != SQLITE_OK ||
+		    db_commit(d) != 0) {
+			snprintf(err, errlen, "migration %s failed: %s",
+				 f->name, msg ? msg : db_errmsg(d));
+			sqlite3_free(msg);
+			db_rollback(d);
+			return -1;
+		}
+		applied++;
+	}
+	return applied;
+}

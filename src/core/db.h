@@ -1,0 +1,39 @@
+/* db.h - one SQLite connection per thread, named prepared statements,
+ * migrations from schema/ (embedded at build time). */
+#ifndef SECURA_DB_H
+#define SECURA_DB_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum stmt_id {
+#define STMT(name, sql) STMT_##name,
+#include "stmts.def"
+#undef STMT
+	STMT__COUNT
+};
+
+typedef struct db {
+	sqlite3 *h;
+	sqlite3_stmt *st[STMT__COUNT];
+	int in_tx;
+} db;
+
+int db_open(db *d, const char *path, char *err, size_t errlen);
+void db_close(db *d);
+int db_migrate(db *d, char *err, size_t errlen);
+int db_schema_version(void);
+sqlite3_stmt *db_stmt(db *d, enum stmt_id id);
+int db_bind(sqlite3_stmt *st, const char *fmt, ...);
+sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...);
+int db_exec(db *d, enum stmt_id id, const char *fmt, ...);
+int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...);
+int db_begin(db *d);
+int db_commit(db *d);
+void db_rollback(db *d);
+const char *db_text(sqlite3_stmt *st, int col);
+int64_t db_int(sqlite3_stmt *st, int col);
+const char *db_errmsg(db *d);
+
+#endif

@@ -1,0 +1,132 @@
+/* http.c - helpers handlers use to read validated input and to record
+ * their outcome: failures, redirects, headers, cookies, audit rows and
+ * pagination. */
+#include "http.h"
+
+#include "../domain/audit.h"
+#include "esc.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Returns the validated value of a declared field, or NULL when absent. */
+const char *ctx_val(struct ctx *c, const char *name)
+{
+	return kvs_get(&c->vals, name);
+}
+
+/* Returns a validated integer field, or def when absent. */
+int64_t ctx_int(struct ctx *c, const char *name, int64_t def)
+{
+	int64_t v;
+	const char *s = ctx_val(c, name);
+	return s && valid_int(s, INT64_MIN, INT64_MAX, &v) == 0 ? v : def;
+}
+
+/* Records a failure the dispatcher renders as an error page or JSON
+ * error object. Returns 0 so handlers can "return ctx_fail(...)". */
+int ctx_fail(struct ctx *c, int status, const char *code, const char *msg)
+{
+	c->status = status;
+	c->err_code = code;
+	c->err_msg = msg;
+	return 0;
+}
+
+/* Adds a message for one field and marks the request 422 (unless a more
+ * specific failure was recorded). Returns 0. */
+int ctx_field_error(struct ctx *c, const char *field, const char *msg)
+{
+	if (!c->field_errors)
+		c->field_errors = json_object();
+	if (!json_object_get(c->field_errors, field))
+		json_object_set_new(c->field_errors, field, json_string(msg));
+	if (!c->err_code)
+		ctx_fail(c, 422, "invalid", "Some fields need your attention.");
+	return 0;
+}
+
+/* Ends a write: HTML gets 303 to location with a flash message; JSON gets
+ * the view (201 if the handler set it, else 200). Returns 0. */
+int ctx_redirect(struct ctx *c, const char *location, const char *flash)
+{
+	c->location = location;
+	c->flash = flash;
+	return 0;
+}
+
+/* Adds a response header; CR/LF in name or value are stripped. */
+void ctx_header(struct ctx *c, const char *name, const char *value)
+{
+	buf b = BUF_INIT;
+	esc_header(&b, value);
+	kvs_add(c->a, &c->headers, arena_strdup(c->a, name),
+		arena_strdup(c->a, buf_cstr(&b)), b.len);
+	buf_free(&b);
+}
+
+/* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS.
+ * max_age < 0 makes a session cookie, 0 deletes. value must be
+ * cookie-safe (base64url or percent-encoded). */
+void ctx_cookie(struct ctx *c, const char *name, const char *value,
+		long max_age)
+{
+	char *v = arena_printf(c->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
+			       name, value, c->https ? "; Secure" : "");
+	if (max_age >= 0)
+		v = arena_printf(c->a, "%s; Max-Age=%ld", v, max_age);
+	ctx_header(c, "Set-Cookie", v);
+}
+
+/* Appends an audit row for the caller (who, from where, what). Must be
+ * called inside the handler's write transaction. Returns 0 or -1. */
+int ctx_audit(struct ctx *c, const char *action, const char *object_type,
+	      const char *object_id, json_t *detail)
+{
+	struct audit_entry e = {
+		.actor_id = c->me.user_id,
+		.actor_email = c->me.email ? c->me.email : "",
+		.ip = c->remote_addr,
+		.action = action,
+		.object_type = object_type,
+		.object_id = object_id,
+		.detail = detail,
+	};
+	int rc = audit_append(c->db, &e);
+	if (rc != 0)
+		log_event(c->rid, c->me.email, "audit append failed: %s",
+			  db_errmsg(c->db));
+	return rc;
+}
+
+/* Reads the optional "page" and "limit" query fields (declared by the
+ * route) into page (from 1), limit (1..200, default 50) and offset.
+ * Returns 0. */
+int ctx_page_args(struct ctx *c, int *page, int *limit, int *offset)
+{
+	*page = (int)ctx_int(c, "page", 1);
+	*limit = (int)ctx_int(c, "limit", 50);
+	if (*page < 1)
+		*page = 1;
+	if (*limit < 1 || *limit > 200)
+		*limit = 50;
+	*offset = (*page - 1) * *limit;
+	return 0;
+}
+
+/* Returns a pagination object {page, limit, total, pages, prev, next}
+ * (prev/next are page numbers or null), new reference. */
+json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit)
+{
+	(void)c;
+	int64_t pages = total ? (total + limit - 1) / limit : 1;
+	json_t *p = json_pack("{si si sI sI}", "page", page, "limit", limit,
+			      "total", (json_int_t)total, "pages",
+			      (json_int_t)pages);
+	json_object_set_new(p, "prev",
+			    page > 1 ? json_integer(page - 1) : json_null());
+	json_object_set_new(p, "next",
+			    page < pages ? json_integer(page + 1) : json_null());
+	return p;
+}

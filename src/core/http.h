@@ -1,0 +1,101 @@
+/* http.h - the request context, the route table and "one handler, two
+ * views".
+ *
+ * A handler receives a ctx whose inputs are already parsed, its caller
+ * authenticated and authorised, its CSRF token checked and its declared
+ * fields validated. It fills c->view (a jansson object) or calls
+ * ctx_fail/ctx_redirect; the dispatcher renders the outcome as JSON for
+ * /api/v1/... (or Accept: application/json) and through
+ * templates/<route tmpl>.html otherwise. */
+#ifndef SECURA_HTTP_H
+#define SECURA_HTTP_H
+
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+#include "perm.h"
+#include "req.h"
+#include "session.h"
+#include "valid.h"
+
+#include <jansson.h>
+
+struct ctx;
+typedef int (*handler_fn)(struct ctx *c);
+
+enum {
+	ROUTE_JSON_ONLY = 1 << 0, /* no HTML view (e.g. /health) */
+	ROUTE_HTML_ONLY = 1 << 1, /* no JSON view (e.g. the login form) */
+};
+
+struct route {
+	const char *method;	    /* "GET", "POST" or "DELETE" */
+	const char *pattern;	    /* "/admin/users/{id}"; {id} is an int */
+	handler_fn handler;
+	enum perm perm;		    /* checked before the handler runs */
+	const char *tmpl;	    /* HTML view: templates/<tmpl>.html */
+	const struct field *fields; /* declared inputs, {NULL} terminated */
+	handler_fn form; /* HTML: rebuilds the form page after a 4xx */
+	unsigned flags;
+};
+
+struct ctx {
+	arena *a;
+	db *db;
+	/* request (arena copies) */
+	const char *rid, *method, *path, *query_string, *content_type;
+	const char *remote_addr, *host, *origin, *sec_fetch_site, *cookie;
+	const char *authorization, *accept, *user_agent, *csrf_header;
+	int https, api, head;
+	const char *body;
+	size_t body_len;
+	struct kvs query, form, cookies, vals;
+	struct uploads files;
+	json_t *json; /* parsed JSON body, owned */
+	/* routing */
+	const struct route *route;
+	int64_t id; /* the {id} path parameter */
+	/* caller */
+	struct caller me;
+	const char *anon_csrf; /* double-submit token for anonymous forms */
+	/* outcome */
+	int status;
+	json_t *view; /* owned */
+	const char *tmpl, *location, *flash;
+	const char *err_code, *err_msg;
+	json_t *field_errors; /* owned, {"field": "message"} */
+	struct kvs headers;   /* extra response headers */
+	buf out;	      /* the rendered body */
+	const char *out_type; /* Content-Type of out */
+	int out_ready;	      /* handler produced out itself */
+};
+
+/* handlers' helpers (http.c) */
+const char *ctx_val(struct ctx *c, const char *name);
+int64_t ctx_int(struct ctx *c, const char *name, int64_t def);
+int ctx_fail(struct ctx *c, int status, const char *code, const char *msg);
+int ctx_field_error(struct ctx *c, const char *field, const char *msg);
+int ctx_redirect(struct ctx *c, const char *location, const char *flash);
+void ctx_header(struct ctx *c, const char *name, const char *value);
+void ctx_cookie(struct ctx *c, const char *name, const char *value,
+		long max_age);
+int ctx_audit(struct ctx *c, const char *action, const char *object_type,
+	      const char *object_id, json_t *detail);
+json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit);
+int ctx_page_args(struct ctx *c, int *page, int *limit, int *offset);
+
+/* dispatch (route.c) */
+void route_dispatch(struct ctx *c, const struct route *routes, size_t n);
+int route_match(const char *pattern, const char *path, int64_t *id);
+
+/* rendering (view.c) */
+int view_load_templates(const char *dir, char *err, size_t errlen);
+void view_render(struct ctx *c);
+int view_render_template(const char *name, json_t *data, buf *out);
+void view_free_templates(void);
+
+/* the FastCGI program (server.c) */
+int server_main(int argc, char **argv, const char *name,
+		const struct route *routes, size_t nroutes);
+
+#endif

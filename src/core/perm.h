@@ -1,0 +1,36 @@
+/* perm.h - roles and the one table of what each role may do. */
+#ifndef SECURA_PERM_H
+#define SECURA_PERM_H
+
+enum role {
+	ROLE_NONE = -1, /* not logged in */
+	ROLE_EMPLOYEE,
+	ROLE_ANALYST,
+	ROLE_LEAD,
+	ROLE_MANAGER,
+	ROLE_ADMIN,
+	ROLE__COUNT
+};
+
+enum perm {
+	PERM_PUBLIC,	       /* anyone, logged in or not */
+	PERM_LOGIN,	       /* any logged-in user */
+	PERM_INCIDENT_REPORT,  /* report incidents, see own */
+	PERM_INCIDENT_READ_ALL, /* see every incident */
+	PERM_INCIDENT_WRITE,   /* triage, investigate, comment internally */
+	PERM_INCIDENT_ASSIGN,  /* assign incidents to others */
+	PERM_DASHBOARD,	       /* dashboards and metrics */
+	PERM_REPORT,	       /* compliance reports and exports */
+	PERM_USER_ADMIN,       /* manage people and roles */
+	PERM_AUDIT_READ,       /* read the audit log */
+	PERM_SETTINGS,	       /* organisation settings, categories */
+	PERM__COUNT
+};
+
+int perm_has(int role, enum perm p);
+const char *perm_name(enum perm p);
+const char *perm_role_name(int role);
+int perm_role_parse(const char *s);
+extern const char *const perm_role_names[];
+
+#endif

@@ -1,0 +1,292 @@
+/* route.c - the dispatcher. Everything a route declares is enforced here,
+ * in order, before its handler runs: path and method (404/405), input
+ * parsing (400/413/415), authentication (401), permission (401/403),
+ * CSRF (403) and field validation (422). */
+#include "http.h"
+
+#include "config.h"
+#include "esc.h"
+#include "log.h"
+#include "rand.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define CSRF_COOKIE "secura_csrf"
+
+/* Matches path against pattern segment by segment; "{id}" matches a
+ * positive decimal integer (no leading zero) stored in *id. Returns 1 on
+ * a match, else 0. */
+int route_match(const char *pattern, const char *path, int64_t *id)
+{
+	const char *p = pattern, *s = path;
+	while (*p && *s) {
+		if (strncmp(p, "{id}", 4) == 0) {
+			int64_t v = 0;
+			int digits = 0;
+			if (*s == '0')
+				return 0;
+			for (; *s >= '0' && *s <= '9'; s++, digits++) {
+				if (digits == 18)
+					return 0;
+				v = v * 10 + (*s - '0');
+			}
+			if (!digits)
+				return 0;
+			*id = v;
+			p += 4;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++, s++;
+	}
+	return *p == '\0' && *s == '\0';
+}
+
+/* Finds the route for the request. Returns it, or NULL after recording
+ * 404 (no such path) or 405 (path exists, method does not, with Allow). */
+static const struct route *find_route(struct ctx *c,
+				      const struct route *routes, size_t n)
+{
+	const char *method = c->head ? "GET" : c->method;
+	buf allow = BUF_INIT;
+	const struct route *found = NULL;
+	for (size_t i = 0; i < n && !found; i++) {
+		const struct route *r = &routes[i];
+		int64_t id = 0;
+		if ((r->flags & ROUTE_HTML_ONLY) && c->api)
+			continue;
+		if (!route_match(r->pattern, c->path, &id))
+			continue;
+		if (strcmp(r->method, method) == 0) {
+			found = r;
+			c->id = id;
+		} else if (!strstr(buf_cstr(&allow), r->method)) {
+			buf_printf(&allow, "%s%s", allow.len ? ", " : "",
+				   r->method);
+		}
+	}
+	if (!found && allow.len) {
+		ctx_header(c, "Allow", buf_cstr(&allow));
+		ctx_fail(c, 405, "method_not_allowed",
+			 "This address does not accept that method.");
+	} else if (!found) {
+		ctx_fail(c, 404, "not_found", "There is nothing here.");
+	}
+	buf_free(&allow);
+	return found;
+}
+
+/* Parses the query string, cookies and body by Content-Type. Returns 0,
+ * or -1 with the failure recorded. */
+static int parse_input(struct ctx *c)
+{
+	const char *err = NULL;
+	struct req_limits lim = req_default_limits;
+	lim.max_file = config_get()->max_upload;
+	int rc = 0;
+	req_parse_cookies(c->a, c->cookie, &c->cookies);
+	if (c->query_string && *c->query_string)
+		rc = req_parse_urlencoded(c->a, c->query_string,
+					  strlen(c->query_string), &lim,
+					  &c->query, &err);
+	if (rc == 0 && c->body_len > 0) {
+		const char *ct = c->content_type ? c->content_type : "";
+		if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) ==
+		    0)
+			rc = req_parse_urlencoded(c->a, c->body, c->body_len,
+						  &lim, &c->form, &err);
+		else if (strncasecmp(ct, "multipart/form-data", 19) == 0)
+			rc = req_parse_multipart(c->a, c->body, c->body_len, ct,
+						 &lim, &c->form, &c->files,
+						 &err);
+		else if (strncasecmp(ct, "application/json", 16) == 0) {
+			rc = req_parse_json(c->body, c->body_len, &lim,
+					    &c->json, &err);
+			c->api = 1;
+		} else {
+			ctx_fail(c, 415, "unsupported_media_type",
+				 "Send form data or JSON.");
+			return -1;
+		}
+	}
+	if (rc) {
+		ctx_fail(c, rc, rc == 413 ? "too_large" : "bad_request", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Identifies the caller from a bearer token or the session cookie, and
+ * gives anonymous visitors a CSRF cookie. Returns 0, or -1 with 401/500
+ * recorded (a bad token is an error, never a silent anonymous). */
+static int authenticate(struct ctx *c)
+{
+	c->me.role = ROLE_NONE;
+	if (c->authorization) {
+		int rc = -2;
+		c->api = 1; /* token clients are scripts: JSON view */
+		if (strncasecmp(c->authorization, "Bearer ", 7) == 0)
+			rc = token_lookup(c->db, c->a, c->authorization + 7,
+					  &c->me);
+		if (rc < 0 && rc != -2)
+			return ctx_fail(c, 500, "internal", "Try again."), -1;
+		if (rc <= 0) {
+			ctx_header(c, "WWW-Authenticate",
+				   "Bearer error=\"invalid_token\"");
+			ctx_fail(c, 401, "invalid_token",
+				 "The API token is unknown, revoked or "
+				 "expired.");
+			c->me.role = ROLE_NONE;
+			return -1;
+		}
+		return 0;
+	}
+	const char *sess = kvs_get(&c->cookies, SESSION_COOKIE);
+	if (sess) {
+		int rc = session_lookup(c->db, c->a, sess, &c->me);
+		if (rc < 0)
+			return ctx_fail(c, 500, "internal", "Try again."), -1;
+		if (rc == 0) {
+			memset(&c->me, 0, sizeof(c->me));
+			c->me.role = ROLE_NONE;
+			ctx_cookie(c, SESSION_COOKIE, "", 0);
+		}
+	}
+	if (!c->me.user_id) {
+		const char *t = kvs_get(&c->cookies, CSRF_COOKIE);
+		if (t && strlen(t) == RAND_TOKEN_LEN - 1) {
+			c->anon_csrf = t;
+		} else {
+			char *fresh = arena_alloc(c->a, RAND_TOKEN_LEN);
+			if (rand_token(fresh) == 0) {
+				c->anon_csrf = fresh;
+				ctx_cookie(c, CSRF_COOKIE, fresh, -1);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Returns 1 when the Origin header names this host. */
+static int same_origin(struct ctx *c)
+{
+	const char *o = c->origin;
+	size_t pl = strncmp(o, "https://", 8) == 0  ? 8
+		    : strncmp(o, "http://", 7) == 0 ? 7
+						    : 0;
+	return pl && c->host && strcmp(o + pl, c->host) == 0;
+}
+
+/* Checks a state-changing request. Bearer tokens need write scope;
+ * browsers need same origin and the form token (field _csrf or header
+ * X-CSRF-Token) equal to their session's, or for anonymous forms to the
+ * CSRF cookie. Returns 0, or -1 with 403 recorded. */
+static int check_csrf(struct ctx *c)
+{
+	if (c->me.token_id) {
+		if (c->me.token_write)
+			return 0;
+		ctx_fail(c, 403, "read_only_token",
+			 "This API token may only read.");
+		return -1;
+	}
+	const char *sent = c->csrf_header ? c->csrf_header
+					  : kvs_get(&c->form, "_csrf");
+	const char *want = c->me.session_id
+				   ? c->me.csrf
+				   : kvs_get(&c->cookies, CSRF_COOKIE);
+	int cross = (c->sec_fetch_site &&
+		     strcmp(c->sec_fetch_site, "cross-site") == 0) ||
+		    (c->origin && !same_origin(c));
+	if (cross || !ct_equal(sent, want)) {
+		ctx_fail(c, 403, "csrf",
+			 "This form has expired or came from another site. "
+			 "Reload the page and try again.");
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns the raw input for a field: JSON body member, else the form body
+ * (writes) or query string (reads). Sets *bad for a non-scalar JSON value. */
+static const char *field_input(struct ctx *c, const char *name, int *bad)
+{
+	*bad = 0;
+	if (c->json) {
+		json_t *v = json_object_get(c->json, name);
+		if (!v || json_is_null(v))
+			return NULL;
+		if (json_is_string(v))
+			return json_string_value(v);
+		if (json_is_integer(v))
+			return arena_printf(c->a, "%lld",
+					    (long long)json_integer_value(v));
+		if (json_is_boolean(v))
+			return json_is_true(v) ? "1" : "0";
+		*bad = 1;
+		return NULL;
+	}
+	int read = !strcmp(c->method, "GET") || c->head;
+	return kvs_get(read ? &c->query : &c->form, name);
+}
+
+/* Validates every declared field, keeping valid values in c->vals and
+ * messages in c->field_errors. Returns 0, or -1 with 422 recorded. */
+static int validate(struct ctx *c)
+{
+	for (const struct field *f = c->route->fields; f && f->name; f++) {
+		int bad;
+		const char *in = field_input(c, f->name, &bad), *out;
+		const char *msg = bad ? "must be a string or number"
+				      : valid_check(c->a, f, in, &out);
+		const char *label = f->label ? f->label : f->name;
+		if (msg)
+			ctx_field_error(c, f->name,
+					arena_printf(c->a, "%s %s", label, msg));
+		else if (out)
+			kvs_add(c->a, &c->vals, f->name, out, strlen(out));
+	}
+	return c->err_code ? -1 : 0;
+}
+
+/* Runs the whole pipeline for one request; the outcome is left in c for
+ * view_render. */
+void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
+{
+	const struct route *r = find_route(c, routes, n);
+	if (!r)
+		return;
+	c->route = r;
+	if (r->flags & ROUTE_JSON_ONLY)
+		c->api = 1;
+	if (parse_input(c) != 0 || authenticate(c) != 0)
+		return;
+	if (!perm_has(c->me.role, r->perm)) {
+		if (c->me.role == ROLE_NONE) {
+			ctx_header(c, "WWW-Authenticate", "Bearer");
+			ctx_fail(c, 401, "unauthenticated",
+				 "Please sign in to continue.");
+		} else {
+			ctx_fail(c, 403, "forbidden",
+				 "Your role does not allow this.");
+		}
+		return;
+	}
+	int safe = !strcmp(c->method, "GET") || c->head;
+	if (!safe && check_csrf(c) != 0)
+		return;
+	if (validate(c) != 0)
+		return;
+	if (r->handler(c) < 0 || (c->status >= 500 && !c->err_code)) {
+		db_rollback(c->db);
+		ctx_fail(c, 500, "internal",
+			 "Something went wrong on our side. The request id "
+			 "identifies it in the log.");
+		log_event(c->rid, c->me.email, "handler %s %s failed: %s",
+			  r->method, r->pattern, db_errmsg(c->db));
+	}
+	db_rollback(c->db); /* no-op unless a handler left one open */
+}

@@ -1,0 +1,226 @@
+/* session.c - browser sessions, API tokens and login throttling. */
+#include "session.h"
+
+#include "clock.h"
+#include "config.h"
+#include "perm.h"
+#include "sha256.h"
+
+#include <string.h>
+
+/* Fills the user part of c from columns first..first+4 of st
+ * (id, email, name, department, role), copying into the arena. */
+static void caller_from_row(arena *a, sqlite3_stmt *st, int first,
+			    struct caller *c)
+{
+	c->user_id = db_int(st, first);
+	c->email = arena_strdup(a, db_text(st, first + 1));
+	c->name = arena_strdup(a, db_text(st, first + 2));
+	c->department = arena_strdup(a, db_text(st, first + 3));
+	c->role = perm_role_parse(db_text(st, first + 4));
+}
+
+/* Creates a session for user_id; writes the cookie value and the CSRF
+ * token. Returns 0, or -1 on database or randomness failure. */
+int session_create(db *d, int64_t user_id, const char *ip, const char *ua,
+		   char token[RAND_TOKEN_LEN], char csrf[RAND_TOKEN_LEN])
+{
+	char hash[SHA256_HEX];
+	int64_t now = clock_now();
+	if (rand_token(token) != 0 || rand_token(csrf) != 0)
+		return -1;
+	sha256_hex(token, strlen(token), hash);
+	char uabuf[256];
+	snprintf(uabuf, sizeof(uabuf), "%s", ua ? ua : "");
+	/* Expired rows go whenever a session starts: cheap, bounded. */
+	db_exec(d, STMT_SESSION_PURGE, "II", now,
+		now - config_get()->session_idle);
+	return db_exec(d, STMT_SESSION_INSERT, "IssIIss", user_id, hash, csrf,
+		       now, now + config_get()->session_max, ip ? ip : "",
+		       uabuf);
+}
+
+/* Resolves a cookie value to a live session of an active user.
+ * Returns 1 and fills c, 0 when unknown/expired, -1 on database error.
+ * last_seen_at is refreshed at most once a minute. */
+int session_lookup(db *d, arena *a, const char *token, struct caller *c)
+{
+	char hash[SHA256_HEX];
+	int64_t now = clock_now();
+	if (!token || strlen(token) != RAND_TOKEN_LEN - 1)
+		return 0;
+	sha256_hex(token, strlen(token), hash);
+	sqlite3_stmt *st = db_query(d, STMT_SESSION_LOOKUP, "sII", hash, now,
+				    now - config_get()->session_idle);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	c->session_id = db_int(st, 0);
+	c->csrf = arena_strdup(a, db_text(st, 1));
+	int64_t last_seen = db_int(st, 2);
+	caller_from_row(a, st, 3, c);
+	sqlite3_reset(st);
+	if (now - last_seen >= 60)
+		db_exec(d, STMT_SESSION_TOUCH, "II", c->session_id, now);
+	return 1;
+}
+
+/* Ends one session (logout). Returns 0 or -1. */
+int session_delete(db *d, int64_t session_id)
+{
+	return db_exec(d, STMT_SESSION_DELETE, "I", session_id);
+}
+
+/* Ends every session of a user (deactivation, password change). */
+int session_delete_user(db *d, int64_t user_id)
+{
+	return db_exec(d, STMT_SESSION_DELETE_USER, "I", user_id);
+}
+
+/* Creates an API token "sec_..." for user_id; the clear token is written
+ * to token (show it once) and only its hash is stored. expires_at 0 means
+ * never. Returns 0 and sets *id, or -1. */
+int token_create(db *d, int64_t user_id, const char *name, int write,
+		 int64_t expires_at, char token[TOKEN_LEN], int64_t *id)
+{
+	char raw[RAND_TOKEN_LEN], hash[SHA256_HEX], prefix[12];
+	if (rand_token(raw) != 0)
+		return -1;
+	snprintf(token, TOKEN_LEN, TOKEN_PREFIX "%s", raw);
+	snprintf(prefix, sizeof(prefix), "%.8s", token);
+	sha256_hex(token, strlen(token), hash);
+	if (db_exec(d, STMT_TOKEN_INSERT, "IssssIN", user_id, name, hash,
+		    prefix, write ? "write" : "read", clock_now(),
+		    expires_at) != 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(d->h);
+	return 0;
+}
+
+/* Resolves a bearer token. Returns 1 and fills c, 0 when unknown, revoked
+ * or expired (or the user is inactive), -1 on database error. */
+int token_lookup(db *d, arena *a, const char *token, struct caller *c)
+{
+	char hash[SHA256_HEX];
+	int64_t now = clock_now();
+	if (!token || strlen(token) != TOKEN_LEN - 1 ||
+	    strncmp(token, TOKEN_PREFIX, 4) != 0)
+		return 0;
+	sha256_hex(token, strlen(token), hash);
+	sqlite3_stmt *st = db_query(d, STMT_TOKEN_LOOKUP, "sI", hash, now);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	c->token_id = db_int(st, 0);
+	c->token_write = strcmp(db_text(st, 1), "write") == 0;
+	int64_t last_used = db_int(st, 2);
+	caller_from_row(a, st, 3, c);
+	sqlite3_reset(st);
+	if (now - last_used >= 60)
+		db_exec(d, STMT_TOKEN_TOUCH, "II", c->token_id, now);
+	return 1;
+}
+
+/* Returns the user's tokens (never their secrets) as a new JSON array the
+ * caller owns, or NULL on database error. */
+json_t *token_list(db *d, int64_t user_id)
+{
+	sqlite3_stmt *st = db_query(d, STMT_TOKEN_LIST_USER, "I", user_id);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	int64_t now = clock_now();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char created[21], expires[21] = "", used[21] = "";
+		clock_iso(db_int(st, 4), created);
+		int64_t exp = db_int(st, 5), last = db_int(st, 6);
+		int revoked = sqlite3_column_type(st, 7) != SQLITE_NULL;
+		if (exp)
+			clock_iso(exp, expires);
+		if (last)
+			clock_iso(last, used);
+		json_array_append_new(
+			arr,
+			json_pack("{sI ss ss ss ss ss? ss? sb sb}", "id",
+				  (json_int_t)db_int(st, 0), "name",
+				  db_text(st, 1), "prefix", db_text(st, 2),
+				  "scope", db_text(st, 3), "created_at",
+				  created, "expires_at", exp ? expires : NULL,
+				  "last_used_at", last ? used : NULL,
+				  "revoked", revoked, "active",
+				  !revoked && (!exp || exp > now)));
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Revokes one of the user's own tokens. Returns 1 when revoked, 0 when
+ * no such active token of that user, -1 on error. */
+int token_revoke(db *d, int64_t user_id, int64_t token_id)
+{
+	if (db_exec(d, STMT_TOKEN_REVOKE, "III", token_id, user_id,
+		    clock_now()) != 0)
+		return -1;
+	return sqlite3_changes(d->h) > 0;
+}
+
+/* Counts recent failures for one key; sets *oldest to the first one. */
+static int64_t throttle_count(db *d, const char *kind, const char *key,
+			      int64_t since, int64_t *oldest)
+{
+	sqlite3_stmt *st = db_query(d, STMT_LOGINFAIL_COUNT, "ssI", kind, key,
+				    since);
+	int64_t n = 0;
+	*oldest = 0;
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		n = db_int(st, 0);
+		*oldest = db_int(st, 1);
+	}
+	if (st)
+		sqlite3_reset(st);
+	return n;
+}
+
+/* Returns 1 when login is blocked for this account or address, with
+ * *retry_after the seconds until a slot frees; 0 when allowed. */
+int throttle_check(db *d, const char *email, const char *ip,
+		   int64_t *retry_after)
+{
+	const struct config *cfg = config_get();
+	int64_t now = clock_now(), since = now - cfg->login_window, oldest;
+	*retry_after = 0;
+	if (throttle_count(d, "account", email, since, &oldest) >=
+	    cfg->login_max_account)
+		*retry_after = oldest + cfg->login_window - now;
+	int64_t oldest2;
+	if (throttle_count(d, "address", ip, since, &oldest2) >=
+		    cfg->login_max_address &&
+	    oldest2 + cfg->login_window - now > *retry_after)
+		*retry_after = oldest2 + cfg->login_window - now;
+	if (*retry_after > 0)
+		return 1;
+	return 0;
+}
+
+/* Records a failed login for the account and the address. */
+void throttle_fail(db *d, const char *email, const char *ip)
+{
+	int64_t now = clock_now();
+	db_exec(d, STMT_LOGINFAIL_PURGE, "I", now - config_get()->login_window);
+	db_exec(d, STMT_LOGINFAIL_INSERT, "ssI", "account", email, now);
+	db_exec(d, STMT_LOGINFAIL_INSERT, "ssI", "address", ip, now);
+}
+
+/* Forgets an account's failures after a successful login. */
+void throttle_clear(db *d, const char *email)
+{
+	db_exec(d, STMT_LOGINFAIL_CLEAR, "ss", "account", email);
+}

@@ -1,0 +1,125 @@
+/* users.c - reading and creating user rows. Changes to roles, profile
+ * and activation are single statements the callers run inside their own
+ * transaction together with the audit row. */
+#include "users.h"
+
+#include "../core/clock.h"
+#include "../core/perm.h"
+
+#include <string.h>
+
+/* Copies a USER_BY_* row into u (strings in the arena). */
+static void user_from_row(arena *a, sqlite3_stmt *st, struct user *u)
+{
+	u->id = db_int(st, 0);
+	u->email = arena_strdup(a, db_text(st, 1));
+	u->name = arena_strdup(a, db_text(st, 2));
+	u->department = arena_strdup(a, db_text(st, 3));
+	u->role = perm_role_parse(db_text(st, 4));
+	u->password_hash = arena_strdup(a, db_text(st, 5));
+	u->active = (int)db_int(st, 6);
+	u->created_at = db_int(st, 7);
+	u->last_login_at = db_int(st, 8);
+}
+
+/* Runs a one-row user query. Returns 1 found, 0 not found, -1 error. */
+static int user_one(sqlite3_stmt *st, arena *a, struct user *u)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		user_from_row(a, st, u);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Loads user id. Returns 1 found, 0 not found, -1 on error. */
+int users_get(db *d, arena *a, int64_t id, struct user *u)
+{
+	return user_one(db_query(d, STMT_USER_BY_ID, "I", id), a, u);
+}
+
+/* Loads the user with this email (case-insensitive). 1/0/-1 as above. */
+int users_find_email(db *d, arena *a, const char *email, struct user *u)
+{
+	return user_one(db_query(d, STMT_USER_BY_EMAIL, "s", email), a, u);
+}
+
+/* Creates an active user. Returns the new id, 0 when the email is already
+ * taken, or -1 on error. Call inside a transaction. */
+int64_t users_add(db *d, const char *email, const char *name,
+		  const char *department, int role, const char *hash)
+{
+	arena a;
+	struct user u;
+	arena_init(&a);
+	int found = users_find_email(d, &a, email, &u);
+	arena_free(&a);
+	if (found != 0)
+		return found > 0 ? 0 : -1;
+	if (db_exec(d, STMT_USER_INSERT, "sssssI", email, name ? name : "",
+		    department ? department : "", perm_role_name(role), hash,
+		    clock_now()) != 0)
+		return -1;
+	return sqlite3_last_insert_rowid(d->h);
+}
+
+/* Returns the public view of a user (no hash) as a new JSON object. */
+json_t *users_json(const struct user *u)
+{
+	char created[21], login[21];
+	clock_iso(u->created_at, created);
+	if (u->last_login_at)
+		clock_iso(u->last_login_at, login);
+	return json_pack("{sI ss ss ss ss sb ss ss?}", "id", (json_int_t)u->id,
+			 "email", u->email, "name", u->name, "department",
+			 u->department, "role", perm_role_name(u->role),
+			 "active", u->active, "created_at", created,
+			 "last_login_at", u->last_login_at ? login : NULL);
+}
+
+/* Returns a LIKE pattern matching q anywhere, with % _ \ escaped. */
+static const char *like_pattern(arena *a, const char *q)
+{
+	if (!q || !*q)
+		return "";
+	char *p = arena_alloc(a, strlen(q) * 2 + 3), *o = p;
+	*o++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*o++ = '\\';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
+/* Searches users by text (email, name, department), role ("" for any)
+ * and active (-1 for any). Returns a new JSON array and sets *total, or
+ * NULL on error. */
+json_t *users_search(db *d, arena *a, const char *q, const char *role,
+		     int active, int limit, int offset, int64_t *total)
+{
+	const char *pat = like_pattern(a, q);
+	*total = db_scalar(d, STMT_USER_SEARCH_COUNT, "ssi", pat, role, active);
+	sqlite3_stmt *st = db_query(d, STMT_USER_SEARCH, "ssiii", pat, role,
+				    active, limit, offset);
+	if (!st || *total < 0)
+		return NULL;
+	json_t *arr = json_array();
+	struct user u;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		user_from_row(a, st, &u);
+		json_array_append_new(arr, users_json(&u));
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Counts active admins (the last one may not be demoted or disabled). */
+int64_t users_active_admins(db *d)
+{
+	return db_scalar(d, STMT_USER_COUNT_ADMINS, NULL);
+}

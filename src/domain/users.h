@@ -1,0 +1,27 @@
+/* users.h - people who use Secura: accounts, roles, activation. */
+#ifndef SECURA_USERS_H
+#define SECURA_USERS_H
+
+#include "../core/arena.h"
+#include "../core/db.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct user {
+	int64_t id;
+	const char *email, *name, *department, *password_hash;
+	int role, active;
+	int64_t created_at, last_login_at;
+};
+
+int users_get(db *d, arena *a, int64_t id, struct user *u);
+int users_find_email(db *d, arena *a, const char *email, struct user *u);
+int64_t users_add(db *d, const char *email, const char *name,
+		  const char *department, int role, const char *hash);
+json_t *users_json(const struct user *u);
+json_t *users_search(db *d, arena *a, const char *q, const char *role,
+		     int active, int limit, int offset, int64_t *total);
+int64_t users_active_admins(db *d);
+
+#endif

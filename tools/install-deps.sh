@@ -1,0 +1,48 @@
+#!/bin/sh
+# Installs the Debian packages Secura needs to build, run and test.
+# Idempotent: does nothing when every package is already present.
+# Usage: tools/install-deps.sh [--test]   (--test adds browser/test tools)
+set -eu
+
+PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
+libscrypt-dev libcmark-dev libhpdf-dev liblinear-dev libcurl4-openssl-dev
+nginx-light sqlite3 curl"
+TEST_PKGS="chromium nodejs npm python3"
+
+if [ "${1:-}" = "--test" ]; then
+	PKGS="$PKGS $TEST_PKGS"
+fi
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+		missing="$missing $p"
+	fi
+done
+# node/npm may come from elsewhere than Debian; accept them if on PATH.
+case "$missing" in *nodejs*|*npm*)
+	if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+		missing=$(echo "$missing" | sed 's/ nodejs//; s/ npm//')
+	fi ;;
+esac
+case "$missing" in *python3*)
+	command -v python3 >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ python3//') ;;
+esac
+
+[ -z "$(echo "$missing" | tr -d ' ')" ] && exit 0
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO="sudo"
+	else
+		echo "install-deps: missing packages:$missing" >&2
+		echo "install-deps: run as root or install sudo" >&2
+		exit 1
+	fi
+fi
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
