@@ -9,6 +9,12 @@
 
 static int th_passed, th_failed;
 
+/* Line-buffered stdout: a sanitizer abort must not swallow results. */
+__attribute__((constructor)) static void th_init(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 #define test_cond(descr, cond)                                                 \
 	do {                                                                   \
 		if (cond) {                                                    \

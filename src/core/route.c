@@ -280,7 +280,7 @@ void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
 		return;
 	if (validate(c) != 0)
 		return;
-	if (r->handler(c) < 0 || (c->status >= 500 && !c->err_code)) {
+	if (r->handler(c) < 0) {
 		db_rollback(c->db);
 		ctx_fail(c, 500, "internal",
 			 "Something went wrong on our side. The request id "

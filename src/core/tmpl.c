@@ -347,11 +347,17 @@ static json_t *lookup(struct render *r, const char *name, size_t len)
 		const char *seg = dot + 1;
 		dot = memchr(seg, '.', (size_t)(name + len - seg));
 		size_t sl = dot ? (size_t)(dot - seg) : (size_t)(name + len - seg);
-		if (sl >= sizeof(key) || !json_is_object(v))
+		if (sl >= sizeof(key))
 			return NULL;
 		memcpy(key, seg, sl);
 		key[sl] = '\0';
-		v = json_object_get(v, key);
+		if (json_is_array(v)) { /* "list.0": the first element */
+			char *end;
+			unsigned long i = strtoul(key, &end, 10);
+			v = sl && !*end ? json_array_get(v, i) : NULL;
+		} else {
+			v = json_is_object(v) ? json_object_get(v, key) : NULL;
+		}
 	}
 	return v;
 }

@@ -108,7 +108,7 @@ static const tmpl *find_tmpl(void *ud, const char *name)
 int view_render_template(const char *name, json_t *data, buf *out)
 {
 	static const struct tmpl_env env = {find_tmpl, NULL, "_html"};
-	const tmpl *t = find_tmpl(NULL, name);
+	const tmpl *t = name ? find_tmpl(NULL, name) : NULL;
 	return t ? tmpl_render(t, data, &env, out) : -1;
 }
 

@@ -1,0 +1,67 @@
+/* app.c - the Secura application program: pages and JSON API for every
+ * role. One table: each route's method, path, handler, permission,
+ * template, declared fields and the form to show again after an error.
+ * Every route is also served as JSON under /api/v1 (one handler, two
+ * views) unless marked ROUTE_HTML_ONLY. */
+#include "../src/web/web.h"
+
+
+static const struct field next_fields[] = {
+	{"next", V_LINE, 0, 0, 500, NULL, "Next page"},
+	{NULL, 0, 0, 0, 0, NULL, NULL}};
+
+static const struct route routes[] = {
+	/* method, path, handler, permission, template, fields, form, flags */
+	{"GET", "/health", health_check, PERM_PUBLIC, NULL, NULL, NULL,
+	 ROUTE_JSON_ONLY},
+	{"GET", "/", account_home, PERM_LOGIN, "home", NULL, NULL, 0},
+
+	{"GET", "/register", account_register_form, PERM_PUBLIC, "register",
+	 NULL, NULL, ROUTE_HTML_ONLY},
+	{"POST", "/register", account_register, PERM_PUBLIC, "register",
+	 account_register_fields, account_register_form, 0},
+	{"GET", "/login", account_login_form, PERM_PUBLIC, "login",
+	 next_fields, NULL, ROUTE_HTML_ONLY},
+	{"POST", "/login", account_login, PERM_PUBLIC, "login",
+	 account_login_fields, account_login_form, 0},
+	{"POST", "/logout", account_logout, PERM_LOGIN, NULL, NULL, NULL, 0},
+
+	{"GET", "/me", account_profile, PERM_LOGIN, "profile", NULL, NULL, 0},
+	{"GET", "/profile", account_profile, PERM_LOGIN, "profile", NULL,
+	 NULL, 0},
+	{"POST", "/profile", account_profile_save, PERM_LOGIN, "profile",
+	 account_profile_fields, account_profile, 0},
+	{"POST", "/profile/password", account_password, PERM_LOGIN,
+	 "profile", account_password_fields, account_profile, 0},
+
+	{"GET", "/tokens", tokens_list, PERM_LOGIN, "tokens", NULL, NULL, 0},
+	{"POST", "/tokens", tokens_create, PERM_LOGIN, "tokens",
+	 tokens_create_fields, tokens_list, 0},
+	{"POST", "/tokens/{id}/revoke", tokens_revoke, PERM_LOGIN, "tokens",
+	 NULL, tokens_list, 0},
+	{"DELETE", "/tokens/{id}", tokens_revoke, PERM_LOGIN, "tokens", NULL,
+	 NULL, 0},
+
+	{"GET", "/admin/users", admin_users, PERM_USER_ADMIN, "admin_users",
+	 admin_users_fields, NULL, 0},
+	{"POST", "/admin/users", admin_user_create, PERM_USER_ADMIN,
+	 "admin_users", admin_user_create_fields, admin_users, 0},
+	{"GET", "/admin/users/{id}", admin_user, PERM_USER_ADMIN, "admin_user",
+	 NULL, NULL, 0},
+	{"POST", "/admin/users/{id}/role", admin_user_role, PERM_USER_ADMIN,
+	 "admin_user", admin_role_fields, admin_user, 0},
+	{"POST", "/admin/users/{id}/deactivate", admin_user_deactivate,
+	 PERM_USER_ADMIN, "admin_user", NULL, admin_user, 0},
+	{"POST", "/admin/users/{id}/reactivate", admin_user_reactivate,
+	 PERM_USER_ADMIN, "admin_user", NULL, admin_user, 0},
+	{"GET", "/admin/audit", admin_audit, PERM_AUDIT_READ, "admin_audit",
+	 admin_audit_fields, NULL, 0},
+	{"GET", "/admin/audit/verify", admin_audit_verify, PERM_AUDIT_READ,
+	 "admin_audit_verify", NULL, NULL, 0},
+};
+
+int main(int argc, char **argv)
+{
+	return server_main(argc, argv, "app", routes,
+			   sizeof(routes) / sizeof(*routes));
+}

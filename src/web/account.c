@@ -1,0 +1,307 @@
+/* account.c - the pages every person uses: home, register, sign in and
+ * out, profile and password. */
+#include "web.h"
+
+#include "../core/clock.h"
+#include "../core/config.h"
+#include "../core/password.h"
+#include "../domain/users.h"
+
+#include <string.h>
+
+const struct field account_register_fields[] = {
+	{"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
+	{"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
+	{"department", V_LINE, 0, 0, 100, NULL, "Department"},
+	{"password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
+	 "Password"},
+	{"password_confirm", V_PASSWORD, F_SECRET, 0, 1024, NULL,
+	 "Password confirmation"},
+	{NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field account_login_fields[] = {
+	{"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
+	{"password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
+	 "Password"},
+	{"next", V_LINE, 0, 0, 500, NULL, "Next page"},
+	{NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field account_profile_fields[] = {
+	{"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
+	{"department", V_LINE, 0, 0, 100, NULL, "Department"},
+	{NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field account_password_fields[] = {
+	{"current_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
+	 "Current password"},
+	{"new_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
+	 "New password"},
+	{"new_password_confirm", V_PASSWORD, F_SECRET, 0, 1024, NULL,
+	 "Confirmation"},
+	{NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* Returns next if it is a local path ("/x", not "//x"), else "/". */
+static const char *safe_next(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    strpbrk(next, "\r\n"))
+		return "/";
+	return next;
+}
+
+/* Returns the caller as a user view object (new reference). */
+static json_t *me_json(struct ctx *c)
+{
+	return json_pack("{sI ss ss ss ss}", "id", (json_int_t)c->me.user_id,
+			 "email", c->me.email, "name", c->me.name,
+			 "department", c->me.department, "role",
+			 perm_role_name(c->me.role));
+}
+
+/* GET / - the signed-in person's start page. */
+int account_home(struct ctx *c)
+{
+	c->view = json_pack("{so}", "user", me_json(c));
+	return 0;
+}
+
+/* GET /register - the registration form (signed-in people go home). */
+int account_register_form(struct ctx *c)
+{
+	if (c->me.user_id)
+		return ctx_redirect(c, "/", NULL);
+	c->view = json_pack("{s{}}", "values");
+	return 0;
+}
+
+/* POST /register - creates an employee account. */
+int account_register(struct ctx *c)
+{
+	const char *email = ctx_val(c, "email"), *pw = ctx_val(c, "password");
+	const char *confirm = ctx_val(c, "password_confirm");
+	const char *why = password_policy(pw, email);
+	char hash[PASSWORD_MCF_LEN];
+	if (why)
+		return ctx_field_error(c, "password",
+				       arena_printf(c->a, "Password %s", why));
+	if (!c->api && (!confirm || strcmp(confirm, pw) != 0))
+		return ctx_field_error(c, "password_confirm",
+				       "Passwords do not match");
+	if (password_hash(pw, hash) != 0 || web_begin(c) != 0)
+		return -1;
+	int64_t id = users_add(c->db, email, ctx_val(c, "name"),
+			       ctx_val(c, "department"), ROLE_EMPLOYEE, hash);
+	if (id == 0) {
+		db_rollback(c->db);
+		return ctx_field_error(c, "email",
+				       "An account with this email already "
+				       "exists");
+	}
+	char sid[24];
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	c->me.email = email; /* the actor of the audit row is the new user */
+	c->me.user_id = id;
+	if (id < 0 || ctx_audit(c, "user.register", "user", sid, NULL) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0)
+		return -1;
+	arena a;
+	struct user u;
+	arena_init(&a);
+	if (users_get(c->db, &a, id, &u) == 1)
+		c->view = json_pack("{so}", "user", users_json(&u));
+	arena_free(&a);
+	memset(&c->me, 0, sizeof(c->me));
+	c->me.role = ROLE_NONE;
+	c->status = 201;
+	return ctx_redirect(c, "/login", "Your account is ready. Sign in.");
+}
+
+/* GET /login - the sign-in form. */
+int account_login_form(struct ctx *c)
+{
+	if (c->me.user_id)
+		return ctx_redirect(c, "/", NULL);
+	const char *next = kvs_get(&c->query, "next");
+	if (!next)
+		next = kvs_get(&c->form, "next");
+	c->view = json_pack("{s{ss}}", "values", "next", safe_next(next));
+	return 0;
+}
+
+/* Records a failed sign-in for throttling and the audit log. */
+static int login_failed(struct ctx *c, const char *email)
+{
+	if (web_begin(c) != 0)
+		return -1;
+	throttle_fail(c->db, email, c->remote_addr);
+	json_t *d = json_pack("{ss}", "email", email);
+	int rc = ctx_audit(c, "login.failed", "user", "", d);
+	json_decref(d);
+	if (rc != 0 || web_commit(c) != 0)
+		return web_abort(c);
+	return ctx_fail(c, 401, "bad_credentials",
+			"Email or password is incorrect.");
+}
+
+/* Starts a session for u in this browser: cookie set, audit written.
+ * Must run inside a transaction. Returns 0 or -1. */
+static int start_session(struct ctx *c, const struct user *u)
+{
+	char token[RAND_TOKEN_LEN], csrf[RAND_TOKEN_LEN];
+	if (session_create(c->db, u->id, c->remote_addr, c->user_agent, token,
+			   csrf) != 0)
+		return -1;
+	c->me.session_id = sqlite3_last_insert_rowid(c->db->h);
+	c->me.csrf = arena_strdup(c->a, csrf);
+	ctx_cookie(c, SESSION_COOKIE, token, -1);
+	return 0;
+}
+
+/* POST /login - checks the password (throttled per account and per
+ * address) and starts a new session. */
+int account_login(struct ctx *c)
+{
+	const char *email = ctx_val(c, "email"), *pw = ctx_val(c, "password");
+	int64_t retry;
+	struct user u;
+	if (throttle_check(c->db, email, c->remote_addr, &retry)) {
+		ctx_header(c, "Retry-After", arena_printf(c->a, "%lld",
+							  (long long)retry));
+		return ctx_fail(c, 429, "too_many_attempts",
+				arena_printf(c->a,
+					     "Too many failed sign-ins. Try "
+					     "again in %lld minutes.",
+					     (long long)(retry + 59) / 60));
+	}
+	int found = users_find_email(c->db, c->a, email, &u);
+	if (found < 0)
+		return -1;
+	if (found == 0) {
+		password_burn();
+		return login_failed(c, email);
+	}
+	if (password_verify(u.password_hash, pw) != 1 || !u.active)
+		return login_failed(c, email);
+	char hash[PASSWORD_MCF_LEN];
+	int rehash = password_needs_rehash(u.password_hash) &&
+		     password_hash(pw, hash) == 0;
+	c->me.user_id = u.id;
+	c->me.email = u.email;
+	if (web_begin(c) != 0)
+		return -1;
+	throttle_clear(c->db, email);
+	if ((rehash && db_exec(c->db, STMT_USER_SET_PASSWORD, "IsI", u.id,
+			       hash, clock_now()) != 0) ||
+	    db_exec(c->db, STMT_USER_SET_LOGIN, "II", u.id, clock_now()) != 0 ||
+	    start_session(c, &u) != 0 ||
+	    ctx_audit(c, "login", "user",
+		      arena_printf(c->a, "%lld", (long long)u.id), NULL) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0)
+		return -1;
+	c->view = json_pack("{so ss}", "user", users_json(&u), "csrf",
+			    c->me.csrf);
+	return ctx_redirect(c, safe_next(ctx_val(c, "next")), NULL);
+}
+
+/* POST /logout - ends this session. */
+int account_logout(struct ctx *c)
+{
+	if (web_begin(c) != 0)
+		return -1;
+	if ((c->me.session_id && session_delete(c->db, c->me.session_id)) ||
+	    ctx_audit(c, "logout", "user",
+		      arena_printf(c->a, "%lld", (long long)c->me.user_id),
+		      NULL) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0)
+		return -1;
+	ctx_cookie(c, SESSION_COOKIE, "", 0);
+	c->view = json_pack("{sb}", "signed_out", 1);
+	return ctx_redirect(c, "/login", "You are signed out.");
+}
+
+/* GET /profile and /me - the caller's own account. */
+int account_profile(struct ctx *c)
+{
+	struct user u;
+	if (users_get(c->db, c->a, c->me.user_id, &u) != 1)
+		return -1;
+	c->view = json_pack("{so s{ss ss}}", "user", users_json(&u),
+			    "values", "name", u.name, "department",
+			    u.department);
+	if (c->me.session_id)
+		json_object_set_new(c->view, "csrf", json_string(c->me.csrf));
+	return 0;
+}
+
+/* POST /profile - saves name and department. */
+int account_profile_save(struct ctx *c)
+{
+	const char *dept = ctx_val(c, "department");
+	if (web_begin(c) != 0)
+		return -1;
+	if (db_exec(c->db, STMT_USER_SET_PROFILE, "IssI", c->me.user_id,
+		    ctx_val(c, "name"), dept ? dept : "", clock_now()) != 0 ||
+	    ctx_audit(c, "user.profile", "user",
+		      arena_printf(c->a, "%lld", (long long)c->me.user_id),
+		      NULL) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0 || account_profile(c) != 0)
+		return -1;
+	return ctx_redirect(c, "/profile", "Profile saved.");
+}
+
+/* POST /profile/password - changes the password after checking the
+ * current one; every session of the user ends and this browser gets a
+ * fresh one. */
+int account_password(struct ctx *c)
+{
+	struct user u;
+	const char *cur = ctx_val(c, "current_password");
+	const char *pw = ctx_val(c, "new_password");
+	const char *confirm = ctx_val(c, "new_password_confirm");
+	char hash[PASSWORD_MCF_LEN];
+	int64_t retry;
+	if (users_get(c->db, c->a, c->me.user_id, &u) != 1)
+		return -1;
+	if (throttle_check(c->db, u.email, c->remote_addr, &retry)) {
+		ctx_header(c, "Retry-After",
+			   arena_printf(c->a, "%lld", (long long)retry));
+		return ctx_fail(c, 429, "too_many_attempts",
+				"Too many wrong passwords. Try again later.");
+	}
+	if (password_verify(u.password_hash, cur) != 1) {
+		if (web_begin(c) != 0)
+			return -1;
+		throttle_fail(c->db, u.email, c->remote_addr);
+		if (web_commit(c) != 0)
+			return -1;
+		return ctx_field_error(c, "current_password",
+				       "Current password is incorrect");
+	}
+	const char *why = password_policy(pw, u.email);
+	if (why)
+		return ctx_field_error(c, "new_password",
+				       arena_printf(c->a, "New password %s",
+						    why));
+	if (!c->api && (!confirm || strcmp(confirm, pw) != 0))
+		return ctx_field_error(c, "new_password_confirm",
+				       "Passwords do not match");
+	if (password_hash(pw, hash) != 0 || web_begin(c) != 0)
+		return -1;
+	if (db_exec(c->db, STMT_USER_SET_PASSWORD, "IsI", u.id, hash,
+		    clock_now()) != 0 ||
+	    session_delete_user(c->db, u.id) != 0 ||
+	    (c->me.session_id && start_session(c, &u) != 0) ||
+	    ctx_audit(c, "user.password", "user",
+		      arena_printf(c->a, "%lld", (long long)u.id), NULL) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0)
+		return -1;
+	c->view = json_pack("{sb}", "password_changed", 1);
+	return ctx_redirect(c, "/profile",
+			    "Password changed. Your other sessions were "
+			    "signed out.");
+}

@@ -1,0 +1,54 @@
+#!/bin/sh
+# Runs Secura in the foreground: creates or migrates the database, makes
+# sure an admin exists (printing a new one's password once), starts the
+# FastCGI program and nginx on 127.0.0.1:$SECURA_PORT, and stops them all
+# on Ctrl-C (or SIGTERM). Used by `make run` and by the end-to-end tests.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PORT=${SECURA_PORT:-8080}
+DATA=${SECURA_DATA:-$ROOT/var}
+mkdir -p "$DATA"
+DATA=$(cd "$DATA" && pwd)
+export SECURA_DATA="$DATA"
+export SECURA_TEMPLATES="${SECURA_TEMPLATES:-$ROOT/templates}"
+
+mkdir -p "$DATA/run" "$DATA/log" "$DATA/nginx"
+"$ROOT/build/secura" init
+
+if [ "$(id -u)" -eq 0 ]; then
+	USER_DIRECTIVE="user root root;"
+else
+	USER_DIRECTIVE=""
+fi
+sed -e "s|@PORT@|$PORT|g" -e "s|@DATA@|$DATA|g" -e "s|@ROOT@|$ROOT|g" \
+	-e "s|@USER_DIRECTIVE@|$USER_DIRECTIVE|g" \
+	"$ROOT/nginx/secura.conf.in" >"$DATA/nginx.conf"
+
+pids=""
+stop() {
+	trap - INT TERM EXIT
+	# shellcheck disable=SC2086
+	[ -n "$pids" ] && kill $pids 2>/dev/null
+	wait 2>/dev/null
+	echo "Secura stopped."
+}
+trap stop INT TERM EXIT
+
+"$ROOT/build/app" --socket "$DATA/run/app.sock" &
+pids="$pids $!"
+i=0
+while [ ! -S "$DATA/run/app.sock" ]; do
+	i=$((i + 1))
+	if [ $i -gt 100 ]; then
+		echo "run: the app did not start; see the messages above" >&2
+		exit 1
+	fi
+	sleep 0.05
+done
+
+nginx -p "$DATA/nginx" -c "$DATA/nginx.conf" -e "$DATA/log/nginx-error.log" -g "daemon off;" &
+pids="$pids $!"
+
+echo "Secura is running at http://127.0.0.1:$PORT/ (data in $DATA). Ctrl-C stops it."
+wait

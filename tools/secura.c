@@ -1,0 +1,377 @@
+/* secura.c - the admin command line. Works on the database directly
+ * (same code and statements as the web programs) and writes an audit row
+ * for every change, with the Unix user as the actor.
+ *
+ *   secura init
+ *   secura user add --email E --role R [--name N] [--department D]
+ *                   [--password-stdin]
+ *   secura user role --email E --role R
+ *   secura user disable|enable --email E
+ *   secura user list
+ *   secura token create --email E --name N [--scope read|write] [--days N]
+ *   secura audit verify
+ */
+#include "../src/core/clock.h"
+#include "../src/core/config.h"
+#include "../src/core/password.h"
+#include "../src/core/perm.h"
+#include "../src/core/session.h"
+#include "../src/core/valid.h"
+#include "../src/domain/audit.h"
+#include "../src/domain/users.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct opts {
+	const char *email, *role, *name, *department, *scope, *days;
+	int password_stdin;
+};
+
+static db d;
+static char actor[128];
+
+/* Prints usage and returns the exit code 2. */
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: secura init\n"
+		"       secura user add --email E --role R [--name N] "
+		"[--department D] [--password-stdin]\n"
+		"       secura user role --email E --role R\n"
+		"       secura user disable|enable --email E\n"
+		"       secura user list\n"
+		"       secura token create --email E --name N "
+		"[--scope read|write] [--days N]\n"
+		"       secura audit verify\n"
+		"roles: employee analyst lead manager admin\n");
+	return 2;
+}
+
+/* Parses --flag value pairs from argv[from..]. Returns 0 or -1. */
+static int parse_opts(int argc, char **argv, int from, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	for (int i = from; i < argc; i++) {
+		const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const char **slot = !strcmp(f, "--email")	 ? &o->email
+				    : !strcmp(f, "--role")	 ? &o->role
+				    : !strcmp(f, "--name")	 ? &o->name
+				    : !strcmp(f, "--department") ? &o->department
+				    : !strcmp(f, "--scope")	 ? &o->scope
+				    : !strcmp(f, "--days")	 ? &o->days
+								 : NULL;
+		if (!strcmp(f, "--password-stdin")) {
+			o->password_stdin = 1;
+			continue;
+		}
+		if (!slot || !v)
+			return -1;
+		*slot = v;
+		i++;
+	}
+	return 0;
+}
+
+/* Appends an audit row for a CLI action inside the open transaction. */
+static int cli_audit(const char *action, int64_t uid, json_t *detail)
+{
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)uid);
+	struct audit_entry e = {0, actor, "cli", action, "user", id, detail};
+	int rc = audit_append(&d, &e);
+	json_decref(detail);
+	return rc;
+}
+
+/* Loads a user by --email or explains why not. Returns 0 or -1. */
+static int need_user(arena *a, const char *email, struct user *u)
+{
+	if (!email) {
+		fprintf(stderr, "secura: --email is required\n");
+		return -1;
+	}
+	if (users_find_email(&d, a, email, u) != 1) {
+		fprintf(stderr, "secura: no user with email %s\n", email);
+		return -1;
+	}
+	return 0;
+}
+
+/* Creates a user; prints the generated password when not given one.
+ * Returns the new id, or -1 with a message. */
+static int64_t add_user(const char *email_in, const char *role_s,
+			const char *name, const char *dept, int from_stdin)
+{
+	arena a;
+	arena_init(&a);
+	const char *email = NULL, *msg;
+	struct field ef = {"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, NULL};
+	int role = perm_role_parse(role_s);
+	char pw[PASSWORD_MAX * 4 + 2] = "", hash[PASSWORD_MCF_LEN];
+	int64_t id = -1;
+	if ((msg = valid_check(&a, &ef, email_in, &email))) {
+		fprintf(stderr, "secura: email %s\n", msg);
+		goto done;
+	}
+	if (role == ROLE_NONE) {
+		fprintf(stderr, "secura: unknown role '%s'\n",
+			role_s ? role_s : "");
+		goto done;
+	}
+	if (from_stdin) {
+		if (!fgets(pw, sizeof(pw), stdin)) {
+			fprintf(stderr, "secura: no password on stdin\n");
+			goto done;
+		}
+		pw[strcspn(pw, "\r\n")] = '\0';
+		if ((msg = password_policy(pw, email))) {
+			fprintf(stderr, "secura: password %s\n", msg);
+			goto done;
+		}
+	} else if (password_generate(pw, 21) != 0) {
+		goto done;
+	}
+	if (password_hash(pw, hash) != 0 || db_begin(&d) != 0)
+		goto done;
+	id = users_add(&d, email, name ? name : "", dept ? dept : "", role,
+		       hash);
+	if (id <= 0 ||
+	    cli_audit("user.create", id,
+		      json_pack("{ss ss}", "email", email, "role",
+				perm_role_name(role))) != 0 ||
+	    db_commit(&d) != 0) {
+		db_rollback(&d);
+		fprintf(stderr, "secura: %s\n",
+			id == 0 ? "that email is already registered"
+				: db_errmsg(&d));
+		id = -1;
+		goto done;
+	}
+	printf("created %s %s (id %lld)\n", perm_role_name(role), email,
+	       (long long)id);
+	if (!from_stdin)
+		printf("password: %s\n(shown once; change it after signing "
+		       "in)\n",
+		       pw);
+done:
+	arena_free(&a);
+	return id;
+}
+
+/* secura init: creates or migrates the database and makes sure an admin
+ * exists. */
+static int cmd_init(void)
+{
+	char err[512];
+	int n = db_migrate(&d, err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "secura: %s\n", err);
+		return 1;
+	}
+	printf("database %s at schema version %d (%d migration%s applied)\n",
+	       config_get()->db_path, db_schema_version(), n,
+	       n == 1 ? "" : "s");
+	if (users_active_admins(&d) > 0)
+		return 0;
+	const char *email = getenv("SECURA_ADMIN_EMAIL");
+	printf("no admin yet: creating one\n");
+	return add_user(email && *email ? email : "admin@secura.local",
+			"admin", "Administrator", "", 0) > 0
+		       ? 0
+		       : 1;
+}
+
+/* secura user role|disable|enable: one change with its audit row. */
+static int cmd_user_change(const char *what, const struct opts *o)
+{
+	arena a;
+	struct user u;
+	int rc = 1, role = -1;
+	arena_init(&a);
+	if (need_user(&a, o->email, &u) != 0)
+		goto done;
+	if (!strcmp(what, "role") &&
+	    (role = perm_role_parse(o->role)) == ROLE_NONE) {
+		fprintf(stderr, "secura: unknown role '%s'\n",
+			o->role ? o->role : "");
+		goto done;
+	}
+	int disable = !strcmp(what, "disable");
+	if (u.role == ROLE_ADMIN && u.active &&
+	    (disable || (role >= 0 && role != ROLE_ADMIN)) &&
+	    users_active_admins(&d) <= 1) {
+		fprintf(stderr, "secura: %s is the last active admin\n",
+			u.email);
+		goto done;
+	}
+	int64_t now = clock_now();
+	if (db_begin(&d) != 0)
+		goto done;
+	int ok = role >= 0
+			 ? db_exec(&d, STMT_USER_SET_ROLE, "IsI", u.id,
+				   perm_role_name(role), now) == 0 &&
+				   cli_audit("user.role", u.id,
+					     json_pack("{ss ss ss}", "email",
+						       u.email, "from",
+						       perm_role_name(u.role),
+						       "to",
+						       perm_role_name(role))) ==
+					   0
+			 : db_exec(&d, STMT_USER_SET_ACTIVE, "IiI", u.id,
+				   !disable, now) == 0 &&
+				   (!disable ||
+				    session_delete_user(&d, u.id) == 0) &&
+				   cli_audit(disable ? "user.deactivate"
+						     : "user.reactivate",
+					     u.id,
+					     json_pack("{ss}", "email",
+						       u.email)) == 0;
+	if (!ok || db_commit(&d) != 0) {
+		db_rollback(&d);
+		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
+		goto done;
+	}
+	printf("%s: %s\n", u.email,
+	       role >= 0 ? perm_role_name(role)
+	       : disable ? "disabled"
+			 : "enabled");
+	rc = 0;
+done:
+	arena_free(&a);
+	return rc;
+}
+
+/* secura user list: every user, one line each. */
+static int cmd_user_list(void)
+{
+	arena a;
+	int64_t total;
+	arena_init(&a);
+	json_t *users = users_search(&d, &a, "", "", -1, 100000, 0, &total);
+	size_t i;
+	json_t *u;
+	json_array_foreach(users, i, u)
+	{
+		printf("%5lld  %-8s  %-8s  %s  %s\n",
+		       (long long)json_integer_value(json_object_get(u, "id")),
+		       json_string_value(json_object_get(u, "role")),
+		       json_is_true(json_object_get(u, "active")) ? "active"
+								   : "disabled",
+		       json_string_value(json_object_get(u, "email")),
+		       json_string_value(json_object_get(u, "name")));
+	}
+	json_decref(users);
+	arena_free(&a);
+	return users ? 0 : 1;
+}
+
+/* secura token create: prints a new API token once. */
+static int cmd_token_create(const struct opts *o)
+{
+	arena a;
+	struct user u;
+	int64_t days = 0, id;
+	char token[TOKEN_LEN];
+	int rc = 1;
+	arena_init(&a);
+	if (need_user(&a, o->email, &u) != 0)
+		goto done;
+	if (!o->name || !*o->name || strlen(o->name) > 100) {
+		fprintf(stderr, "secura: --name of 1 to 100 characters is "
+				"required\n");
+		goto done;
+	}
+	if (o->days && valid_int(o->days, 1, 3650, &days) != 0) {
+		fprintf(stderr, "secura: --days must be 1 to 3650\n");
+		goto done;
+	}
+	int write = o->scope && !strcmp(o->scope, "write");
+	if (o->scope && !write && strcmp(o->scope, "read") != 0) {
+		fprintf(stderr, "secura: --scope must be read or write\n");
+		goto done;
+	}
+	if (db_begin(&d) != 0)
+		goto done;
+	if (token_create(&d, u.id, o->name, write,
+			 days ? clock_now() + days * 86400 : 0, token,
+			 &id) != 0 ||
+	    cli_audit("token.create", u.id,
+		      json_pack("{ss sI}", "name", o->name, "token_id",
+				(json_int_t)id)) != 0 ||
+	    db_commit(&d) != 0) {
+		db_rollback(&d);
+		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
+		goto done;
+	}
+	printf("%s\n", token);
+	rc = 0;
+done:
+	arena_free(&a);
+	return rc;
+}
+
+/* secura audit verify: walks the chain; exit 0 intact, 1 broken. */
+static int cmd_audit_verify(void)
+{
+	int64_t rows, bad;
+	char why[200];
+	int rc = audit_verify(&d, &rows, &bad, why, sizeof(why));
+	if (rc < 0) {
+		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
+		return 2;
+	}
+	if (rc == 1) {
+		printf("audit chain BROKEN at row %lld: %s\n", (long long)bad,
+		       why);
+		return 1;
+	}
+	printf("audit chain intact: %lld rows\n", (long long)rows);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char err[512];
+	struct opts o;
+	const char *who = getenv("USER");
+	snprintf(actor, sizeof(actor), "cli:%s", who ? who : "unknown");
+	if (argc < 2)
+		return usage();
+	if (config_load(err, sizeof(err)) != 0 ||
+	    db_open(&d, config_get()->db_path, err, sizeof(err)) != 0) {
+		fprintf(stderr, "secura: %s\n", err);
+		return 1;
+	}
+	int rc;
+	const char *cmd = argv[1], *sub = argc > 2 ? argv[2] : "";
+	if (!strcmp(cmd, "init")) {
+		rc = cmd_init();
+	} else if (db_migrate(&d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "secura: %s\n", err);
+		rc = 1;
+	} else if (parse_opts(argc, argv, 3, &o) != 0) {
+		rc = usage();
+	} else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {
+		rc = add_user(o.email, o.role, o.name, o.department,
+			      o.password_stdin) > 0
+			     ? 0
+			     : 1;
+	} else if (!strcmp(cmd, "user") &&
+		   (!strcmp(sub, "role") || !strcmp(sub, "disable") ||
+		    !strcmp(sub, "enable"))) {
+		rc = cmd_user_change(sub, &o);
+	} else if (!strcmp(cmd, "user") && !strcmp(sub, "list")) {
+		rc = cmd_user_list();
+	} else if (!strcmp(cmd, "token") && !strcmp(sub, "create")) {
+		rc = cmd_token_create(&o);
+	} else if (!strcmp(cmd, "audit") && !strcmp(sub, "verify")) {
+		rc = cmd_audit_verify();
+	} else {
+		rc = usage();
+	}
+	db_close(&d);
+	return rc;
+}
