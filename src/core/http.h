@@ -57,6 +57,7 @@ struct ctx {
 	int64_t id; /* the {id} path parameter */
 	/* caller */
 	struct caller me;
+	int authorized; /* passed authentication, permission and CSRF */
 	const char *anon_csrf; /* double-submit token for anonymous forms */
 	/* outcome */
 	int status;

@@ -278,6 +278,7 @@ void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
 	int safe = !strcmp(c->method, "GET") || c->head;
 	if (!safe && check_csrf(c) != 0)
 		return;
+	c->authorized = 1;
 	if (validate(c) != 0)
 		return;
 	if (r->handler(c) < 0) {

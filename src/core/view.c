@@ -200,7 +200,7 @@ static int rerender_form(struct ctx *c)
 	int fits = 0;
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
 		fits |= c->status == statuses[i];
-	if (!fits || !c->route || !c->route->form || !c->route->tmpl)
+	if (!fits || !c->authorized || !c->route->form || !c->route->tmpl)
 		return 0;
 	int status = c->status;
 	const char *code = c->err_code, *msg = c->err_msg;
@@ -244,7 +244,7 @@ static void render_error(struct ctx *c)
 		json_decref(wrap);
 		return;
 	}
-	if (c->status == 401 && !(c->route && c->route->form)) {
+	if (c->status == 401 && !c->authorized) {
 		buf loc = BUF_INIT;
 		buf_puts(&loc, "/login?next=");
 		esc_url(&loc, strcmp(c->method, "GET") ? "/" : c->path);

@@ -1,0 +1,14 @@
+"""Runs the end-to-end suite against one fresh Secura instance."""
+
+import sys
+
+import test_platform  # noqa: F401  (registers tests)
+from harness import Server, counts, run_all
+
+server = Server().start()
+try:
+    run_all(server)
+finally:
+    server.stop()
+print(f"# {counts['passed']} passed, {counts['failed']} failed")
+sys.exit(1 if counts["failed"] else 0)
