@@ -58,7 +58,8 @@ int config_load(char *err, size_t errlen)
 	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);
 	cfg.db_path = env_str("SECURA_DB", db_default);
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
-	cfg.org_name = env_str("SECURA_ORG_NAME", "Secura");
+	cfg.org_name = env_str("SECURA_ORG_NAME", "");
+	cfg.origin = env_str("SECURA_ORIGIN", NULL);
 	cfg.threads = (int)threads;
 	cfg.session_idle = idle;
 	cfg.session_max = max;

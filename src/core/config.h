@@ -10,6 +10,8 @@ struct config {
 	const char *db_path;	   /* SECURA_DB, default $SECURA_DATA/secura.db */
 	const char *templates_dir; /* SECURA_TEMPLATES, default ./templates */
 	const char *org_name;	   /* SECURA_ORG_NAME */
+	const char *origin;	   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
+				      derived from each request */
 	int threads;		   /* SECURA_THREADS, default 8 */
 	int64_t session_idle;	   /* SECURA_SESSION_IDLE seconds, 1 h */
 	int64_t session_max;	   /* SECURA_SESSION_MAX seconds, 12 h */

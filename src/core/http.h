@@ -44,7 +44,8 @@ struct ctx {
 	db *db;
 	/* request (arena copies) */
 	const char *rid, *method, *path, *query_string, *content_type;
-	const char *remote_addr, *host, *origin, *sec_fetch_site, *cookie;
+	const char *remote_addr, *host, *server_port, *origin;
+	const char *sec_fetch_site, *cookie;
 	const char *authorization, *accept, *user_agent, *csrf_header;
 	int https, api, head;
 	const char *body;

@@ -170,14 +170,22 @@ static int authenticate(struct ctx *c)
 	return 0;
 }
 
-/* Returns 1 when the Origin header names this host. */
+/* Returns 1 when the Origin header names this site: SECURA_ORIGIN when
+ * configured, else scheme://host[:port] built from what nginx vouches
+ * for ($host and the port it listens on; default ports omitted, as
+ * browsers omit them). */
 static int same_origin(struct ctx *c)
 {
-	const char *o = c->origin;
-	size_t pl = strncmp(o, "https://", 8) == 0  ? 8
-		    : strncmp(o, "http://", 7) == 0 ? 7
-						    : 0;
-	return pl && c->host && strcmp(o + pl, c->host) == 0;
+	const char *want = config_get()->origin;
+	if (!want) {
+		const char *port = c->server_port ? c->server_port : "";
+		int dflt = !*port || !strcmp(port, c->https ? "443" : "80");
+		want = arena_printf(c->a, "%s://%s%s%s",
+				    c->https ? "https" : "http",
+				    c->host ? c->host : "", dflt ? "" : ":",
+				    dflt ? "" : port);
+	}
+	return strcasecmp(c->origin, want) == 0;
 }
 
 /* Checks a state-changing request. Bearer tokens need write scope;
@@ -202,6 +210,13 @@ static int check_csrf(struct ctx *c)
 		     strcmp(c->sec_fetch_site, "cross-site") == 0) ||
 		    (c->origin && !same_origin(c));
 	if (cross || !ct_equal(sent, want)) {
+		log_event(c->rid, c->me.email,
+			  "csrf refused: %s (origin=%s host=%s fetch-site=%s)",
+			  cross	  ? "cross-site request"
+			  : !sent ? "no token sent"
+				  : "token does not match",
+			  c->origin ? c->origin : "-", c->host ? c->host : "-",
+			  c->sec_fetch_site ? c->sec_fetch_site : "-");
 		ctx_fail(c, 403, "csrf",
 			 "This form has expired or came from another site. "
 			 "Reload the page and try again.");

@@ -85,7 +85,8 @@ static void read_params(FCGX_Request *r, struct ctx *c)
 	c->remote_addr = param(r, c->a, "REMOTE_ADDR");
 	if (!c->remote_addr)
 		c->remote_addr = "";
-	c->host = param(r, c->a, "HTTP_HOST");
+	c->host = param(r, c->a, "HTTP_HOST"); /* nginx: $host, no port */
+	c->server_port = param(r, c->a, "SERVER_PORT");
 	c->origin = param(r, c->a, "HTTP_ORIGIN");
 	c->sec_fetch_site = param(r, c->a, "HTTP_SEC_FETCH_SITE");
 	c->cookie = param(r, c->a, "HTTP_COOKIE");

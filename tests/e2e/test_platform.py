@@ -285,6 +285,16 @@ def json_session_api(s):
     r = c.post("/api/v1/profile", js={"name": "Evil"},
                headers={"X-CSRF-Token": csrf, "Origin": "http://evil.example"})
     check(r.status == 403, "cross-origin write is refused even with the token")
+    r = c.post("/api/v1/profile", js={"name": "Evil"},
+               headers={"X-CSRF-Token": csrf, "Origin": "http://127.0.0.1:1"})
+    check(r.status == 403, "another port on the same host is another origin")
+    r = c.post("/api/v1/profile", js={"name": "Zoë M."},
+               headers={"X-CSRF-Token": csrf, "Origin": f"http://127.0.0.1:{s.port}",
+                        "Sec-Fetch-Site": "same-origin"})
+    check(r.status == 200, "a same-origin write with browser headers is accepted", r.text)
+    r = c.post("/api/v1/profile", js={"name": "Evil"},
+               headers={"X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"})
+    check(r.status == 403, "Sec-Fetch-Site: cross-site is refused")
     r = c.post("/api/v1/register", js={"email": "api@example.org", "name": "A", "password": PW},
                headers={"X-CSRF-Token": csrf})
     check(r.status == 201 and r.json()["user"]["role"] == "employee", "JSON registration answers 201", r.text)

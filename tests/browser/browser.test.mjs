@@ -1,0 +1,117 @@
+// Browser tests: a person registers, signs in and sees the home page in
+// headless Chromium (Debian's), through real nginx and the FastCGI app.
+// Prints "ok - ..." / "not ok - ..." lines; screenshots go to
+// tests/artifacts/.
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const artifacts = join(root, 'tests', 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+let passed = 0, failed = 0;
+
+function check(cond, what, detail = '') {
+  if (cond) { passed++; console.log(`ok - ${what}`); }
+  else {
+    failed++;
+    console.log(`not ok - ${what}`);
+    if (detail) String(detail).split('\n').slice(0, 10).forEach((l) => console.log(`#   ${l}`));
+  }
+}
+
+function freePort() {
+  return new Promise((res) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+  });
+}
+
+async function startSecura() {
+  const dir = mkdtempSync(join(tmpdir(), 'secura-browser-'));
+  const port = await freePort();
+  const log = join(dir, 'run.log');
+  const proc = spawn('sh', ['-c', `exec "${root}/tools/run.sh" >"${log}" 2>&1`], {
+    env: { ...process.env, SECURA_DATA: dir, SECURA_PORT: String(port) },
+    detached: true,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    try { if ((await fetch(`${base}/health`)).ok) return { proc, base, log }; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Secura did not start:\n${readFileSync(log, 'utf8')}`);
+}
+
+const secura = await startSecura();
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage();
+  // Problems a person would not see but we must: CSP violations, script
+  // errors, and any stylesheet, image or icon that fails to load.
+  const problems = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document') problems.push(`${r.status()} ${r.url()}`);
+  });
+
+  await page.goto(`${secura.base}/`);
+  check(page.url().startsWith(`${secura.base}/login`), 'an anonymous visitor lands on the sign-in page', page.url());
+  await page.getByRole('link', { name: 'Create an account' }).click();
+
+  // A weak password is refused with a message next to the field.
+  await page.getByLabel('Work email').fill('amelie.dubois@example.org');
+  await page.getByLabel('Full name').fill('Amélie Dubois');
+  await page.getByLabel('Department (optional)').fill('Ventes');
+  await page.getByLabel('Password', { exact: true }).fill('password1234');
+  await page.getByLabel('Repeat the password').fill('password1234');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const pwField = page.getByLabel('Password', { exact: true });
+  check(await pwField.getAttribute('aria-invalid') === 'true', 'weak password marks the field invalid');
+  check(await page.locator('#password-error').isVisible(), 'the field error is shown beside the field');
+  check(await page.getByLabel('Work email').inputValue() === 'amelie.dubois@example.org',
+    'the form keeps what was typed');
+  await page.screenshot({ path: join(artifacts, 'register-error.png'), fullPage: true });
+
+  // Register for real, with the keyboard for the last step.
+  const pw = 'Seven bridges over the Rhine';
+  await pwField.fill(pw);
+  await page.getByLabel('Repeat the password').fill(pw);
+  await page.getByLabel('Repeat the password').press('Enter');
+  await page.waitForURL(`${secura.base}/login`);
+  check((await page.locator('.flash').textContent()).includes('Your account is ready'),
+    'registration confirms and leads to sign-in');
+
+  await page.getByLabel('Email').fill('amelie.dubois@example.org');
+  await page.getByLabel('Password').fill(pw);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${secura.base}/`);
+  const h1 = await page.locator('h1').textContent();
+  check(h1.includes('Amélie Dubois'), 'the home page greets the new person by name', h1);
+  check((await page.locator('.lead').textContent()).includes('employee'), 'new accounts are employees');
+  await page.screenshot({ path: join(artifacts, 'home.png'), fullPage: true });
+  check(problems.length === 0, 'no CSP violations, script errors or missing resources', problems.join('\n'));
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${secura.base}/login`);
+  check((await page.locator('.flash').textContent()).includes('signed out'), 'signing out confirms');
+  await page.goto(`${secura.base}/profile`);
+  check(page.url().includes('/login?next=%2Fprofile'), 'after sign-out pages ask to sign in again', page.url());
+} catch (e) {
+  check(false, 'browser scenario raised', e.stack);
+} finally {
+  await browser.close();
+  try { process.kill(-secura.proc.pid, 'SIGTERM'); } catch { /* gone */ }
+}
+console.log(`# ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
