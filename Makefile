@@ -83,7 +83,8 @@ sanitize: $(UNIT) $(B)/tests/spec_test
 	@$(B)/tests/spec_test --skip tests/spec/skip.txt $(foreach s,$(SPECS),$(SPEC)/$(s).json) || true
 
 test: test-deps
-	@$(MAKE) --no-print-directory all $(UNIT) $(B)/tests/spec_test >$(B)/build.log 2>&1 || { mkdir -p $(B); cat $(B)/build.log; echo "0 passed, 1 failed"; exit 1; }
+	@mkdir -p $(B)
+	@$(MAKE) --no-print-directory all $(UNIT) $(B)/tests/spec_test >$(B)/build.log 2>&1 || { cat $(B)/build.log; echo "0 passed, 1 failed"; exit 1; }
 	@tests/run.sh
 
 run: deps all
