@@ -36,17 +36,16 @@ static char actor[128];
 /* Prints usage and returns the exit code 2. */
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: secura init\n"
-		"       secura user add --email E --role R [--name N] "
-		"[--department D] [--password-stdin]\n"
-		"       secura user role --email E --role R\n"
-		"       secura user disable|enable --email E\n"
-		"       secura user list\n"
-		"       secura token create --email E --name N "
-		"[--scope read|write] [--days N]\n"
-		"       secura audit verify\n"
-		"roles: employee analyst lead manager admin\n");
+	fprintf(stderr, "usage: secura init\n"
+			"       secura user add --email E --role R [--name N] "
+			"[--department D] [--password-stdin]\n"
+			"       secura user role --email E --role R\n"
+			"       secura user disable|enable --email E\n"
+			"       secura user list\n"
+			"       secura token create --email E --name N "
+			"[--scope read|write] [--days N]\n"
+			"       secura audit verify\n"
+			"roles: employee analyst lead manager admin\n");
 	return 2;
 }
 
@@ -56,13 +55,14 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
 		const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char **slot = !strcmp(f, "--email")	 ? &o->email
-				    : !strcmp(f, "--role")	 ? &o->role
-				    : !strcmp(f, "--name")	 ? &o->name
-				    : !strcmp(f, "--department") ? &o->department
-				    : !strcmp(f, "--scope")	 ? &o->scope
-				    : !strcmp(f, "--days")	 ? &o->days
-								 : NULL;
+		const char **slot = !strcmp(f, "--email")  ? &o->email
+				    : !strcmp(f, "--role") ? &o->role
+				    : !strcmp(f, "--name") ? &o->name
+				    : !strcmp(f, "--department")
+					? &o->department
+				    : !strcmp(f, "--scope") ? &o->scope
+				    : !strcmp(f, "--days")  ? &o->days
+							    : NULL;
 		if (!strcmp(f, "--password-stdin")) {
 			o->password_stdin = 1;
 			continue;
@@ -178,10 +178,10 @@ static int cmd_init(void)
 		return 0;
 	const char *email = getenv("SECURA_ADMIN_EMAIL");
 	printf("no admin yet: creating one\n");
-	return add_user(email && *email ? email : "admin@secura.local",
-			"admin", "Administrator", "", 0) > 0
-		       ? 0
-		       : 1;
+	return add_user(email && *email ? email : "admin@secura.local", "admin",
+			"Administrator", "", 0) > 0
+		   ? 0
+		   : 1;
 }
 
 /* secura user role|disable|enable: one change with its audit row. */
@@ -210,25 +210,19 @@ static int cmd_user_change(const char *what, const struct opts *o)
 	int64_t now = clock_now();
 	if (db_begin(&d) != 0)
 		goto done;
-	int ok = role >= 0
-			 ? db_exec(&d, STMT_USER_SET_ROLE, "IsI", u.id,
-				   perm_role_name(role), now) == 0 &&
-				   cli_audit("user.role", u.id,
-					     json_pack("{ss ss ss}", "email",
-						       u.email, "from",
-						       perm_role_name(u.role),
-						       "to",
-						       perm_role_name(role))) ==
-					   0
-			 : db_exec(&d, STMT_USER_SET_ACTIVE, "IiI", u.id,
-				   !disable, now) == 0 &&
-				   (!disable ||
-				    session_delete_user(&d, u.id) == 0) &&
-				   cli_audit(disable ? "user.deactivate"
-						     : "user.reactivate",
-					     u.id,
-					     json_pack("{ss}", "email",
-						       u.email)) == 0;
+	int ok =
+	    role >= 0
+		? db_exec(&d, STMT_USER_SET_ROLE, "IsI", u.id,
+			  perm_role_name(role), now) == 0 &&
+		      cli_audit("user.role", u.id,
+				json_pack("{ss ss ss}", "email", u.email,
+					  "from", perm_role_name(u.role), "to",
+					  perm_role_name(role))) == 0
+		: db_exec(&d, STMT_USER_SET_ACTIVE, "IiI", u.id, !disable,
+			  now) == 0 &&
+		      (!disable || session_delete_user(&d, u.id) == 0) &&
+		      cli_audit(disable ? "user.deactivate" : "user.reactivate",
+				u.id, json_pack("{ss}", "email", u.email)) == 0;
 	if (!ok || db_commit(&d) != 0) {
 		db_rollback(&d);
 		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
@@ -259,7 +253,7 @@ static int cmd_user_list(void)
 		       (long long)json_integer_value(json_object_get(u, "id")),
 		       json_string_value(json_object_get(u, "role")),
 		       json_is_true(json_object_get(u, "active")) ? "active"
-								   : "disabled",
+								  : "disabled",
 		       json_string_value(json_object_get(u, "email")),
 		       json_string_value(json_object_get(u, "name")));
 	}
@@ -357,8 +351,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {
 		rc = add_user(o.email, o.role, o.name, o.department,
 			      o.password_stdin) > 0
-			     ? 0
-			     : 1;
+			 ? 0
+			 : 1;
 	} else if (!strcmp(cmd, "user") &&
 		   (!strcmp(sub, "role") || !strcmp(sub, "disable") ||
 		    !strcmp(sub, "enable"))) {

@@ -106,6 +106,20 @@ void *arena_calloc(arena *a, size_t n, size_t size)
 	return p;
 }
 
+/* Makes room for element n of an arena array v (of *cap elements of size
+ * bytes each): returns v, or a copy twice as large with *cap updated. */
+void *arena_grow(arena *a, void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *nv = arena_calloc(a, ncap, size);
+	if (n)
+		memcpy(nv, v, n * size);
+	*cap = ncap;
+	return nv;
+}
+
 /* Copies at most n bytes of s plus a NUL into the arena. */
 char *arena_strndup(arena *a, const char *s, size_t n)
 {

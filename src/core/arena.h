@@ -19,8 +19,9 @@ void *arena_calloc(arena *a, size_t n, size_t size);
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+void *arena_grow(arena *a, void *v, size_t n, size_t *cap, size_t size);
 
 /* xmalloc family: abort on out-of-memory (Redis's zmalloc policy). */
 void *xmalloc(size_t n);

@@ -56,7 +56,8 @@ int clock_parse_iso(const char *s, int64_t *out)
 		n += 11;
 		if (s[n] == ':') {
 			int m2 = 0;
-			if (sscanf(s + n + 1, "%2d%n", &sec, &m2) != 1 || m2 != 2)
+			if (sscanf(s + n + 1, "%2d%n", &sec, &m2) != 1 ||
+			    m2 != 2)
 				return -1;
 			n += 3;
 		}

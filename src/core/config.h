@@ -6,8 +6,8 @@
 #include <stdint.h>
 
 struct config {
-	const char *data_dir;	   /* SECURA_DATA, default ./var */
-	const char *db_path;	   /* SECURA_DB, default $SECURA_DATA/secura.db */
+	const char *data_dir; /* SECURA_DATA, default ./var */
+	const char *db_path;  /* SECURA_DB, default $SECURA_DATA/secura.db */
 	const char *templates_dir; /* SECURA_TEMPLATES, default ./templates */
 	const char *org_name;	   /* SECURA_ORG_NAME */
 	const char *origin;	   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
@@ -16,10 +16,10 @@ struct config {
 	int64_t session_idle;	   /* SECURA_SESSION_IDLE seconds, 1 h */
 	int64_t session_max;	   /* SECURA_SESSION_MAX seconds, 12 h */
 	size_t max_body;	   /* SECURA_MAX_BODY bytes, 1 MiB */
-	size_t max_upload;	   /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
-	int login_max_account;	   /* failures per account per window: 5 */
-	int login_max_address;	   /* failures per address per window: 20 */
-	int64_t login_window;	   /* SECURA_LOGIN_WINDOW seconds, 900 */
+	size_t max_upload;     /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
+	int login_max_account; /* failures per account per window: 5 */
+	int login_max_address; /* failures per address per window: 20 */
+	int64_t login_window;  /* SECURA_LOGIN_WINDOW seconds, 900 */
 };
 
 const struct config *config_get(void);

@@ -33,7 +33,7 @@ int db_open(db *d, const char *path, char *err, size_t errlen)
 	memset(d, 0, sizeof(*d));
 	int rc = sqlite3_open_v2(path, &d->h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-					 SQLITE_OPEN_NOMUTEX,
+				     SQLITE_OPEN_NOMUTEX,
 				 NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(d->h, 5000);
@@ -74,8 +74,9 @@ sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
 		sqlite3_clear_bindings(st);
 		return st;
 	}
-	if (sqlite3_prepare_v3(d->h, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-			       &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(d->h, stmt_sql[id], -1,
+			       SQLITE_PREPARE_PERSISTENT, &st,
+			       NULL) != SQLITE_OK) {
 		log_event(NULL, NULL, "db: cannot prepare %s: %s",
 			  stmt_names[id], sqlite3_errmsg(d->h));
 		return NULL;
@@ -97,7 +98,8 @@ static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 		switch (*fmt) {
 		case 's':
 			s = va_arg(ap, const char *);
-			rc = s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT)
+			rc = s ? sqlite3_bind_text(st, i, s, -1,
+						   SQLITE_TRANSIENT)
 			       : sqlite3_bind_null(st, i);
 			break;
 		case 'i':
@@ -133,18 +135,13 @@ int db_bind(sqlite3_stmt *st, const char *fmt, ...)
 	return rc;
 }
 
-/* Returns the named statement with parameters bound, ready for
- * sqlite3_step; owned by d. NULL on failure (logged). */
-sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...)
+/* Returns the named statement with parameters bound from ap; NULL on
+ * failure (logged). */
+static sqlite3_stmt *db_vquery(db *d, enum stmt_id id, const char *fmt,
+			       va_list ap)
 {
 	sqlite3_stmt *st = db_stmt(d, id);
-	if (!st)
-		return NULL;
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = db_vbind(st, fmt, ap);
-	va_end(ap);
-	if (rc != SQLITE_OK) {
+	if (st && db_vbind(st, fmt, ap) != SQLITE_OK) {
 		log_event(NULL, NULL, "db: bind %s: %s", stmt_names[id],
 			  sqlite3_errmsg(d->h));
 		return NULL;
@@ -152,23 +149,30 @@ sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...)
 	return st;
 }
 
+/* Returns the named statement with parameters bound, ready for
+ * sqlite3_step; owned by d. NULL on failure (logged). */
+sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sqlite3_stmt *st = db_vquery(d, id, fmt, ap);
+	va_end(ap);
+	return st;
+}
+
 /* Runs a statement that returns no rows. Returns 0, or -1 on error
  * (logged; constraint violations included). */
 int db_exec(db *d, enum stmt_id id, const char *fmt, ...)
 {
-	sqlite3_stmt *st = db_stmt(d, id);
-	if (!st)
-		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = db_vbind(st, fmt, ap);
+	sqlite3_stmt *st = db_vquery(d, id, fmt, ap);
 	va_end(ap);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = SQLITE_DONE;
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		log_event(NULL, NULL, "db: %s: %s", stmt_names[id],
 			  sqlite3_errmsg(d->h));
 		return -1;
@@ -180,20 +184,16 @@ int db_exec(db *d, enum stmt_id id, const char *fmt, ...)
  * row, -1 on error (logged). */
 int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...)
 {
-	sqlite3_stmt *st = db_stmt(d, id);
-	if (!st)
-		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	int rc = db_vbind(st, fmt, ap);
+	sqlite3_stmt *st = db_vquery(d, id, fmt, ap);
 	va_end(ap);
-	int64_t v = 0;
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	else if (rc != SQLITE_DONE)
-		v = -1;
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	int64_t v = rc == SQLITE_ROW	? sqlite3_column_int64(st, 0)
+		    : rc == SQLITE_DONE ? 0
+					: -1;
 	sqlite3_reset(st);
 	return v;
 }
@@ -288,7 +288,8 @@ int db_migrate(db *d, char *err, size_t errlen)
 		char *msg = NULL, pragma[64];
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d;", v);
 		if (db_begin(d) != 0 ||
-		    sqlite3_exec(d->h, f->data, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(d->h, f->data, NULL, NULL, &msg) !=
+			SQLITE_OK ||
 		    sqlite3_exec(d->h, pragma, NULL, NULL, &msg) != SQLITE_OK ||
 		    db_commit(d) != 0) {
 			snprintf(err, errlen, "migration %s failed: %s",

@@ -79,21 +79,26 @@ void ctx_cookie(struct ctx *c, const char *name, const char *value,
 	ctx_header(c, "Set-Cookie", v);
 }
 
-/* Appends an audit row for the caller (who, from where, what). Must be
- * called inside the handler's write transaction. Returns 0 or -1. */
+/* Appends an audit row for the caller (who, from where, what) about
+ * object_type/object_id (0: none). Takes ownership of detail (may be
+ * NULL). Must be called inside the handler's write transaction.
+ * Returns 0 or -1 (logged). */
 int ctx_audit(struct ctx *c, const char *action, const char *object_type,
-	      const char *object_id, json_t *detail)
+	      int64_t object_id, json_t *detail)
 {
 	struct audit_entry e = {
-		.actor_id = c->me.user_id,
-		.actor_email = c->me.email ? c->me.email : "",
-		.ip = c->remote_addr,
-		.action = action,
-		.object_type = object_type,
-		.object_id = object_id,
-		.detail = detail,
+	    .actor_id = c->me.user_id,
+	    .actor_email = c->me.email ? c->me.email : "",
+	    .ip = c->remote_addr,
+	    .action = action,
+	    .object_type = object_type,
+	    .object_id = object_id
+			     ? arena_printf(c->a, "%lld", (long long)object_id)
+			     : "",
+	    .detail = detail,
 	};
 	int rc = audit_append(c->db, &e);
+	json_decref(detail);
 	if (rc != 0)
 		log_event(c->rid, c->me.email, "audit append failed: %s",
 			  db_errmsg(c->db));
@@ -121,12 +126,12 @@ json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit)
 {
 	(void)c;
 	int64_t pages = total ? (total + limit - 1) / limit : 1;
-	json_t *p = json_pack("{si si sI sI}", "page", page, "limit", limit,
-			      "total", (json_int_t)total, "pages",
-			      (json_int_t)pages);
+	json_t *p =
+	    json_pack("{si si sI sI}", "page", page, "limit", limit, "total",
+		      (json_int_t)total, "pages", (json_int_t)pages);
 	json_object_set_new(p, "prev",
 			    page > 1 ? json_integer(page - 1) : json_null());
-	json_object_set_new(p, "next",
-			    page < pages ? json_integer(page + 1) : json_null());
+	json_object_set_new(
+	    p, "next", page < pages ? json_integer(page + 1) : json_null());
 	return p;
 }

@@ -29,8 +29,8 @@ enum {
 };
 
 struct route {
-	const char *method;	    /* "GET", "POST" or "DELETE" */
-	const char *pattern;	    /* "/admin/users/{id}"; {id} is an int */
+	const char *method;  /* "GET", "POST" or "DELETE" */
+	const char *pattern; /* "/admin/users/{id}"; {id} is an int */
 	handler_fn handler;
 	enum perm perm;		    /* checked before the handler runs */
 	const char *tmpl;	    /* HTML view: templates/<tmpl>.html */
@@ -58,7 +58,7 @@ struct ctx {
 	int64_t id; /* the {id} path parameter */
 	/* caller */
 	struct caller me;
-	int authorized; /* passed authentication, permission and CSRF */
+	int authorized;	       /* passed authentication, permission and CSRF */
 	const char *anon_csrf; /* double-submit token for anonymous forms */
 	/* outcome */
 	int status;
@@ -82,7 +82,7 @@ void ctx_header(struct ctx *c, const char *name, const char *value);
 void ctx_cookie(struct ctx *c, const char *name, const char *value,
 		long max_age);
 int ctx_audit(struct ctx *c, const char *action, const char *object_type,
-	      const char *object_id, json_t *detail);
+	      int64_t object_id, json_t *detail);
 json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit);
 int ctx_page_args(struct ctx *c, int *page, int *limit, int *offset);
 

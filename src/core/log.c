@@ -30,8 +30,7 @@ void log_event(const char *rid, const char *user, const char *fmt, ...)
 	va_end(ap);
 	clock_iso(clock_now(), ts);
 	buf b = BUF_INIT;
-	buf_printf(&b, "%s %s rid=%s user=", ts, log_program,
-		   rid ? rid : "-");
+	buf_printf(&b, "%s %s rid=%s user=", ts, log_program, rid ? rid : "-");
 	esc_log(&b, user ? user : "-", 128);
 	buf_putc(&b, ' ');
 	esc_log(&b, msg, sizeof(msg));

@@ -4,6 +4,6 @@
 
 void log_init(const char *program);
 void log_event(const char *rid, const char *user, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

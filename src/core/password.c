@@ -16,10 +16,10 @@
 #include <string.h>
 
 /* N = 2^14, r = 8, p = 5: libscrypt's MCF writes them as "0e0805". */
-#define PW_SCRYPT_N (1u << 14)
-#define PW_SCRYPT_R 8
-#define PW_SCRYPT_P 5
-#define PW_SCRYPT_PARAMS "$s1$0e0805$"
+#define PW_SCRYPT_N	      (1u << 14)
+#define PW_SCRYPT_R	      8
+#define PW_SCRYPT_P	      5
+#define PW_SCRYPT_PARAMS      "$s1$0e0805$"
 #define MAX_CONCURRENT_HASHES 2
 
 static sem_t hash_slots;
@@ -163,7 +163,8 @@ const char *password_policy(const char *pw, const char *email)
 		char local[256];
 		if (ll >= 4 && ll < sizeof(local)) {
 			for (size_t i = 0; i < ll; i++)
-				local[i] = (char)tolower((unsigned char)email[i]);
+				local[i] =
+				    (char)tolower((unsigned char)email[i]);
 			local[ll] = '\0';
 			for (size_t i = 0; i <= n; i++)
 				low[i] = (char)tolower((unsigned char)pw[i]);
@@ -178,8 +179,9 @@ const char *password_policy(const char *pw, const char *email)
  * no look-alikes) plus NUL. Returns 0, or -1 if randomness fails. */
 int password_generate(char *out, size_t len)
 {
-	static const char al[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-				 "23456789";
+	static const char al[] =
+	    "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+	    "23456789";
 	const unsigned n = sizeof(al) - 1, limit = 256 - 256 % n;
 	size_t i = 0;
 	while (i + 1 < len) {

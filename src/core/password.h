@@ -4,8 +4,8 @@
 
 #include <stddef.h>
 
-#define PASSWORD_MIN 12
-#define PASSWORD_MAX 128
+#define PASSWORD_MIN	 12
+#define PASSWORD_MAX	 128
 #define PASSWORD_MCF_LEN 128
 
 int password_hash(const char *pw, char out[PASSWORD_MCF_LEN]);

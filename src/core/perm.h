@@ -13,17 +13,17 @@ enum role {
 };
 
 enum perm {
-	PERM_PUBLIC,	       /* anyone, logged in or not */
-	PERM_LOGIN,	       /* any logged-in user */
-	PERM_INCIDENT_REPORT,  /* report incidents, see own */
+	PERM_PUBLIC,		/* anyone, logged in or not */
+	PERM_LOGIN,		/* any logged-in user */
+	PERM_INCIDENT_REPORT,	/* report incidents, see own */
 	PERM_INCIDENT_READ_ALL, /* see every incident */
-	PERM_INCIDENT_WRITE,   /* triage, investigate, comment internally */
-	PERM_INCIDENT_ASSIGN,  /* assign incidents to others */
-	PERM_DASHBOARD,	       /* dashboards and metrics */
-	PERM_REPORT,	       /* compliance reports and exports */
-	PERM_USER_ADMIN,       /* manage people and roles */
-	PERM_AUDIT_READ,       /* read the audit log */
-	PERM_SETTINGS,	       /* organisation settings, categories */
+	PERM_INCIDENT_WRITE,	/* triage, investigate, comment internally */
+	PERM_INCIDENT_ASSIGN,	/* assign incidents to others */
+	PERM_DASHBOARD,		/* dashboards and metrics */
+	PERM_REPORT,		/* compliance reports and exports */
+	PERM_USER_ADMIN,	/* manage people and roles */
+	PERM_AUDIT_READ,	/* read the audit log */
+	PERM_SETTINGS,		/* organisation settings, categories */
 	PERM__COUNT
 };
 

@@ -25,8 +25,9 @@ int rand_bytes(void *p, size_t n)
 /* Encodes n bytes as unpadded base64url into out (4*ceil(n/3)+1 bytes). */
 void rand_b64url(const unsigned char *in, size_t n, char *out)
 {
-	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
-				 "wxyz0123456789-_";
+	static const char al[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
+	    "wxyz0123456789-_";
 	size_t o = 0, i = 0;
 	for (; i + 2 < n; i += 3) {
 		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |

@@ -7,25 +7,18 @@
 #include <strings.h>
 
 const struct req_limits req_default_limits = {
-	.max_fields = 200,
-	.max_key = 100,
-	.max_value = 256 * 1024,
-	.max_files = 20,
-	.max_file = 10 * 1024 * 1024,
+    .max_fields = 200,
+    .max_key = 100,
+    .max_value = 256 * 1024,
+    .max_files = 20,
+    .max_file = 10 * 1024 * 1024,
 };
 
 /* Appends a key/value pair (pointers are kept, not copied). */
 void kvs_add(arena *a, struct kvs *k, const char *key, const char *val,
 	     size_t len)
 {
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		struct kv *v = arena_alloc(a, cap * sizeof(*v));
-		if (k->n)
-			memcpy(v, k->v, k->n * sizeof(*v));
-		k->v = v;
-		k->cap = cap;
-	}
+	k->v = arena_grow(a, k->v, k->n, &k->cap, sizeof(*k->v));
 	k->v[k->n++] = (struct kv){key, val, len};
 }
 
@@ -119,8 +112,9 @@ int req_parse_urlencoded(arena *a, const char *s, size_t n,
 			char *k = pct_decode(a, s + i, kl, &dk);
 			char *v = pct_decode(a, vs, vl, &dv);
 			if (!k || !v) {
-				*err = "malformed encoding: bad percent-escape, "
-				       "NUL byte or invalid UTF-8";
+				*err =
+				    "malformed encoding: bad percent-escape, "
+				    "NUL byte or invalid UTF-8";
 				return 400;
 			}
 			if (dk == 0 || dk > lim->max_key ||
@@ -171,8 +165,7 @@ static const char *memmem_(const char *h, size_t hl, const char *needle,
 
 /* Extracts parameter name="value" (or name=value) from a header value.
  * Returns an arena string or NULL. */
-static char *header_param(arena *a, const char *h, size_t hl,
-			  const char *name)
+static char *header_param(arena *a, const char *h, size_t hl, const char *name)
 {
 	size_t nl = strlen(name);
 	for (size_t i = 0; i + nl < hl; i++) {
@@ -180,8 +173,8 @@ static char *header_param(arena *a, const char *h, size_t hl,
 		    strncasecmp(h + i, name, nl) == 0 && h[i + nl] == '=') {
 			const char *v = h + i + nl + 1, *end = h + hl;
 			if (*v == '"') {
-				const char *q = memchr(v + 1, '"',
-						       (size_t)(end - v - 1));
+				const char *q =
+				    memchr(v + 1, '"', (size_t)(end - v - 1));
 				return q ? arena_strndup(a, v + 1,
 							 (size_t)(q - v - 1))
 					 : NULL;
@@ -205,10 +198,12 @@ static int part_headers(arena *a, const char *h, size_t hl, char **name,
 		const char *eol = memmem_(h + i, hl - i, "\r\n", 2);
 		size_t ll = eol ? (size_t)(eol - (h + i)) : hl - i;
 		const char *line = h + i;
-		if (ll > 20 && strncasecmp(line, "Content-Disposition:", 20) == 0) {
+		if (ll > 20 &&
+		    strncasecmp(line, "Content-Disposition:", 20) == 0) {
 			*name = header_param(a, line, ll, "name");
 			*filename = header_param(a, line, ll, "filename");
-		} else if (ll > 13 && strncasecmp(line, "Content-Type:", 13) == 0) {
+		} else if (ll > 13 &&
+			   strncasecmp(line, "Content-Type:", 13) == 0) {
 			size_t s = 13;
 			while (s < ll && line[s] == ' ')
 				s++;
@@ -246,17 +241,11 @@ static int add_part(arena *a, const char *hdrs, size_t hl, const char *data,
 			*err = "file name is not valid UTF-8";
 			return 400;
 		}
-		if (files->n == files->cap) {
-			size_t cap = files->cap ? files->cap * 2 : 4;
-			struct upload *v = arena_alloc(a, cap * sizeof(*v));
-			if (files->n)
-				memcpy(v, files->v, files->n * sizeof(*v));
-			files->v = v;
-			files->cap = cap;
-		}
-		files->v[files->n++] = (struct upload){
-			name, filename, type ? type : "",
-			(const unsigned char *)data, dl};
+		files->v = arena_grow(a, files->v, files->n, &files->cap,
+				      sizeof(*files->v));
+		files->v[files->n++] =
+		    (struct upload){name, filename, type ? type : "",
+				    (const unsigned char *)data, dl};
 		return 0;
 	}
 	if (fields->n >= lim->max_fields) {
@@ -282,8 +271,8 @@ int req_parse_multipart(arena *a, const char *body, size_t n,
 			struct kvs *fields, struct uploads *files,
 			const char **err)
 {
-	char *b = header_param(a, content_type, strlen(content_type),
-			       "boundary");
+	char *b =
+	    header_param(a, content_type, strlen(content_type), "boundary");
 	if (!b || !*b || strlen(b) > 70) {
 		*err = "multipart body without a valid boundary";
 		return 400;
@@ -306,11 +295,13 @@ int req_parse_multipart(arena *a, const char *body, size_t n,
 		if (!he)
 			break;
 		const char *data = he + 4;
-		const char *next = memmem_(data, (size_t)(end - data), delim, dl);
+		const char *next =
+		    memmem_(data, (size_t)(end - data), delim, dl);
 		if (!next)
 			break;
-		int rc = add_part(a, p, (size_t)(he - p), data,
-				  (size_t)(next - data), lim, fields, files, err);
+		int rc =
+		    add_part(a, p, (size_t)(he - p), data,
+			     (size_t)(next - data), lim, fields, files, err);
 		if (rc)
 			return rc;
 		p = next + dl;

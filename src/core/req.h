@@ -15,11 +15,11 @@
 #include <stddef.h>
 
 struct req_limits {
-	size_t max_fields;    /* fields per form/query */
-	size_t max_key;	      /* bytes per field name */
-	size_t max_value;     /* bytes per non-file field value */
-	size_t max_files;     /* files per multipart body */
-	size_t max_file;      /* bytes per file */
+	size_t max_fields; /* fields per form/query */
+	size_t max_key;	   /* bytes per field name */
+	size_t max_value;  /* bytes per non-file field value */
+	size_t max_files;  /* files per multipart body */
+	size_t max_file;   /* bytes per file */
 };
 
 extern const struct req_limits req_default_limits;

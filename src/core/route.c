@@ -47,8 +47,8 @@ int route_match(const char *pattern, const char *path, int64_t *id)
 
 /* Finds the route for the request. Returns it, or NULL after recording
  * 404 (no such path) or 405 (path exists, method does not, with Allow). */
-static const struct route *find_route(struct ctx *c,
-				      const struct route *routes, size_t n)
+static const struct route *find_route(struct ctx *c, const struct route *routes,
+				      size_t n)
 {
 	const char *method = c->head ? "GET" : c->method;
 	buf allow = BUF_INIT;
@@ -180,10 +180,9 @@ static int same_origin(struct ctx *c)
 	if (!want) {
 		const char *port = c->server_port ? c->server_port : "";
 		int dflt = !*port || !strcmp(port, c->https ? "443" : "80");
-		want = arena_printf(c->a, "%s://%s%s%s",
-				    c->https ? "https" : "http",
-				    c->host ? c->host : "", dflt ? "" : ":",
-				    dflt ? "" : port);
+		want = arena_printf(
+		    c->a, "%s://%s%s%s", c->https ? "https" : "http",
+		    c->host ? c->host : "", dflt ? "" : ":", dflt ? "" : port);
 	}
 	return strcasecmp(c->origin, want) == 0;
 }
@@ -201,11 +200,10 @@ static int check_csrf(struct ctx *c)
 			 "This API token may only read.");
 		return -1;
 	}
-	const char *sent = c->csrf_header ? c->csrf_header
-					  : kvs_get(&c->form, "_csrf");
-	const char *want = c->me.session_id
-				   ? c->me.csrf
-				   : kvs_get(&c->cookies, CSRF_COOKIE);
+	const char *sent =
+	    c->csrf_header ? c->csrf_header : kvs_get(&c->form, "_csrf");
+	const char *want =
+	    c->me.session_id ? c->me.csrf : kvs_get(&c->cookies, CSRF_COOKIE);
 	int cross = (c->sec_fetch_site &&
 		     strcmp(c->sec_fetch_site, "cross-site") == 0) ||
 		    (c->origin && !same_origin(c));
@@ -259,8 +257,9 @@ static int validate(struct ctx *c)
 				      : valid_check(c->a, f, in, &out);
 		const char *label = f->label ? f->label : f->name;
 		if (msg)
-			ctx_field_error(c, f->name,
-					arena_printf(c->a, "%s %s", label, msg));
+			ctx_field_error(
+			    c, f->name,
+			    arena_printf(c->a, "%s %s", label, msg));
 		else if (out)
 			kvs_add(c->a, &c->vals, f->name, out, strlen(out));
 	}

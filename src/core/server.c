@@ -33,22 +33,38 @@ struct server {
 static const char *status_text(int s)
 {
 	switch (s) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 303: return "See Other";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 503: return "Service Unavailable";
-	default: return s >= 500 ? "Internal Server Error" : "Status";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 303:
+		return "See Other";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return s >= 500 ? "Internal Server Error" : "Status";
 	}
 }
 
@@ -116,12 +132,13 @@ static int read_body(FCGX_Request *r, struct ctx *c)
 	if (!cl || !*cl)
 		return 0;
 	if (valid_int(cl, 0, INT64_MAX, &len) != 0)
-		return ctx_fail(c, 400, "bad_request", "bad Content-Length"), -1;
+		return ctx_fail(c, 400, "bad_request", "bad Content-Length"),
+		       -1;
 	const struct config *cfg = config_get();
 	int multipart = c->content_type &&
 			strncasecmp(c->content_type, "multipart/", 10) == 0;
-	size_t limit = multipart ? cfg->max_upload * 5 + cfg->max_body
-				 : cfg->max_body;
+	size_t limit =
+	    multipart ? cfg->max_upload * 5 + cfg->max_body : cfg->max_body;
 	if ((uint64_t)len > limit)
 		return ctx_fail(c, 413, "too_large",
 				"The request body is too large."),
@@ -129,7 +146,8 @@ static int read_body(FCGX_Request *r, struct ctx *c)
 	char *body = arena_alloc(c->a, (size_t)len + 1);
 	size_t got = 0;
 	while (got < (size_t)len) {
-		int n = FCGX_GetStr(body + got, (int)((size_t)len - got), r->in);
+		int n =
+		    FCGX_GetStr(body + got, (int)((size_t)len - got), r->in);
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -243,15 +261,16 @@ int server_main(int argc, char **argv, const char *name,
 			 valid_int(argv[++i], 1, 1024, &threads) == 0)
 			;
 		else {
-			fprintf(stderr, "usage: %s --socket PATH [--threads N]\n",
+			fprintf(stderr,
+				"usage: %s --socket PATH [--threads N]\n",
 				argv[0]);
 			return 2;
 		}
 	}
 	if (!sockpath || config_load(err, sizeof(err)) != 0 ||
 	    prepare_db(err, sizeof(err)) != 0 ||
-	    view_load_templates(config_get()->templates_dir, err,
-				sizeof(err)) < 0) {
+	    view_load_templates(config_get()->templates_dir, err, sizeof(err)) <
+		0) {
 		fprintf(stderr, "%s: %s\n", name,
 			sockpath ? err : "--socket is required");
 		return 1;

@@ -40,33 +40,41 @@ int session_create(db *d, int64_t user_id, const char *ip, const char *ua,
 		       uabuf);
 }
 
+/* Steps a SESSION_LOOKUP or TOKEN_LOOKUP query, whose row is (id, text,
+ * last used, user columns...). Returns 1 and fills c, *id, *text (arena)
+ * and *last; 0 when no row; -1 on error. */
+static int lookup_row(sqlite3_stmt *st, arena *a, struct caller *c, int64_t *id,
+		      const char **text, int64_t *last)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = db_int(st, 0);
+		*text = arena_strdup(a, db_text(st, 1));
+		*last = db_int(st, 2);
+		caller_from_row(a, st, 3, c);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Resolves a cookie value to a live session of an active user.
  * Returns 1 and fills c, 0 when unknown/expired, -1 on database error.
  * last_seen_at is refreshed at most once a minute. */
 int session_lookup(db *d, arena *a, const char *token, struct caller *c)
 {
 	char hash[SHA256_HEX];
-	int64_t now = clock_now();
+	int64_t now = clock_now(), last;
 	if (!token || strlen(token) != RAND_TOKEN_LEN - 1)
 		return 0;
 	sha256_hex(token, strlen(token), hash);
-	sqlite3_stmt *st = db_query(d, STMT_SESSION_LOOKUP, "sII", hash, now,
-				    now - config_get()->session_idle);
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	c->session_id = db_int(st, 0);
-	c->csrf = arena_strdup(a, db_text(st, 1));
-	int64_t last_seen = db_int(st, 2);
-	caller_from_row(a, st, 3, c);
-	sqlite3_reset(st);
-	if (now - last_seen >= 60)
+	int rc = lookup_row(db_query(d, STMT_SESSION_LOOKUP, "sII", hash, now,
+				     now - config_get()->session_idle),
+			    a, c, &c->session_id, &c->csrf, &last);
+	if (rc == 1 && now - last >= 60)
 		db_exec(d, STMT_SESSION_TOUCH, "II", c->session_id, now);
-	return 1;
+	return rc;
 }
 
 /* Ends one session (logout). Returns 0 or -1. */
@@ -106,27 +114,18 @@ int token_create(db *d, int64_t user_id, const char *name, int write,
 int token_lookup(db *d, arena *a, const char *token, struct caller *c)
 {
 	char hash[SHA256_HEX];
-	int64_t now = clock_now();
+	const char *scope = "";
+	int64_t now = clock_now(), last;
 	if (!token || strlen(token) != TOKEN_LEN - 1 ||
 	    strncmp(token, TOKEN_PREFIX, 4) != 0)
 		return 0;
 	sha256_hex(token, strlen(token), hash);
-	sqlite3_stmt *st = db_query(d, STMT_TOKEN_LOOKUP, "sI", hash, now);
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? 0 : -1;
-	}
-	c->token_id = db_int(st, 0);
-	c->token_write = strcmp(db_text(st, 1), "write") == 0;
-	int64_t last_used = db_int(st, 2);
-	caller_from_row(a, st, 3, c);
-	sqlite3_reset(st);
-	if (now - last_used >= 60)
+	int rc = lookup_row(db_query(d, STMT_TOKEN_LOOKUP, "sI", hash, now), a,
+			    c, &c->token_id, &scope, &last);
+	c->token_write = rc == 1 && strcmp(scope, "write") == 0;
+	if (rc == 1 && now - last >= 60)
 		db_exec(d, STMT_TOKEN_TOUCH, "II", c->token_id, now);
-	return 1;
+	return rc;
 }
 
 /* Returns the user's tokens (never their secrets) as a new JSON array the
@@ -148,15 +147,14 @@ json_t *token_list(db *d, int64_t user_id)
 		if (last)
 			clock_iso(last, used);
 		json_array_append_new(
-			arr,
-			json_pack("{sI ss ss ss ss ss? ss? sb sb}", "id",
-				  (json_int_t)db_int(st, 0), "name",
-				  db_text(st, 1), "prefix", db_text(st, 2),
-				  "scope", db_text(st, 3), "created_at",
-				  created, "expires_at", exp ? expires : NULL,
-				  "last_used_at", last ? used : NULL,
-				  "revoked", revoked, "active",
-				  !revoked && (!exp || exp > now)));
+		    arr,
+		    json_pack("{sI ss ss ss ss ss? ss? sb sb}", "id",
+			      (json_int_t)db_int(st, 0), "name", db_text(st, 1),
+			      "prefix", db_text(st, 2), "scope", db_text(st, 3),
+			      "created_at", created, "expires_at",
+			      exp ? expires : NULL, "last_used_at",
+			      last ? used : NULL, "revoked", revoked, "active",
+			      !revoked && (!exp || exp > now)));
 	}
 	sqlite3_reset(st);
 	return arr;
@@ -176,8 +174,8 @@ int token_revoke(db *d, int64_t user_id, int64_t token_id)
 static int64_t throttle_count(db *d, const char *kind, const char *key,
 			      int64_t since, int64_t *oldest)
 {
-	sqlite3_stmt *st = db_query(d, STMT_LOGINFAIL_COUNT, "ssI", kind, key,
-				    since);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_LOGINFAIL_COUNT, "ssI", kind, key, since);
 	int64_t n = 0;
 	*oldest = 0;
 	if (st && sqlite3_step(st) == SQLITE_ROW) {
@@ -202,7 +200,7 @@ int throttle_check(db *d, const char *email, const char *ip,
 		*retry_after = oldest + cfg->login_window - now;
 	int64_t oldest2;
 	if (throttle_count(d, "address", ip, since, &oldest2) >=
-		    cfg->login_max_address &&
+		cfg->login_max_address &&
 	    oldest2 + cfg->login_window - now > *retry_after)
 		*retry_after = oldest2 + cfg->login_window - now;
 	if (*retry_after > 0)

@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #define SESSION_COOKIE "secura_session"
-#define TOKEN_PREFIX "sec_"
-#define TOKEN_LEN (4 + RAND_TOKEN_LEN) /* "sec_" + 43 + NUL */
+#define TOKEN_PREFIX   "sec_"
+#define TOKEN_LEN      (4 + RAND_TOKEN_LEN) /* "sec_" + 43 + NUL */
 
 struct caller {
 	int64_t user_id; /* 0 when anonymous */

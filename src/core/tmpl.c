@@ -16,13 +16,13 @@
 
 enum node_type {
 	N_TEXT,
-	N_VAR,	     /* escaped interpolation */
-	N_RAW,	     /* {{{x}}} or {{&x}} */
-	N_SECTION,   /* {{#x}} */
-	N_INVERTED,  /* {{^x}} */
-	N_PARTIAL,   /* {{>x}} */
-	N_PARENT,    /* {{<x}} */
-	N_BLOCK,     /* {{$x}} */
+	N_VAR,	    /* escaped interpolation */
+	N_RAW,	    /* {{{x}}} or {{&x}} */
+	N_SECTION,  /* {{#x}} */
+	N_INVERTED, /* {{^x}} */
+	N_PARTIAL,  /* {{>x}} */
+	N_PARENT,   /* {{<x}} */
+	N_BLOCK,    /* {{$x}} */
 };
 
 struct node {
@@ -100,8 +100,8 @@ static void trim(const char *s, size_t *b, size_t *e)
 {
 	while (*b < *e && (is_ws(s[*b]) || s[*b] == '\n' || s[*b] == '\r'))
 		(*b)++;
-	while (*e > *b && (is_ws(s[*e - 1]) || s[*e - 1] == '\n' ||
-			   s[*e - 1] == '\r'))
+	while (*e > *b &&
+	       (is_ws(s[*e - 1]) || s[*e - 1] == '\n' || s[*e - 1] == '\r'))
 		(*e)--;
 }
 
@@ -177,7 +177,7 @@ static int tag(struct parser *p, char c, size_t nb, size_t ne, size_t ts)
 		if (p->depth + 1 >= MAX_DEPTH)
 			return perr(p, "sections nested too deeply");
 		n = add_node(p,
-			     c == '#'   ? N_SECTION
+			     c == '#'	? N_SECTION
 			     : c == '^' ? N_INVERTED
 			     : c == '<' ? N_PARENT
 					: N_BLOCK,
@@ -257,15 +257,15 @@ static int parse(struct parser *p)
 			    standalone(p, ts, te, &ls, &next);
 		size_t cut = alone ? ls : ts;
 		if (cut > text_start)
-			add_node(p, N_TEXT, p->s + text_start, cut - text_start);
+			add_node(p, N_TEXT, p->s + text_start,
+				 cut - text_start);
 		if (sigil == '=' && set_delims(p, p->s + b, e - b) != 0)
 			return -1;
 		if (tag(p, sigil, nb, ne, ts) != 0)
 			return -1;
 		if (alone && (sigil == '>' || sigil == '<') && ts > ls) {
-			struct node *n = sigil == '>'
-						 ? p->stack[p->depth]->last
-						 : p->stack[p->depth];
+			struct node *n = sigil == '>' ? p->stack[p->depth]->last
+						      : p->stack[p->depth];
 			n->indent = arena_strndup(&p->t->a, p->s + ls, ts - ls);
 		}
 		p->pos = text_start = p->prev_end = alone ? next : te;
@@ -285,8 +285,8 @@ tmpl *tmpl_parse(const char *src, size_t len, char *err, size_t errlen)
 	arena_init(&t->a);
 	t->src = arena_strndup(&t->a, src, len);
 	t->len = len;
-	struct parser p = {.t = t, .s = t->src, .len = len, .err = err,
-			   .errlen = errlen};
+	struct parser p = {
+	    .t = t, .s = t->src, .len = len, .err = err, .errlen = errlen};
 	memcpy(p.otag, "{{", 2);
 	memcpy(p.ctag, "}}", 2);
 	p.olen = p.clen = 2;
@@ -346,7 +346,8 @@ static json_t *lookup(struct render *r, const char *name, size_t len)
 	while (v && dot) {
 		const char *seg = dot + 1;
 		dot = memchr(seg, '.', (size_t)(name + len - seg));
-		size_t sl = dot ? (size_t)(dot - seg) : (size_t)(name + len - seg);
+		size_t sl =
+		    dot ? (size_t)(dot - seg) : (size_t)(name + len - seg);
 		if (sl >= sizeof(key))
 			return NULL;
 		memcpy(key, seg, sl);
@@ -472,7 +473,8 @@ static struct override *collect(const struct node *parent,
 			continue;
 		int shadowed = 0;
 		for (struct override *o = outer; o; o = o->next)
-			if (o->len == k->len && !memcmp(o->name, k->str, k->len))
+			if (o->len == k->len &&
+			    !memcmp(o->name, k->str, k->len))
 				shadowed = 1;
 		if (shadowed)
 			continue;
@@ -523,7 +525,8 @@ static int render_nodes(struct render *r, const struct node *n,
 		case N_RAW:
 			v = lookup(r, n->str, n->len);
 			if (v)
-				emit(r, v, n->type == N_RAW && raw_allowed(r, n));
+				emit(r, v,
+				     n->type == N_RAW && raw_allowed(r, n));
 			break;
 		case N_SECTION:
 			v = lookup(r, n->str, n->len);

@@ -100,8 +100,9 @@ const char *valid_check(arena *a, const struct field *f, const char *in,
 	switch (f->type) {
 	case V_INT:
 		if (valid_int(v, f->min, f->max, &iv) != 0)
-			return arena_printf(a, "must be a whole number from "
-					       "%lld to %lld",
+			return arena_printf(a,
+					    "must be a whole number from "
+					    "%lld to %lld",
 					    (long long)f->min,
 					    (long long)f->max);
 		*out = arena_printf(a, "%lld", (long long)iv);
@@ -112,9 +113,9 @@ const char *valid_check(arena *a, const struct field *f, const char *in,
 		*out = v;
 		return NULL;
 	case V_BOOL:
-		if (in_choices((const char *const[]){"1", "on", "true", "yes",
-						     NULL},
-			       v))
+		if (in_choices(
+			(const char *const[]){"1", "on", "true", "yes", NULL},
+			v))
 			*out = "1";
 		else if (in_choices((const char *const[]){"0", "off", "false",
 							  "no", NULL},
@@ -128,9 +129,9 @@ const char *valid_check(arena *a, const struct field *f, const char *in,
 		if ((f->type == V_DATE && strlen(v) != 10) ||
 		    clock_parse_iso(v, &iv) != 0)
 			return f->type == V_DATE
-				       ? "must be a date as YYYY-MM-DD"
-				       : "must be a date and time as "
-					 "YYYY-MM-DDTHH:MM";
+				   ? "must be a date as YYYY-MM-DD"
+				   : "must be a date and time as "
+				     "YYYY-MM-DDTHH:MM";
 		*out = v;
 		return NULL;
 	case V_EMAIL: {

@@ -70,8 +70,8 @@ int view_load_templates(const char *dir, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
-		templates = xrealloc(templates,
-				     (ntemplates + 1) * sizeof(*templates));
+		templates =
+		    xrealloc(templates, (ntemplates + 1) * sizeof(*templates));
 		templates[ntemplates].name = xstrdup(de->d_name);
 		templates[ntemplates].name[nl - 5] = '\0';
 		templates[ntemplates++].t = t;
@@ -125,16 +125,14 @@ static json_t *page_data(struct ctx *c)
 		json_t *can = json_object();
 		for (int p = 0; p < PERM__COUNT; p++)
 			if (perm_has(c->me.role, (enum perm)p))
-				json_object_set_new(can, perm_name((enum perm)p),
-						    json_true());
+				json_object_set_new(
+				    can, perm_name((enum perm)p), json_true());
 		json_object_set_new(
-			page, "me",
-			json_pack("{sI ss ss ss so}", "id",
-				  (json_int_t)c->me.user_id, "email",
-				  c->me.email, "name",
-				  *c->me.name ? c->me.name : c->me.email,
-				  "role", perm_role_name(c->me.role), "can",
-				  can));
+		    page, "me",
+		    json_pack("{sI ss ss ss so}", "id",
+			      (json_int_t)c->me.user_id, "email", c->me.email,
+			      "name", *c->me.name ? c->me.name : c->me.email,
+			      "role", perm_role_name(c->me.role), "can", can));
 	}
 	const char *flash = kvs_get(&c->cookies, FLASH_COOKIE);
 	if (flash && *flash) {
@@ -184,7 +182,8 @@ static json_t *submitted_values(struct ctx *c)
 			continue;
 		const char *v = NULL;
 		if (c->json)
-			v = json_string_value(json_object_get(c->json, f->name));
+			v = json_string_value(
+			    json_object_get(c->json, f->name));
 		else
 			v = kvs_get(&c->form, f->name);
 		if (v)
@@ -256,9 +255,9 @@ static void render_error(struct ctx *c)
 	if (rerender_form(c))
 		return;
 	json_decref(c->view);
-	c->view = json_pack("{si ss ss}", "status", c->status, "code",
-			    c->err_code, "message",
-			    c->err_msg ? c->err_msg : "");
+	c->view =
+	    json_pack("{si ss ss}", "status", c->status, "code", c->err_code,
+		      "message", c->err_msg ? c->err_msg : "");
 	render_html(c, "error");
 }
 

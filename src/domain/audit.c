@@ -13,17 +13,17 @@
 #include <string.h>
 
 static const char genesis[] =
-	"0000000000000000000000000000000000000000000000000000000000000000";
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 /* Computes a row's hash from its fields into out. */
-static void row_hash(const char *prev, int64_t id, int64_t at,
-		     int64_t actor_id, const char *email, const char *ip,
-		     const char *action, const char *otype, const char *oid,
-		     const char *detail, char out[SHA256_HEX])
+static void row_hash(const char *prev, int64_t id, int64_t at, int64_t actor_id,
+		     const char *email, const char *ip, const char *action,
+		     const char *otype, const char *oid, const char *detail,
+		     char out[SHA256_HEX])
 {
 	json_t *arr = json_pack("[s I I I s s s s s s]", prev, (json_int_t)id,
-				(json_int_t)at, (json_int_t)actor_id, email,
-				ip, action, otype, oid, detail);
+				(json_int_t)at, (json_int_t)actor_id, email, ip,
+				action, otype, oid, detail);
 	char *s = json_dumps(arr, JSON_COMPACT);
 	sha256_hex(s, strlen(s), out);
 	free(s);
@@ -46,18 +46,20 @@ int audit_append(db *d, const struct audit_entry *e)
 		snprintf(prev, sizeof(prev), "%s", db_text(st, 1));
 	}
 	sqlite3_reset(st);
-	char *detail = e->detail ? json_dumps(e->detail, JSON_COMPACT |
-							       JSON_SORT_KEYS)
-				 : strdup("{}");
+	char *detail =
+	    e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS)
+		      : strdup("{}");
 	const char *email = e->actor_email ? e->actor_email : "";
 	const char *ip = e->ip ? e->ip : "";
 	const char *otype = e->object_type ? e->object_type : "";
 	const char *oid = e->object_id ? e->object_id : "";
 	row_hash(prev, id, at, e->actor_id, email, ip, e->action, otype, oid,
 		 detail, hash);
-	int rc = db_exec(d, STMT_AUDIT_INSERT, "IINsss" "sssss", id, at,
-			 e->actor_id, email, ip, e->action, otype, oid, detail,
-			 prev, hash);
+	int rc = db_exec(d, STMT_AUDIT_INSERT,
+			 "IINsss"
+			 "sssss",
+			 id, at, e->actor_id, email, ip, e->action, otype, oid,
+			 detail, prev, hash);
 	free(detail);
 	return rc;
 }
@@ -114,8 +116,8 @@ int audit_verify(db *d, int64_t *rows, int64_t *bad_id, char *why,
 
 /* Lists entries newest first with filters. Returns a new JSON array and
  * sets *total, or NULL on error. */
-json_t *audit_list(db *d, const struct audit_filter *f, int limit,
-		   int offset, int64_t *total)
+json_t *audit_list(db *d, const struct audit_filter *f, int limit, int offset,
+		   int64_t *total)
 {
 	*total = db_scalar(d, STMT_AUDIT_COUNT, "ssII", f->action, f->actor,
 			   f->from, f->to);
@@ -129,15 +131,15 @@ json_t *audit_list(db *d, const struct audit_filter *f, int limit,
 		clock_iso(db_int(st, 1), at);
 		json_t *detail = json_loads(db_text(st, 8), 0, NULL);
 		json_array_append_new(
-			arr, json_pack("{sI ss sI ss ss ss ss ss so ss}", "id",
-				       (json_int_t)db_int(st, 0), "at", at,
-				       "actor_id", (json_int_t)db_int(st, 2),
-				       "actor_email", db_text(st, 3), "ip",
-				       db_text(st, 4), "action", db_text(st, 5),
-				       "object_type", db_text(st, 6),
-				       "object_id", db_text(st, 7), "detail",
-				       detail ? detail : json_object(), "hash",
-				       db_text(st, 10)));
+		    arr,
+		    json_pack("{sI ss sI ss ss ss ss ss so ss}", "id",
+			      (json_int_t)db_int(st, 0), "at", at, "actor_id",
+			      (json_int_t)db_int(st, 2), "actor_email",
+			      db_text(st, 3), "ip", db_text(st, 4), "action",
+			      db_text(st, 5), "object_type", db_text(st, 6),
+			      "object_id", db_text(st, 7), "detail",
+			      detail ? detail : json_object(), "hash",
+			      db_text(st, 10)));
 	}
 	sqlite3_reset(st);
 	return arr;

@@ -23,7 +23,7 @@ struct audit_filter {
 int audit_append(db *d, const struct audit_entry *e);
 int audit_verify(db *d, int64_t *rows, int64_t *bad_id, char *why,
 		 size_t whylen);
-json_t *audit_list(db *d, const struct audit_filter *f, int limit,
-		   int offset, int64_t *total);
+json_t *audit_list(db *d, const struct audit_filter *f, int limit, int offset,
+		   int64_t *total);
 
 #endif

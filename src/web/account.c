@@ -10,35 +10,33 @@
 #include <string.h>
 
 const struct field account_register_fields[] = {
-	{"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
-	{"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
-	{"department", V_LINE, 0, 0, 100, NULL, "Department"},
-	{"password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
-	 "Password"},
-	{"password_confirm", V_PASSWORD, F_SECRET, 0, 1024, NULL,
-	 "Password confirmation"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
+    {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
+    {"department", V_LINE, 0, 0, 100, NULL, "Department"},
+    {"password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL, "Password"},
+    {"password_confirm", V_PASSWORD, F_SECRET, 0, 1024, NULL,
+     "Password confirmation"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field account_login_fields[] = {
-	{"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
-	{"password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
-	 "Password"},
-	{"next", V_LINE, 0, 0, 500, NULL, "Next page"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
+    {"password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL, "Password"},
+    {"next", V_LINE, 0, 0, 500, NULL, "Next page"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field account_profile_fields[] = {
-	{"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
-	{"department", V_LINE, 0, 0, 100, NULL, "Department"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
+    {"department", V_LINE, 0, 0, 100, NULL, "Department"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field account_password_fields[] = {
-	{"current_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
-	 "Current password"},
-	{"new_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
-	 "New password"},
-	{"new_password_confirm", V_PASSWORD, F_SECRET, 0, 1024, NULL,
-	 "Confirmation"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"current_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
+     "Current password"},
+    {"new_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
+     "New password"},
+    {"new_password_confirm", V_PASSWORD, F_SECRET, 0, 1024, NULL,
+     "Confirmation"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Returns next if it is a local path ("/x", not "//x"), else "/". */
 static const char *safe_next(const char *next)
@@ -53,9 +51,8 @@ static const char *safe_next(const char *next)
 static json_t *me_json(struct ctx *c)
 {
 	return json_pack("{sI ss ss ss ss}", "id", (json_int_t)c->me.user_id,
-			 "email", c->me.email, "name", c->me.name,
-			 "department", c->me.department, "role",
-			 perm_role_name(c->me.role));
+			 "email", c->me.email, "name", c->me.name, "department",
+			 c->me.department, "role", perm_role_name(c->me.role));
 }
 
 /* GET / - the signed-in person's start page. */
@@ -97,11 +94,9 @@ int account_register(struct ctx *c)
 				       "An account with this email already "
 				       "exists");
 	}
-	char sid[24];
-	snprintf(sid, sizeof(sid), "%lld", (long long)id);
 	c->me.email = email; /* the actor of the audit row is the new user */
 	c->me.user_id = id;
-	if (id < 0 || ctx_audit(c, "user.register", "user", sid, NULL) != 0)
+	if (id < 0 || ctx_audit(c, "user.register", "user", id, NULL) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
@@ -135,10 +130,9 @@ static int login_failed(struct ctx *c, const char *email)
 	if (web_begin(c) != 0)
 		return -1;
 	throttle_fail(c->db, email, c->remote_addr);
-	json_t *d = json_pack("{ss}", "email", email);
-	int rc = ctx_audit(c, "login.failed", "user", "", d);
-	json_decref(d);
-	if (rc != 0 || web_commit(c) != 0)
+	if (ctx_audit(c, "login.failed", "user", 0,
+		      json_pack("{ss}", "email", email)) != 0 ||
+	    web_commit(c) != 0)
 		return web_abort(c);
 	return ctx_fail(c, 401, "bad_credentials",
 			"Email or password is incorrect.");
@@ -166,8 +160,8 @@ int account_login(struct ctx *c)
 	int64_t retry;
 	struct user u;
 	if (throttle_check(c->db, email, c->remote_addr, &retry)) {
-		ctx_header(c, "Retry-After", arena_printf(c->a, "%lld",
-							  (long long)retry));
+		ctx_header(c, "Retry-After",
+			   arena_printf(c->a, "%lld", (long long)retry));
 		return ctx_fail(c, 429, "too_many_attempts",
 				arena_printf(c->a,
 					     "Too many failed sign-ins. Try "
@@ -191,17 +185,16 @@ int account_login(struct ctx *c)
 	if (web_begin(c) != 0)
 		return -1;
 	throttle_clear(c->db, email);
-	if ((rehash && db_exec(c->db, STMT_USER_SET_PASSWORD, "IsI", u.id,
-			       hash, clock_now()) != 0) ||
+	if ((rehash && db_exec(c->db, STMT_USER_SET_PASSWORD, "IsI", u.id, hash,
+			       clock_now()) != 0) ||
 	    db_exec(c->db, STMT_USER_SET_LOGIN, "II", u.id, clock_now()) != 0 ||
 	    start_session(c, &u) != 0 ||
-	    ctx_audit(c, "login", "user",
-		      arena_printf(c->a, "%lld", (long long)u.id), NULL) != 0)
+	    ctx_audit(c, "login", "user", u.id, NULL) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
-	c->view = json_pack("{so ss}", "user", users_json(&u), "csrf",
-			    c->me.csrf);
+	c->view =
+	    json_pack("{so ss}", "user", users_json(&u), "csrf", c->me.csrf);
 	return ctx_redirect(c, safe_next(ctx_val(c, "next")), NULL);
 }
 
@@ -211,9 +204,7 @@ int account_logout(struct ctx *c)
 	if (web_begin(c) != 0)
 		return -1;
 	if ((c->me.session_id && session_delete(c->db, c->me.session_id)) ||
-	    ctx_audit(c, "logout", "user",
-		      arena_printf(c->a, "%lld", (long long)c->me.user_id),
-		      NULL) != 0)
+	    ctx_audit(c, "logout", "user", c->me.user_id, NULL) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
@@ -228,9 +219,8 @@ int account_profile(struct ctx *c)
 	struct user u;
 	if (users_get(c->db, c->a, c->me.user_id, &u) != 1)
 		return -1;
-	c->view = json_pack("{so s{ss ss}}", "user", users_json(&u),
-			    "values", "name", u.name, "department",
-			    u.department);
+	c->view = json_pack("{so s{ss ss}}", "user", users_json(&u), "values",
+			    "name", u.name, "department", u.department);
 	if (c->me.session_id)
 		json_object_set_new(c->view, "csrf", json_string(c->me.csrf));
 	return 0;
@@ -244,9 +234,7 @@ int account_profile_save(struct ctx *c)
 		return -1;
 	if (db_exec(c->db, STMT_USER_SET_PROFILE, "IssI", c->me.user_id,
 		    ctx_val(c, "name"), dept ? dept : "", clock_now()) != 0 ||
-	    ctx_audit(c, "user.profile", "user",
-		      arena_printf(c->a, "%lld", (long long)c->me.user_id),
-		      NULL) != 0)
+	    ctx_audit(c, "user.profile", "user", c->me.user_id, NULL) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0 || account_profile(c) != 0)
 		return -1;
@@ -283,9 +271,9 @@ int account_password(struct ctx *c)
 	}
 	const char *why = password_policy(pw, u.email);
 	if (why)
-		return ctx_field_error(c, "new_password",
-				       arena_printf(c->a, "New password %s",
-						    why));
+		return ctx_field_error(
+		    c, "new_password",
+		    arena_printf(c->a, "New password %s", why));
 	if (!c->api && (!confirm || strcmp(confirm, pw) != 0))
 		return ctx_field_error(c, "new_password_confirm",
 				       "Passwords do not match");
@@ -295,8 +283,7 @@ int account_password(struct ctx *c)
 		    clock_now()) != 0 ||
 	    session_delete_user(c->db, u.id) != 0 ||
 	    (c->me.session_id && start_session(c, &u) != 0) ||
-	    ctx_audit(c, "user.password", "user",
-		      arena_printf(c->a, "%lld", (long long)u.id), NULL) != 0)
+	    ctx_audit(c, "user.password", "user", u.id, NULL) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;

@@ -12,32 +12,32 @@
 static const char *const statuses[] = {"active", "inactive", "any", NULL};
 
 const struct field admin_users_fields[] = {
-	{"q", V_LINE, 0, 0, 100, NULL, "Search"},
-	{"role", V_ENUM, 0, 0, 0, perm_role_names, "Role"},
-	{"status", V_ENUM, 0, 0, 0, statuses, "Status"},
-	{"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-	{"limit", V_INT, 0, 1, 200, NULL, "Limit"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"q", V_LINE, 0, 0, 100, NULL, "Search"},
+    {"role", V_ENUM, 0, 0, 0, perm_role_names, "Role"},
+    {"status", V_ENUM, 0, 0, 0, statuses, "Status"},
+    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
+    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field admin_user_create_fields[] = {
-	{"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
-	{"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
-	{"department", V_LINE, 0, 0, 100, NULL, "Department"},
-	{"role", V_ENUM, F_REQUIRED, 0, 0, perm_role_names, "Role"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
+    {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
+    {"department", V_LINE, 0, 0, 100, NULL, "Department"},
+    {"role", V_ENUM, F_REQUIRED, 0, 0, perm_role_names, "Role"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field admin_role_fields[] = {
-	{"role", V_ENUM, F_REQUIRED, 0, 0, perm_role_names, "Role"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"role", V_ENUM, F_REQUIRED, 0, 0, perm_role_names, "Role"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field admin_audit_fields[] = {
-	{"action", V_LINE, 0, 0, 64, NULL, "Action"},
-	{"actor", V_LINE, 0, 0, 254, NULL, "Actor"},
-	{"from", V_DATE, 0, 0, 0, NULL, "From"},
-	{"to", V_DATE, 0, 0, 0, NULL, "To"},
-	{"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-	{"limit", V_INT, 0, 1, 200, NULL, "Limit"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"action", V_LINE, 0, 0, 64, NULL, "Action"},
+    {"actor", V_LINE, 0, 0, 254, NULL, "Actor"},
+    {"from", V_DATE, 0, 0, 0, NULL, "From"},
+    {"to", V_DATE, 0, 0, 0, NULL, "To"},
+    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
+    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Returns [{"name": role, "selected": bool}] for role pickers. */
 static json_t *role_options(const char *selected)
@@ -45,11 +45,10 @@ static json_t *role_options(const char *selected)
 	json_t *arr = json_array();
 	for (int i = 0; perm_role_names[i]; i++)
 		json_array_append_new(
-			arr, json_pack("{ss sb}", "name", perm_role_names[i],
-				       "selected",
-				       selected &&
-					       !strcmp(selected,
-						       perm_role_names[i])));
+		    arr,
+		    json_pack("{ss sb}", "name", perm_role_names[i], "selected",
+			      selected &&
+				  !strcmp(selected, perm_role_names[i])));
 	return arr;
 }
 
@@ -60,19 +59,19 @@ int admin_users(struct ctx *c)
 	int64_t total;
 	const char *q = ctx_val(c, "q"), *role = ctx_val(c, "role");
 	const char *status = ctx_val(c, "status");
-	int active = !status || !strcmp(status, "active")     ? 1
-		     : !strcmp(status, "inactive")	      ? 0
-							      : -1;
+	int active = !status || !strcmp(status, "active") ? 1
+		     : !strcmp(status, "inactive")	  ? 0
+							  : -1;
 	ctx_page_args(c, &page, &limit, &offset);
 	json_t *users = users_search(c->db, c->a, q ? q : "", role ? role : "",
 				     active, limit, offset, &total);
 	if (!users)
 		return -1;
-	c->view = json_pack(
-		"{so so s{ss ss ss} so}", "users", users, "pagination",
-		ctx_page(c, total, page, limit), "filters", "q", q ? q : "",
-		"role", role ? role : "", "status", status ? status : "active",
-		"roles", role_options(role));
+	c->view =
+	    json_pack("{so so s{ss ss ss} so}", "users", users, "pagination",
+		      ctx_page(c, total, page, limit), "filters", "q",
+		      q ? q : "", "role", role ? role : "", "status",
+		      status ? status : "active", "roles", role_options(role));
 	return 0;
 }
 
@@ -116,13 +115,9 @@ int admin_user_create(struct ctx *c)
 				       "An account with this email already "
 				       "exists");
 	}
-	json_t *d = json_pack("{ss ss}", "email", email, "role",
-			      perm_role_name(role));
-	int rc = id < 0 ? -1
-			: ctx_audit(c, "user.create", "user",
-				    arena_printf(c->a, "%lld", (long long)id), d);
-	json_decref(d);
-	if (rc != 0)
+	if (id < 0 || ctx_audit(c, "user.create", "user", id,
+				json_pack("{ss ss}", "email", email, "role",
+					  perm_role_name(role))) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
@@ -137,8 +132,8 @@ int admin_user_create(struct ctx *c)
 
 /* Refuses changes that would lock the organisation out: acting on
  * oneself, or removing the last active admin. Returns 1 if refused. */
-static int would_lock_out(struct ctx *c, const struct user *u,
-			  int new_role, int deactivate)
+static int would_lock_out(struct ctx *c, const struct user *u, int new_role,
+			  int deactivate)
 {
 	if (u->id == c->me.user_id) {
 		ctx_fail(c, 409, "self_change",
@@ -170,10 +165,9 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 	if (rc == 0 && active == 0)
 		rc = session_delete_user(c->db, u->id);
 	if (rc == 0)
-		rc = ctx_audit(c, action, "user",
-			       arena_printf(c->a, "%lld", (long long)u->id),
-			       detail);
-	json_decref(detail);
+		rc = ctx_audit(c, action, "user", u->id, detail);
+	else
+		json_decref(detail);
 	if (rc != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
@@ -182,9 +176,9 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 	if (users_get(c->db, c->a, u->id, &after) != 1)
 		return -1;
 	c->view = json_pack("{so}", "user", users_json(&after));
-	return ctx_redirect(c, arena_printf(c->a, "/admin/users/%lld",
-					    (long long)u->id),
-			    arena_printf(c->a, "%s updated.", u->email));
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/admin/users/%lld", (long long)u->id),
+	    arena_printf(c->a, "%s updated.", u->email));
 }
 
 /* POST /admin/users/{id}/role - changes a person's role. */
@@ -244,8 +238,8 @@ int admin_audit(struct ctx *c)
 		return -1;
 	c->view = json_pack("{so so s{ss ss ss ss}}", "entries", entries,
 			    "pagination", ctx_page(c, total, page, limit),
-			    "filters", "action", flt.action, "actor",
-			    flt.actor, "from", f ? f : "", "to", t ? t : "");
+			    "filters", "action", flt.action, "actor", flt.actor,
+			    "from", f ? f : "", "to", t ? t : "");
 	return 0;
 }
 
@@ -258,11 +252,11 @@ int admin_audit_verify(struct ctx *c)
 	int rc = audit_verify(c->db, &rows, &bad, why, sizeof(why));
 	if (rc < 0)
 		return -1;
-	c->view = json_pack("{sb sI}", "intact", rc == 0, "rows",
-			    (json_int_t)rows);
+	c->view =
+	    json_pack("{sb sI}", "intact", rc == 0, "rows", (json_int_t)rows);
 	if (rc == 1)
-		json_object_set_new(c->view, "broken",
-				    json_pack("{sI ss}", "id", (json_int_t)bad,
-					      "reason", why));
+		json_object_set_new(
+		    c->view, "broken",
+		    json_pack("{sI ss}", "id", (json_int_t)bad, "reason", why));
 	return 0;
 }

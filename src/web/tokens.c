@@ -7,10 +7,10 @@
 static const char *const scopes[] = {"read", "write", NULL};
 
 const struct field tokens_create_fields[] = {
-	{"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
-	{"scope", V_ENUM, 0, 0, 0, scopes, "Scope"},
-	{"expires_days", V_INT, 0, 1, 3650, NULL, "Expiry in days"},
-	{NULL, 0, 0, 0, 0, NULL, NULL}};
+    {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
+    {"scope", V_ENUM, 0, 0, 0, scopes, "Scope"},
+    {"expires_days", V_INT, 0, 1, 3650, NULL, "Expiry in days"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /tokens - the caller's tokens, never their secrets. */
 int tokens_list(struct ctx *c)
@@ -35,12 +35,9 @@ int tokens_create(struct ctx *c)
 	if (token_create(c->db, c->me.user_id, ctx_val(c, "name"), write,
 			 expires, token, &id) != 0)
 		return web_abort(c);
-	json_t *d = json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
-			      write ? "write" : "read");
-	int rc = ctx_audit(c, "token.create", "api_token",
-			   arena_printf(c->a, "%lld", (long long)id), d);
-	json_decref(d);
-	if (rc != 0)
+	if (ctx_audit(c, "token.create", "api_token", id,
+		      json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
+				write ? "write" : "read")) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
@@ -70,8 +67,7 @@ int tokens_revoke(struct ctx *c)
 		return ctx_fail(c, 404, "not_found",
 				"No such active token of yours.");
 	}
-	if (ctx_audit(c, "token.revoke", "api_token",
-		      arena_printf(c->a, "%lld", (long long)c->id), NULL) != 0)
+	if (ctx_audit(c, "token.revoke", "api_token", c->id, NULL) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;

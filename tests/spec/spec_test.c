@@ -27,8 +27,8 @@ static const tmpl *get_partial(void *ud, const char *name)
 	if (!json_is_string(s) || p->n == MAX_PARTIALS)
 		return NULL;
 	p->names[p->n] = json_object_iter_key(it);
-	p->parsed[p->n] = tmpl_parse(json_string_value(s),
-				     json_string_length(s), NULL, 0);
+	p->parsed[p->n] =
+	    tmpl_parse(json_string_value(s), json_string_length(s), NULL, 0);
 	return p->parsed[p->n++];
 }
 
@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 		size_t k;
 		json_t *t;
 		json_array_foreach(json_object_get(doc, "tests"), k, t)
-			run_one(base, t);
+		    run_one(base, t);
 		json_decref(doc);
 	}
 	return test_report();

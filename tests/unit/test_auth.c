@@ -21,48 +21,54 @@ static void test_password(void)
 	char h[PASSWORD_MCF_LEN];
 	test_cond("hash ok", password_hash("correct horse battery", h) == 0);
 	test_cond("hash uses N=2^14 r=8 p=5", !strncmp(h, "$s1$0e0805$", 11));
-	test_cond("verify right password", password_verify(h, "correct horse battery") == 1);
-	test_cond("verify wrong password", password_verify(h, "correct horse batterz") == 0);
+	test_cond("verify right password",
+		  password_verify(h, "correct horse battery") == 1);
+	test_cond("verify wrong password",
+		  password_verify(h, "correct horse batterz") == 0);
 	test_cond("verify does not alter the stored hash",
 		  password_verify(h, "correct horse battery") == 1);
-	test_cond("malformed hash is an error", password_verify("$s1$zz", "x") == -1);
-	test_cond("current parameters need no rehash", !password_needs_rehash(h));
+	test_cond("malformed hash is an error",
+		  password_verify("$s1$zz", "x") == -1);
+	test_cond("current parameters need no rehash",
+		  !password_needs_rehash(h));
 	test_cond("old parameters need rehash",
 		  password_needs_rehash("$s1$0e0801$c2FsdA==$aGFzaA=="));
 	static const struct {
 		const char *pw, *email;
 		int ok;
 	} cases[] = {
-		{"short", NULL, 0},
-		{"elevenchars", NULL, 0},
-		{"twelve chars", NULL, 1},
-		{"password1234", NULL, 0},     /* common word + digits */
-		{"!!Password2024!!", NULL, 0}, /* padded common word */
-		{"aaaaaaaaaaaaaaaa", NULL, 0}, /* too few characters */
-		{"zoe.mueller-secret", "zoe.mueller@example.org", 0},
-		{"Lavender staircase at noon", "zoe@example.org", 1},
-		{"Ünïcödé pässwörd ok", NULL, 1},
+	    {"short", NULL, 0},
+	    {"elevenchars", NULL, 0},
+	    {"twelve chars", NULL, 1},
+	    {"password1234", NULL, 0},	   /* common word + digits */
+	    {"!!Password2024!!", NULL, 0}, /* padded common word */
+	    {"aaaaaaaaaaaaaaaa", NULL, 0}, /* too few characters */
+	    {"zoe.mueller-secret", "zoe.mueller@example.org", 0},
+	    {"Lavender staircase at noon", "zoe@example.org", 1},
+	    {"Ünïcödé pässwörd ok", NULL, 1},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char descr[128];
 		snprintf(descr, sizeof(descr), "policy %s \"%s\"",
 			 cases[i].ok ? "accepts" : "refuses", cases[i].pw);
 		test_cond(descr,
-			  (password_policy(cases[i].pw, cases[i].email) == NULL) ==
-				  cases[i].ok);
+			  (password_policy(cases[i].pw, cases[i].email) ==
+			   NULL) == cases[i].ok);
 	}
 	char longpw[200];
 	memset(longpw, 'x', 129);
 	for (int i = 0; i < 129; i += 7)
 		longpw[i] = (char)('a' + i % 26);
 	longpw[129] = '\0';
-	test_cond("policy refuses 129 characters", password_policy(longpw, NULL) != NULL);
+	test_cond("policy refuses 129 characters",
+		  password_policy(longpw, NULL) != NULL);
 	longpw[128] = '\0';
-	test_cond("policy accepts 128 characters", password_policy(longpw, NULL) == NULL);
+	test_cond("policy accepts 128 characters",
+		  password_policy(longpw, NULL) == NULL);
 	char g[21];
 	test_cond("generated password passes policy",
 		  password_generate(g, sizeof(g)) == 0 && strlen(g) == 20 &&
-			  password_policy(g, NULL) == NULL);
+		      password_policy(g, NULL) == NULL);
 }
 
 static int64_t make_user(const char *email, int role)
@@ -88,14 +94,16 @@ static void test_sessions(void)
 	memset(&c, 0, sizeof(c));
 	test_cond("session found with role",
 		  session_lookup(&d, &a, tok, &c) == 1 && c.user_id == uid &&
-			  c.role == ROLE_ANALYST && !strcmp(c.csrf, csrf));
+		      c.role == ROLE_ANALYST && !strcmp(c.csrf, csrf));
 	char h[SHA256_HEX];
 	sha256_hex(tok, strlen(tok), h);
 	test_cond("only the hash is stored",
 		  db_scalar(&d, STMT_PING, NULL) >= 0 &&
-			  session_lookup(&d, &a, h, &c) == 0);
+		      session_lookup(&d, &a, h, &c) == 0);
 	test_cond("unknown token not found",
-		  session_lookup(&d, &a, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &c) == 0);
+		  session_lookup(&d, &a,
+				 "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+				 &c) == 0);
 	setenv("SECURA_NOW_OFFSET", "3601", 1); /* idle limit is 3600 */
 	test_cond("idle session expires", session_lookup(&d, &a, tok, &c) == 0);
 	unsetenv("SECURA_NOW_OFFSET");
@@ -121,7 +129,7 @@ static void test_sessions(void)
 	session_delete_user(&d, uid);
 	test_cond("deleting a user's sessions ends them all",
 		  session_lookup(&d, &a, tok, &c) == 0 &&
-			  session_lookup(&d, &a, tok2, &c) == 0);
+		      session_lookup(&d, &a, tok2, &c) == 0);
 	session_create(&d, uid, "", "", tok, csrf);
 	db_exec(&d, STMT_USER_SET_ACTIVE, "IiI", uid, 0, clock_now());
 	test_cond("inactive user's session is refused",
@@ -139,17 +147,18 @@ static void test_tokens(void)
 	int64_t id, id2, uid = make_user("tok@example.org", ROLE_LEAD);
 	test_cond("token created with prefix",
 		  token_create(&d, uid, "siem", 0, 0, t, &id) == 0 &&
-			  !strncmp(t, "sec_", 4) && strlen(t) == 47);
+		      !strncmp(t, "sec_", 4) && strlen(t) == 47);
 	memset(&c, 0, sizeof(c));
 	test_cond("token authenticates read-only",
 		  token_lookup(&d, &a, t, &c) == 1 && c.user_id == uid &&
-			  !c.token_write && c.role == ROLE_LEAD);
+		      !c.token_write && c.role == ROLE_LEAD);
 	test_cond("token from another user cannot be revoked",
 		  token_revoke(&d, uid + 1000, id) == 0);
 	test_cond("token revoked", token_revoke(&d, uid, id) == 1);
 	test_cond("revoked token refused", token_lookup(&d, &a, t, &c) == 0);
 	token_create(&d, uid, "short", 1, clock_now() + 60, t2, &id2);
-	test_cond("write token works", token_lookup(&d, &a, t2, &c) == 1 && c.token_write);
+	test_cond("write token works",
+		  token_lookup(&d, &a, t2, &c) == 1 && c.token_write);
 	setenv("SECURA_NOW_OFFSET", "61", 1);
 	test_cond("expired token refused", token_lookup(&d, &a, t2, &c) == 0);
 	unsetenv("SECURA_NOW_OFFSET");
@@ -167,9 +176,10 @@ static void test_throttle(void)
 	int64_t retry;
 	for (int i = 0; i < 5; i++)
 		throttle_fail(&d, "victim@example.org", "10.0.0.1");
-	test_cond("5 failures block the account",
-		  throttle_check(&d, "victim@example.org", "10.0.0.2", &retry) &&
-			  retry > 0 && retry <= 900);
+	test_cond(
+	    "5 failures block the account",
+	    throttle_check(&d, "victim@example.org", "10.0.0.2", &retry) &&
+		retry > 0 && retry <= 900);
 	test_cond("other accounts from another address are not blocked",
 		  !throttle_check(&d, "other@example.org", "10.0.0.2", &retry));
 	for (int i = 0; i < 15; i++)
@@ -177,10 +187,12 @@ static void test_throttle(void)
 	test_cond("20 failures block the address for any account",
 		  throttle_check(&d, "fresh@example.org", "10.0.0.1", &retry));
 	throttle_clear(&d, "victim@example.org");
-	test_cond("success clears the account",
-		  !throttle_check(&d, "victim@example.org", "10.0.0.3", &retry));
+	test_cond(
+	    "success clears the account",
+	    !throttle_check(&d, "victim@example.org", "10.0.0.3", &retry));
 	setenv("SECURA_NOW_OFFSET", "901", 1);
-	test_cond("window passes", !throttle_check(&d, "x@example.org", "10.0.0.1", &retry));
+	test_cond("window passes",
+		  !throttle_check(&d, "x@example.org", "10.0.0.1", &retry));
 	unsetenv("SECURA_NOW_OFFSET");
 }
 
@@ -190,34 +202,38 @@ static void test_audit(void)
 	char why[200];
 	for (int i = 0; i < 5; i++) {
 		json_t *det = json_pack("{si}", "n", i);
-		struct audit_entry e = {1, "a@example.org", "127.0.0.1", "test.act",
-					"thing", "7", det};
+		struct audit_entry e = {
+		    1,	"a@example.org", "127.0.0.1", "test.act", "thing", "7",
+		    det};
 		db_begin(&d);
 		audit_append(&d, &e);
 		db_commit(&d);
 		json_decref(det);
 	}
 	test_cond("chain verifies",
-		  audit_verify(&d, &rows, &bad, why, sizeof(why)) == 0 && rows == 5);
+		  audit_verify(&d, &rows, &bad, why, sizeof(why)) == 0 &&
+		      rows == 5);
 	test_cond("UPDATE is refused by trigger",
-		  sqlite3_exec(d.h, "UPDATE audit_log SET action='x' WHERE id=2",
+		  sqlite3_exec(d.h,
+			       "UPDATE audit_log SET action='x' WHERE id=2",
 			       NULL, NULL, NULL) != SQLITE_OK);
 	test_cond("DELETE is refused by trigger",
-		  sqlite3_exec(d.h, "DELETE FROM audit_log WHERE id=2", NULL, NULL,
-			       NULL) != SQLITE_OK);
+		  sqlite3_exec(d.h, "DELETE FROM audit_log WHERE id=2", NULL,
+			       NULL, NULL) != SQLITE_OK);
 	sqlite3_exec(d.h,
 		     "DROP TRIGGER audit_log_no_update;"
 		     "UPDATE audit_log SET detail='{\"n\":99}' WHERE id=3;",
 		     NULL, NULL, NULL);
 	test_cond("edited row detected at its id",
-		  audit_verify(&d, &rows, &bad, why, sizeof(why)) == 1 && bad == 3 &&
-			  strstr(why, "hash"));
+		  audit_verify(&d, &rows, &bad, why, sizeof(why)) == 1 &&
+		      bad == 3 && strstr(why, "hash"));
 	sqlite3_exec(d.h,
 		     "DROP TRIGGER audit_log_no_delete;"
 		     "DELETE FROM audit_log WHERE id IN (3);",
 		     NULL, NULL, NULL);
 	test_cond("deleted row detected after the gap",
-		  audit_verify(&d, &rows, &bad, why, sizeof(why)) == 1 && bad == 4);
+		  audit_verify(&d, &rows, &bad, why, sizeof(why)) == 1 &&
+		      bad == 4);
 }
 
 int main(void)
@@ -233,7 +249,8 @@ int main(void)
 		return 1;
 	}
 	test_cond("migrations bring the schema to the latest version",
-		  db_scalar(&d, STMT_USER_VERSION, NULL) == db_schema_version());
+		  db_scalar(&d, STMT_USER_VERSION, NULL) ==
+		      db_schema_version());
 	test_password();
 	test_sessions();
 	test_tokens();

@@ -14,15 +14,19 @@ static void test_sha256(void)
 {
 	char hex[SHA256_HEX];
 	sha256_hex("", 0, hex);
-	test_streq("sha256 of empty string", hex,
-		   "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	test_streq(
+	    "sha256 of empty string", hex,
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	sha256_hex("abc", 3, hex);
-	test_streq("sha256 of abc", hex,
-		   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	test_streq(
+	    "sha256 of abc", hex,
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *two =
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	sha256_hex(two, strlen(two), hex);
-	test_streq("sha256 of two-block message", hex,
-		   "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	test_streq(
+	    "sha256 of two-block message", hex,
+	    "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	char million[1000];
 	memset(million, 'a', sizeof(million));
 	sha256_ctx c;
@@ -32,13 +36,15 @@ static void test_sha256(void)
 		sha256_update(&c, million, sizeof(million));
 	sha256_final(&c, d);
 	sha256_tohex(d, hex);
-	test_streq("sha256 of a million a's (streamed)", hex,
-		   "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	test_streq(
+	    "sha256 of a million a's (streamed)", hex,
+	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	/* RFC 4231 test case 2 */
 	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, d);
 	sha256_tohex(d, hex);
-	test_streq("hmac-sha256 RFC 4231 case 2", hex,
-		   "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	test_streq(
+	    "hmac-sha256 RFC 4231 case 2", hex,
+	    "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 static void test_escape(void)
@@ -47,7 +53,8 @@ static void test_escape(void)
 	const char *s = "<a href='x' title=\"y\">&`</a>";
 	esc_html(&b, s, strlen(s));
 	test_streq("esc_html escapes & < > \" ' and backtick", buf_cstr(&b),
-		   "&lt;a href=&#39;x&#39; title=&quot;y&quot;&gt;&amp;&#96;&lt;/a&gt;");
+		   "&lt;a href=&#39;x&#39; "
+		   "title=&quot;y&quot;&gt;&amp;&#96;&lt;/a&gt;");
 	buf_reset(&b);
 	esc_url(&b, "a b/c?d=é&");
 	test_streq("esc_url percent-encodes reserved and UTF-8", buf_cstr(&b),
@@ -65,7 +72,8 @@ static void test_escape(void)
 static void test_utf8(void)
 {
 	test_cond("utf8: ascii", utf8_valid("hello", 5));
-	test_cond("utf8: accented", utf8_valid("Zoë Łukasz", strlen("Zoë Łukasz")));
+	test_cond("utf8: accented",
+		  utf8_valid("Zoë Łukasz", strlen("Zoë Łukasz")));
 	test_cond("utf8: 4-byte emoji", utf8_valid("\xf0\x9f\x94\x92", 4));
 	test_cond("utf8: NUL rejected", !utf8_valid("a\0b", 3));
 	test_cond("utf8: overlong rejected", !utf8_valid("\xc0\xaf", 2));
@@ -121,7 +129,7 @@ static void test_validators(void)
 		  !msg && out && !strcmp(out, "zoe@example.org"));
 	test_cond("email missing is required",
 		  (msg = valid_check(&a, &email, NULL, &out)) &&
-			  !strcmp(msg, "is required"));
+		      !strcmp(msg, "is required"));
 	test_cond("email without dot in domain rejected",
 		  valid_check(&a, &email, "a@b", &out) != NULL);
 	test_cond("email with two @ rejected",
@@ -138,27 +146,29 @@ static void test_validators(void)
 		  valid_check(&a, &line, "", &out) == NULL && out == NULL);
 	test_cond("text keeps newlines",
 		  valid_check(&a, &text, "a\nb", &out) == NULL &&
-			  !strcmp(out, "a\nb"));
+		      !strcmp(out, "a\nb"));
 	test_cond("text rejects other controls",
 		  valid_check(&a, &text, "a\x07", &out) != NULL);
-	test_cond("int in range",
-		  valid_check(&a, &num, "7", &out) == NULL && !strcmp(out, "7"));
+	test_cond("int in range", valid_check(&a, &num, "7", &out) == NULL &&
+				      !strcmp(out, "7"));
 	test_cond("int out of range rejected",
 		  valid_check(&a, &num, "11", &out) != NULL);
 	test_cond("int with junk rejected",
 		  valid_check(&a, &num, "7x", &out) != NULL);
 	test_cond("int overflow rejected",
-		  valid_check(&a, &num, "99999999999999999999999", &out) != NULL);
+		  valid_check(&a, &num, "99999999999999999999999", &out) !=
+		      NULL);
 	test_cond("enum member accepted",
 		  valid_check(&a, &en, "green", &out) == NULL);
 	test_cond("enum non-member rejected",
 		  valid_check(&a, &en, "blue", &out) != NULL);
 	test_cond("date field rejects datetime",
 		  valid_check(&a, &date, "2026-01-01T10:00", &out) != NULL);
-	test_cond("bool on is 1",
-		  valid_check(&a, &yes, "on", &out) == NULL && !strcmp(out, "1"));
+	test_cond("bool on is 1", valid_check(&a, &yes, "on", &out) == NULL &&
+				      !strcmp(out, "1"));
 	test_cond("bool absent is 0",
-		  valid_check(&a, &yes, NULL, &out) == NULL && !strcmp(out, "0"));
+		  valid_check(&a, &yes, NULL, &out) == NULL &&
+		      !strcmp(out, "0"));
 	test_cond("bool junk rejected",
 		  valid_check(&a, &yes, "maybe", &out) != NULL);
 	int64_t v;
@@ -170,12 +180,14 @@ static void test_validators(void)
 static void test_routes(void)
 {
 	int64_t id = 0;
-	test_cond("route: exact path", route_match("/admin/users", "/admin/users", &id));
+	test_cond("route: exact path",
+		  route_match("/admin/users", "/admin/users", &id));
 	test_cond("route: trailing slash is another path",
 		  !route_match("/admin/users", "/admin/users/", &id));
 	test_cond("route: {id} captures",
-		  route_match("/admin/users/{id}/role", "/admin/users/42/role", &id) &&
-			  id == 42);
+		  route_match("/admin/users/{id}/role", "/admin/users/42/role",
+			      &id) &&
+		      id == 42);
 	test_cond("route: {id} rejects letters",
 		  !route_match("/admin/users/{id}", "/admin/users/4x", &id));
 	test_cond("route: {id} rejects leading zero",
@@ -184,8 +196,10 @@ static void test_routes(void)
 		  !route_match("/admin/users/{id}", "/admin/users/0", &id));
 	test_cond("route: {id} rejects 19 digits",
 		  !route_match("/x/{id}", "/x/1234567890123456789", &id));
-	test_cond("route: {id} rejects empty", !route_match("/x/{id}", "/x/", &id));
-	test_cond("route: prefix is not a match", !route_match("/x", "/xy", &id));
+	test_cond("route: {id} rejects empty",
+		  !route_match("/x/{id}", "/x/", &id));
+	test_cond("route: prefix is not a match",
+		  !route_match("/x", "/xy", &id));
 }
 
 static void test_perms(void)
@@ -196,17 +210,17 @@ static void test_perms(void)
 		enum perm p;
 		int allowed[ROLE__COUNT];
 	} m[] = {
-		{PERM_PUBLIC, {1, 1, 1, 1, 1}},
-		{PERM_LOGIN, {1, 1, 1, 1, 1}},
-		{PERM_INCIDENT_REPORT, {1, 1, 1, 1, 1}},
-		{PERM_INCIDENT_READ_ALL, {0, 1, 1, 1, 1}},
-		{PERM_INCIDENT_WRITE, {0, 1, 1, 0, 1}},
-		{PERM_INCIDENT_ASSIGN, {0, 0, 1, 0, 1}},
-		{PERM_DASHBOARD, {0, 0, 1, 1, 1}},
-		{PERM_REPORT, {0, 0, 0, 1, 1}},
-		{PERM_USER_ADMIN, {0, 0, 0, 0, 1}},
-		{PERM_AUDIT_READ, {0, 0, 0, 0, 1}},
-		{PERM_SETTINGS, {0, 0, 0, 0, 1}},
+	    {PERM_PUBLIC, {1, 1, 1, 1, 1}},
+	    {PERM_LOGIN, {1, 1, 1, 1, 1}},
+	    {PERM_INCIDENT_REPORT, {1, 1, 1, 1, 1}},
+	    {PERM_INCIDENT_READ_ALL, {0, 1, 1, 1, 1}},
+	    {PERM_INCIDENT_WRITE, {0, 1, 1, 0, 1}},
+	    {PERM_INCIDENT_ASSIGN, {0, 0, 1, 0, 1}},
+	    {PERM_DASHBOARD, {0, 0, 1, 1, 1}},
+	    {PERM_REPORT, {0, 0, 0, 1, 1}},
+	    {PERM_USER_ADMIN, {0, 0, 0, 0, 1}},
+	    {PERM_AUDIT_READ, {0, 0, 0, 0, 1}},
+	    {PERM_SETTINGS, {0, 0, 0, 0, 1}},
 	};
 	int ok = 1;
 	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
@@ -217,11 +231,12 @@ static void test_perms(void)
 				ok = 0;
 			}
 	test_cond("permission matrix matches the documented table", ok);
-	test_cond("anonymous has only public", perm_has(ROLE_NONE, PERM_PUBLIC) &&
-						       !perm_has(ROLE_NONE, PERM_LOGIN));
+	test_cond("anonymous has only public",
+		  perm_has(ROLE_NONE, PERM_PUBLIC) &&
+		      !perm_has(ROLE_NONE, PERM_LOGIN));
 	test_cond("role names round-trip",
 		  perm_role_parse("lead") == ROLE_LEAD &&
-			  perm_role_parse("root") == ROLE_NONE);
+		      perm_role_parse("root") == ROLE_NONE);
 }
 
 static void test_rand(void)

@@ -39,7 +39,8 @@ int main(void)
 	test_streq("strict: *_html name is raw",
 		   render("{{{body_html}}}", "{\"body_html\":\"<b>\"}"), "<b>");
 	test_streq("strict: *_html with double mustache still escapes",
-		   render("{{body_html}}", "{\"body_html\":\"<b>\"}"), "&lt;b&gt;");
+		   render("{{body_html}}", "{\"body_html\":\"<b>\"}"),
+		   "&lt;b&gt;");
 	test_streq("apostrophe escaped for single-quoted attributes",
 		   render("<a title='{{t}}'>", "{\"t\":\"x' onclick='y\"}"),
 		   "<a title='x&#39; onclick=&#39;y'>");
@@ -50,8 +51,8 @@ int main(void)
 	test_streq("integer zero is falsey, renders as 0",
 		   render("{{#n}}yes{{/n}}{{^n}}no{{/n}} {{n}}", "{\"n\":0}"),
 		   "no 0");
-	test_streq("empty string is falsey", render("{{^s}}empty{{/s}}", "{\"s\":\"\"}"),
-		   "empty");
+	test_streq("empty string is falsey",
+		   render("{{^s}}empty{{/s}}", "{\"s\":\"\"}"), "empty");
 	test_cond("unclosed section is a parse error",
 		  tmpl_parse("{{#a}}x", 7, NULL, 0) == NULL);
 	test_cond("mismatched close is a parse error",
@@ -62,7 +63,8 @@ int main(void)
 		  tmpl_parse("{{=x=}}", 7, NULL, 0) == NULL);
 	char err[100] = "";
 	tmpl_parse("ab{{/x}}", 8, err, sizeof(err));
-	test_cond("parse error names the offset", strstr(err, "byte 2") != NULL);
+	test_cond("parse error names the offset",
+		  strstr(err, "byte 2") != NULL);
 	rec = tmpl_parse(rec_src, strlen(rec_src), NULL, 0);
 	test_streq("self-recursive partial stops with an error",
 		   render("{{>rec}}", "{}"), "(error)");
