@@ -17,7 +17,7 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test unit spec e2e browser sanitize run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz run demo clean format help
 
 all: $(PROGS)
 
@@ -26,6 +26,7 @@ help:
 	@echo "make run        install packages, build, start nginx + FastCGI on :8080"
 	@echo "make test       install packages, build, run every test suite"
 	@echo "make sanitize   unit and spec tests under ASan/UBSan"
+	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
 	@echo "make format     clang-format every C file"
 
 deps:
@@ -86,6 +87,20 @@ test: test-deps
 	@mkdir -p $(B)
 	@$(MAKE) --no-print-directory all $(UNIT) $(B)/tests/spec_test >$(B)/build.log 2>&1 || { cat $(B)/build.log; echo "0 passed, 1 failed"; exit 1; }
 	@tests/run.sh
+
+FUZZ_SECONDS ?= 60
+FUZZ_CORE   := src/core/arena.c src/core/buf.c src/core/esc.c src/core/utf8.c
+$(B)/fuzz/fuzz_req: tests/fuzz/fuzz_req.c src/core/req.c $(FUZZ_CORE)
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ -ljansson
+$(B)/fuzz/fuzz_tmpl: tests/fuzz/fuzz_tmpl.c src/core/tmpl.c $(FUZZ_CORE)
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ -ljansson
+
+# Fuzzing is not part of `make test` (it is open-ended); run it by hand.
+fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl
+	@for f in $^; do echo "fuzzing $$f for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 2>&1 | tail -n 3 || exit 1; done
 
 run: deps all
 	@tools/run.sh

@@ -39,16 +39,15 @@ const struct field admin_audit_fields[] = {
     {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns [{"name": role, "selected": bool}] for role pickers. */
-static json_t *role_options(const char *selected)
+/* Returns [{"name": n, "selected": bool}] for each of names, for pickers
+ * that must show the current choice. New reference. */
+static json_t *options(const char *const *names, const char *selected)
 {
 	json_t *arr = json_array();
-	for (int i = 0; perm_role_names[i]; i++)
+	for (int i = 0; names[i]; i++)
 		json_array_append_new(
-		    arr,
-		    json_pack("{ss sb}", "name", perm_role_names[i], "selected",
-			      selected &&
-				  !strcmp(selected, perm_role_names[i])));
+		    arr, json_pack("{ss sb}", "name", names[i], "selected",
+				   selected && !strcmp(selected, names[i])));
 	return arr;
 }
 
@@ -67,11 +66,12 @@ int admin_users(struct ctx *c)
 				     active, limit, offset, &total);
 	if (!users)
 		return -1;
-	c->view =
-	    json_pack("{so so s{ss ss ss} so}", "users", users, "pagination",
-		      ctx_page(c, total, page, limit), "filters", "q",
-		      q ? q : "", "role", role ? role : "", "status",
-		      status ? status : "active", "roles", role_options(role));
+	c->view = json_pack(
+	    "{so so s{ss ss ss} so so}", "users", users, "pagination",
+	    ctx_page(c, total, page, limit), "filters", "q", q ? q : "", "role",
+	    role ? role : "", "status", status ? status : "active", "roles",
+	    options(perm_role_names, role), "statuses",
+	    options(statuses, status ? status : "active"));
 	return 0;
 }
 
@@ -92,8 +92,8 @@ int admin_user(struct ctx *c)
 	if (rc <= 0)
 		return rc;
 	c->view = json_pack("{so so sb}", "user", users_json(&u), "roles",
-			    role_options(perm_role_name(u.role)), "is_self",
-			    u.id == c->me.user_id);
+			    options(perm_role_names, perm_role_name(u.role)),
+			    "is_self", u.id == c->me.user_id);
 	return 0;
 }
 

@@ -371,6 +371,8 @@ def admin_people(s):
     check(found["pagination"]["total"] == 1 and found["users"][0]["role"] == "lead", "search finds by name")
     page = admin.get("/api/v1/admin/users?limit=2&page=2").json()
     check(len(page["users"]) == 2 and page["pagination"]["prev"] == 1, "user list paginates")
+    r = admin.get("/admin/users?status=inactive")
+    check('<option value="inactive" selected>' in r.text, "the status filter keeps its choice")
     r = admin.get("/admin/users?q=%3Cb%3E")
     check(r.status == 200 and "&lt;b&gt;" in r.text, "search terms are escaped when echoed")
 

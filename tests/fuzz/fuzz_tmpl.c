@@ -1,0 +1,35 @@
+/* fuzz_tmpl.c - libFuzzer harness for the template engine: parses the
+ * input as a template and renders it against a fixed view model with
+ * nesting, lists and HTML. */
+#include "../../src/core/tmpl.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static const tmpl *self;
+
+static const tmpl *partial(void *ud, const char *name)
+{
+	(void)ud;
+	return name[0] == 's' ? self : NULL;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static json_t *view;
+	if (!view)
+		view = json_loads("{\"a\":{\"b\":[1,{\"c\":\"<x>\"},[]]},"
+				  "\"list\":[\"x\",\"y\"],\"t\":true,\"n\":0,"
+				  "\"body_html\":\"<b>\"}",
+				  0, NULL);
+	tmpl *t = tmpl_parse((const char *)data, size, NULL, 0);
+	if (!t)
+		return 0;
+	self = t;
+	struct tmpl_env env = {partial, NULL, size % 2 ? "_html" : NULL};
+	buf out = BUF_INIT;
+	tmpl_render(t, view, &env, &out);
+	buf_free(&out);
+	tmpl_free(t);
+	return 0;
+}
