@@ -44,6 +44,7 @@ struct ctx {
 	db *db;
 	/* request (arena copies) */
 	const char *rid, *method, *path, *query_string, *content_type;
+	const char *uri_path; /* as requested, before /api/v1 is stripped */
 	const char *remote_addr, *host, *server_port, *origin;
 	const char *sec_fetch_site, *cookie;
 	const char *authorization, *accept, *user_agent, *csrf_header;

@@ -96,6 +96,7 @@ static void read_params(FCGX_Request *r, struct ctx *c)
 	char *q = strchr(path, '?');
 	if (q)
 		*q = '\0';
+	c->uri_path = arena_strdup(c->a, path);
 	c->query_string = param(r, c->a, "QUERY_STRING");
 	c->content_type = param(r, c->a, "CONTENT_TYPE");
 	c->remote_addr = param(r, c->a, "REMOTE_ADDR");
@@ -204,9 +205,8 @@ static void handle(FCGX_Request *r, db *d, const struct server *s)
 	if (!c.status)
 		c.status = 200;
 	write_response(r, &c);
-	log_event(c.rid, c.me.email, "%s %s %d %.1fms", c.method,
-		  c.route ? c.route->pattern : c.path, c.status,
-		  clock_mono_ms() - t0);
+	log_event(c.rid, c.me.email, "%s %s %d %.1fms", c.method, c.uri_path,
+		  c.status, clock_mono_ms() - t0);
 	json_decref(c.view);
 	json_decref(c.json);
 	json_decref(c.field_errors);
