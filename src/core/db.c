@@ -86,7 +86,8 @@ sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
 }
 
 /* Binds parameters 1..n from fmt: s=text (NULL binds NULL), i=int,
- * I=int64, N=int64 or NULL when 0, b=blob (pointer, int length).
+ * I=int64, N=int64 or NULL when 0, U=int64 or NULL when negative
+ * (unknown), b=blob (pointer, int length).
  * Returns SQLITE_OK or the first error. */
 static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 {
@@ -109,9 +110,11 @@ static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 			rc = sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
 			break;
 		case 'N':
+		case 'U':
 			v = va_arg(ap, int64_t);
-			rc = v ? sqlite3_bind_int64(st, i, v)
-			       : sqlite3_bind_null(st, i);
+			rc = (*fmt == 'N' ? v != 0 : v >= 0)
+				 ? sqlite3_bind_int64(st, i, v)
+				 : sqlite3_bind_null(st, i);
 			break;
 		case 'b':
 			p = va_arg(ap, const void *);

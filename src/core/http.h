@@ -54,9 +54,10 @@ struct ctx {
 	struct kvs query, form, cookies, vals;
 	struct uploads files;
 	json_t *json; /* parsed JSON body, owned */
-	/* routing */
+	/* routing: path parameters */
 	const struct route *route;
-	int64_t id; /* the {id} path parameter */
+	int64_t id, sub; /* {id} and {sub}: positive integers */
+	const char *ref; /* {ref}: letters, digits, - _ . (1-64) */
 	/* caller */
 	struct caller me;
 	int authorized;	       /* passed authentication, permission and CSRF */
@@ -89,7 +90,12 @@ int ctx_page_args(struct ctx *c, int *page, int *limit, int *offset);
 
 /* dispatch (route.c) */
 void route_dispatch(struct ctx *c, const struct route *routes, size_t n);
-int route_match(const char *pattern, const char *path, int64_t *id);
+struct route_params {
+	int64_t id, sub;
+	char ref[65];
+};
+int route_match(const char *pattern, const char *path,
+		struct route_params *p);
 
 /* rendering (view.c) */
 int view_load_templates(const char *dir, char *err, size_t errlen);

@@ -15,34 +15,54 @@
 
 #define CSRF_COOKIE "secura_csrf"
 
-/* Matches path against pattern segment by segment; "{id}" matches a
- * positive decimal integer (no leading zero) stored in *id. Returns 1 on
- * a match, else 0. */
-int route_match(const char *pattern, const char *path, int64_t *id)
+/* Matches one integer segment at *s (positive, no leading zero, at most
+ * 18 digits). Returns 1 and advances *s, or 0. */
+static int match_int(const char **s, int64_t *out)
 {
-	const char *p = pattern, *s = path;
-	while (*p && *s) {
-		if (strncmp(p, "{id}", 4) == 0) {
-			int64_t v = 0;
-			int digits = 0;
-			if (*s == '0')
+	int64_t v = 0;
+	int digits = 0;
+	if (**s == '0')
+		return 0;
+	for (; **s >= '0' && **s <= '9'; (*s)++, digits++) {
+		if (digits == 18)
+			return 0;
+		v = v * 10 + (**s - '0');
+	}
+	*out = v;
+	return digits > 0;
+}
+
+/* Matches path against pattern segment by segment; "{id}" and "{sub}"
+ * match positive integers, "{ref}" 1-64 of [A-Za-z0-9._-]. Fills p and
+ * returns 1 on a match, else 0. */
+int route_match(const char *pattern, const char *path,
+		struct route_params *p)
+{
+	const char *pt = pattern, *s = path;
+	while (*pt && *s) {
+		if (strncmp(pt, "{id}", 4) == 0 || strncmp(pt, "{sub}", 5) == 0) {
+			int is_id = pt[1] == 'i';
+			if (!match_int(&s, is_id ? &p->id : &p->sub))
 				return 0;
-			for (; *s >= '0' && *s <= '9'; s++, digits++) {
-				if (digits == 18)
-					return 0;
-				v = v * 10 + (*s - '0');
-			}
-			if (!digits)
-				return 0;
-			*id = v;
-			p += 4;
+			pt += is_id ? 4 : 5;
 			continue;
 		}
-		if (*p != *s)
+		if (strncmp(pt, "{ref}", 5) == 0) {
+			size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk"
+					     "lmnopqrstuvwxyz0123456789._-");
+			if (n == 0 || n >= sizeof(p->ref))
+				return 0;
+			memcpy(p->ref, s, n);
+			p->ref[n] = '\0';
+			s += n;
+			pt += 5;
+			continue;
+		}
+		if (*pt != *s)
 			return 0;
-		p++, s++;
+		pt++, s++;
 	}
-	return *p == '\0' && *s == '\0';
+	return *pt == '\0' && *s == '\0';
 }
 
 /* Finds the route for the request. Returns it, or NULL after recording
@@ -55,14 +75,16 @@ static const struct route *find_route(struct ctx *c, const struct route *routes,
 	const struct route *found = NULL;
 	for (size_t i = 0; i < n && !found; i++) {
 		const struct route *r = &routes[i];
-		int64_t id = 0;
+		struct route_params p = {0, 0, ""};
 		if ((r->flags & ROUTE_HTML_ONLY) && c->api)
 			continue;
-		if (!route_match(r->pattern, c->path, &id))
+		if (!route_match(r->pattern, c->path, &p))
 			continue;
 		if (strcmp(r->method, method) == 0) {
 			found = r;
-			c->id = id;
+			c->id = p.id;
+			c->sub = p.sub;
+			c->ref = arena_strdup(c->a, p.ref);
 		} else if (!strstr(buf_cstr(&allow), r->method)) {
 			buf_printf(&allow, "%s%s", allow.len ? ", " : "",
 				   r->method);
@@ -246,20 +268,69 @@ static const char *field_input(struct ctx *c, const char *name, int *bad)
 	return kvs_get(read ? &c->query : &c->form, name);
 }
 
+/* Validates a multi-valued field: every repeated form value or JSON
+ * array element is checked on its own; the valid set is joined by ",".
+ * Returns NULL or the first message. */
+static const char *validate_multi(struct ctx *c, const struct field *f,
+				  const char **out)
+{
+	struct field one = *f;
+	buf joined = BUF_INIT;
+	const char *msg = NULL, *v;
+	one.flags &= ~(unsigned)(F_MULTI | F_REQUIRED);
+	*out = NULL;
+	if (c->json) {
+		json_t *arr = json_object_get(c->json, f->name), *e;
+		size_t i;
+		if (arr && !json_is_array(arr) && !json_is_null(arr))
+			return "must be a list";
+		json_array_foreach(arr, i, e)
+		{
+			if (!json_is_string(e))
+				return "must be a list of strings";
+			if ((msg = valid_check(c->a, &one, json_string_value(e), &v)))
+				break;
+			if (v)
+				buf_printf(&joined, "%s%s", joined.len ? "," : "", v);
+		}
+	} else {
+		int read = !strcmp(c->method, "GET") || c->head;
+		const struct kvs *src = read ? &c->query : &c->form;
+		for (size_t i = 0; i < src->n && !msg; i++) {
+			if (strcmp(src->v[i].key, f->name) != 0)
+				continue;
+			if ((msg = valid_check(c->a, &one, src->v[i].val, &v)))
+				break;
+			if (v && !strstr(buf_cstr(&joined), v))
+				buf_printf(&joined, "%s%s", joined.len ? "," : "", v);
+		}
+	}
+	if (!msg && joined.len)
+		*out = arena_strdup(c->a, buf_cstr(&joined));
+	else if (!msg && (f->flags & F_REQUIRED))
+		msg = "is required";
+	buf_free(&joined);
+	return msg;
+}
+
 /* Validates every declared field, keeping valid values in c->vals and
  * messages in c->field_errors. Returns 0, or -1 with 422 recorded. */
 static int validate(struct ctx *c)
 {
 	for (const struct field *f = c->route->fields; f && f->name; f++) {
-		int bad;
-		const char *in = field_input(c, f->name, &bad), *out;
-		const char *msg = bad ? "must be a string or number"
-				      : valid_check(c->a, f, in, &out);
+		int bad = 0;
+		const char *in = NULL, *out, *msg;
+		if (f->flags & F_MULTI) {
+			msg = validate_multi(c, f, &out);
+		} else {
+			in = field_input(c, f->name, &bad);
+			msg = bad ? "must be a string or number"
+				  : valid_check(c->a, f, in, &out);
+		}
 		const char *label = f->label ? f->label : f->name;
 		if (msg)
-			ctx_field_error(
-			    c, f->name,
-			    arena_printf(c->a, "%s %s", label, msg));
+			ctx_field_error(c, f->name,
+					arena_printf(c->a, "%s %s", label, msg));
 		else if (out)
 			kvs_add(c->a, &c->vals, f->name, out, strlen(out));
 	}

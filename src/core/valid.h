@@ -24,6 +24,7 @@ enum valid_type {
 enum {
 	F_REQUIRED = 1 << 0,
 	F_SECRET = 1 << 1, /* never echoed back in forms or logs */
+	F_MULTI = 1 << 2,  /* repeated form key or JSON array; joined by "," */
 };
 
 struct field {

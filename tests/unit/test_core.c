@@ -179,27 +179,36 @@ static void test_validators(void)
 
 static void test_routes(void)
 {
-	int64_t id = 0;
+	struct route_params p = {0, 0, ""};
 	test_cond("route: exact path",
-		  route_match("/admin/users", "/admin/users", &id));
+		  route_match("/admin/users", "/admin/users", &p));
 	test_cond("route: trailing slash is another path",
-		  !route_match("/admin/users", "/admin/users/", &id));
+		  !route_match("/admin/users", "/admin/users/", &p));
 	test_cond("route: {id} captures",
 		  route_match("/admin/users/{id}/role", "/admin/users/42/role",
-			      &id) &&
-		      id == 42);
+			      &p) &&
+		      p.id == 42);
+	test_cond("route: {id} and {sub} capture",
+		  route_match("/incidents/{id}/evidence/{sub}",
+			      "/incidents/7/evidence/12", &p) &&
+		      p.id == 7 && p.sub == 12);
+	test_cond("route: {ref} captures a reference",
+		  route_match("/incidents/{ref}", "/incidents/INC-2026-0042",
+			      &p) &&
+		      !strcmp(p.ref, "INC-2026-0042"));
+	test_cond("route: {ref} rejects slashes and quotes",
+		  !route_match("/i/{ref}", "/i/a'b", &p) &&
+		      !route_match("/i/{ref}", "/i/a/b", &p));
 	test_cond("route: {id} rejects letters",
-		  !route_match("/admin/users/{id}", "/admin/users/4x", &id));
+		  !route_match("/admin/users/{id}", "/admin/users/4x", &p));
 	test_cond("route: {id} rejects leading zero",
-		  !route_match("/admin/users/{id}", "/admin/users/042", &id));
+		  !route_match("/admin/users/{id}", "/admin/users/042", &p));
 	test_cond("route: {id} rejects zero",
-		  !route_match("/admin/users/{id}", "/admin/users/0", &id));
+		  !route_match("/admin/users/{id}", "/admin/users/0", &p));
 	test_cond("route: {id} rejects 19 digits",
-		  !route_match("/x/{id}", "/x/1234567890123456789", &id));
-	test_cond("route: {id} rejects empty",
-		  !route_match("/x/{id}", "/x/", &id));
-	test_cond("route: prefix is not a match",
-		  !route_match("/x", "/xy", &id));
+		  !route_match("/x/{id}", "/x/1234567890123456789", &p));
+	test_cond("route: {id} rejects empty", !route_match("/x/{id}", "/x/", &p));
+	test_cond("route: prefix is not a match", !route_match("/x", "/xy", &p));
 }
 
 static void test_perms(void)

@@ -1,0 +1,207 @@
+/* evidence.c - evidence files. The declared type and the file name are
+ * never trusted: the type comes from the first bytes against an
+ * allow-list, and files are stored as <data>/evidence/ab/abcdef... (their
+ * SHA-256), written to a temporary name, fsynced and renamed. */
+#include "evidence.h"
+
+#include "../core/clock.h"
+#include "../core/sha256.h"
+#include "../core/utf8.h"
+#include "incidents.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Returns the MIME type of an allowed file from its first bytes, or NULL
+ * for anything else (executables, unknown binaries, empty files). */
+const char *evidence_sniff(const unsigned char *p, size_t n)
+{
+	static const struct {
+		const char *magic;
+		size_t len, at;
+		const char *mime;
+	} kinds[] = {
+	    {"\x89PNG\r\n\x1a\n", 8, 0, "image/png"},
+	    {"\xff\xd8\xff", 3, 0, "image/jpeg"},
+	    {"GIF87a", 6, 0, "image/gif"},
+	    {"GIF89a", 6, 0, "image/gif"},
+	    {"WEBP", 4, 8, "image/webp"},
+	    {"%PDF-", 5, 0, "application/pdf"},
+	    {"PK\x03\x04", 4, 0, "application/zip"},
+	    {"\x1f\x8b", 2, 0, "application/gzip"},
+	    {"\xd4\xc3\xb2\xa1", 4, 0, "application/vnd.tcpdump.pcap"},
+	    {"\xa1\xb2\xc3\xd4", 4, 0, "application/vnd.tcpdump.pcap"},
+	    {"\x0a\x0d\x0d\x0a", 4, 0, "application/vnd.tcpdump.pcap"},
+	};
+	if (n == 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (n >= kinds[i].at + kinds[i].len &&
+		    memcmp(p + kinds[i].at, kinds[i].magic, kinds[i].len) == 0 &&
+		    (kinds[i].at == 0 || memcmp(p, "RIFF", 4) == 0))
+			return kinds[i].mime;
+	/* Text (logs, mail sources, CSV, JSON): valid UTF-8, no NUL. */
+	return utf8_valid((const char *)p, n) ? "text/plain" : NULL;
+}
+
+/* Makes dir if missing. Returns 0 or -1. */
+static int mkdir_p(const char *dir)
+{
+	return mkdir(dir, 0750) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Writes the path of a stored file into out. */
+static void evidence_path(const char *data_dir, const char *sha, char *out,
+			  size_t n)
+{
+	snprintf(out, n, "%s/evidence/%.2s/%s", data_dir, sha, sha);
+}
+
+/* Stores n bytes under their SHA-256 (written into sha). Storing the
+ * same content twice keeps one file. Returns 0, or -1 on I/O error. */
+int evidence_store(const char *data_dir, const unsigned char *p, size_t n,
+		   char sha[65])
+{
+	char dir[4096], path[4200], tmp[4300];
+	sha256_hex(p, n, sha);
+	snprintf(dir, sizeof(dir), "%s/evidence", data_dir);
+	if (mkdir_p(dir) != 0)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/evidence/%.2s", data_dir, sha);
+	if (mkdir_p(dir) != 0)
+		return -1;
+	evidence_path(data_dir, sha, path, sizeof(path));
+	if (access(path, F_OK) == 0)
+		return 0;
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0640);
+	if (fd < 0)
+		return -1;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = write(fd, p + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		done += (size_t)w;
+	}
+	int ok = done == n && fsync(fd) == 0;
+	if (close(fd) != 0 || !ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads a stored file into out. Returns 0, or -1 if missing/unreadable. */
+int evidence_read(const char *data_dir, const char *sha, buf *out)
+{
+	char path[4200], chunk[65536];
+	evidence_path(data_dir, sha, path, sizeof(path));
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(out, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	return err ? -1 : 0;
+}
+
+/* Returns the last path component of name without control characters,
+ * at most 200 bytes (cut at a character boundary); "evidence" if that
+ * leaves nothing. Arena string. */
+const char *evidence_clean_name(arena *a, const char *name)
+{
+	const char *base = name;
+	for (const char *p = name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	char *out = arena_strdup(a, base), *o = out;
+	for (const char *p = base; *p; p++)
+		if ((unsigned char)*p >= 0x20 && *p != 0x7f && *p != '"')
+			*o++ = *p;
+	*o = '\0';
+	size_t cut = (size_t)(o - out);
+	if (cut > 200) { /* cut before the character byte 200 falls in */
+		cut = 200;
+		while (cut > 0 && ((unsigned char)out[cut] & 0xc0) == 0x80)
+			cut--;
+		out[cut] = '\0';
+	}
+	return *out && strcmp(out, ".") && strcmp(out, "..") ? out : "evidence";
+}
+
+/* Records an uploaded file and its history row. Returns the evidence id,
+ * or -1. Must run inside a transaction. */
+int64_t evidence_add(db *d, int64_t incident, int64_t uploader,
+		     const char *filename, size_t size, const char *mime,
+		     const char *sha)
+{
+	if (db_exec(d, STMT_EVIDENCE_INSERT, "IIsIssI", incident, uploader,
+		    filename, (int64_t)size, mime, sha, clock_now()) != 0)
+		return -1;
+	int64_t id = sqlite3_last_insert_rowid(d->h);
+	if (incidents_event(d, incident, uploader, "evidence", "", NULL,
+			    filename, 0) != 0)
+		return -1;
+	return id;
+}
+
+/* Copies an EVIDENCE_* row into e (strings in the arena). */
+static void evidence_from_row(arena *a, sqlite3_stmt *st, struct evidence *e)
+{
+	e->id = db_int(st, 0);
+	e->filename = arena_strdup(a, db_text(st, 1));
+	e->size = db_int(st, 2);
+	e->mime = arena_strdup(a, db_text(st, 3));
+	e->sha256 = arena_strdup(a, db_text(st, 4));
+	e->created_at = db_int(st, 5);
+	e->uploader_email = arena_strdup(a, db_text(st, 6));
+}
+
+/* Returns the incident's evidence as a new JSON array; NULL on error. */
+json_t *evidence_list(db *d, int64_t incident)
+{
+	sqlite3_stmt *st = db_query(d, STMT_EVIDENCE_LIST, "I", incident);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	arena a;
+	arena_init(&a);
+	struct evidence e;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char at[21];
+		evidence_from_row(&a, st, &e);
+		clock_iso(e.created_at, at);
+		json_array_append_new(
+		    arr, json_pack("{sI ss sI ss ss ss ss}", "id",
+				   (json_int_t)e.id, "filename", e.filename,
+				   "size", (json_int_t)e.size, "mime", e.mime,
+				   "sha256", e.sha256, "uploaded_at", at,
+				   "uploader", e.uploader_email));
+	}
+	sqlite3_reset(st);
+	arena_free(&a);
+	return arr;
+}
+
+/* Loads evidence id of incident. Returns 1 found, 0 not, -1 error. */
+int evidence_get(db *d, arena *a, int64_t incident, int64_t id,
+		 struct evidence *e)
+{
+	sqlite3_stmt *st = db_query(d, STMT_EVIDENCE_BY_ID, "II", incident, id);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		evidence_from_row(a, st, e);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}

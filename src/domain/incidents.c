@@ -1,0 +1,378 @@
+/* incidents.c - the incident workflow table, incident rows, their history
+ * and their full-text index. */
+#include "incidents.h"
+
+#include "../core/clock.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const char *const incident_statuses[] = {
+    "new",	   "triage",   "investigating", "containment", "eradication",
+    "recovery", "resolved", "closed",	     "rejected",    NULL};
+const char *const incident_severities[] = {"low", "medium", "high",
+					   "critical", NULL};
+const char *const incident_tlps[] = {"clear", "green", "amber", "amber+strict",
+				     "red", NULL};
+const char *const incident_data_types[] = {
+    "personal", "special_category", "health", "financial", "credentials",
+    "payment_card", NULL};
+const char *const incident_sorts[] = {"newest", "oldest", "updated",
+				      "severity", NULL};
+
+/* The workflow: every allowed move, and nothing else. Investigation may
+ * go straight to resolved when there is nothing to contain or eradicate;
+ * resolved and closed incidents reopen to investigating. */
+static const struct {
+	const char *from, *to;
+} moves[] = {
+    {"new", "triage"},		    {"new", "rejected"},
+    {"triage", "investigating"},    {"triage", "rejected"},
+    {"investigating", "containment"}, {"investigating", "resolved"},
+    {"containment", "eradication"}, {"containment", "resolved"},
+    {"eradication", "recovery"},    {"eradication", "resolved"},
+    {"recovery", "resolved"},	    {"resolved", "closed"},
+    {"resolved", "investigating"},  {"closed", "investigating"},
+};
+
+/* Returns 1 when the workflow allows from -> to. */
+int incidents_can_move(const char *from, const char *to)
+{
+	for (size_t i = 0; i < sizeof(moves) / sizeof(*moves); i++)
+		if (!strcmp(moves[i].from, from) && !strcmp(moves[i].to, to))
+			return 1;
+	return 0;
+}
+
+/* Returns the statuses reachable from from, as a new JSON array. */
+json_t *incidents_moves(const char *from)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sizeof(moves) / sizeof(*moves); i++)
+		if (!strcmp(moves[i].from, from))
+			json_array_append_new(arr, json_string(moves[i].to));
+	return arr;
+}
+
+/* Returns column col as an integer, or -1 when NULL. */
+static int64_t int_or_unknown(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? -1
+							    : db_int(st, col);
+}
+
+/* Copies an INCIDENT_COLS row into in (strings in the arena). */
+static void incident_from_row(arena *a, sqlite3_stmt *st, struct incident *in)
+{
+#define T(col) arena_strdup(a, db_text(st, col))
+	in->id = db_int(st, 0);
+	in->ref = T(1);
+	in->title = T(2);
+	in->description = T(3);
+	in->status = T(4);
+	in->severity = T(5);
+	in->tlp = T(6);
+	in->category_id = db_int(st, 7);
+	in->category_slug = T(8);
+	in->category_name = T(9);
+	in->reporter_id = db_int(st, 10);
+	in->reporter_email = T(11);
+	in->reporter_name = T(12);
+	in->assignee_id = db_int(st, 13);
+	in->assignee_email = T(14);
+	in->assignee_name = T(15);
+	in->occurred_at = db_int(st, 16);
+	in->noticed_at = db_int(st, 17);
+	in->assets = T(18);
+	in->location = T(19);
+	in->personal_data = (int)db_int(st, 20);
+	in->people_affected = int_or_unknown(st, 21);
+	in->records_affected = int_or_unknown(st, 22);
+	in->data_types = T(23);
+	in->root_cause = T(24);
+	in->resolution = T(25);
+	in->contained_at = db_int(st, 26);
+	in->resolved_at = db_int(st, 27);
+	in->closed_at = db_int(st, 28);
+	in->created_at = db_int(st, 29);
+	in->updated_at = db_int(st, 30);
+	in->enisa_class = T(31);
+#undef T
+}
+
+/* Steps a one-incident query. Returns 1 found, 0 not, -1 error. */
+static int incident_one(sqlite3_stmt *st, arena *a, struct incident *in)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		incident_from_row(a, st, in);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Loads incident id (not scoped). Returns 1 found, 0 not, -1 error. */
+int incidents_get(db *d, arena *a, int64_t id, struct incident *in)
+{
+	return incident_one(db_query(d, STMT_INCIDENT_BY_ID, "I", id), a, in);
+}
+
+/* Loads the incident with reference ref (not scoped). 1/0/-1. */
+int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in)
+{
+	return incident_one(db_query(d, STMT_INCIDENT_BY_REF, "s", ref), a,
+			    in);
+}
+
+/* Appends one history row. Returns 0 or -1. Inside a transaction. */
+int incidents_event(db *d, int64_t incident, int64_t actor, const char *kind,
+		    const char *field, const char *old_value,
+		    const char *new_value, int internal)
+{
+	return db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", incident,
+		       clock_now(), actor, kind, field ? field : "", old_value,
+		       new_value, internal);
+}
+
+/* Rebuilds the incident's full-text row from its title, description and
+ * comments. Returns 0 or -1. Inside a transaction. */
+int incidents_reindex(db *d, int64_t id)
+{
+	if (db_exec(d, STMT_INCIDENT_REINDEX_DELETE, "I", id) != 0)
+		return -1;
+	return db_exec(d, STMT_INCIDENT_REINDEX, "I", id);
+}
+
+/* Creates an incident from in (title, description, category_id,
+ * reporter_id, times, assets, location, personal data fields), gives it
+ * the next reference of the current year, records the "created" event
+ * and indexes it. Sets in->id and in->ref. Returns the id, or -1. Must
+ * run inside a transaction. */
+int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor)
+{
+	int64_t now = clock_now();
+	time_t tt = (time_t)now;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	int64_t n = db_scalar(d, STMT_INCIDENT_NEXT_REF, "i", tm.tm_year + 1900);
+	if (n <= 0)
+		return -1;
+	in->ref = arena_printf(a, "INC-%d-%04lld", tm.tm_year + 1900,
+			       (long long)n);
+	if (db_exec(d, STMT_INCIDENT_INSERT, "sssIINNssiUUsI", in->ref,
+		    in->title, in->description, in->category_id,
+		    in->reporter_id, in->occurred_at, in->noticed_at,
+		    in->assets, in->location, in->personal_data,
+		    in->people_affected, in->records_affected, in->data_types,
+		    now) != 0)
+		return -1;
+	in->id = sqlite3_last_insert_rowid(d->h);
+	in->status = "new";
+	in->created_at = in->updated_at = now;
+	if (incidents_event(d, in->id, actor, "created", "status", NULL, "new",
+			    0) != 0 ||
+	    incidents_reindex(d, in->id) != 0)
+		return -1;
+	return in->id;
+}
+
+/* Adds key = ISO time, or null when t is 0. */
+static void set_time(json_t *o, const char *key, int64_t t)
+{
+	char iso[21];
+	if (t) {
+		clock_iso(t, iso);
+		json_object_set_new(o, key, json_string(iso));
+	} else {
+		json_object_set_new(o, key, json_null());
+	}
+}
+
+/* Adds key = n, or null when n < 0 (unknown). */
+static void set_count(json_t *o, const char *key, int64_t n)
+{
+	json_object_set_new(o, key, n >= 0 ? json_integer(n) : json_null());
+}
+
+/* Returns an incident as a new JSON object: the summary fields, and with
+ * full set every field (description, compliance data, times). */
+json_t *incidents_json(const struct incident *in, int full)
+{
+	json_t *o = json_pack(
+	    "{sI ss ss ss ss? ss s{ss ss} s{sI ss ss}}", "id",
+	    (json_int_t)in->id, "ref", in->ref, "title", in->title, "status",
+	    in->status, "severity", *in->severity ? in->severity : NULL, "tlp",
+	    in->tlp, "category", "slug", in->category_slug, "name",
+	    in->category_name, "reporter", "id", (json_int_t)in->reporter_id,
+	    "email", in->reporter_email, "name", in->reporter_name);
+	json_object_set_new(
+	    o, "assignee",
+	    in->assignee_id
+		? json_pack("{sI ss ss}", "id", (json_int_t)in->assignee_id,
+			    "email", in->assignee_email, "name",
+			    in->assignee_name)
+		: json_null());
+	set_time(o, "created_at", in->created_at);
+	set_time(o, "updated_at", in->updated_at);
+	if (!full)
+		return o;
+	json_object_set_new(o, "description", json_string(in->description));
+	json_object_set_new(o, "enisa_class", json_string(in->enisa_class));
+	json_object_set_new(o, "assets", json_string(in->assets));
+	json_object_set_new(o, "location", json_string(in->location));
+	json_object_set_new(o, "personal_data", json_boolean(in->personal_data));
+	set_count(o, "people_affected", in->people_affected);
+	set_count(o, "records_affected", in->records_affected);
+	json_t *types = json_array();
+	char copy[256];
+	snprintf(copy, sizeof(copy), "%s", in->data_types);
+	for (char *save, *t = strtok_r(copy, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save))
+		json_array_append_new(types, json_string(t));
+	json_object_set_new(o, "data_types", types);
+	json_object_set_new(o, "root_cause", json_string(in->root_cause));
+	json_object_set_new(o, "resolution", json_string(in->resolution));
+	set_time(o, "occurred_at", in->occurred_at);
+	set_time(o, "noticed_at", in->noticed_at);
+	set_time(o, "contained_at", in->contained_at);
+	set_time(o, "resolved_at", in->resolved_at);
+	set_time(o, "closed_at", in->closed_at);
+	return o;
+}
+
+/* Binds the shared filter parameters ?1..?9 of an INCIDENT_FILTER query. */
+static int bind_filter(sqlite3_stmt *st, const struct incident_filter *f)
+{
+	return db_bind(st, "sssII" "IIsI", f->status, f->severity, f->category,
+		       f->assignee, f->reporter, f->from, f->to, f->query,
+		       f->visible_to);
+}
+
+/* Lists incidents (summaries) matching f in f->sort order. Returns a new
+ * JSON array, or NULL on error (e.g. a malformed search expression). */
+json_t *incidents_list(db *d, arena *a, const struct incident_filter *f)
+{
+	enum stmt_id id = STMT_INCIDENT_LIST_NEWEST;
+	if (f->sort && !strcmp(f->sort, "oldest"))
+		id = STMT_INCIDENT_LIST_OLDEST;
+	else if (f->sort && !strcmp(f->sort, "updated"))
+		id = STMT_INCIDENT_LIST_UPDATED;
+	else if (f->sort && !strcmp(f->sort, "severity"))
+		id = STMT_INCIDENT_LIST_SEVERITY;
+	sqlite3_stmt *st = db_stmt(d, id);
+	if (!st || bind_filter(st, f) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 10, f->limit) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 11, f->offset) != SQLITE_OK)
+		return NULL;
+	json_t *arr = json_array();
+	struct incident in;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		incident_from_row(a, st, &in);
+		json_array_append_new(arr, incidents_json(&in, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
+}
+
+/* Counts incidents matching f per status (ignoring f->status) and sets
+ * *total to the count matching f itself. Returns a new object
+ * {status: n} with every status present, or NULL on error. */
+json_t *incidents_counts(db *d, const struct incident_filter *f,
+			 int64_t *total)
+{
+	struct incident_filter any = *f;
+	any.status = "";
+	sqlite3_stmt *st = db_stmt(d, STMT_INCIDENT_COUNT_BY_STATUS);
+	if (!st || bind_filter(st, &any) != SQLITE_OK)
+		return NULL;
+	json_t *counts = json_object();
+	for (int i = 0; incident_statuses[i]; i++)
+		json_object_set_new(counts, incident_statuses[i],
+				    json_integer(0));
+	int64_t all = 0, open = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *s = db_text(st, 0);
+		int64_t n = db_int(st, 1);
+		json_object_set_new(counts, s, json_integer(n));
+		all += n;
+		if (strcmp(s, "resolved") && strcmp(s, "closed") &&
+		    strcmp(s, "rejected"))
+			open += n;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(counts);
+		return NULL;
+	}
+	json_object_set_new(counts, "open", json_integer(open));
+	json_object_set_new(counts, "all", json_integer(all));
+	const char *s = f->status && *f->status ? f->status : "all";
+	*total = json_integer_value(json_object_get(counts, s));
+	return counts;
+}
+
+/* Returns the incident's history, oldest first, as a new JSON array;
+ * without staff, events about internal comments are left out. */
+json_t *incidents_history(db *d, int64_t id, int staff)
+{
+	sqlite3_stmt *st = db_query(d, STMT_INCIDENT_EVENTS, "Ii", id, staff);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char at[21];
+		clock_iso(db_int(st, 1), at);
+		json_t *e = json_pack(
+		    "{sI ss s{ss ss} ss ss ss? ss? sb}", "id",
+		    (json_int_t)db_int(st, 0), "at", at, "actor", "email",
+		    db_text(st, 2), "name", db_text(st, 3), "kind",
+		    db_text(st, 4), "field", db_text(st, 5), "old",
+		    (const char *)sqlite3_column_text(st, 6), "new",
+		    (const char *)sqlite3_column_text(st, 7), "internal",
+		    (int)db_int(st, 8));
+		json_array_append_new(arr, e);
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Turns what a person typed into an FTS5 expression: each word becomes a
+ * quoted phrase (quotes doubled), all must match. Without staff the
+ * search is limited to the columns a reporter may see. Returns "" when
+ * there is nothing to search for. Arena string. */
+const char *incidents_fts_query(arena *a, const char *q, int staff)
+{
+	char *out = arena_alloc(a, strlen(q) * 2 + 64), *o = out;
+	int words = 0;
+	if (!staff)
+		o += sprintf(o, "{title body} : (");
+	for (const char *p = q; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (words++)
+			*o++ = ' ';
+		*o++ = '"';
+		for (; *p && *p != ' ' && *p != '\t'; p++) {
+			if (*p == '"')
+				*o++ = '"';
+			*o++ = *p;
+		}
+		*o++ = '"';
+	}
+	if (!words)
+		return "";
+	if (!staff)
+		*o++ = ')';
+	*o = '\0';
+	return out;
+}
