@@ -16,6 +16,15 @@ const char *ctx_val(struct ctx *c, const char *name)
 	return kvs_get(&c->vals, name);
 }
 
+/* Returns 1 when the request sent the field at all (even empty), so a
+ * partial update can tell "cleared" from "not sent". */
+int ctx_has(struct ctx *c, const char *name)
+{
+	if (c->json)
+		return json_object_get(c->json, name) != NULL;
+	return kvs_get(&c->form, name) != NULL;
+}
+
 /* Returns a validated integer field, or def when absent. */
 int64_t ctx_int(struct ctx *c, const char *name, int64_t def)
 {

@@ -76,6 +76,7 @@ struct ctx {
 
 /* handlers' helpers (http.c) */
 const char *ctx_val(struct ctx *c, const char *name);
+int ctx_has(struct ctx *c, const char *name);
 int64_t ctx_int(struct ctx *c, const char *name, int64_t def);
 int ctx_fail(struct ctx *c, int status, const char *code, const char *msg);
 int ctx_field_error(struct ctx *c, const char *field, const char *msg);

@@ -31,6 +31,16 @@ const char *kvs_get(const struct kvs *k, const char *key)
 	return NULL;
 }
 
+/* Returns the last value for key, or NULL (a hidden "0" followed by a
+ * checked checkbox's "1" reads as 1). */
+const char *kvs_last(const struct kvs *k, const char *key)
+{
+	for (size_t i = k->n; i > 0; i--)
+		if (strcmp(k->v[i - 1].key, key) == 0)
+			return k->v[i - 1].val;
+	return NULL;
+}
+
 /* Counts the values given for key (repeated form fields). */
 size_t kvs_count(const struct kvs *k, const char *key)
 {

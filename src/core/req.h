@@ -61,6 +61,7 @@ int req_parse_json(const char *body, size_t n, const struct req_limits *lim,
 
 char *req_url_decode(arena *a, const char *s);
 const char *kvs_get(const struct kvs *k, const char *key);
+const char *kvs_last(const struct kvs *k, const char *key);
 size_t kvs_count(const struct kvs *k, const char *key);
 void kvs_add(arena *a, struct kvs *k, const char *key, const char *val,
 	     size_t len);

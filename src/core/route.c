@@ -265,7 +265,7 @@ static const char *field_input(struct ctx *c, const char *name, int *bad)
 		return NULL;
 	}
 	int read = !strcmp(c->method, "GET") || c->head;
-	return kvs_get(read ? &c->query : &c->form, name);
+	return kvs_last(read ? &c->query : &c->form, name);
 }
 
 /* Validates a multi-valued field: every repeated form value or JSON

@@ -185,7 +185,7 @@ static json_t *submitted_values(struct ctx *c)
 			v = json_string_value(
 			    json_object_get(c->json, f->name));
 		else
-			v = kvs_get(&c->form, f->name);
+			v = kvs_last(&c->form, f->name);
 		if (v)
 			json_object_set_new(vals, f->name, json_string(v));
 	}
@@ -195,7 +195,7 @@ static json_t *submitted_values(struct ctx *c)
 /* Re-renders the route's form with the failure; returns 1 if done. */
 static int rerender_form(struct ctx *c)
 {
-	static const int statuses[] = {400, 401, 409, 413, 422, 429};
+	static const int statuses[] = {400, 401, 409, 413, 415, 422, 429};
 	int fits = 0;
 	for (size_t i = 0; i < sizeof(statuses) / sizeof(*statuses); i++)
 		fits |= c->status == statuses[i];

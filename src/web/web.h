@@ -40,6 +40,37 @@ extern const struct field admin_user_create_fields[];
 extern const struct field admin_role_fields[];
 extern const struct field admin_audit_fields[];
 
+/* incidents.c */
+int incidents_new_form(struct ctx *c);
+int incidents_report(struct ctx *c);
+int incidents_submitted(struct ctx *c);
+int incidents_index(struct ctx *c);
+int incidents_show(struct ctx *c);
+extern const struct field incidents_report_fields[];
+extern const struct field incidents_list_fields[];
+/* shared with incident_actions.c */
+struct incident;
+int incidents_staff(struct ctx *c);
+int incidents_load(struct ctx *c, struct incident *in);
+int64_t incidents_time_field(struct ctx *c, const char *name);
+int incidents_check_times(struct ctx *c, int64_t occurred, int64_t noticed);
+int incidents_check_files(struct ctx *c, const char **mimes);
+int incidents_add_files(struct ctx *c, int64_t id, const char **mimes);
+json_t *incidents_data_type_options(const char *csv);
+json_t *incidents_staff_options(struct ctx *c, int64_t selected);
+
+/* incident_actions.c */
+int incidents_move(struct ctx *c);
+int incidents_edit(struct ctx *c);
+int incidents_assign(struct ctx *c);
+int incidents_comment(struct ctx *c);
+int incidents_upload(struct ctx *c);
+int incidents_download(struct ctx *c);
+extern const struct field incidents_status_fields[];
+extern const struct field incidents_edit_fields[];
+extern const struct field incidents_assign_fields[];
+extern const struct field incidents_comment_fields[];
+
 /* health.c */
 int health_check(struct ctx *c);
 

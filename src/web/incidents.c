@@ -1,0 +1,482 @@
+/* incidents.c - reporting, listing and reading incidents. Visibility is
+ * decided here, once: staff (incident_read_all) see every incident,
+ * everyone else only what they reported; anything else is a 404. */
+#include "web.h"
+
+#include "../core/clock.h"
+#include "../core/config.h"
+#include "../core/esc.h"
+#include "../core/md.h"
+#include "../domain/comments.h"
+#include "../domain/evidence.h"
+#include "../domain/incidents.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const list_statuses[] = {
+    "open",	    "new",	  "triage",   "investigating", "containment",
+    "eradication", "recovery", "resolved", "closed",	     "rejected",
+    NULL};
+
+static const struct {
+	const char *name, *label;
+} data_type_labels[] = {
+    {"personal", "Personal data (names, contact details, IDs)"},
+    {"special_category", "Special category (health, religion, ethnicity…)"},
+    {"health", "Health information / PHI"},
+    {"financial", "Financial data"},
+    {"credentials", "Credentials (passwords, keys, tokens)"},
+    {"payment_card", "Payment card data"},
+};
+
+const struct field incidents_report_fields[] = {
+    {"title", V_LINE, F_REQUIRED, 3, 200, NULL, "Title"},
+    {"description", V_TEXT, F_REQUIRED, 1, 20000, NULL, "Description"},
+    {"category", V_LINE, F_REQUIRED, 1, 64, NULL, "Category"},
+    {"occurred_at", V_DATETIME, 0, 0, 0, NULL, "When it happened"},
+    {"noticed_at", V_DATETIME, 0, 0, 0, NULL, "When it was noticed"},
+    {"assets", V_TEXT, 0, 0, 2000, NULL, "Affected systems"},
+    {"location", V_LINE, 0, 0, 200, NULL, "Location or department"},
+    {"personal_data", V_BOOL, 0, 0, 0, NULL, "Personal data involved"},
+    {"people_affected", V_INT, 0, 0, 1000000000, NULL, "People affected"},
+    {"records_affected", V_INT, 0, 0, 1000000000000, NULL,
+     "Records affected"},
+    {"data_types", V_ENUM, F_MULTI, 0, 0, incident_data_types, "Data types"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field incidents_list_fields[] = {
+    {"status", V_ENUM, 0, 0, 0, list_statuses, "Status"},
+    {"severity", V_ENUM, 0, 0, 0, incident_severities, "Severity"},
+    {"category", V_LINE, 0, 0, 64, NULL, "Category"},
+    {"assignee", V_LINE, 0, 0, 20, NULL, "Assignee"},
+    {"reporter", V_LINE, 0, 0, 20, NULL, "Reporter"},
+    {"from", V_DATE, 0, 0, 0, NULL, "From"},
+    {"to", V_DATE, 0, 0, 0, NULL, "To"},
+    {"q", V_LINE, 0, 0, 200, NULL, "Search"},
+    {"sort", V_ENUM, 0, 0, 0, incident_sorts, "Sort"},
+    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
+    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* Returns 1 when the caller sees every incident. */
+int incidents_staff(struct ctx *c)
+{
+	return perm_has(c->me.role, PERM_INCIDENT_READ_ALL);
+}
+
+/* Loads the incident named by {id} or {ref} if the caller may see it.
+ * Returns 1; 0 with a 404 recorded (missing or not the caller's); -1 on
+ * error. */
+int incidents_load(struct ctx *c, struct incident *in)
+{
+	int rc = c->ref && *c->ref ? incidents_get_ref(c->db, c->a, c->ref, in)
+				   : incidents_get(c->db, c->a, c->id, in);
+	if (rc == 1 && !incidents_staff(c) && in->reporter_id != c->me.user_id)
+		rc = 0;
+	if (rc == 0)
+		ctx_fail(c, 404, "not_found", "There is no such incident.");
+	return rc;
+}
+
+/* Returns the categories as picker options, new reference. */
+static json_t *category_options(struct ctx *c, const char *selected, int all)
+{
+	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, "i", !all);
+	json_t *arr = json_array();
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+		    arr, json_pack("{ss ss ss ss sb}", "slug", db_text(st, 1),
+				   "name", db_text(st, 2), "enisa_class",
+				   db_text(st, 3), "description",
+				   db_text(st, 4), "selected",
+				   selected && !strcmp(selected,
+						       db_text(st, 1))));
+	if (st)
+		sqlite3_reset(st);
+	return arr;
+}
+
+/* Returns data type options with "checked" for those in csv. */
+json_t *incidents_data_type_options(const char *csv)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < sizeof(data_type_labels) / sizeof(*data_type_labels);
+	     i++) {
+		const char *n = data_type_labels[i].name, *p = csv;
+		size_t nl = strlen(n);
+		int on = 0;
+		for (; p && (p = strstr(p, n)); p += nl)
+			on |= (p == csv || p[-1] == ',') &&
+			      (p[nl] == ',' || p[nl] == '\0');
+		json_array_append_new(arr, json_pack("{ss ss sb}", "name", n,
+						     "label",
+						     data_type_labels[i].label,
+						     "checked", on));
+	}
+	return arr;
+}
+
+/* Returns the submitted data_types as "a,b" (arena). */
+static const char *submitted_types(struct ctx *c)
+{
+	buf b = BUF_INIT;
+	for (size_t i = 0; i < c->form.n; i++)
+		if (!strcmp(c->form.v[i].key, "data_types"))
+			buf_printf(&b, "%s%s", b.len ? "," : "",
+				   c->form.v[i].val);
+	const char *s = arena_strdup(c->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* GET /incidents/new - the report form. */
+int incidents_new_form(struct ctx *c)
+{
+	const char *cat = kvs_last(&c->form, "category");
+	const char *pd = kvs_last(&c->form, "personal_data");
+	c->view = json_pack("{so so sb s{}}", "categories",
+			    category_options(c, cat, 0), "data_types",
+			    incidents_data_type_options(submitted_types(c)),
+			    "personal_checked", pd && !strcmp(pd, "1"),
+			    "values");
+	return 0;
+}
+
+/* Reads a validated date-time field as Unix time; 0 when absent. */
+int64_t incidents_time_field(struct ctx *c, const char *name)
+{
+	int64_t t = 0;
+	const char *v = ctx_val(c, name);
+	if (v)
+		clock_parse_iso(v, &t);
+	return t;
+}
+
+/* Checks that times are not in the future and happened <= noticed.
+ * Records field errors; returns 0 when fine. */
+int incidents_check_times(struct ctx *c, int64_t occurred, int64_t noticed)
+{
+	int64_t soon = clock_now() + 300;
+	if (occurred > soon)
+		ctx_field_error(c, "occurred_at",
+				"When it happened cannot be in the future");
+	if (noticed > soon)
+		ctx_field_error(c, "noticed_at",
+				"When it was noticed cannot be in the future");
+	if (occurred && noticed && occurred > noticed)
+		ctx_field_error(c, "occurred_at",
+				"When it happened must be before it was "
+				"noticed");
+	return c->err_code ? -1 : 0;
+}
+
+/* Checks the uploaded evidence files: count and type. Sets mimes[i].
+ * Records a 413/415 with a field message; returns 0 when fine. */
+int incidents_check_files(struct ctx *c, const char **mimes)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->files.n; i++) {
+		const struct upload *u = &c->files.v[i];
+		if (strcmp(u->field, "evidence") != 0)
+			continue;
+		if (++n > EVIDENCE_MAX_FILES) {
+			ctx_fail(c, 413, "too_many_files",
+				 "Attach at most 10 files at a time.");
+			return ctx_field_error(c, "evidence",
+					       "Attach at most 10 files"),
+			       -1;
+		}
+		mimes[i] = evidence_sniff(u->data, u->len);
+		if (!mimes[i]) {
+			ctx_fail(c, 415, "unsupported_file_type",
+				 "A file is of a type Secura does not accept.");
+			ctx_field_error(
+			    c, "evidence",
+			    arena_printf(c->a,
+					 "“%s” is not an accepted file type "
+					 "(images, PDF, text, ZIP, gzip, pcap)",
+					 evidence_clean_name(c->a, u->filename)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Stores the checked files and records them on incident id (inside the
+ * caller's transaction). Returns the number added, or -1. */
+int incidents_add_files(struct ctx *c, int64_t id, const char **mimes)
+{
+	int added = 0;
+	for (size_t i = 0; i < c->files.n; i++) {
+		const struct upload *u = &c->files.v[i];
+		char sha[65];
+		if (strcmp(u->field, "evidence") != 0 || !mimes[i])
+			continue;
+		const char *name = evidence_clean_name(c->a, u->filename);
+		if (evidence_store(config_get()->data_dir, u->data, u->len,
+				   sha) != 0 ||
+		    evidence_add(c->db, id, c->me.user_id, name, u->len,
+				 mimes[i], sha) < 0)
+			return -1;
+		added++;
+	}
+	return added;
+}
+
+/* POST /incidents - reports an incident, with evidence files. */
+int incidents_report(struct ctx *c)
+{
+	struct incident in;
+	memset(&in, 0, sizeof(in));
+	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
+	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_BY_SLUG, "s",
+				    ctx_val(c, "category"));
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW && db_int(st, 5))
+		in.category_id = db_int(st, 0);
+	sqlite3_reset(st);
+	if (!in.category_id)
+		ctx_field_error(c, "category",
+				"Category is not one of the categories");
+	in.occurred_at = incidents_time_field(c, "occurred_at");
+	in.noticed_at = incidents_time_field(c, "noticed_at");
+	if (!in.noticed_at)
+		in.noticed_at = clock_now();
+	incidents_check_times(c, in.occurred_at, in.noticed_at);
+	if (c->err_code || incidents_check_files(c, mimes) != 0)
+		return 0;
+	in.title = ctx_val(c, "title");
+	in.description = ctx_val(c, "description");
+	in.reporter_id = c->me.user_id;
+	in.assets = ctx_val(c, "assets") ? ctx_val(c, "assets") : "";
+	in.location = ctx_val(c, "location") ? ctx_val(c, "location") : "";
+	in.personal_data = ctx_int(c, "personal_data", 0) == 1;
+	in.people_affected = ctx_int(c, "people_affected", -1);
+	in.records_affected = ctx_int(c, "records_affected", -1);
+	in.data_types = ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
+	if (web_begin(c) != 0)
+		return -1;
+	if (incidents_create(c->db, c->a, &in, c->me.user_id) < 0 ||
+	    incidents_add_files(c, in.id, mimes) < 0 ||
+	    ctx_audit(c, "incident.create", "incident", in.id,
+		      json_pack("{ss}", "ref", in.ref)) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0)
+		return -1;
+	struct incident saved;
+	if (incidents_get(c->db, c->a, in.id, &saved) != 1)
+		return -1;
+	c->view = json_pack("{so}", "incident", incidents_json(&saved, 1));
+	c->status = 201;
+	return ctx_redirect(c,
+			    arena_printf(c->a, "/incidents/%lld/submitted",
+					 (long long)in.id),
+			    NULL);
+}
+
+/* GET /incidents/{id}/submitted - the confirmation with the reference. */
+int incidents_submitted(struct ctx *c)
+{
+	struct incident in;
+	int rc = incidents_load(c, &in);
+	if (rc <= 0)
+		return rc;
+	c->view = json_pack("{so}", "incident", incidents_json(&in, 0));
+	return 0;
+}
+
+/* Returns [{"name", "selected"}] for names, new reference. */
+static json_t *pick(const char *const *names, const char *selected)
+{
+	json_t *arr = json_array();
+	for (int i = 0; names[i]; i++)
+		json_array_append_new(
+		    arr, json_pack("{ss sb}", "name", names[i], "selected",
+				   selected && !strcmp(selected, names[i])));
+	return arr;
+}
+
+/* Returns active staff (who may be assigned) as options, new ref. */
+json_t *incidents_staff_options(struct ctx *c, int64_t selected)
+{
+	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST, NULL);
+	json_t *arr = json_array();
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+		    arr, json_pack("{sI ss ss ss sb}", "id",
+				   (json_int_t)db_int(st, 0), "email",
+				   db_text(st, 1), "name",
+				   *db_text(st, 2) ? db_text(st, 2)
+						   : db_text(st, 1),
+				   "role", db_text(st, 3), "selected",
+				   db_int(st, 0) == selected));
+	if (st)
+		sqlite3_reset(st);
+	return arr;
+}
+
+/* Parses "me", "none" or an id for the assignee/reporter filters.
+ * Returns the id (-1 for none), 0 for absent, or records a field error. */
+static int64_t person_filter(struct ctx *c, const char *name, int allow_none)
+{
+	const char *v = ctx_val(c, name);
+	int64_t id;
+	if (!v)
+		return 0;
+	if (!strcmp(v, "me"))
+		return c->me.user_id;
+	if (allow_none && !strcmp(v, "none"))
+		return -1;
+	if (valid_int(v, 1, INT64_MAX, &id) == 0)
+		return id;
+	ctx_field_error(c, name,
+			arena_printf(c->a, "%s must be me%s or a person's id",
+				     name, allow_none ? ", none" : ""));
+	return 0;
+}
+
+/* Builds the query string of the current filters (without page), for
+ * pagination links. Arena string. */
+static const char *filter_query(struct ctx *c)
+{
+	static const char *const keys[] = {"status", "severity", "category",
+					   "assignee", "reporter", "from",
+					   "to",     "q",	 "sort",
+					   "limit",  NULL};
+	buf b = BUF_INIT;
+	for (int i = 0; keys[i]; i++) {
+		const char *v = ctx_val(c, keys[i]);
+		if (!v)
+			continue;
+		buf_printf(&b, "%s%s=", b.len ? "&" : "", keys[i]);
+		esc_url(&b, v);
+	}
+	const char *s = arena_strdup(c->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* Returns a validated field's value, or "" when absent. */
+static const char *val_or_empty(struct ctx *c, const char *name)
+{
+	const char *v = ctx_val(c, name);
+	return v ? v : "";
+}
+
+/* GET /incidents - the list: staff see every incident, others their own;
+ * filters, full-text search, sorting, pagination and counts per status. */
+int incidents_index(struct ctx *c)
+{
+	int page, limit, offset, staff = incidents_staff(c);
+	int64_t total;
+	struct incident_filter f;
+	memset(&f, 0, sizeof(f));
+	f.assignee = person_filter(c, "assignee", 1);
+	f.reporter = person_filter(c, "reporter", 0);
+	if (c->err_code)
+		return 0;
+	f.status = val_or_empty(c, "status");
+	f.severity = val_or_empty(c, "severity");
+	f.category = val_or_empty(c, "category");
+	f.query = incidents_fts_query(c->a, val_or_empty(c, "q"), staff);
+	f.sort = ctx_val(c, "sort") ? ctx_val(c, "sort") : "newest";
+	f.from = incidents_time_field(c, "from");
+	f.to = incidents_time_field(c, "to");
+	if (f.to)
+		f.to += 86400; /* through the whole "to" day */
+	f.visible_to = staff ? 0 : c->me.user_id;
+	ctx_page_args(c, &page, &limit, &offset);
+	f.limit = limit;
+	f.offset = offset;
+	json_t *counts = incidents_counts(c->db, &f, &total);
+	json_t *list = counts ? incidents_list(c->db, c->a, &f) : NULL;
+	if (!list) {
+		json_decref(counts);
+		return -1;
+	}
+	json_t *tabs = json_array();
+	for (int i = 0; list_statuses[i]; i++)
+		json_array_append_new(
+		    tabs, json_pack("{ss sO sb}", "name", list_statuses[i],
+				    "count",
+				    json_object_get(counts, list_statuses[i]),
+				    "selected", !strcmp(f.status,
+							list_statuses[i])));
+	c->view = json_pack(
+	    "{so so so so sb s{ss ss ss ss ss ss ss ss ss ss}}", "incidents",
+	    list, "pagination", ctx_page(c, total, page, limit), "counts",
+	    counts, "tabs", tabs, "is_staff", staff, "filters", "status",
+	    f.status, "severity", f.severity, "category", f.category, "assignee",
+	    val_or_empty(c, "assignee"), "reporter", val_or_empty(c, "reporter"),
+	    "from", val_or_empty(c, "from"), "to", val_or_empty(c, "to"), "q",
+	    val_or_empty(c, "q"), "sort", f.sort, "query", filter_query(c));
+	json_object_set_new(
+	    c->view, "options",
+	    json_pack("{so so so so}", "statuses", pick(list_statuses, f.status),
+		      "severities", pick(incident_severities, f.severity),
+		      "categories", category_options(c, f.category, 1), "sorts",
+		      pick(incident_sorts, f.sort)));
+	if (staff)
+		json_object_set_new(json_object_get(c->view, "options"),
+				    "assignees", incidents_staff_options(c, 0));
+	return 0;
+}
+
+/* GET /incidents/{id} and /incidents/{ref} - everything about one
+ * incident the caller may see; a view by anyone but the reporter is
+ * written to the audit log. */
+int incidents_show(struct ctx *c)
+{
+	struct incident in;
+	int rc = incidents_load(c, &in);
+	if (rc <= 0)
+		return rc;
+	int staff = incidents_staff(c);
+	int writer = perm_has(c->me.role, PERM_INCIDENT_WRITE);
+	int assigner = perm_has(c->me.role, PERM_INCIDENT_ASSIGN);
+	int mine = in.reporter_id == c->me.user_id;
+	json_t *inc = incidents_json(&in, 1);
+	char *html = md_html(in.description);
+	json_object_set_new(inc, "description_html", json_string(html));
+	free(html);
+	json_t *comments = comments_list(c->db, in.id, staff);
+	json_t *evidence = evidence_list(c->db, in.id);
+	json_t *history = incidents_history(c->db, in.id, staff);
+	if (!comments || !evidence || !history) {
+		json_decref(inc);
+		json_decref(comments);
+		json_decref(evidence);
+		json_decref(history);
+		return -1;
+	}
+	c->view = json_pack(
+	    "{so so so so s{sb sb sb sb sb sb}}", "incident", inc, "comments",
+	    comments, "evidence", evidence, "history", history, "can", "edit",
+	    writer, "assign", assigner, "take",
+	    writer && !assigner && !in.assignee_id, "comment", writer || mine,
+	    "comment_internal", writer, "upload", writer || mine);
+	if (writer) {
+		json_t *o = json_pack(
+		    "{so so so so so}", "moves", incidents_moves(in.status),
+		    "severities", pick(incident_severities, in.severity), "tlps",
+		    pick(incident_tlps, in.tlp), "categories",
+		    category_options(c, in.category_slug, 1), "data_types",
+		    incidents_data_type_options(in.data_types));
+		if (assigner)
+			json_object_set_new(
+			    o, "assignees",
+			    incidents_staff_options(c, in.assignee_id));
+		json_object_set_new(c->view, "options", o);
+	}
+	if (!mine) {
+		if (web_begin(c) != 0 ||
+		    ctx_audit(c, "incident.view", "incident", in.id,
+			      json_pack("{ss}", "ref", in.ref)) != 0)
+			return web_abort(c);
+		if (web_commit(c) != 0)
+			return -1;
+	}
+	return 0;
+}
