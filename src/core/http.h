@@ -95,8 +95,7 @@ struct route_params {
 	int64_t id, sub;
 	char ref[65];
 };
-int route_match(const char *pattern, const char *path,
-		struct route_params *p);
+int route_match(const char *pattern, const char *path, struct route_params *p);
 
 /* rendering (view.c) */
 int view_load_templates(const char *dir, char *err, size_t errlen);

@@ -12,8 +12,8 @@
  * aborts on out-of-memory like the rest of Secura. */
 char *md_html(const char *markdown)
 {
-	char *html = cmark_markdown_to_html(markdown, strlen(markdown),
-					    CMARK_OPT_DEFAULT |
-						CMARK_OPT_HARDBREAKS);
+	char *html =
+	    cmark_markdown_to_html(markdown, strlen(markdown),
+				   CMARK_OPT_DEFAULT | CMARK_OPT_HARDBREAKS);
 	return html ? html : xstrdup("");
 }

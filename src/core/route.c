@@ -35,12 +35,12 @@ static int match_int(const char **s, int64_t *out)
 /* Matches path against pattern segment by segment; "{id}" and "{sub}"
  * match positive integers, "{ref}" 1-64 of [A-Za-z0-9._-]. Fills p and
  * returns 1 on a match, else 0. */
-int route_match(const char *pattern, const char *path,
-		struct route_params *p)
+int route_match(const char *pattern, const char *path, struct route_params *p)
 {
 	const char *pt = pattern, *s = path;
 	while (*pt && *s) {
-		if (strncmp(pt, "{id}", 4) == 0 || strncmp(pt, "{sub}", 5) == 0) {
+		if (strncmp(pt, "{id}", 4) == 0 ||
+		    strncmp(pt, "{sub}", 5) == 0) {
 			int is_id = pt[1] == 'i';
 			if (!match_int(&s, is_id ? &p->id : &p->sub))
 				return 0;
@@ -48,8 +48,9 @@ int route_match(const char *pattern, const char *path,
 			continue;
 		}
 		if (strncmp(pt, "{ref}", 5) == 0) {
-			size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk"
-					     "lmnopqrstuvwxyz0123456789._-");
+			size_t n =
+			    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijk"
+				      "lmnopqrstuvwxyz0123456789._-");
 			if (n == 0 || n >= sizeof(p->ref))
 				return 0;
 			memcpy(p->ref, s, n);
@@ -288,10 +289,12 @@ static const char *validate_multi(struct ctx *c, const struct field *f,
 		{
 			if (!json_is_string(e))
 				return "must be a list of strings";
-			if ((msg = valid_check(c->a, &one, json_string_value(e), &v)))
+			if ((msg = valid_check(c->a, &one, json_string_value(e),
+					       &v)))
 				break;
 			if (v)
-				buf_printf(&joined, "%s%s", joined.len ? "," : "", v);
+				buf_printf(&joined, "%s%s",
+					   joined.len ? "," : "", v);
 		}
 	} else {
 		int read = !strcmp(c->method, "GET") || c->head;
@@ -302,7 +305,8 @@ static const char *validate_multi(struct ctx *c, const struct field *f,
 			if ((msg = valid_check(c->a, &one, src->v[i].val, &v)))
 				break;
 			if (v && !strstr(buf_cstr(&joined), v))
-				buf_printf(&joined, "%s%s", joined.len ? "," : "", v);
+				buf_printf(&joined, "%s%s",
+					   joined.len ? "," : "", v);
 		}
 	}
 	if (!msg && joined.len)
@@ -329,8 +333,9 @@ static int validate(struct ctx *c)
 		}
 		const char *label = f->label ? f->label : f->name;
 		if (msg)
-			ctx_field_error(c, f->name,
-					arena_printf(c->a, "%s %s", label, msg));
+			ctx_field_error(
+			    c, f->name,
+			    arena_printf(c->a, "%s %s", label, msg));
 		else if (out)
 			kvs_add(c->a, &c->vals, f->name, out, strlen(out));
 	}

@@ -11,8 +11,8 @@
 
 /* Adds a comment, its history row and re-indexes the incident. Returns
  * the comment id, or -1. Must run inside a transaction. */
-int64_t comments_add(db *d, int64_t incident, int64_t author,
-		     const char *body, int internal)
+int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
+		     int internal)
 {
 	int64_t now = clock_now();
 	if (db_exec(d, STMT_COMMENT_INSERT, "IIsiI", incident, author, body,
@@ -35,7 +35,8 @@ int64_t comments_add(db *d, int64_t incident, int64_t author,
  * NULL on error. */
 json_t *comments_list(db *d, int64_t incident, int staff)
 {
-	sqlite3_stmt *st = db_query(d, STMT_COMMENT_LIST, "Ii", incident, staff);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_COMMENT_LIST, "Ii", incident, staff);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -44,12 +45,13 @@ json_t *comments_list(db *d, int64_t incident, int staff)
 		clock_iso(db_int(st, 3), at);
 		char *html = md_html(db_text(st, 1));
 		json_array_append_new(
-		    arr, json_pack("{sI ss ss sb ss s{ss ss ss}}", "id",
-				   (json_int_t)db_int(st, 0), "body",
-				   db_text(st, 1), "body_html", html,
-				   "internal", (int)db_int(st, 2), "created_at",
-				   at, "author", "email", db_text(st, 4), "name",
-				   db_text(st, 5), "role", db_text(st, 6)));
+		    arr,
+		    json_pack("{sI ss ss sb ss s{ss ss ss}}", "id",
+			      (json_int_t)db_int(st, 0), "body", db_text(st, 1),
+			      "body_html", html, "internal", (int)db_int(st, 2),
+			      "created_at", at, "author", "email",
+			      db_text(st, 4), "name", db_text(st, 5), "role",
+			      db_text(st, 6)));
 		free(html);
 	}
 	sqlite3_reset(st);

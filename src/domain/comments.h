@@ -7,8 +7,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
-int64_t comments_add(db *d, int64_t incident, int64_t author,
-		     const char *body, int internal);
+int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
+		     int internal);
 json_t *comments_list(db *d, int64_t incident, int staff);
 
 #endif

@@ -41,7 +41,8 @@ const char *evidence_sniff(const unsigned char *p, size_t n)
 		return NULL;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
 		if (n >= kinds[i].at + kinds[i].len &&
-		    memcmp(p + kinds[i].at, kinds[i].magic, kinds[i].len) == 0 &&
+		    memcmp(p + kinds[i].at, kinds[i].magic, kinds[i].len) ==
+			0 &&
 		    (kinds[i].at == 0 || memcmp(p, "RIFF", 4) == 0))
 			return kinds[i].mime;
 	/* Text (logs, mail sources, CSV, JSON): valid UTF-8, no NUL. */

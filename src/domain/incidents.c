@@ -9,17 +9,17 @@
 #include <time.h>
 
 const char *const incident_statuses[] = {
-    "new",	   "triage",   "investigating", "containment", "eradication",
+    "new",	"triage",   "investigating", "containment", "eradication",
     "recovery", "resolved", "closed",	     "rejected",    NULL};
-const char *const incident_severities[] = {"low", "medium", "high",
-					   "critical", NULL};
-const char *const incident_tlps[] = {"clear", "green", "amber", "amber+strict",
-				     "red", NULL};
+const char *const incident_severities[] = {"low", "medium", "high", "critical",
+					   NULL};
+const char *const incident_tlps[] = {"clear",	     "green", "amber",
+				     "amber+strict", "red",   NULL};
 const char *const incident_data_types[] = {
-    "personal", "special_category", "health", "financial", "credentials",
-    "payment_card", NULL};
-const char *const incident_sorts[] = {"newest", "oldest", "updated",
-				      "severity", NULL};
+    "personal",	   "special_category", "health", "financial",
+    "credentials", "payment_card",     NULL};
+const char *const incident_sorts[] = {"newest", "oldest", "updated", "severity",
+				      NULL};
 
 /* The workflow: every allowed move, and nothing else. Investigation may
  * go straight to resolved when there is nothing to contain or eradicate;
@@ -27,13 +27,20 @@ const char *const incident_sorts[] = {"newest", "oldest", "updated",
 static const struct {
 	const char *from, *to;
 } moves[] = {
-    {"new", "triage"},		    {"new", "rejected"},
-    {"triage", "investigating"},    {"triage", "rejected"},
-    {"investigating", "containment"}, {"investigating", "resolved"},
-    {"containment", "eradication"}, {"containment", "resolved"},
-    {"eradication", "recovery"},    {"eradication", "resolved"},
-    {"recovery", "resolved"},	    {"resolved", "closed"},
-    {"resolved", "investigating"},  {"closed", "investigating"},
+    {"new", "triage"},
+    {"new", "rejected"},
+    {"triage", "investigating"},
+    {"triage", "rejected"},
+    {"investigating", "containment"},
+    {"investigating", "resolved"},
+    {"containment", "eradication"},
+    {"containment", "resolved"},
+    {"eradication", "recovery"},
+    {"eradication", "resolved"},
+    {"recovery", "resolved"},
+    {"resolved", "closed"},
+    {"resolved", "investigating"},
+    {"closed", "investigating"},
 };
 
 /* Returns 1 when the workflow allows from -> to. */
@@ -59,7 +66,7 @@ json_t *incidents_moves(const char *from)
 static int64_t int_or_unknown(sqlite3_stmt *st, int col)
 {
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? -1
-							    : db_int(st, col);
+							   : db_int(st, col);
 }
 
 /* Copies an INCIDENT_COLS row into in (strings in the arena). */
@@ -122,8 +129,7 @@ int incidents_get(db *d, arena *a, int64_t id, struct incident *in)
 /* Loads the incident with reference ref (not scoped). 1/0/-1. */
 int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in)
 {
-	return incident_one(db_query(d, STMT_INCIDENT_BY_REF, "s", ref), a,
-			    in);
+	return incident_one(db_query(d, STMT_INCIDENT_BY_REF, "s", ref), a, in);
 }
 
 /* Appends one history row. Returns 0 or -1. Inside a transaction. */
@@ -156,11 +162,12 @@ int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor)
 	time_t tt = (time_t)now;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	int64_t n = db_scalar(d, STMT_INCIDENT_NEXT_REF, "i", tm.tm_year + 1900);
+	int64_t n =
+	    db_scalar(d, STMT_INCIDENT_NEXT_REF, "i", tm.tm_year + 1900);
 	if (n <= 0)
 		return -1;
-	in->ref = arena_printf(a, "INC-%d-%04lld", tm.tm_year + 1900,
-			       (long long)n);
+	in->ref =
+	    arena_printf(a, "INC-%d-%04lld", tm.tm_year + 1900, (long long)n);
 	if (db_exec(d, STMT_INCIDENT_INSERT, "sssIINNssiUUsI", in->ref,
 		    in->title, in->description, in->category_id,
 		    in->reporter_id, in->occurred_at, in->noticed_at,
@@ -207,13 +214,13 @@ json_t *incidents_json(const struct incident *in, int full)
 	    in->tlp, "category", "slug", in->category_slug, "name",
 	    in->category_name, "reporter", "id", (json_int_t)in->reporter_id,
 	    "email", in->reporter_email, "name", in->reporter_name);
-	json_object_set_new(
-	    o, "assignee",
-	    in->assignee_id
-		? json_pack("{sI ss ss}", "id", (json_int_t)in->assignee_id,
-			    "email", in->assignee_email, "name",
-			    in->assignee_name)
-		: json_null());
+	json_object_set_new(o, "assignee",
+			    in->assignee_id
+				? json_pack("{sI ss ss}", "id",
+					    (json_int_t)in->assignee_id,
+					    "email", in->assignee_email, "name",
+					    in->assignee_name)
+				: json_null());
 	set_time(o, "created_at", in->created_at);
 	set_time(o, "updated_at", in->updated_at);
 	if (!full)
@@ -222,7 +229,8 @@ json_t *incidents_json(const struct incident *in, int full)
 	json_object_set_new(o, "enisa_class", json_string(in->enisa_class));
 	json_object_set_new(o, "assets", json_string(in->assets));
 	json_object_set_new(o, "location", json_string(in->location));
-	json_object_set_new(o, "personal_data", json_boolean(in->personal_data));
+	json_object_set_new(o, "personal_data",
+			    json_boolean(in->personal_data));
 	set_count(o, "people_affected", in->people_affected);
 	set_count(o, "records_affected", in->records_affected);
 	json_t *types = json_array();
@@ -245,9 +253,11 @@ json_t *incidents_json(const struct incident *in, int full)
 /* Binds the shared filter parameters ?1..?9 of an INCIDENT_FILTER query. */
 static int bind_filter(sqlite3_stmt *st, const struct incident_filter *f)
 {
-	return db_bind(st, "sssII" "IIsI", f->status, f->severity, f->category,
-		       f->assignee, f->reporter, f->from, f->to, f->query,
-		       f->visible_to);
+	return db_bind(st,
+		       "sssII"
+		       "IIsI",
+		       f->status, f->severity, f->category, f->assignee,
+		       f->reporter, f->from, f->to, f->query, f->visible_to);
 }
 
 /* Lists incidents (summaries) matching f in f->sort order. Returns a new
@@ -284,8 +294,7 @@ json_t *incidents_list(db *d, arena *a, const struct incident_filter *f)
 /* Counts incidents matching f per status (ignoring f->status) and sets
  * *total to the count matching f itself. Returns a new object
  * {status: n} with every status present, or NULL on error. */
-json_t *incidents_counts(db *d, const struct incident_filter *f,
-			 int64_t *total)
+json_t *incidents_counts(db *d, const struct incident_filter *f, int64_t *total)
 {
 	struct incident_filter any = *f;
 	any.status = "";
@@ -330,14 +339,14 @@ json_t *incidents_history(db *d, int64_t id, int staff)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char at[21];
 		clock_iso(db_int(st, 1), at);
-		json_t *e = json_pack(
-		    "{sI ss s{ss ss} ss ss ss? ss? sb}", "id",
-		    (json_int_t)db_int(st, 0), "at", at, "actor", "email",
-		    db_text(st, 2), "name", db_text(st, 3), "kind",
-		    db_text(st, 4), "field", db_text(st, 5), "old",
-		    (const char *)sqlite3_column_text(st, 6), "new",
-		    (const char *)sqlite3_column_text(st, 7), "internal",
-		    (int)db_int(st, 8));
+		json_t *e =
+		    json_pack("{sI ss s{ss ss} ss ss ss? ss? sb}", "id",
+			      (json_int_t)db_int(st, 0), "at", at, "actor",
+			      "email", db_text(st, 2), "name", db_text(st, 3),
+			      "kind", db_text(st, 4), "field", db_text(st, 5),
+			      "old", (const char *)sqlite3_column_text(st, 6),
+			      "new", (const char *)sqlite3_column_text(st, 7),
+			      "internal", (int)db_int(st, 8));
 		json_array_append_new(arr, e);
 	}
 	sqlite3_reset(st);

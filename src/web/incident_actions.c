@@ -29,8 +29,7 @@ const struct field incidents_edit_fields[] = {
     {"location", V_LINE, 0, 0, 200, NULL, "Location"},
     {"personal_data", V_BOOL, 0, 0, 0, NULL, "Personal data involved"},
     {"people_affected", V_INT, 0, 0, 1000000000, NULL, "People affected"},
-    {"records_affected", V_INT, 0, 0, 1000000000000, NULL,
-     "Records affected"},
+    {"records_affected", V_INT, 0, 0, 1000000000000, NULL, "Records affected"},
     {"data_types", V_ENUM, F_MULTI, 0, 0, incident_data_types, "Data types"},
     {"root_cause", V_TEXT, 0, 0, 5000, NULL, "Root cause"},
     {"resolution", V_TEXT, 0, 0, 5000, NULL, "Resolution"},
@@ -57,8 +56,8 @@ static int done(struct ctx *c, int64_t id, const char *flash)
 	if (incidents_get(c->db, c->a, id, &now) != 1)
 		return -1;
 	c->view = json_pack("{so}", "incident", incidents_json(&now, 1));
-	return ctx_redirect(c, arena_printf(c->a, "/incidents/%lld", (long long)id),
-			    flash);
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/incidents/%lld", (long long)id), flash);
 }
 
 /* POST /incidents/{id}/status - moves the incident along the workflow. */
@@ -69,8 +68,8 @@ int incidents_move(struct ctx *c)
 	if (rc <= 0)
 		return rc;
 	const char *to = ctx_val(c, "status");
-	const char *res = ctx_has(c, "resolution") ? ctx_val(c, "resolution")
-						   : in.resolution;
+	const char *res =
+	    ctx_has(c, "resolution") ? ctx_val(c, "resolution") : in.resolution;
 	if (!res)
 		res = "";
 	if (!incidents_can_move(in.status, to)) {
@@ -81,8 +80,9 @@ int incidents_move(struct ctx *c)
 		    &allowed, "%s%s", i ? ", " : "", json_string_value(e));
 		json_decref(m);
 		const char *msg = arena_printf(
-		    c->a, "An incident cannot go from %s to %s. From %s it "
-			  "can go to: %s.",
+		    c->a,
+		    "An incident cannot go from %s to %s. From %s it "
+		    "can go to: %s.",
 		    in.status, to, in.status,
 		    allowed.len ? buf_cstr(&allowed) : "nowhere");
 		buf_free(&allowed);
@@ -103,8 +103,8 @@ int incidents_move(struct ctx *c)
 	    incidents_event(c->db, in.id, c->me.user_id, "status", "status",
 			    in.status, to, 0) != 0 ||
 	    (strcmp(res, in.resolution) &&
-	     incidents_event(c->db, in.id, c->me.user_id, "field",
-			     "resolution", in.resolution, res, 0) != 0) ||
+	     incidents_event(c->db, in.id, c->me.user_id, "field", "resolution",
+			     in.resolution, res, 0) != 0) ||
 	    ctx_audit(c, "incident.status", "incident", in.id,
 		      json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
 				"to", to)) != 0)
@@ -121,8 +121,7 @@ struct change {
 
 /* Returns the new value of a text field: sent (possibly cleared) or the
  * current one. */
-static const char *text_field(struct ctx *c, const char *name,
-			      const char *cur)
+static const char *text_field(struct ctx *c, const char *name, const char *cur)
 {
 	if (!ctx_has(c, name))
 		return cur;
@@ -160,15 +159,17 @@ int incidents_edit(struct ctx *c)
 	nw.severity = text_field(c, "severity", in.severity);
 	nw.tlp = (v = ctx_val(c, "tlp")) ? v : in.tlp;
 	if ((v = ctx_val(c, "category")) && strcmp(v, in.category_slug)) {
-		sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_BY_SLUG, "s", v);
+		sqlite3_stmt *st =
+		    db_query(c->db, STMT_CATEGORY_BY_SLUG, "s", v);
 		nw.category_id = 0;
 		if (st && sqlite3_step(st) == SQLITE_ROW)
 			nw.category_id = db_int(st, 0);
 		if (st)
 			sqlite3_reset(st);
 		if (!nw.category_id)
-			ctx_field_error(c, "category",
-					"Category is not one of the categories");
+			ctx_field_error(
+			    c, "category",
+			    "Category is not one of the categories");
 		nw.category_slug = v;
 	}
 	nw.assets = text_field(c, "assets", in.assets);
@@ -225,7 +226,8 @@ int incidents_edit(struct ctx *c)
 	for (size_t i = 0; i < sizeof(ch) / sizeof(*ch); i++) {
 		if (!strcmp(ch[i].old, ch[i].now))
 			continue;
-		json_object_set_new(changed, ch[i].field, json_string(ch[i].now));
+		json_object_set_new(changed, ch[i].field,
+				    json_string(ch[i].now));
 		if (incidents_event(c->db, in.id, c->me.user_id, "field",
 				    ch[i].field, *ch[i].old ? ch[i].old : NULL,
 				    *ch[i].now ? ch[i].now : NULL, 0) != 0) {
@@ -246,9 +248,9 @@ int incidents_edit(struct ctx *c)
 		    nw.contained_at, nw.resolved_at, clock_now()) != 0 ||
 	    (json_object_get(changed, "title") &&
 	     incidents_reindex(c->db, in.id) != 0) ||
-	    ctx_audit(c, "incident.update", "incident", in.id,
-		      json_pack("{ss so}", "ref", in.ref, "changed", changed)) !=
-		0)
+	    ctx_audit(
+		c, "incident.update", "incident", in.id,
+		json_pack("{ss so}", "ref", in.ref, "changed", changed)) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
@@ -287,8 +289,8 @@ int incidents_assign(struct ctx *c)
 			    to ? u.email : NULL, 0) != 0 ||
 	    ctx_audit(c, "incident.assign", "incident", in.id,
 		      json_pack("{ss ss? ss?}", "ref", in.ref, "from",
-				in.assignee_id ? in.assignee_email : NULL,
-				"to", to ? u.email : NULL)) != 0)
+				in.assignee_id ? in.assignee_email : NULL, "to",
+				to ? u.email : NULL)) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
@@ -319,16 +321,16 @@ int incidents_comment(struct ctx *c)
 		return -1;
 	int64_t id = comments_add(c->db, in.id, c->me.user_id,
 				  ctx_val(c, "body"), internal);
-	if (id < 0 || ctx_audit(c, "incident.comment", "incident", in.id,
-				json_pack("{ss sI sb}", "ref", in.ref,
-					  "comment", (json_int_t)id,
-					  "internal", internal)) != 0)
+	if (id < 0 ||
+	    ctx_audit(c, "incident.comment", "incident", in.id,
+		      json_pack("{ss sI sb}", "ref", in.ref, "comment",
+				(json_int_t)id, "internal", internal)) != 0)
 		return web_abort(c);
 	if (web_commit(c) != 0)
 		return -1;
 	c->status = 201;
-	return done(c, in.id, internal ? "Internal comment added."
-				       : "Comment added.");
+	return done(c, in.id,
+		    internal ? "Internal comment added." : "Comment added.");
 }
 
 /* POST /incidents/{id}/evidence - adds files (reporter or team). */
@@ -351,10 +353,12 @@ int incidents_upload(struct ctx *c)
 	int n = incidents_add_files(c, in.id, mimes);
 	if (n == 0) {
 		db_rollback(c->db);
-		return ctx_field_error(c, "evidence", "Choose at least one file");
+		return ctx_field_error(c, "evidence",
+				       "Choose at least one file");
 	}
-	if (n < 0 || db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id,
-			     clock_now()) != 0 ||
+	if (n < 0 ||
+	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) !=
+		0 ||
 	    ctx_audit(c, "evidence.upload", "incident", in.id,
 		      json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
 		return web_abort(c);
@@ -389,7 +393,8 @@ int incidents_download(struct ctx *c)
 	buf cd = BUF_INIT;
 	buf_puts(&cd, "attachment; filename=\"");
 	for (const char *p = e.filename; *p; p++)
-		buf_putc(&cd, (unsigned char)*p < 0x80 && *p != '\\' ? *p : '_');
+		buf_putc(&cd,
+			 (unsigned char)*p < 0x80 && *p != '\\' ? *p : '_');
 	buf_puts(&cd, "\"; filename*=UTF-8''");
 	esc_url(&cd, e.filename);
 	ctx_header(c, "Content-Disposition", buf_cstr(&cd));

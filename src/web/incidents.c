@@ -15,9 +15,9 @@
 #include <string.h>
 
 static const char *const list_statuses[] = {
-    "open",	    "new",	  "triage",   "investigating", "containment",
-    "eradication", "recovery", "resolved", "closed",	     "rejected",
-    NULL};
+    "open",	   "new",	  "triage",   "investigating",
+    "containment", "eradication", "recovery", "resolved",
+    "closed",	   "rejected",	  NULL};
 
 static const struct {
 	const char *name, *label;
@@ -40,8 +40,7 @@ const struct field incidents_report_fields[] = {
     {"location", V_LINE, 0, 0, 200, NULL, "Location or department"},
     {"personal_data", V_BOOL, 0, 0, 0, NULL, "Personal data involved"},
     {"people_affected", V_INT, 0, 0, 1000000000, NULL, "People affected"},
-    {"records_affected", V_INT, 0, 0, 1000000000000, NULL,
-     "Records affected"},
+    {"records_affected", V_INT, 0, 0, 1000000000000, NULL, "Records affected"},
     {"data_types", V_ENUM, F_MULTI, 0, 0, incident_data_types, "Data types"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
@@ -86,12 +85,11 @@ static json_t *category_options(struct ctx *c, const char *selected, int all)
 	json_t *arr = json_array();
 	while (st && sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(
-		    arr, json_pack("{ss ss ss ss sb}", "slug", db_text(st, 1),
-				   "name", db_text(st, 2), "enisa_class",
-				   db_text(st, 3), "description",
-				   db_text(st, 4), "selected",
-				   selected && !strcmp(selected,
-						       db_text(st, 1))));
+		    arr, json_pack(
+			     "{ss ss ss ss sb}", "slug", db_text(st, 1), "name",
+			     db_text(st, 2), "enisa_class", db_text(st, 3),
+			     "description", db_text(st, 4), "selected",
+			     selected && !strcmp(selected, db_text(st, 1))));
 	if (st)
 		sqlite3_reset(st);
 	return arr;
@@ -101,18 +99,17 @@ static json_t *category_options(struct ctx *c, const char *selected, int all)
 json_t *incidents_data_type_options(const char *csv)
 {
 	json_t *arr = json_array();
-	for (size_t i = 0; i < sizeof(data_type_labels) / sizeof(*data_type_labels);
-	     i++) {
+	for (size_t i = 0;
+	     i < sizeof(data_type_labels) / sizeof(*data_type_labels); i++) {
 		const char *n = data_type_labels[i].name, *p = csv;
 		size_t nl = strlen(n);
 		int on = 0;
 		for (; p && (p = strstr(p, n)); p += nl)
 			on |= (p == csv || p[-1] == ',') &&
 			      (p[nl] == ',' || p[nl] == '\0');
-		json_array_append_new(arr, json_pack("{ss ss sb}", "name", n,
-						     "label",
-						     data_type_labels[i].label,
-						     "checked", on));
+		json_array_append_new(
+		    arr, json_pack("{ss ss sb}", "name", n, "label",
+				   data_type_labels[i].label, "checked", on));
 	}
 	return arr;
 }
@@ -135,11 +132,10 @@ int incidents_new_form(struct ctx *c)
 {
 	const char *cat = kvs_last(&c->form, "category");
 	const char *pd = kvs_last(&c->form, "personal_data");
-	c->view = json_pack("{so so sb s{}}", "categories",
-			    category_options(c, cat, 0), "data_types",
-			    incidents_data_type_options(submitted_types(c)),
-			    "personal_checked", pd && !strcmp(pd, "1"),
-			    "values");
+	c->view = json_pack(
+	    "{so so sb s{}}", "categories", category_options(c, cat, 0),
+	    "data_types", incidents_data_type_options(submitted_types(c)),
+	    "personal_checked", pd && !strcmp(pd, "1"), "values");
 	return 0;
 }
 
@@ -193,10 +189,11 @@ int incidents_check_files(struct ctx *c, const char **mimes)
 				 "A file is of a type Secura does not accept.");
 			ctx_field_error(
 			    c, "evidence",
-			    arena_printf(c->a,
-					 "“%s” is not an accepted file type "
-					 "(images, PDF, text, ZIP, gzip, pcap)",
-					 evidence_clean_name(c->a, u->filename)));
+			    arena_printf(
+				c->a,
+				"“%s” is not an accepted file type "
+				"(images, PDF, text, ZIP, gzip, pcap)",
+				evidence_clean_name(c->a, u->filename)));
 			return -1;
 		}
 	}
@@ -230,8 +227,8 @@ int incidents_report(struct ctx *c)
 	struct incident in;
 	memset(&in, 0, sizeof(in));
 	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
-	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_BY_SLUG, "s",
-				    ctx_val(c, "category"));
+	sqlite3_stmt *st =
+	    db_query(c->db, STMT_CATEGORY_BY_SLUG, "s", ctx_val(c, "category"));
 	if (!st)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW && db_int(st, 5))
@@ -255,7 +252,8 @@ int incidents_report(struct ctx *c)
 	in.personal_data = ctx_int(c, "personal_data", 0) == 1;
 	in.people_affected = ctx_int(c, "people_affected", -1);
 	in.records_affected = ctx_int(c, "records_affected", -1);
-	in.data_types = ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
+	in.data_types =
+	    ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
 	if (web_begin(c) != 0)
 		return -1;
 	if (incidents_create(c->db, c->a, &in, c->me.user_id) < 0 ||
@@ -270,10 +268,10 @@ int incidents_report(struct ctx *c)
 		return -1;
 	c->view = json_pack("{so}", "incident", incidents_json(&saved, 1));
 	c->status = 201;
-	return ctx_redirect(c,
-			    arena_printf(c->a, "/incidents/%lld/submitted",
-					 (long long)in.id),
-			    NULL);
+	return ctx_redirect(
+	    c,
+	    arena_printf(c->a, "/incidents/%lld/submitted", (long long)in.id),
+	    NULL);
 }
 
 /* GET /incidents/{id}/submitted - the confirmation with the reference. */
@@ -305,13 +303,13 @@ json_t *incidents_staff_options(struct ctx *c, int64_t selected)
 	json_t *arr = json_array();
 	while (st && sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(
-		    arr, json_pack("{sI ss ss ss sb}", "id",
-				   (json_int_t)db_int(st, 0), "email",
-				   db_text(st, 1), "name",
-				   *db_text(st, 2) ? db_text(st, 2)
-						   : db_text(st, 1),
-				   "role", db_text(st, 3), "selected",
-				   db_int(st, 0) == selected));
+		    arr,
+		    json_pack("{sI ss ss ss sb}", "id",
+			      (json_int_t)db_int(st, 0), "email",
+			      db_text(st, 1), "name",
+			      *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1),
+			      "role", db_text(st, 3), "selected",
+			      db_int(st, 0) == selected));
 	if (st)
 		sqlite3_reset(st);
 	return arr;
@@ -341,10 +339,9 @@ static int64_t person_filter(struct ctx *c, const char *name, int allow_none)
  * pagination links. Arena string. */
 static const char *filter_query(struct ctx *c)
 {
-	static const char *const keys[] = {"status", "severity", "category",
-					   "assignee", "reporter", "from",
-					   "to",     "q",	 "sort",
-					   "limit",  NULL};
+	static const char *const keys[] = {
+	    "status", "severity", "category", "assignee", "reporter", "from",
+	    "to",     "q",	  "sort",     "limit",	  NULL};
 	buf b = BUF_INIT;
 	for (int i = 0; keys[i]; i++) {
 		const char *v = ctx_val(c, keys[i]);
@@ -399,24 +396,25 @@ int incidents_index(struct ctx *c)
 	json_t *tabs = json_array();
 	for (int i = 0; list_statuses[i]; i++)
 		json_array_append_new(
-		    tabs, json_pack("{ss sO sb}", "name", list_statuses[i],
-				    "count",
-				    json_object_get(counts, list_statuses[i]),
-				    "selected", !strcmp(f.status,
-							list_statuses[i])));
+		    tabs,
+		    json_pack("{ss sO sb}", "name", list_statuses[i], "count",
+			      json_object_get(counts, list_statuses[i]),
+			      "selected", !strcmp(f.status, list_statuses[i])));
 	c->view = json_pack(
 	    "{so so so so sb s{ss ss ss ss ss ss ss ss ss ss}}", "incidents",
 	    list, "pagination", ctx_page(c, total, page, limit), "counts",
 	    counts, "tabs", tabs, "is_staff", staff, "filters", "status",
-	    f.status, "severity", f.severity, "category", f.category, "assignee",
-	    val_or_empty(c, "assignee"), "reporter", val_or_empty(c, "reporter"),
-	    "from", val_or_empty(c, "from"), "to", val_or_empty(c, "to"), "q",
-	    val_or_empty(c, "q"), "sort", f.sort, "query", filter_query(c));
+	    f.status, "severity", f.severity, "category", f.category,
+	    "assignee", val_or_empty(c, "assignee"), "reporter",
+	    val_or_empty(c, "reporter"), "from", val_or_empty(c, "from"), "to",
+	    val_or_empty(c, "to"), "q", val_or_empty(c, "q"), "sort", f.sort,
+	    "query", filter_query(c));
 	json_object_set_new(
 	    c->view, "options",
-	    json_pack("{so so so so}", "statuses", pick(list_statuses, f.status),
-		      "severities", pick(incident_severities, f.severity),
-		      "categories", category_options(c, f.category, 1), "sorts",
+	    json_pack("{so so so so}", "statuses",
+		      pick(list_statuses, f.status), "severities",
+		      pick(incident_severities, f.severity), "categories",
+		      category_options(c, f.category, 1), "sorts",
 		      pick(incident_sorts, f.sort)));
 	if (staff)
 		json_object_set_new(json_object_get(c->view, "options"),
@@ -460,8 +458,8 @@ int incidents_show(struct ctx *c)
 	if (writer) {
 		json_t *o = json_pack(
 		    "{so so so so so}", "moves", incidents_moves(in.status),
-		    "severities", pick(incident_severities, in.severity), "tlps",
-		    pick(incident_tlps, in.tlp), "categories",
+		    "severities", pick(incident_severities, in.severity),
+		    "tlps", pick(incident_tlps, in.tlp), "categories",
 		    category_options(c, in.category_slug, 1), "data_types",
 		    incidents_data_type_options(in.data_types));
 		if (assigner)

@@ -28,6 +28,14 @@ def test(fn):
     return fn
 
 
+def test_last(fn):
+    """Registers a test that must run after all others (it breaks state
+    on purpose, e.g. tampers with the audit log)."""
+    fn.last = True
+    _tests.append(fn)
+    return fn
+
+
 def check(cond, what, detail=""):
     """Records one check."""
     if cond:
@@ -44,7 +52,7 @@ def check(cond, what, detail=""):
 
 def run_all(server):
     """Runs every registered test; an exception fails that test."""
-    for fn in _tests:
+    for fn in sorted(_tests, key=lambda f: getattr(f, "last", False)):
         try:
             fn(server)
         except Exception:  # a crashed test is a failed test
@@ -196,6 +204,25 @@ class Client:
         """Loads page for its CSRF token, then posts fields to path."""
         token = self.get(page).csrf()
         return self.post(path, form=dict(fields, _csrf=token))
+
+    def multipart(self, path, fields, files=(), csrf_page=None, headers=None):
+        """Posts multipart/form-data: fields is a list of (name, value),
+        files a list of (field, filename, bytes). Adds the CSRF token from
+        csrf_page (or path) unless fields already has one."""
+        if csrf_page is not None:
+            fields = [("_csrf", self.get(csrf_page).csrf())] + list(fields)
+        boundary = "secura-test-boundary-7d3f"
+        out = b""
+        for name, value in fields:
+            out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+                    f"\r\n\r\n{value}\r\n").encode()
+        for field, filename, data in files:
+            out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                    f'filename="{filename}"\r\nContent-Type: application/octet-stream'
+                    f"\r\n\r\n").encode() + data + b"\r\n"
+        out += f"--{boundary}--\r\n".encode()
+        return self.post(path, body=out, headers=headers,
+                         raw_type=f"multipart/form-data; boundary={boundary}")
 
     def login(self, email, password, next_page=None):
         fields = {"email": email, "password": password}

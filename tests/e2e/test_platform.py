@@ -5,7 +5,7 @@ and hostile input - all through real nginx and the FastCGI program."""
 import json
 import re
 
-from harness import Client, Server, check, test
+from harness import Client, Server, check, test, test_last
 
 PW = "Lavender staircase at noon"
 
@@ -433,6 +433,12 @@ def audit_chain(s):
     page = admin.get("/admin/audit?action=login.failed").text
     check("login.failed" in page and "zoe@example.org" not in page.split("<tbody>")[0],
           "audit page filters by action")
+
+
+@test_last
+def audit_tamper(s):
+    admin = Client(s)
+    admin.login(s.admin_email, s.admin_password)
     t = s.sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor_email='nobody' WHERE id=3;")
     check(t.returncode == 0, "tampering with the database directly", t.stderr)
     r = s.cli("audit", "verify")

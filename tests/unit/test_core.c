@@ -184,18 +184,18 @@ static void test_routes(void)
 		  route_match("/admin/users", "/admin/users", &p));
 	test_cond("route: trailing slash is another path",
 		  !route_match("/admin/users", "/admin/users/", &p));
-	test_cond("route: {id} captures",
-		  route_match("/admin/users/{id}/role", "/admin/users/42/role",
-			      &p) &&
-		      p.id == 42);
+	test_cond(
+	    "route: {id} captures",
+	    route_match("/admin/users/{id}/role", "/admin/users/42/role", &p) &&
+		p.id == 42);
 	test_cond("route: {id} and {sub} capture",
 		  route_match("/incidents/{id}/evidence/{sub}",
 			      "/incidents/7/evidence/12", &p) &&
 		      p.id == 7 && p.sub == 12);
-	test_cond("route: {ref} captures a reference",
-		  route_match("/incidents/{ref}", "/incidents/INC-2026-0042",
-			      &p) &&
-		      !strcmp(p.ref, "INC-2026-0042"));
+	test_cond(
+	    "route: {ref} captures a reference",
+	    route_match("/incidents/{ref}", "/incidents/INC-2026-0042", &p) &&
+		!strcmp(p.ref, "INC-2026-0042"));
 	test_cond("route: {ref} rejects slashes and quotes",
 		  !route_match("/i/{ref}", "/i/a'b", &p) &&
 		      !route_match("/i/{ref}", "/i/a/b", &p));
@@ -207,8 +207,10 @@ static void test_routes(void)
 		  !route_match("/admin/users/{id}", "/admin/users/0", &p));
 	test_cond("route: {id} rejects 19 digits",
 		  !route_match("/x/{id}", "/x/1234567890123456789", &p));
-	test_cond("route: {id} rejects empty", !route_match("/x/{id}", "/x/", &p));
-	test_cond("route: prefix is not a match", !route_match("/x", "/xy", &p));
+	test_cond("route: {id} rejects empty",
+		  !route_match("/x/{id}", "/x/", &p));
+	test_cond("route: prefix is not a match",
+		  !route_match("/x", "/xy", &p));
 }
 
 static void test_perms(void)
