@@ -11,7 +11,7 @@ B       := build
 SRC     := $(sort $(wildcard src/core/*.c src/domain/*.c src/web/*.c))
 OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 SOBJ    := $(SRC:%.c=$(B)/san/%.o) $(B)/san/gen/embedded.o
-EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt
+EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt static/openapi.json
 PROGS   := $(B)/app $(B)/secura
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec

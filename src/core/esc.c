@@ -75,6 +75,26 @@ void esc_log(buf *b, const char *s, size_t max)
 		buf_puts(b, "...");
 }
 
+/* Appends s as one RFC 4180 field: quoted when it holds a comma, quote,
+ * CR or LF (quotes doubled). Text a spreadsheet would run as a formula
+ * (starting with = + - @, tab or CR) gets a leading apostrophe. */
+void esc_csv(buf *b, const char *s)
+{
+	int formula = s[0] && strchr("=+-@\t\r", s[0]);
+	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	if (quote)
+		buf_putc(b, '"');
+}
+
 /* Appends s for an HTTP header value: CR, LF and other controls dropped,
  * so no header can be injected. */
 void esc_header(buf *b, const char *s)

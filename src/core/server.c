@@ -255,6 +255,19 @@ int server_main(int argc, char **argv, const char *name,
 	int64_t threads = 0;
 	log_init(name);
 	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--routes")) {
+			/* The route table, for the OpenAPI test and people. */
+			for (size_t r = 0; r < nroutes; r++)
+				printf("%s %s %s%s\n", routes[r].method,
+				       routes[r].pattern,
+				       perm_name(routes[r].perm),
+				       routes[r].flags & ROUTE_HTML_ONLY
+					   ? " html-only"
+				       : routes[r].flags & ROUTE_JSON_ONLY
+					   ? " json-only"
+					   : "");
+			return 0;
+		}
 		if (!strcmp(argv[i], "--socket") && i + 1 < argc)
 			sockpath = argv[++i];
 		else if (!strcmp(argv[i], "--threads") && i + 1 < argc &&

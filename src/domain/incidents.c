@@ -260,9 +260,12 @@ static int bind_filter(sqlite3_stmt *st, const struct incident_filter *f)
 		       f->reporter, f->from, f->to, f->query, f->visible_to);
 }
 
-/* Lists incidents (summaries) matching f in f->sort order. Returns a new
- * JSON array, or NULL on error (e.g. a malformed search expression). */
-json_t *incidents_list(db *d, arena *a, const struct incident_filter *f)
+/* Calls fn for every incident matching f, in f->sort order, with rows
+ * copied into a scratch arena freed after each row. Stops
+ * when fn returns non-zero. Returns 0, or -1 on a database error (e.g. a
+ * malformed search expression). */
+int incidents_each(db *d, const struct incident_filter *f, incident_fn fn,
+		   void *ud)
 {
 	enum stmt_id id = STMT_INCIDENT_LIST_NEWEST;
 	if (f->sort && !strcmp(f->sort, "oldest"))
@@ -275,16 +278,35 @@ json_t *incidents_list(db *d, arena *a, const struct incident_filter *f)
 	if (!st || bind_filter(st, f) != SQLITE_OK ||
 	    sqlite3_bind_int(st, 10, f->limit) != SQLITE_OK ||
 	    sqlite3_bind_int(st, 11, f->offset) != SQLITE_OK)
-		return NULL;
-	json_t *arr = json_array();
+		return -1;
+	arena row;
+	arena_init(&row);
 	struct incident in;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		incident_from_row(a, st, &in);
-		json_array_append_new(arr, incidents_json(&in, 0));
+		incident_from_row(&row, st, &in);
+		int stop = fn(ud, &in);
+		arena_free(&row);
+		if (stop)
+			break;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* incidents_each callback: appends the summary to a JSON array. */
+static int append_summary(void *ud, const struct incident *in)
+{
+	json_array_append_new(ud, incidents_json(in, 0));
+	return 0;
+}
+
+/* Lists incidents (summaries) matching f in f->sort order. Returns a new
+ * JSON array, or NULL on error (e.g. a malformed search expression). */
+json_t *incidents_list(db *d, const struct incident_filter *f)
+{
+	json_t *arr = json_array();
+	if (incidents_each(d, f, append_summary, arr) != 0) {
 		json_decref(arr);
 		return NULL;
 	}

@@ -50,7 +50,10 @@ int incidents_event(db *d, int64_t incident, int64_t actor, const char *kind,
 		    const char *new_value, int internal);
 int incidents_reindex(db *d, int64_t id);
 json_t *incidents_json(const struct incident *in, int full);
-json_t *incidents_list(db *d, arena *a, const struct incident_filter *f);
+typedef int (*incident_fn)(void *ud, const struct incident *in);
+int incidents_each(db *d, const struct incident_filter *f, incident_fn fn,
+		   void *ud);
+json_t *incidents_list(db *d, const struct incident_filter *f);
 json_t *incidents_counts(db *d, const struct incident_filter *f,
 			 int64_t *total);
 json_t *incidents_history(db *d, int64_t id, int staff);

@@ -46,6 +46,7 @@ int incidents_report(struct ctx *c);
 int incidents_submitted(struct ctx *c);
 int incidents_index(struct ctx *c);
 int incidents_show(struct ctx *c);
+int incidents_export(struct ctx *c);
 extern const struct field incidents_report_fields[];
 extern const struct field incidents_list_fields[];
 /* shared with incident_actions.c */
@@ -71,8 +72,16 @@ extern const struct field incidents_edit_fields[];
 extern const struct field incidents_assign_fields[];
 extern const struct field incidents_comment_fields[];
 
+/* categories.c */
+int categories_list(struct ctx *c);
+int categories_add(struct ctx *c);
+int categories_edit(struct ctx *c);
+extern const struct field categories_add_fields[];
+extern const struct field categories_edit_fields[];
+
 /* health.c */
 int health_check(struct ctx *c);
+int health_openapi(struct ctx *c);
 
 /* tx.c: the write-transaction helpers every handler shares */
 int web_begin(struct ctx *c);

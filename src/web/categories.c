@@ -1,0 +1,121 @@
+/* categories.c - the admin page for incident categories: add, rename,
+ * re-map to the ENISA taxonomy, deactivate. Slugs never change, so
+ * exports and filters stay stable; every change is audited. */
+#include "web.h"
+
+#include <string.h>
+
+/* The classes of the ENISA Reference Incident Classification Taxonomy. */
+static const char *const enisa_classes[] = {"abusive-content",
+					    "malicious-code",
+					    "information-gathering",
+					    "intrusion-attempts",
+					    "intrusions",
+					    "availability",
+					    "information-content-security",
+					    "fraud",
+					    "vulnerable",
+					    "other",
+					    "test",
+					    NULL};
+
+const struct field categories_add_fields[] = {
+    {"slug", V_LINE, F_REQUIRED, 2, 40, NULL, "Short name"},
+    {"name", V_LINE, F_REQUIRED, 2, 80, NULL, "Name"},
+    {"enisa_class", V_ENUM, F_REQUIRED, 0, 0, enisa_classes, "ENISA class"},
+    {"description", V_LINE, 0, 0, 300, NULL, "Description"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field categories_edit_fields[] = {
+    {"name", V_LINE, F_REQUIRED, 2, 80, NULL, "Name"},
+    {"enisa_class", V_ENUM, F_REQUIRED, 0, 0, enisa_classes, "ENISA class"},
+    {"description", V_LINE, 0, 0, 300, NULL, "Description"},
+    {"active", V_BOOL, 0, 0, 0, NULL, "Active"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* GET /admin/categories - every category, active or not. */
+int categories_list(struct ctx *c)
+{
+	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, "i", 0);
+	if (!st)
+		return -1;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *classes = json_array();
+		for (int i = 0; enisa_classes[i]; i++)
+			json_array_append_new(
+			    classes,
+			    json_pack(
+				"{ss sb}", "name", enisa_classes[i], "selected",
+				!strcmp(enisa_classes[i], db_text(st, 3))));
+		json_array_append_new(
+		    arr, json_pack("{sI ss ss ss ss sb so}", "id",
+				   (json_int_t)db_int(st, 0), "slug",
+				   db_text(st, 1), "name", db_text(st, 2),
+				   "enisa_class", db_text(st, 3), "description",
+				   db_text(st, 4), "active", (int)db_int(st, 5),
+				   "classes", classes));
+	}
+	sqlite3_reset(st);
+	json_t *all = json_array();
+	for (int i = 0; enisa_classes[i]; i++)
+		json_array_append_new(all, json_string(enisa_classes[i]));
+	c->view = json_pack("{so so}", "categories", arr, "enisa_classes", all);
+	return 0;
+}
+
+/* POST /admin/categories - adds a category. */
+int categories_add(struct ctx *c)
+{
+	const char *slug = ctx_val(c, "slug");
+	if (strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+	    strlen(slug))
+		return ctx_field_error(
+		    c, "slug", "Short name may use only a-z, 0-9 and -");
+	const char *desc = ctx_val(c, "description");
+	if (web_begin(c) != 0)
+		return -1;
+	if (db_scalar(c->db, STMT_CATEGORY_BY_SLUG, "s", slug) > 0) {
+		db_rollback(c->db);
+		return ctx_field_error(c, "slug", "Short name is already used");
+	}
+	if (db_exec(c->db, STMT_CATEGORY_INSERT, "ssss", slug,
+		    ctx_val(c, "name"), ctx_val(c, "enisa_class"),
+		    desc ? desc : "") != 0)
+		return web_abort(c);
+	int64_t id = sqlite3_last_insert_rowid(c->db->h);
+	if (ctx_audit(c, "category.create", "category", id,
+		      json_pack("{ss ss}", "slug", slug, "enisa_class",
+				ctx_val(c, "enisa_class"))) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0)
+		return -1;
+	c->status = 201;
+	c->view = json_pack("{s{sI ss}}", "category", "id", (json_int_t)id,
+			    "slug", slug);
+	return ctx_redirect(c, "/admin/categories", "Category added.");
+}
+
+/* POST /admin/categories/{id} - renames, re-maps or (de)activates. */
+int categories_edit(struct ctx *c)
+{
+	const char *desc = ctx_val(c, "description");
+	int active = ctx_int(c, "active", 0) == 1;
+	if (db_scalar(c->db, STMT_CATEGORY_BY_ID, "I", c->id) <= 0)
+		return ctx_fail(c, 404, "not_found", "No such category.");
+	if (web_begin(c) != 0)
+		return -1;
+	if (db_exec(c->db, STMT_CATEGORY_UPDATE, "Isssi", c->id,
+		    ctx_val(c, "name"), ctx_val(c, "enisa_class"),
+		    desc ? desc : "", active) != 0 ||
+	    ctx_audit(c, "category.update", "category", c->id,
+		      json_pack("{ss ss sb}", "name", ctx_val(c, "name"),
+				"enisa_class", ctx_val(c, "enisa_class"),
+				"active", active)) != 0)
+		return web_abort(c);
+	if (web_commit(c) != 0)
+		return -1;
+	c->view = json_pack("{s{sI sb}}", "category", "id", (json_int_t)c->id,
+			    "active", active);
+	return ctx_redirect(c, "/admin/categories", "Category saved.");
+}
