@@ -3,7 +3,7 @@
 // Prints "ok - ..." / "not ok - ..." lines; screenshots go to
 // tests/artifacts/.
 import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ async function startSecura() {
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
-    try { if ((await fetch(`${base}/health`)).ok) return { proc, base, log }; } catch { /* not yet */ }
+    try { if ((await fetch(`${base}/health`)).ok) return { proc, base, log, dir }; } catch { /* not yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`Secura did not start:\n${readFileSync(log, 'utf8')}`);
@@ -107,6 +107,59 @@ try {
   check((await page.locator('.flash').textContent()).includes('signed out'), 'signing out confirms');
   await page.goto(`${secura.base}/profile`);
   check(page.url().includes('/login?next=%2Fprofile'), 'after sign-out pages ask to sign in again', page.url());
+
+  // An employee reports an incident with a file through the form.
+  await page.goto(`${secura.base}/login`);
+  await page.getByLabel('Email').fill('amelie.dubois@example.org');
+  await page.getByLabel('Password').fill(pw);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${secura.base}/`);
+  await page.getByRole('link', { name: 'Report', exact: true }).click();
+  await page.getByLabel('What happened, in a few words').fill('Fake invoice with a macro attachment');
+  await page.getByLabel('Category', { exact: true }).selectOption('phishing');
+  await page.getByLabel('Description', { exact: true }).fill('The mail came from *accounts@supp1ier.example* and asked to enable macros.');
+  await page.getByLabel('Personal data may be involved').check();
+  await page.getByLabel('Credentials (passwords, keys, tokens)').check();
+  await page.getByLabel(/Evidence files/).setInputFiles({
+    name: 'invoice-mail.txt', mimeType: 'text/plain',
+    buffer: Buffer.from('From: accounts@supp1ier.example\nSubject: Invoice 4411\n'),
+  });
+  await page.getByRole('button', { name: 'Send report' }).click();
+  await page.waitForURL(/\/incidents\/\d+\/submitted$/);
+  const ref = (await page.locator('strong.ref').textContent()).trim();
+  check(/^INC-\d{4}-\d{4}$/.test(ref), 'the confirmation page shows the reference', ref);
+  await page.screenshot({ path: join(artifacts, 'incident-submitted.png'), fullPage: true });
+  await page.getByRole('link', { name: `Open ${ref}` }).click();
+  check(await page.getByRole('link', { name: 'invoice-mail.txt' }).isVisible(), 'the evidence file is listed');
+  check((await page.locator('.md strong, .md em').count()) > 0, 'the description is rendered as markdown');
+
+  // An analyst triages it.
+  const made = spawnSync(`${root}/build/secura`, ['user', 'add', '--email', 'ana@example.org', '--role', 'analyst',
+    '--name', 'Ana Lyst', '--password-stdin'], { env: { ...process.env, SECURA_DATA: secura.dir }, input: `${pw}\n` });
+  check(made.status === 0, 'an analyst account is created with the CLI', made.stderr);
+  const team = await browser.newContext();
+  const ap = await team.newPage();
+  ap.on('pageerror', (e) => problems.push(e.message));
+  await ap.goto(`${secura.base}/login`);
+  await ap.getByLabel('Email').fill('ana@example.org');
+  await ap.getByLabel('Password').fill(pw);
+  await ap.getByRole('button', { name: 'Sign in' }).click();
+  await ap.waitForURL(`${secura.base}/`);
+  await ap.getByRole('link', { name: 'Incidents', exact: true }).click();
+  await ap.getByRole('link', { name: ref }).click();
+  await ap.getByLabel('Move to').selectOption('triage');
+  await ap.getByRole('button', { name: 'Change status' }).click();
+  await ap.waitForURL(/\/incidents\/\d+$/);
+  check((await ap.locator('.flash').textContent()).includes(`${ref} is now triage`), 'the analyst moves it to triage');
+  check((await ap.locator('.badges .status').textContent()).trim() === 'triage', 'the page shows the new status');
+  await ap.getByRole('button', { name: 'Take this incident' }).click();
+  await ap.waitForURL(/\/incidents\/\d+$/);
+  check((await ap.locator('.flash').textContent()).includes('Assigned to ana@example.org'), 'the analyst takes it');
+  await ap.screenshot({ path: join(artifacts, 'incident-analyst.png'), fullPage: true });
+  await page.reload();
+  check((await page.locator('.badges .status').textContent()).trim() === 'triage', 'the reporter sees the new status');
+  check(problems.length === 0, 'no CSP violations, script errors or missing resources on incident pages', problems.join('\n'));
+  await team.close();
 } catch (e) {
   check(false, 'browser scenario raised', e.stack);
 } finally {
