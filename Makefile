@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
-LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lcmark -lpthread
+LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lcmark -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B       := build
@@ -105,8 +105,10 @@ fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl
 run: deps all
 	@tools/run.sh
 
+# Adds a few hundred realistic incidents to ./var (or $$SECURA_DATA).
 demo: all
-	$(B)/secura demo
+	$(B)/secura init >/dev/null
+	$(B)/secura demo $(if $(COUNT),--count $(COUNT))
 
 format:
 	clang-format -i $(SRC) $(wildcard src/*/*.h) cgi-bin/*.c tools/*.c tests/unit/*.c tests/spec/*.c

@@ -10,6 +10,7 @@
  *   secura user list
  *   secura token create --email E --name N [--scope read|write] [--days N]
  *   secura audit verify
+ *   secura demo [--count N] [--seed S]
  */
 #include "../src/core/clock.h"
 #include "../src/core/config.h"
@@ -18,8 +19,10 @@
 #include "../src/core/session.h"
 #include "../src/core/valid.h"
 #include "../src/domain/audit.h"
+#include "../src/domain/demo.h"
 #include "../src/domain/users.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +30,7 @@
 
 struct opts {
 	const char *email, *role, *name, *department, *scope, *days;
+	const char *count, *seed;
 	int password_stdin;
 };
 
@@ -45,6 +49,7 @@ static int usage(void)
 			"       secura token create --email E --name N "
 			"[--scope read|write] [--days N]\n"
 			"       secura audit verify\n"
+			"       secura demo [--count N] [--seed S]\n"
 			"roles: employee analyst lead manager admin\n");
 	return 2;
 }
@@ -52,25 +57,32 @@ static int usage(void)
 /* Parses --flag value pairs from argv[from..]. Returns 0 or -1. */
 static int parse_opts(int argc, char **argv, int from, struct opts *o)
 {
+	static const struct {
+		const char *flag;
+		size_t off;
+	} flags[] = {
+	    {"--email", offsetof(struct opts, email)},
+	    {"--role", offsetof(struct opts, role)},
+	    {"--name", offsetof(struct opts, name)},
+	    {"--department", offsetof(struct opts, department)},
+	    {"--scope", offsetof(struct opts, scope)},
+	    {"--days", offsetof(struct opts, days)},
+	    {"--count", offsetof(struct opts, count)},
+	    {"--seed", offsetof(struct opts, seed)},
+	};
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
-		const char *f = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char **slot = !strcmp(f, "--email")  ? &o->email
-				    : !strcmp(f, "--role") ? &o->role
-				    : !strcmp(f, "--name") ? &o->name
-				    : !strcmp(f, "--department")
-					? &o->department
-				    : !strcmp(f, "--scope") ? &o->scope
-				    : !strcmp(f, "--days")  ? &o->days
-							    : NULL;
-		if (!strcmp(f, "--password-stdin")) {
+		if (!strcmp(argv[i], "--password-stdin")) {
 			o->password_stdin = 1;
 			continue;
 		}
-		if (!slot || !v)
+		size_t k = 0;
+		while (k < sizeof(flags) / sizeof(*flags) &&
+		       strcmp(argv[i], flags[k].flag) != 0)
+			k++;
+		if (k == sizeof(flags) / sizeof(*flags) || i + 1 >= argc)
 			return -1;
-		*slot = v;
-		i++;
+		*(const char **)((char *)o + flags[k].off) = argv[++i];
 	}
 	return 0;
 }
@@ -307,6 +319,40 @@ done:
 	return rc;
 }
 
+/* secura demo: adds demo people and incidents; prints the people's
+ * shared password once. */
+static int cmd_demo(const struct opts *o)
+{
+	int64_t count = 300, seed = 42;
+	char pw[21], hash[PASSWORD_MCF_LEN];
+	if ((o->count && valid_int(o->count, 1, 10000000, &count) != 0) ||
+	    (o->seed && valid_int(o->seed, 1, INT64_MAX, &seed) != 0)) {
+		fprintf(stderr, "secura: --count 1..10000000, --seed > 0\n");
+		return 2;
+	}
+	if (password_generate(pw, sizeof(pw)) != 0 ||
+	    password_hash(pw, hash) != 0)
+		return 1;
+	double t0 = clock_mono_ms();
+	if (demo_fill(&d, config_get()->data_dir, count, (uint64_t)seed, hash,
+		      isatty(2) ? stderr : NULL) != 0 ||
+	    db_begin(&d) != 0 ||
+	    cli_audit("demo.fill", 0,
+		      json_pack("{sI sI}", "count", (json_int_t)count, "seed",
+				(json_int_t)seed)) != 0 ||
+	    db_commit(&d) != 0) {
+		db_rollback(&d);
+		fprintf(stderr, "secura: demo failed: %s\n", db_errmsg(&d));
+		return 1;
+	}
+	printf("added %lld demo incidents in %.1f s\n", (long long)count,
+	       (clock_mono_ms() - t0) / 1000);
+	printf("demo people demo00..demo49@demo.example (demo40-45 analysts, "
+	       "46-47 leads, 48-49 managers) sign in with: %s\n",
+	       pw);
+	return 0;
+}
+
 /* secura audit verify: walks the chain; exit 0 intact, 1 broken. */
 static int cmd_audit_verify(void)
 {
@@ -346,6 +392,9 @@ int main(int argc, char **argv)
 	} else if (db_migrate(&d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "secura: %s\n", err);
 		rc = 1;
+	} else if (!strcmp(cmd, "demo")) {
+		rc =
+		    parse_opts(argc, argv, 2, &o) == 0 ? cmd_demo(&o) : usage();
 	} else if (parse_opts(argc, argv, 3, &o) != 0) {
 		rc = usage();
 	} else if (!strcmp(cmd, "user") && !strcmp(sub, "add")) {

@@ -253,11 +253,9 @@ json_t *incidents_json(const struct incident *in, int full)
 /* Binds the shared filter parameters ?1..?9 of an INCIDENT_FILTER query. */
 static int bind_filter(sqlite3_stmt *st, const struct incident_filter *f)
 {
-	return db_bind(st,
-		       "sssII"
-		       "IIsI",
-		       f->status, f->severity, f->category, f->assignee,
-		       f->reporter, f->from, f->to, f->query, f->visible_to);
+	return db_bind(st, "ssIIIIIsI", f->status, f->severity, f->category_id,
+		       f->assignee, f->reporter, f->from, f->to, f->query,
+		       f->visible_to);
 }
 
 /* Calls fn for every incident matching f, in f->sort order, with rows
@@ -268,7 +266,9 @@ int incidents_each(db *d, const struct incident_filter *f, incident_fn fn,
 		   void *ud)
 {
 	enum stmt_id id = STMT_INCIDENT_LIST_NEWEST;
-	if (f->sort && !strcmp(f->sort, "oldest"))
+	if (*f->query)
+		id = STMT_INCIDENT_SEARCH;
+	else if (f->sort && !strcmp(f->sort, "oldest"))
 		id = STMT_INCIDENT_LIST_OLDEST;
 	else if (f->sort && !strcmp(f->sort, "updated"))
 		id = STMT_INCIDENT_LIST_UPDATED;
@@ -314,14 +314,22 @@ json_t *incidents_list(db *d, const struct incident_filter *f)
 }
 
 /* Counts incidents matching f per status (ignoring f->status) and sets
- * *total to the count matching f itself. Returns a new object
- * {status: n} with every status present, or NULL on error. */
+ * *total to the count matching f itself. Without any other filter the
+ * counts come from the trigger-kept totals; otherwise from the covering
+ * index (or the search index). Returns a new object {status: n, "open",
+ * "all"}, or NULL on error. */
 json_t *incidents_counts(db *d, const struct incident_filter *f, int64_t *total)
 {
 	struct incident_filter any = *f;
 	any.status = "";
-	sqlite3_stmt *st = db_stmt(d, STMT_INCIDENT_COUNT_BY_STATUS);
-	if (!st || bind_filter(st, &any) != SQLITE_OK)
+	int plain = !*f->query && !*f->severity && !f->category_id &&
+		    !f->assignee && !f->reporter && !f->from && !f->to &&
+		    !f->visible_to;
+	sqlite3_stmt *st =
+	    db_stmt(d, plain	   ? STMT_INCIDENT_STATUS_TOTALS
+		       : *f->query ? STMT_INCIDENT_SEARCH_COUNT_BY_STATUS
+				   : STMT_INCIDENT_COUNT_BY_STATUS);
+	if (!st || (!plain && bind_filter(st, &any) != SQLITE_OK))
 		return NULL;
 	json_t *counts = json_object();
 	for (int i = 0; incident_statuses[i]; i++)

@@ -31,12 +31,14 @@ struct incident {
 };
 
 struct incident_filter {
-	const char *status, *severity, *category, *query; /* "" for any */
-	int64_t assignee;   /* 0 any, -1 unassigned */
-	int64_t reporter;   /* 0 any */
-	int64_t from, to;   /* created_at range, 0 open */
+	const char *status, *severity, *query; /* "" for any */
+	int64_t category_id;		       /* 0 any */
+	int64_t assignee;		       /* 0 any, -1 unassigned */
+	int64_t reporter;		       /* 0 any */
+	int64_t from, to;		       /* created_at range, 0 open */
 	int64_t visible_to; /* 0: every incident; else only this reporter's */
-	const char *sort;   /* one of incident_sorts */
+	const char *sort;   /* one of incident_sorts; ignored when searching
+			       (best matches come first) */
 	int limit, offset;
 };
 

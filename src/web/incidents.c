@@ -373,7 +373,15 @@ static int read_filter(struct ctx *c, struct incident_filter *f)
 		return -1;
 	f->status = val_or_empty(c, "status");
 	f->severity = val_or_empty(c, "severity");
-	f->category = val_or_empty(c, "category");
+	if (ctx_val(c, "category")) {
+		f->category_id = db_scalar(c->db, STMT_CATEGORY_BY_SLUG, "s",
+					   ctx_val(c, "category"));
+		if (f->category_id <= 0)
+			return ctx_field_error(c, "category",
+					       "Category is not one of the "
+					       "categories"),
+			       -1;
+	}
 	f->query =
 	    incidents_fts_query(c->a, val_or_empty(c, "q"), incidents_staff(c));
 	f->sort = ctx_val(c, "sort") ? ctx_val(c, "sort") : "newest";
@@ -414,8 +422,9 @@ int incidents_index(struct ctx *c)
 	    "{so so so so sb s{ss ss ss ss ss ss ss ss ss ss}}", "incidents",
 	    list, "pagination", ctx_page(c, total, page, limit), "counts",
 	    counts, "tabs", tabs, "is_staff", staff, "filters", "status",
-	    f.status, "severity", f.severity, "category", f.category,
-	    "assignee", val_or_empty(c, "assignee"), "reporter",
+	    f.status, "severity", f.severity, "category",
+	    val_or_empty(c, "category"), "assignee",
+	    val_or_empty(c, "assignee"), "reporter",
 	    val_or_empty(c, "reporter"), "from", val_or_empty(c, "from"), "to",
 	    val_or_empty(c, "to"), "q", val_or_empty(c, "q"), "sort", f.sort,
 	    "query", filter_query(c));
@@ -424,8 +433,8 @@ int incidents_index(struct ctx *c)
 	    json_pack("{so so so so}", "statuses",
 		      pick(list_statuses, f.status), "severities",
 		      pick(incident_severities, f.severity), "categories",
-		      category_options(c, f.category, 1), "sorts",
-		      pick(incident_sorts, f.sort)));
+		      category_options(c, val_or_empty(c, "category"), 1),
+		      "sorts", pick(incident_sorts, f.sort)));
 	if (staff)
 		json_object_set_new(json_object_get(c->view, "options"),
 				    "assignees", incidents_staff_options(c, 0));

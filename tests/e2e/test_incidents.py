@@ -408,3 +408,34 @@ def openapi_covers_routes(s):
     extra = [f"{m.upper()} {p}" for p, ops in spec["paths"].items() for m in ops
              if f"{m.upper()} {p}" not in table]
     check(not extra, "the document names no route the program lacks", extra)
+
+
+@test
+def demo_data(_):
+    from harness import Server
+    demo = Server().start()
+    try:
+        r = demo.cli("demo", "--count", "250", "--seed", "7")
+        check(r.returncode == 0 and "added 250 demo incidents" in r.stdout, "secura demo adds incidents", r.stdout + r.stderr)
+        pw = re.search(r"sign in with: (\S+)", r.stdout).group(1)
+        lead = Client(demo)
+        check(lead.login("demo46@demo.example", pw).status == 303, "demo people can sign in (a lead)")
+        j = lead.get("/api/v1/incidents?limit=200").json()
+        counts = j["counts"]
+        check(counts["all"] == 250 and sum(counts[s] for s in counts if s not in ("all", "open")) == 250,
+              "status counts add up to every incident", counts)
+        rows = demo.sql("SELECT status, count(*) FROM incidents GROUP BY status").stdout.split()
+        truth = {k: int(v) for k, v in (x.split("|") for x in rows)}
+        check(all(counts[k] == v for k, v in truth.items()), "trigger-kept totals equal the real counts", (counts, truth))
+        closed = lead.get("/api/v1/incidents?status=closed&limit=1").json()["incidents"][0]
+        h = lead.get(f"/api/v1/incidents/{closed['id']}").json()["history"]
+        flow = [x["new"] for x in h if x["kind"] == "status"]
+        check(flow[-2:] == ["resolved", "closed"] and flow[0] == "new", "demo incidents have a real history", flow)
+        times = [x["at"] for x in h]
+        check(times == sorted(times), "history times are in order")
+        again = demo.cli("demo", "--count", "250", "--seed", "7")
+        check(again.returncode == 0, "demo runs again on the same database (people reused)")
+        check(demo.cli("audit", "verify").returncode == 0, "audit chain verifies after demo data")
+        check(demo.cli("demo", "--count", "0").returncode == 2, "demo refuses a bad count")
+    finally:
+        demo.stop()
