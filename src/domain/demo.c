@@ -186,13 +186,38 @@ static int make_people(db *d, const char *hash, struct people *p)
 	return 0;
 }
 
-/* Writes one history row with an explicit time. */
-static int event(db *d, int64_t inc, int64_t at, int64_t actor,
-		 const char *kind, const char *field, const char *old,
-		 const char *nw, int internal)
+/* One history row to write; comments carry their text. */
+struct demo_event {
+	int64_t at, actor;
+	const char *kind, *field, *old, *nw, *comment;
+	int internal, seq;
+};
+
+/* qsort order: by time, then by the order they were planned. */
+static int by_time(const void *a, const void *b)
 {
-	return db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", inc, at,
-		       actor, kind, field, old, nw, internal);
+	const struct demo_event *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	return x->seq - y->seq;
+}
+
+/* Writes the planned events of incident inc in time order (comments also
+ * into the comment table). Returns 0 or -1. */
+static int write_events(db *d, int64_t inc, struct demo_event *ev, int n)
+{
+	qsort(ev, (size_t)n, sizeof(*ev), by_time);
+	for (int k = 0; k < n; k++) {
+		if (ev[k].comment &&
+		    db_exec(d, STMT_COMMENT_INSERT, "IIsiI", inc, ev[k].actor,
+			    ev[k].comment, ev[k].internal, ev[k].at) != 0)
+			return -1;
+		if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", inc,
+			    ev[k].at, ev[k].actor, ev[k].kind, ev[k].field,
+			    ev[k].old, ev[k].nw, ev[k].internal) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Creates one incident with its whole timeline. Returns 0 or -1. */
@@ -273,11 +298,11 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 	}
 	time_t yt = (time_t)created;
 	gmtime_r(&yt, &tm);
-	int64_t n =
+	int64_t num =
 	    db_scalar(d, STMT_INCIDENT_NEXT_REF, "i", tm.tm_year + 1900);
 	char ref[32], title[160];
 	snprintf(ref, sizeof(ref), "INC-%d-%04lld", tm.tm_year + 1900,
-		 (long long)n);
+		 (long long)num);
 	snprintf(title, sizeof(title), "%s", PICK(t->titles));
 	int64_t updated = steps ? at[steps - 1] : created;
 	if (db_exec(d, STMT_DEMO_INCIDENT_INSERT,
@@ -296,39 +321,35 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 		    closed, created, updated) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
-	int ok = event(d, id, created, reporter, "created", "status", NULL,
-		       "new", 0) == 0;
+	struct demo_event ev[24];
+	int n = 0, ok = 1;
+#define EV(...) ev[n] = (struct demo_event){__VA_ARGS__, n}, n++
+	EV(created, reporter, "created", "status", NULL, "new", NULL, 0);
 	const char *prev = "new";
-	for (int s = 0; s < steps && ok; s++) {
+	for (int s = 0; s < steps; s++) {
 		const char *to = rejected ? "rejected" : flow[s];
 		if (s == 1)
-			ok &= event(d, id, at[s] - 1, analyst, "assignee",
-				    "assignee", NULL, p->analyst_email[ai],
-				    0) == 0;
+			EV(at[s] - 1, analyst, "assignee", "assignee", NULL,
+			   p->analyst_email[ai], NULL, 0);
 		if (s == 0 && !rejected)
-			ok &= event(d, id, at[0], analyst, "field", "severity",
-				    NULL, severity, 0) == 0;
-		ok &= event(d, id, at[s], analyst, "status", "status", prev, to,
-			    0) == 0;
+			EV(at[0], analyst, "field", "severity", NULL, severity,
+			   NULL, 0);
+		EV(at[s], analyst, "status", "status", prev, to, NULL, 0);
 		prev = to;
 	}
 	int comments = steps ? (int)below(4) : 0;
-	for (int k = 0; k < comments && ok; k++) {
+	for (int k = 0; k < comments; k++) {
 		int internal = below(2);
 		int64_t when =
 		    created + (updated - created) * (k + 1) / (comments + 1);
-		ok &= db_exec(d, STMT_COMMENT_INSERT, "IIsiI", id,
-			      internal ? analyst : reporter,
-			      internal ? "Checked the logs: no lateral "
-					 "movement seen so far."
-				       : "Any news? I can send more details "
-					 "if needed.",
-			      internal, when) == 0;
-		ok &= event(d, id, when, internal ? analyst : reporter,
-			    "comment", internal ? "internal" : "public", NULL,
-			    "", internal) == 0;
+		EV(when, internal ? analyst : reporter, "comment",
+		   internal ? "internal" : "public", NULL, "",
+		   internal ? "Checked the logs: no lateral movement seen so "
+			      "far."
+			    : "Any news? I can send more details if needed.",
+		   internal);
 	}
-	if (ok && below(20) == 0) {
+	if (below(20) == 0) {
 		char log[256], sha[65];
 		int len = snprintf(log, sizeof(log),
 				   "%s demo evidence for %s\nsrc=203.0.113.%d "
@@ -338,10 +359,12 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 				    (size_t)len, sha) == 0 &&
 		     db_exec(d, STMT_EVIDENCE_INSERT, "IIsIssI", id, reporter,
 			     "firewall.log", (int64_t)len, "text/plain", sha,
-			     created) == 0 &&
-		     event(d, id, created, reporter, "evidence", "", NULL,
-			   "firewall.log", 0) == 0;
+			     created + 60) == 0;
+		EV(created + 60, reporter, "evidence", "", NULL, "firewall.log",
+		   NULL, 0);
 	}
+#undef EV
+	ok = ok && write_events(d, id, ev, n) == 0;
 	return ok && incidents_reindex(d, id) == 0 ? 0 : -1;
 }
 

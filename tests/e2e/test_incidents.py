@@ -429,7 +429,7 @@ def demo_data(_):
         check(all(counts[k] == v for k, v in truth.items()), "trigger-kept totals equal the real counts", (counts, truth))
         closed = lead.get("/api/v1/incidents?status=closed&limit=1").json()["incidents"][0]
         h = lead.get(f"/api/v1/incidents/{closed['id']}").json()["history"]
-        flow = [x["new"] for x in h if x["kind"] == "status"]
+        flow = [x["new"] for x in h if x["field"] == "status"]
         check(flow[-2:] == ["resolved", "closed"] and flow[0] == "new", "demo incidents have a real history", flow)
         times = [x["at"] for x in h]
         check(times == sorted(times), "history times are in order")
