@@ -17,7 +17,7 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench run demo clean format help
 
 all: $(PROGS)
 
@@ -26,6 +26,7 @@ help:
 	@echo "make run        install packages, build, start nginx + FastCGI on :8080"
 	@echo "make test       install packages, build, run every test suite"
 	@echo "make sanitize   unit and spec tests under ASan/UBSan"
+	@echo "make bench      wrk against 100,000 incidents, with baselines"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
 	@echo "make format     clang-format every C file"
 
@@ -96,6 +97,19 @@ $(B)/fuzz/fuzz_req: tests/fuzz/fuzz_req.c src/core/req.c $(FUZZ_CORE)
 $(B)/fuzz/fuzz_tmpl: tests/fuzz/fuzz_tmpl.c src/core/tmpl.c $(FUZZ_CORE)
 	@mkdir -p $(@D)
 	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ -ljansson
+
+$(B)/bench/trivial: tests/load/trivial.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< -lfcgi -lpthread
+$(B)/bench/commits: tests/load/commits.c $(B)/libsecura.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
+
+# Benchmarks print figures and ratios against baselines from the same run;
+# they are not tests and assert nothing.
+bench: all $(B)/bench/trivial $(B)/bench/commits
+	@tools/install-deps.sh --bench
+	@tools/bench.sh
 
 # Fuzzing is not part of `make test` (it is open-ended); run it by hand.
 fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl

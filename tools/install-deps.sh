@@ -1,17 +1,19 @@
 #!/bin/sh
 # Installs the Debian packages Secura needs to build, run and test.
 # Idempotent: does nothing when every package is already present.
-# Usage: tools/install-deps.sh [--test]   (--test adds browser/test tools)
+# Usage: tools/install-deps.sh [--test|--bench]  (test or benchmark tools)
 set -eu
 
 PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
 libscrypt-dev libcmark-dev libhpdf-dev liblinear-dev libcurl4-openssl-dev
 nginx-light sqlite3 curl"
 TEST_PKGS="chromium nodejs npm python3"
+BENCH_PKGS="wrk"
 
-if [ "${1:-}" = "--test" ]; then
-	PKGS="$PKGS $TEST_PKGS"
-fi
+case "${1:-}" in
+--test) PKGS="$PKGS $TEST_PKGS" ;;
+--bench) PKGS="$PKGS $BENCH_PKGS" ;;
+esac
 
 missing=""
 for p in $PKGS; do

@@ -21,8 +21,11 @@ if [ "$(id -u)" -eq 0 ]; then
 else
 	USER_DIRECTIVE=""
 fi
+# SECURA_NGINX_EXTRA: a file of extra server-block directives (the
+# benchmark adds its baseline endpoint this way).
+EXTRA=${SECURA_NGINX_EXTRA:-/dev/null}
 sed -e "s|@PORT@|$PORT|g" -e "s|@DATA@|$DATA|g" -e "s|@ROOT@|$ROOT|g" \
-	-e "s|@USER_DIRECTIVE@|$USER_DIRECTIVE|g" \
+	-e "s|@USER_DIRECTIVE@|$USER_DIRECTIVE|g" -e "/@EXTRA@/r $EXTRA" \
 	"$ROOT/nginx/secura.conf.in" >"$DATA/nginx.conf"
 
 pids=""

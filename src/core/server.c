@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -301,6 +302,15 @@ int server_main(int argc, char **argv, const char *name,
 		fprintf(stderr, "%s: cannot listen on %s\n", name, sockpath);
 		return 1;
 	}
+	/* Stop signals are taken by this thread alone (sigwait below):
+	 * libfcgi's own SIGTERM handler only sets a flag while workers stay in
+	 * accept(). */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	pthread_t *tids = xcalloc((size_t)threads, sizeof(*tids));
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
@@ -312,8 +322,18 @@ int server_main(int argc, char **argv, const char *name,
 		}
 	log_event(NULL, NULL, "listening on %s with %lld threads", sockpath,
 		  (long long)threads);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	/* Graceful stop: wake every accept(), let requests in flight finish. */
+	log_event(NULL, NULL, "signal %d: finishing requests and stopping",
+		  sig);
+	shutdown(s.sock, SHUT_RDWR);
 	for (int64_t i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
+	close(s.sock);
+	if (sockpath[0] != ':')
+		unlink(sockpath);
+	log_event(NULL, NULL, "stopped");
 	free(tids);
 	view_free_templates();
 	return 0;

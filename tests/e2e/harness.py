@@ -110,12 +110,27 @@ class Server:
             return f.read()
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
+        """Stops run.sh and everything it started (SIGTERM to the group,
+        as Ctrl-C would). Returns True when no process of the group is
+        left after a few seconds."""
+        if not self.proc:
+            return True
+        try:
             os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return True
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        for _ in range(50):
             try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+                os.killpg(self.proc.pid, 0)
+            except ProcessLookupError:
+                return True
+            time.sleep(0.1)
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        return False
 
     def cli(self, *args, input=None):
         """Runs build/secura against this instance's database."""

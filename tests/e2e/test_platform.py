@@ -156,7 +156,9 @@ def address_throttling(_):
         r = small.cli("user", "role", "--email", small.admin_email, "--role", "analyst")
         check(r.returncode != 0, "CLI refuses to demote the last admin")
     finally:
-        small.stop()
+        gone = small.stop()
+    check(gone, "stopping run.sh stops nginx and the FastCGI program too")
+    check("stopped" in small.output(), "the FastCGI program stops gracefully", small.output()[-300:])
 
 
 def role_clients(s):
