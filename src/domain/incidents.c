@@ -313,22 +313,38 @@ json_t *incidents_list(db *d, const struct incident_filter *f)
 	return arr;
 }
 
+/* Returns the counts of a search: {"all": n, "capped": n > 1000} with
+ * n counted up to 1001; NULL on error. */
+static json_t *search_counts(db *d, const struct incident_filter *f,
+			     int64_t *total)
+{
+	sqlite3_stmt *st = db_stmt(d, STMT_INCIDENT_SEARCH_COUNT);
+	if (!st || bind_filter(st, f) != SQLITE_OK)
+		return NULL;
+	int rc = sqlite3_step(st);
+	*total = rc == SQLITE_ROW ? db_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (*total < 0)
+		return NULL;
+	return json_pack("{sI sb}", "all", (json_int_t)*total, "capped",
+			 *total > 1000);
+}
+
 /* Counts incidents matching f per status (ignoring f->status) and sets
  * *total to the count matching f itself. Without any other filter the
- * counts come from the trigger-kept totals; otherwise from the covering
- * index (or the search index). Returns a new object {status: n, "open",
- * "all"}, or NULL on error. */
+ * counts come from the trigger-kept totals, with filters from the
+ * covering index; a search counts only its matches (up to 1001). Returns
+ * a new object {status: n, "open", "all"}, or NULL on error. */
 json_t *incidents_counts(db *d, const struct incident_filter *f, int64_t *total)
 {
+	if (*f->query)
+		return search_counts(d, f, total);
 	struct incident_filter any = *f;
 	any.status = "";
-	int plain = !*f->query && !*f->severity && !f->category_id &&
-		    !f->assignee && !f->reporter && !f->from && !f->to &&
-		    !f->visible_to;
-	sqlite3_stmt *st =
-	    db_stmt(d, plain	   ? STMT_INCIDENT_STATUS_TOTALS
-		       : *f->query ? STMT_INCIDENT_SEARCH_COUNT_BY_STATUS
-				   : STMT_INCIDENT_COUNT_BY_STATUS);
+	int plain = !*f->severity && !f->category_id && !f->assignee &&
+		    !f->reporter && !f->from && !f->to && !f->visible_to;
+	sqlite3_stmt *st = db_stmt(d, plain ? STMT_INCIDENT_STATUS_TOTALS
+					    : STMT_INCIDENT_COUNT_BY_STATUS);
 	if (!st || (!plain && bind_filter(st, &any) != SQLITE_OK))
 		return NULL;
 	json_t *counts = json_object();

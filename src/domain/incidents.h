@@ -37,8 +37,8 @@ struct incident_filter {
 	int64_t reporter;		       /* 0 any */
 	int64_t from, to;		       /* created_at range, 0 open */
 	int64_t visible_to; /* 0: every incident; else only this reporter's */
-	const char *sort;   /* one of incident_sorts; ignored when searching
-			       (best matches come first) */
+	const char *sort;   /* one of incident_sorts; searches are always
+			       newest first */
 	int limit, offset;
 };
 

@@ -412,12 +412,14 @@ int incidents_index(struct ctx *c)
 		return -1;
 	}
 	json_t *tabs = json_array();
-	for (int i = 0; list_statuses[i]; i++)
+	for (int i = 0; list_statuses[i]; i++) {
+		json_t *n = json_object_get(counts, list_statuses[i]);
 		json_array_append_new(
 		    tabs,
-		    json_pack("{ss sO sb}", "name", list_statuses[i], "count",
-			      json_object_get(counts, list_statuses[i]),
-			      "selected", !strcmp(f.status, list_statuses[i])));
+		    json_pack("{ss so sb}", "name", list_statuses[i], "count",
+			      n ? json_incref(n) : json_null(), "selected",
+			      !strcmp(f.status, list_statuses[i])));
+	}
 	c->view = json_pack(
 	    "{so so so so sb s{ss ss ss ss ss ss ss ss ss ss}}", "incidents",
 	    list, "pagination", ctx_page(c, total, page, limit), "counts",

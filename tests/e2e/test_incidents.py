@@ -201,10 +201,13 @@ def list_filters_and_counts(s):
     j = analyst.get("/api/v1/incidents?status=new&limit=2").json()
     check(len(j["incidents"]) == 2 and j["pagination"]["next"] == 2, "list paginates")
     check(j["counts"]["new"] >= 3 and j["counts"]["investigating"] >= 1, "list counts per status", j["counts"])
-    j = analyst.get("/api/v1/incidents?q=badge&sort=oldest").json()
+    j = analyst.get("/api/v1/incidents?q=badge").json()
     titles = [i["title"] for i in j["incidents"]]
-    check(titles == ["Lost badge number 0", "Lost badge number 1", "Lost badge number 2"],
-          "search and sort oldest", titles)
+    check(titles == ["Lost badge number 2", "Lost badge number 1", "Lost badge number 0"]
+          and j["counts"]["all"] == 3 and not j["counts"]["capped"], "search finds matches, newest first", j["counts"])
+    j = analyst.get("/api/v1/incidents?sort=oldest&limit=200").json()
+    dates = [i["created_at"] for i in j["incidents"]]
+    check(dates == sorted(dates), "sort oldest")
     j = analyst.get("/api/v1/incidents?severity=high").json()
     check(all(i["severity"] == "high" for i in j["incidents"]) and j["incidents"], "filter by severity")
     j = analyst.get(f"/api/v1/incidents?reporter={p['emp2'][1]}&category=phishing").json()
