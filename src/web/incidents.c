@@ -487,6 +487,17 @@ int incidents_show(struct ctx *c)
 			json_object_set_new(
 			    o, "assignees",
 			    incidents_staff_options(c, in.assignee_id));
+		/* datetime-local inputs take "YYYY-MM-DDTHH:MM" */
+		json_t *inputs = json_object();
+		const char *const keys[] = {"contained_at", "resolved_at"};
+		for (int k = 0; k < 2; k++) {
+			const char *iso =
+			    json_string_value(json_object_get(inc, keys[k]));
+			json_object_set_new(
+			    inputs, keys[k],
+			    json_stringn(iso ? iso : "", iso ? 16 : 0));
+		}
+		json_object_set_new(o, "inputs", inputs);
 		json_object_set_new(c->view, "options", o);
 	}
 	if (!mine) {
