@@ -75,6 +75,27 @@ void arena_free(arena *a)
 	a->used = 0;
 }
 
+/* Empties the arena but keeps its newest chunk for reuse, so a loop
+ * (rows, requests) does not malloc and free a chunk per round. */
+void arena_reset(arena *a)
+{
+	struct arena_chunk *keep = a->head;
+	if (!keep)
+		return;
+	for (struct arena_chunk *c = keep->next, *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	if (keep->cap > 4 * ARENA_CHUNK) { /* do not hoard a huge chunk */
+		free(keep);
+		a->head = NULL;
+	} else {
+		keep->next = NULL;
+		keep->off = 0;
+	}
+	a->used = 0;
+}
+
 /* Returns n bytes aligned to 16, owned by the arena; aborts on OOM. */
 void *arena_alloc(arena *a, size_t n)
 {

@@ -14,6 +14,7 @@ typedef struct arena {
 
 void arena_init(arena *a);
 void arena_free(arena *a);
+void arena_reset(arena *a);
 void *arena_alloc(arena *a, size_t n);
 void *arena_calloc(arena *a, size_t n, size_t size);
 char *arena_strdup(arena *a, const char *s);

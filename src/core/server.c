@@ -188,15 +188,17 @@ static void write_response(FCGX_Request *r, struct ctx *c)
 	buf_free(&h);
 }
 
-/* Serves one request from start to log line. */
-static void handle(FCGX_Request *r, db *d, const struct server *s)
+/* Serves one request from start to log line. The arena and the response
+ * buffer belong to the worker thread and are reused, emptied, by the next
+ * request (a buffer that grew past 1 MiB, e.g. for an export, is freed). */
+static void handle(FCGX_Request *r, db *d, const struct server *s, arena *a,
+		   buf *out)
 {
 	double t0 = clock_mono_ms();
-	arena a;
-	arena_init(&a);
 	struct ctx c;
 	memset(&c, 0, sizeof(c));
-	c.a = &a;
+	c.a = a;
+	c.out = *out;
 	c.db = d;
 	c.me.role = ROLE_NONE;
 	read_params(r, &c);
@@ -211,8 +213,11 @@ static void handle(FCGX_Request *r, db *d, const struct server *s)
 	json_decref(c.view);
 	json_decref(c.json);
 	json_decref(c.field_errors);
-	buf_free(&c.out);
-	arena_free(&a);
+	*out = c.out;
+	if (out->cap > (1 << 20))
+		buf_free(out);
+	buf_reset(out);
+	arena_reset(a);
 }
 
 /* Thread body: own connection, accept loop. */
@@ -227,10 +232,15 @@ static void *worker(void *arg)
 	}
 	FCGX_Request req;
 	FCGX_InitRequest(&req, s->sock, 0);
+	arena a;
+	buf out = BUF_INIT;
+	arena_init(&a);
 	while (FCGX_Accept_r(&req) >= 0) {
-		handle(&req, &d, s);
+		handle(&req, &d, s, &a, &out);
 		FCGX_Finish_r(&req);
 	}
+	arena_free(&a);
+	buf_free(&out);
 	db_close(&d);
 	return NULL;
 }

@@ -286,11 +286,12 @@ int incidents_each(db *d, const struct incident_filter *f, incident_fn fn,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		incident_from_row(&row, st, &in);
 		int stop = fn(ud, &in);
-		arena_free(&row);
+		arena_reset(&row);
 		if (stop)
 			break;
 	}
 	sqlite3_reset(st);
+	arena_free(&row);
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
