@@ -242,6 +242,20 @@ void db_rollback(db *d)
 	d->in_tx = 0;
 }
 
+/* Steps a bound one-row query; on a row calls fill(a, st, out) to copy
+ * it. Resets st. Returns 1 for a row, 0 for none, -1 on error (also when
+ * st is NULL, i.e. it failed to prepare or bind). */
+int db_one(sqlite3_stmt *st, db_fill_fn fill, arena *a, void *out)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		fill(a, st, out);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Returns column col as text; "" for NULL. Valid until the next step. */
 const char *db_text(sqlite3_stmt *st, int col)
 {

@@ -3,6 +3,8 @@
 #ifndef SECURA_DB_H
 #define SECURA_DB_H
 
+#include "arena.h"
+
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +34,8 @@ int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...);
 int db_begin(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);
+typedef void (*db_fill_fn)(arena *a, sqlite3_stmt *st, void *out);
+int db_one(sqlite3_stmt *st, db_fill_fn fill, arena *a, void *out);
 const char *db_text(sqlite3_stmt *st, int col);
 int64_t db_int(sqlite3_stmt *st, int col);
 const char *db_errmsg(db *d);

@@ -102,6 +102,7 @@ int view_load_templates(const char *dir, char *err, size_t errlen);
 void view_render(struct ctx *c);
 int view_render_template(const char *name, json_t *data, buf *out);
 void view_free_templates(void);
+json_t *view_choices(const char *const *names, const char *selected);
 
 /* the FastCGI program (server.c) */
 int server_main(int argc, char **argv, const char *name,

@@ -261,6 +261,18 @@ static void render_error(struct ctx *c)
 	render_html(c, "error");
 }
 
+/* Returns [{"name": n, "selected": bool}] for each of names (NULL
+ * terminated), for pickers that show the current choice. New reference. */
+json_t *view_choices(const char *const *names, const char *selected)
+{
+	json_t *arr = json_array();
+	for (int i = 0; names[i]; i++)
+		json_array_append_new(
+		    arr, json_pack("{ss sb}", "name", names[i], "selected",
+				   selected && !strcmp(selected, names[i])));
+	return arr;
+}
+
 /* Turns the outcome recorded in c into status, headers and body. */
 void view_render(struct ctx *c)
 {

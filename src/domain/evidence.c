@@ -156,8 +156,9 @@ int64_t evidence_add(db *d, int64_t incident, int64_t uploader,
 }
 
 /* Copies an EVIDENCE_* row into e (strings in the arena). */
-static void evidence_from_row(arena *a, sqlite3_stmt *st, struct evidence *e)
+static void evidence_from_row(arena *a, sqlite3_stmt *st, void *out)
 {
+	struct evidence *e = out;
 	e->id = db_int(st, 0);
 	e->filename = arena_strdup(a, db_text(st, 1));
 	e->size = db_int(st, 2);
@@ -197,12 +198,6 @@ json_t *evidence_list(db *d, int64_t incident)
 int evidence_get(db *d, arena *a, int64_t incident, int64_t id,
 		 struct evidence *e)
 {
-	sqlite3_stmt *st = db_query(d, STMT_EVIDENCE_BY_ID, "II", incident, id);
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		evidence_from_row(a, st, e);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return db_one(db_query(d, STMT_EVIDENCE_BY_ID, "II", incident, id),
+		      evidence_from_row, a, e);
 }

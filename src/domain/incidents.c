@@ -70,8 +70,9 @@ static int64_t int_or_unknown(sqlite3_stmt *st, int col)
 }
 
 /* Copies an INCIDENT_COLS row into in (strings in the arena). */
-static void incident_from_row(arena *a, sqlite3_stmt *st, struct incident *in)
+static void incident_from_row(arena *a, sqlite3_stmt *st, void *out)
 {
+	struct incident *in = out;
 #define T(col) arena_strdup(a, db_text(st, col))
 	in->id = db_int(st, 0);
 	in->ref = T(1);
@@ -108,28 +109,18 @@ static void incident_from_row(arena *a, sqlite3_stmt *st, struct incident *in)
 #undef T
 }
 
-/* Steps a one-incident query. Returns 1 found, 0 not, -1 error. */
-static int incident_one(sqlite3_stmt *st, arena *a, struct incident *in)
-{
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		incident_from_row(a, st, in);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* Loads incident id (not scoped). Returns 1 found, 0 not, -1 error. */
 int incidents_get(db *d, arena *a, int64_t id, struct incident *in)
 {
-	return incident_one(db_query(d, STMT_INCIDENT_BY_ID, "I", id), a, in);
+	return db_one(db_query(d, STMT_INCIDENT_BY_ID, "I", id),
+		      incident_from_row, a, in);
 }
 
 /* Loads the incident with reference ref (not scoped). 1/0/-1. */
 int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in)
 {
-	return incident_one(db_query(d, STMT_INCIDENT_BY_REF, "s", ref), a, in);
+	return db_one(db_query(d, STMT_INCIDENT_BY_REF, "s", ref),
+		      incident_from_row, a, in);
 }
 
 /* Appends one history row. Returns 0 or -1. Inside a transaction. */

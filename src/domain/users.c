@@ -9,8 +9,9 @@
 #include <string.h>
 
 /* Copies a USER_BY_* row into u (strings in the arena). */
-static void user_from_row(arena *a, sqlite3_stmt *st, struct user *u)
+static void user_from_row(arena *a, sqlite3_stmt *st, void *out)
 {
+	struct user *u = out;
 	u->id = db_int(st, 0);
 	u->email = arena_strdup(a, db_text(st, 1));
 	u->name = arena_strdup(a, db_text(st, 2));
@@ -22,28 +23,18 @@ static void user_from_row(arena *a, sqlite3_stmt *st, struct user *u)
 	u->last_login_at = db_int(st, 8);
 }
 
-/* Runs a one-row user query. Returns 1 found, 0 not found, -1 error. */
-static int user_one(sqlite3_stmt *st, arena *a, struct user *u)
-{
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		user_from_row(a, st, u);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* Loads user id. Returns 1 found, 0 not found, -1 on error. */
 int users_get(db *d, arena *a, int64_t id, struct user *u)
 {
-	return user_one(db_query(d, STMT_USER_BY_ID, "I", id), a, u);
+	return db_one(db_query(d, STMT_USER_BY_ID, "I", id), user_from_row, a,
+		      u);
 }
 
 /* Loads the user with this email (case-insensitive). 1/0/-1 as above. */
 int users_find_email(db *d, arena *a, const char *email, struct user *u)
 {
-	return user_one(db_query(d, STMT_USER_BY_EMAIL, "s", email), a, u);
+	return db_one(db_query(d, STMT_USER_BY_EMAIL, "s", email),
+		      user_from_row, a, u);
 }
 
 /* Creates an active user. Returns the new id, 0 when the email is already

@@ -39,18 +39,6 @@ const struct field admin_audit_fields[] = {
     {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns [{"name": n, "selected": bool}] for each of names, for pickers
- * that must show the current choice. New reference. */
-static json_t *options(const char *const *names, const char *selected)
-{
-	json_t *arr = json_array();
-	for (int i = 0; names[i]; i++)
-		json_array_append_new(
-		    arr, json_pack("{ss sb}", "name", names[i], "selected",
-				   selected && !strcmp(selected, names[i])));
-	return arr;
-}
-
 /* GET /admin/users - search and page through people. */
 int admin_users(struct ctx *c)
 {
@@ -70,8 +58,8 @@ int admin_users(struct ctx *c)
 	    "{so so s{ss ss ss} so so}", "users", users, "pagination",
 	    ctx_page(c, total, page, limit), "filters", "q", q ? q : "", "role",
 	    role ? role : "", "status", status ? status : "active", "roles",
-	    options(perm_role_names, role), "statuses",
-	    options(statuses, status ? status : "active"));
+	    view_choices(perm_role_names, role), "statuses",
+	    view_choices(statuses, status ? status : "active"));
 	return 0;
 }
 
@@ -91,9 +79,10 @@ int admin_user(struct ctx *c)
 	int rc = load_target(c, &u);
 	if (rc <= 0)
 		return rc;
-	c->view = json_pack("{so so sb}", "user", users_json(&u), "roles",
-			    options(perm_role_names, perm_role_name(u.role)),
-			    "is_self", u.id == c->me.user_id);
+	c->view =
+	    json_pack("{so so sb}", "user", users_json(&u), "roles",
+		      view_choices(perm_role_names, perm_role_name(u.role)),
+		      "is_self", u.id == c->me.user_id);
 	return 0;
 }
 

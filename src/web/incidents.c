@@ -285,17 +285,6 @@ int incidents_submitted(struct ctx *c)
 	return 0;
 }
 
-/* Returns [{"name", "selected"}] for names, new reference. */
-static json_t *pick(const char *const *names, const char *selected)
-{
-	json_t *arr = json_array();
-	for (int i = 0; names[i]; i++)
-		json_array_append_new(
-		    arr, json_pack("{ss sb}", "name", names[i], "selected",
-				   selected && !strcmp(selected, names[i])));
-	return arr;
-}
-
 /* Returns active staff (who may be assigned) as options, new ref. */
 json_t *incidents_staff_options(struct ctx *c, int64_t selected)
 {
@@ -433,10 +422,11 @@ int incidents_index(struct ctx *c)
 	json_object_set_new(
 	    c->view, "options",
 	    json_pack("{so so so so}", "statuses",
-		      pick(list_statuses, f.status), "severities",
-		      pick(incident_severities, f.severity), "categories",
+		      view_choices(list_statuses, f.status), "severities",
+		      view_choices(incident_severities, f.severity),
+		      "categories",
 		      category_options(c, val_or_empty(c, "category"), 1),
-		      "sorts", pick(incident_sorts, f.sort)));
+		      "sorts", view_choices(incident_sorts, f.sort)));
 	if (staff)
 		json_object_set_new(json_object_get(c->view, "options"),
 				    "assignees", incidents_staff_options(c, 0));
@@ -479,8 +469,9 @@ int incidents_show(struct ctx *c)
 	if (writer) {
 		json_t *o = json_pack(
 		    "{so so so so so}", "moves", incidents_moves(in.status),
-		    "severities", pick(incident_severities, in.severity),
-		    "tlps", pick(incident_tlps, in.tlp), "categories",
+		    "severities",
+		    view_choices(incident_severities, in.severity), "tlps",
+		    view_choices(incident_tlps, in.tlp), "categories",
 		    category_options(c, in.category_slug, 1), "data_types",
 		    incidents_data_type_options(in.data_types));
 		if (assigner)
