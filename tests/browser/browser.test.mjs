@@ -13,6 +13,7 @@ const root = resolve(import.meta.dirname, '..', '..');
 const artifacts = join(root, 'tests', 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 let passed = 0, failed = 0;
+const axeSource = readFileSync(join(import.meta.dirname, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
 function check(cond, what, detail = '') {
   if (cond) { passed++; console.log(`ok - ${what}`); }
@@ -21,6 +22,17 @@ function check(cond, what, detail = '') {
     console.log(`not ok - ${what}`);
     if (detail) String(detail).split('\n').slice(0, 10).forEach((l) => console.log(`#   ${l}`));
   }
+}
+
+// Runs axe-core's WCAG 2 A/AA rules on the page (evaluated over the
+// DevTools protocol, which the page's CSP does not govern).
+async function audit(p, name) {
+  await p.evaluate(axeSource);
+  const found = await p.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] });
+    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} x ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+  check(found.length === 0, `${name} passes axe-core WCAG 2 A/AA checks`, found.join('\n'));
 }
 
 function freePort() {
@@ -67,6 +79,7 @@ try {
 
   await page.goto(`${secura.base}/`);
   check(page.url().startsWith(`${secura.base}/login`), 'an anonymous visitor lands on the sign-in page', page.url());
+  await audit(page, 'the sign-in page');
   await page.getByRole('link', { name: 'Create an account' }).click();
 
   // A weak password is refused with a message next to the field.
@@ -82,6 +95,7 @@ try {
   check(await page.getByLabel('Work email').inputValue() === 'amelie.dubois@example.org',
     'the form keeps what was typed');
   await page.screenshot({ path: join(artifacts, 'register-error.png'), fullPage: true });
+  await audit(page, 'the registration form with errors');
 
   // Register for real, with the keyboard for the last step.
   const pw = 'Seven bridges over the Rhine';
@@ -100,6 +114,7 @@ try {
   check(h1.includes('Amélie Dubois'), 'the home page greets the new person by name', h1);
   check((await page.locator('.lead').textContent()).includes('employee'), 'new accounts are employees');
   await page.screenshot({ path: join(artifacts, 'home.png'), fullPage: true });
+  await audit(page, 'the home page');
   check(problems.length === 0, 'no CSP violations, script errors or missing resources', problems.join('\n'));
 
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -115,6 +130,7 @@ try {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${secura.base}/`);
   await page.getByRole('link', { name: 'Report', exact: true }).click();
+  await audit(page, 'the report form');
   await page.getByLabel('What happened, in a few words').fill('Fake invoice with a macro attachment');
   await page.getByLabel('Category', { exact: true }).selectOption('phishing');
   await page.getByLabel('Description', { exact: true }).fill('The mail came from *accounts@supp1ier.example* and asked to enable macros.');
@@ -129,6 +145,7 @@ try {
   const ref = (await page.locator('strong.ref').textContent()).trim();
   check(/^INC-\d{4}-\d{4}$/.test(ref), 'the confirmation page shows the reference', ref);
   await page.screenshot({ path: join(artifacts, 'incident-submitted.png'), fullPage: true });
+  await audit(page, 'the confirmation page');
   await page.getByRole('link', { name: `Open ${ref}` }).click();
   check(await page.getByRole('link', { name: 'invoice-mail.txt' }).isVisible(), 'the evidence file is listed');
   check((await page.locator('.md strong, .md em').count()) > 0, 'the description is rendered as markdown');
@@ -146,6 +163,8 @@ try {
   await ap.getByRole('button', { name: 'Sign in' }).click();
   await ap.waitForURL(`${secura.base}/`);
   await ap.getByRole('link', { name: 'Incidents', exact: true }).click();
+  await audit(ap, 'the incident list');
+  await ap.screenshot({ path: join(artifacts, 'incidents.png'), fullPage: true });
   await ap.getByRole('link', { name: ref }).click();
   await ap.getByLabel('Move to').selectOption('triage');
   await ap.getByRole('button', { name: 'Change status' }).click();
@@ -156,6 +175,7 @@ try {
   await ap.waitForURL(/\/incidents\/\d+$/);
   check((await ap.locator('.flash').textContent()).includes('Assigned to ana@example.org'), 'the analyst takes it');
   await ap.screenshot({ path: join(artifacts, 'incident-analyst.png'), fullPage: true });
+  await audit(ap, 'the incident page (analyst view)');
   await page.reload();
   check((await page.locator('.badges .status').textContent()).trim() === 'triage', 'the reporter sees the new status');
   check(problems.length === 0, 'no CSP violations, script errors or missing resources on incident pages', problems.join('\n'));

@@ -3,7 +3,9 @@
 # the browser tests in Debian's headless Chromium.
 set -eu
 cd "$(dirname "$0")"
-if [ ! -d node_modules/playwright-core ]; then
+# (Re)install when the lock file is newer than what npm last installed.
+if [ ! -f node_modules/.package-lock.json ] ||
+	[ package-lock.json -nt node_modules/.package-lock.json ]; then
 	npm ci --no-audit --no-fund --loglevel=error
 fi
 exec node browser.test.mjs
