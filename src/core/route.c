@@ -193,20 +193,31 @@ static int authenticate(struct ctx *c)
 	return 0;
 }
 
+/* Returns this site's origin, scheme://host[:port], from what nginx
+ * vouches for: HTTP_HOST (which is $host, without a port, in Debian's
+ * current fastcgi_params, and the raw Host header with older ones, so
+ * only its name part is used, "[v6]" included) and SERVER_PORT, the port
+ * nginx listens on; default ports are omitted, as browsers omit them.
+ * Arena string. */
+const char *route_origin(arena *a, int https, const char *host,
+			 const char *port)
+{
+	const char *h = host ? host : "";
+	size_t n = h[0] == '[' ? strcspn(h, "]") + (strchr(h, ']') != NULL)
+			       : strcspn(h, ":");
+	const char *p = port ? port : "";
+	int dflt = !*p || !strcmp(p, https ? "443" : "80");
+	return arena_printf(a, "%s://%.*s%s%s", https ? "https" : "http",
+			    (int)n, h, dflt ? "" : ":", dflt ? "" : p);
+}
+
 /* Returns 1 when the Origin header names this site: SECURA_ORIGIN when
- * configured, else scheme://host[:port] built from what nginx vouches
- * for ($host and the port it listens on; default ports omitted, as
- * browsers omit them). */
+ * configured, else route_origin(). */
 static int same_origin(struct ctx *c)
 {
 	const char *want = config_get()->origin;
-	if (!want) {
-		const char *port = c->server_port ? c->server_port : "";
-		int dflt = !*port || !strcmp(port, c->https ? "443" : "80");
-		want = arena_printf(
-		    c->a, "%s://%s%s%s", c->https ? "https" : "http",
-		    c->host ? c->host : "", dflt ? "" : ":", dflt ? "" : port);
-	}
+	if (!want)
+		want = route_origin(c->a, c->https, c->host, c->server_port);
 	return strcasecmp(c->origin, want) == 0;
 }
 
