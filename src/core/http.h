@@ -96,6 +96,8 @@ struct route_params {
 	char ref[65];
 };
 int route_match(const char *pattern, const char *path, struct route_params *p);
+const char *route_origin(arena *a, int https, const char *host,
+			 const char *port);
 
 /* rendering (view.c) */
 int view_load_templates(const char *dir, char *err, size_t errlen);

@@ -213,6 +213,28 @@ static void test_routes(void)
 		  !route_match("/x", "/xy", &p));
 }
 
+static void test_origin(void)
+{
+	arena a;
+	arena_init(&a);
+	test_streq("origin: $host without port",
+		   route_origin(&a, 0, "127.0.0.1", "8080"),
+		   "http://127.0.0.1:8080");
+	test_streq("origin: raw Host header with port (older nginx)",
+		   route_origin(&a, 0, "127.0.0.1:8080", "8080"),
+		   "http://127.0.0.1:8080");
+	test_streq("origin: IPv6 with port",
+		   route_origin(&a, 0, "[::1]:8080", "8080"),
+		   "http://[::1]:8080");
+	test_streq("origin: https on 443 omits the port",
+		   route_origin(&a, 1, "secura.example.org", "443"),
+		   "https://secura.example.org");
+	test_streq("origin: http on 80 omits the port",
+		   route_origin(&a, 0, "secura.example.org:80", "80"),
+		   "http://secura.example.org");
+	arena_free(&a);
+}
+
 static void test_perms(void)
 {
 	/* The role matrix, written out so a change to perm.c must be made
@@ -272,6 +294,7 @@ int main(void)
 	test_dates();
 	test_validators();
 	test_routes();
+	test_origin();
 	test_perms();
 	test_rand();
 	return test_report();
