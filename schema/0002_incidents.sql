@@ -67,6 +67,14 @@ CREATE TABLE incidents (
 CREATE INDEX incidents_recent ON incidents(created_at, status, severity,
 	category_id, assignee_id, reporter_id, updated_at);
 CREATE INDEX incidents_reporter ON incidents(reporter_id, created_at);
+-- The other list orders, so they too stop after one page instead of
+-- sorting every match (the expression matches SEVERITY_RANK in stmts.def).
+CREATE INDEX incidents_updated ON incidents(updated_at, status, severity,
+	category_id, assignee_id, reporter_id, created_at);
+CREATE INDEX incidents_by_severity ON incidents((CASE severity
+	WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2
+	WHEN 'low' THEN 1 ELSE 0 END), created_at, status, severity,
+	category_id, assignee_id, reporter_id);
 
 -- Incidents per status, kept exact by triggers in the writing transaction,
 -- so the unfiltered counts on every list page cost one small read.
