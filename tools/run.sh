@@ -36,7 +36,10 @@ stop() {
 	wait 2>/dev/null
 	echo "Secura stopped."
 }
-trap stop INT TERM EXIT
+# Ctrl-C or SIGTERM is the normal way to stop: exit 0 then. A failure
+# while starting still exits non-zero (the EXIT trap only cleans up).
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 "$ROOT/build/app" --socket "$DATA/run/app.sock" &
 pids="$pids $!"
