@@ -187,9 +187,15 @@ int incidents_edit(struct ctx *c)
 					    "contained_at", "resolved_at"};
 	int64_t *tv[] = {&nw.occurred_at, &nw.noticed_at, &nw.contained_at,
 			 &nw.resolved_at};
-	for (int i = 0; i < 4; i++)
-		if (ctx_has(c, times[i]))
-			*tv[i] = incidents_time_field(c, times[i]);
+	for (int i = 0; i < 4; i++) {
+		if (!ctx_has(c, times[i]))
+			continue;
+		int64_t t = incidents_time_field(c, times[i]);
+		/* Forms show times to the minute: the same minute sent back
+		 * is no change (keeps the seconds, writes no history). */
+		if (!(t && *tv[i] && t == *tv[i] - *tv[i] % 60))
+			*tv[i] = t;
+	}
 	incidents_check_times(c, nw.occurred_at, nw.noticed_at);
 	if (c->err_code)
 		return 0;

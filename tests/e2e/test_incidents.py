@@ -166,6 +166,15 @@ def triage_and_workflow(s):
     check(r.status == 303, "closed")
     r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/status", {"status": "investigating"})
     check(r.status == 303, "a closed incident reopens to investigating")
+    before = len(analyst.get(f"/api/v1/incidents/{iid}").json()["history"])
+    page = analyst.get(f"/incidents/{iid}")
+    shown = re.search(r'name="contained_at" type="datetime-local" value="([^"]*)"', page.text).group(1)
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/fields",
+                          {"severity": "high", "tlp": "amber+strict", "category": "phishing",
+                           "contained_at": shown, "root_cause": "Weak mail filtering"})
+    after = len(analyst.get(f"/api/v1/incidents/{iid}").json()["history"])
+    check(r.status == 303 and len(shown) == 16 and after == before,
+          "saving the triage form unchanged writes no history", (shown, before, after))
     j = analyst.get(f"/api/v1/incidents/{iid}").json()
     inc, hist = j["incident"], j["history"]
     check(inc["status"] == "investigating" and inc["closed_at"] is None and inc["contained_at"],
