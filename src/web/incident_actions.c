@@ -352,11 +352,12 @@ int incidents_upload(struct ctx *c)
 				"Your role can read this incident but not add "
 				"files to it.");
 	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
+	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
 	if (incidents_check_files(c, mimes) != 0)
 		return 0;
-	if (web_begin(c) != 0)
+	if (incidents_store_files(c, mimes, shas) != 0 || web_begin(c) != 0)
 		return -1;
-	int n = incidents_add_files(c, in.id, mimes);
+	int n = incidents_record_files(c, in.id, mimes, shas);
 	if (n == 0) {
 		db_rollback(c->db);
 		return ctx_field_error(c, "evidence",

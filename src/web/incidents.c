@@ -200,21 +200,37 @@ int incidents_check_files(struct ctx *c, const char **mimes)
 	return 0;
 }
 
-/* Stores the checked files and records them on incident id (inside the
- * caller's transaction). Returns the number added, or -1. */
-int incidents_add_files(struct ctx *c, int64_t id, const char **mimes)
+/* Writes the checked files to the evidence store (outside any
+ * transaction: fsyncing a large file must not hold the writer lock). Files
+ * are content-addressed, so one left over by a failed request is simply
+ * reused by the next identical upload. Sets shas[i]. Returns 0 or -1. */
+int incidents_store_files(struct ctx *c, const char **mimes, char **shas)
+{
+	for (size_t i = 0; i < c->files.n; i++) {
+		const struct upload *u = &c->files.v[i];
+		if (!mimes[i])
+			continue;
+		shas[i] = arena_alloc(c->a, 65);
+		if (evidence_store(config_get()->data_dir, u->data, u->len,
+				   shas[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Records the stored files on incident id, inside the caller's
+ * transaction. Returns the number recorded, or -1. */
+int incidents_record_files(struct ctx *c, int64_t id, const char **mimes,
+			   char **shas)
 {
 	int added = 0;
 	for (size_t i = 0; i < c->files.n; i++) {
 		const struct upload *u = &c->files.v[i];
-		char sha[65];
-		if (strcmp(u->field, "evidence") != 0 || !mimes[i])
+		if (!mimes[i] || !shas[i])
 			continue;
-		const char *name = evidence_clean_name(c->a, u->filename);
-		if (evidence_store(config_get()->data_dir, u->data, u->len,
-				   sha) != 0 ||
-		    evidence_add(c->db, id, c->me.user_id, name, u->len,
-				 mimes[i], sha) < 0)
+		if (evidence_add(c->db, id, c->me.user_id,
+				 evidence_clean_name(c->a, u->filename), u->len,
+				 mimes[i], shas[i]) < 0)
 			return -1;
 		added++;
 	}
@@ -227,6 +243,7 @@ int incidents_report(struct ctx *c)
 	struct incident in;
 	memset(&in, 0, sizeof(in));
 	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
+	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
 	sqlite3_stmt *st =
 	    db_query(c->db, STMT_CATEGORY_BY_SLUG, "s", ctx_val(c, "category"));
 	if (!st)
@@ -254,10 +271,10 @@ int incidents_report(struct ctx *c)
 	in.records_affected = ctx_int(c, "records_affected", -1);
 	in.data_types =
 	    ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
-	if (web_begin(c) != 0)
+	if (incidents_store_files(c, mimes, shas) != 0 || web_begin(c) != 0)
 		return -1;
 	if (incidents_create(c->db, c->a, &in, c->me.user_id) < 0 ||
-	    incidents_add_files(c, in.id, mimes) < 0 ||
+	    incidents_record_files(c, in.id, mimes, shas) < 0 ||
 	    ctx_audit(c, "incident.create", "incident", in.id,
 		      json_pack("{ss}", "ref", in.ref)) != 0)
 		return web_abort(c);

@@ -56,7 +56,9 @@ int incidents_load(struct ctx *c, struct incident *in);
 int64_t incidents_time_field(struct ctx *c, const char *name);
 int incidents_check_times(struct ctx *c, int64_t occurred, int64_t noticed);
 int incidents_check_files(struct ctx *c, const char **mimes);
-int incidents_add_files(struct ctx *c, int64_t id, const char **mimes);
+int incidents_store_files(struct ctx *c, const char **mimes, char **shas);
+int incidents_record_files(struct ctx *c, int64_t id, const char **mimes,
+			   char **shas);
 json_t *incidents_data_type_options(const char *csv);
 json_t *incidents_staff_options(struct ctx *c, int64_t selected);
 
