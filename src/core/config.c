@@ -37,7 +37,7 @@ static const char *env_str(const char *name, const char *def)
 /* Loads the configuration. Returns 0, or -1 with a message in err. */
 int config_load(char *err, size_t errlen)
 {
-	int64_t threads, idle, max, body, upload, acct, addr, window;
+	int64_t threads, idle, max, body, upload, request, acct, addr, window;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
 		    errlen) ||
@@ -47,6 +47,8 @@ int config_load(char *err, size_t errlen)
 		    errlen) ||
 	    env_int("SECURA_MAX_UPLOAD", 10 << 20, 1024, 1 << 30, &upload, err,
 		    errlen) ||
+	    env_int("SECURA_MAX_REQUEST", 50 << 20, 4096, 1 << 30, &request,
+		    err, errlen) ||
 	    env_int("SECURA_LOGIN_MAX_ACCOUNT", 5, 1, 1000, &acct, err,
 		    errlen) ||
 	    env_int("SECURA_LOGIN_MAX_ADDRESS", 20, 1, 100000, &addr, err,
@@ -65,6 +67,7 @@ int config_load(char *err, size_t errlen)
 	cfg.session_max = max;
 	cfg.max_body = (size_t)body;
 	cfg.max_upload = (size_t)upload;
+	cfg.max_request = (size_t)request;
 	cfg.login_max_account = (int)acct;
 	cfg.login_max_address = (int)addr;
 	cfg.login_window = window;

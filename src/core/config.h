@@ -16,7 +16,9 @@ struct config {
 	int64_t session_idle;	   /* SECURA_SESSION_IDLE seconds, 1 h */
 	int64_t session_max;	   /* SECURA_SESSION_MAX seconds, 12 h */
 	size_t max_body;	   /* SECURA_MAX_BODY bytes, 1 MiB */
-	size_t max_upload;     /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
+	size_t max_upload;  /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
+	size_t max_request; /* SECURA_MAX_REQUEST bytes per upload (all files),
+			       50 MiB */
 	int login_max_account; /* failures per account per window: 5 */
 	int login_max_address; /* failures per address per window: 20 */
 	int64_t login_window;  /* SECURA_LOGIN_WINDOW seconds, 900 */

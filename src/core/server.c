@@ -139,8 +139,7 @@ static int read_body(FCGX_Request *r, struct ctx *c)
 	const struct config *cfg = config_get();
 	int multipart = c->content_type &&
 			strncasecmp(c->content_type, "multipart/", 10) == 0;
-	size_t limit =
-	    multipart ? cfg->max_upload * 5 + cfg->max_body : cfg->max_body;
+	size_t limit = multipart ? cfg->max_request : cfg->max_body;
 	if ((uint64_t)len > limit)
 		return ctx_fail(c, 413, "too_large",
 				"The request body is too large."),

@@ -256,6 +256,8 @@ def bad_incident_input(s):
     check(r.status == 415 and "not an accepted file type" in r.text, "an executable is refused (415)")
     r = report(emp, files=[("evidence", "big.png", PNG + b"\x00" * (10 * 1024 * 1024))])
     check(r.status == 413, "a file over 10 MB is refused (413)", r.status)
+    r = report(emp, files=[("evidence", f"part{i}.png", PNG + b"\x00" * (9 << 20)) for i in range(6)])
+    check(r.status == 413, "uploads over 50 MB in all are refused (413)", r.status)
     r = report(emp, files=[("evidence", f"f{i}.txt", b"log line\n") for i in range(11)])
     check(r.status == 413, "more than 10 files is refused (413)", r.status)
     after = p["analyst"][0].get("/api/v1/incidents?limit=1").json()["pagination"]["total"]
