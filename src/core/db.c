@@ -198,6 +198,9 @@ int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...)
 	int64_t v = rc == SQLITE_ROW	? sqlite3_column_int64(st, 0)
 		    : rc == SQLITE_DONE ? 0
 					: -1;
+	if (v < 0)
+		log_event(NULL, NULL, "db: %s: %s", stmt_names[id],
+			  sqlite3_errmsg(d->h));
 	sqlite3_reset(st);
 	return v;
 }

@@ -447,3 +447,21 @@ def audit_tamper(s):
     check(r.returncode == 1 and "row 3" in r.stdout, "verify names the first tampered row", r.stdout)
     v = admin.get("/api/v1/admin/audit/verify").json()
     check(not v["intact"] and v["broken"]["id"] == 3, "admin page reports the break", v)
+
+
+@test
+def health_reports_a_broken_database(_):
+    broken = Server().start()
+    try:
+        check(Client(broken).get("/health").status == 200, "health is 200 while the database works")
+        broken.sql("PRAGMA wal_checkpoint(TRUNCATE);")
+        with open(f"{broken.dir}/secura.db", "r+b") as f:
+            f.write(b"not a database header, overwritten")
+        r = Client(broken).get("/health")
+        check(r.status == 503 and r.json() == {"status": "unavailable"}, "health is 503 when the database fails", r.text)
+        r = Client(broken).get("/api/v1/me", headers={"Authorization": "Bearer sec_" + "A" * 43})
+        check(r.status == 500 and r.json()["error"]["code"] == "internal", "other requests get a clean 500", r.text)
+        check("db: PING" in broken.output(), "the failure is logged")
+        check(Client(broken).get("/health").status == 503, "the server keeps answering")
+    finally:
+        broken.stop()
