@@ -25,6 +25,7 @@ help:
 	@echo "make            build build/app (FastCGI) and build/secura (admin CLI)"
 	@echo "make run        install packages, build, start nginx + FastCGI on :8080"
 	@echo "make test       install packages, build, run every test suite"
+	@echo "make demo       add realistic demo incidents (COUNT=N, default 300)"
 	@echo "make sanitize   unit and spec tests under ASan/UBSan"
 	@echo "make bench      wrk against 100,000 incidents, with baselines"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
