@@ -4,11 +4,11 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
-LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lcmark -lpthread -lm
+LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B       := build
-SRC     := $(sort $(wildcard src/core/*.c src/domain/*.c src/web/*.c))
+SRC     := $(sort $(wildcard src/core/*.c src/domain/*.c src/web/*.c src/ml/*.c))
 OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 SOBJ    := $(SRC:%.c=$(B)/san/%.o) $(B)/san/gen/embedded.o
 EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt static/openapi.json
@@ -17,7 +17,7 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz bench run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench eval run demo clean format help
 
 all: $(PROGS)
 
@@ -28,6 +28,7 @@ help:
 	@echo "make demo       add realistic demo incidents (COUNT=N, default 300)"
 	@echo "make sanitize   unit and spec tests under ASan/UBSan"
 	@echo "make bench      wrk against 100,000 incidents, with baselines"
+	@echo "make eval       classifier accuracy beside scikit-learn's baselines"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
 	@echo "make format     clang-format every C file"
 
@@ -111,6 +112,10 @@ $(B)/bench/commits: tests/load/commits.c $(B)/libsecura.a
 bench: all $(B)/bench/trivial $(B)/bench/commits
 	@tools/install-deps.sh --bench
 	@tools/bench.sh
+
+# Classifier figures against scikit-learn's on the shared datasets.
+eval: all
+	@tools/eval.sh
 
 # Fuzzing is not part of `make test` (it is open-ended); run it by hand.
 fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl

@@ -11,6 +11,10 @@
  *   secura token create --email E --name N [--scope read|write] [--days N]
  *   secura audit verify
  *   secura demo [--count N] [--seed S]
+ *   secura ml train --data F.jsonl [--label-field L] [--text-field T]
+ *                   [--split S.json | --year-split Y] [--c C] --out MODEL
+ *   secura ml eval --model MODEL --data F.jsonl [--label-field L]
+ *                  [--text-field T] [--split S.json | --year-split Y]
  */
 #include "../src/core/clock.h"
 #include "../src/core/config.h"
@@ -21,6 +25,7 @@
 #include "../src/domain/audit.h"
 #include "../src/domain/demo.h"
 #include "../src/domain/users.h"
+#include "../src/ml/trainer.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -31,6 +36,8 @@
 struct opts {
 	const char *email, *role, *name, *department, *scope, *days;
 	const char *count, *seed;
+	const char *data, *label_field, *text_field, *split, *year_split;
+	const char *out, *model, *cost;
 	int password_stdin;
 };
 
@@ -40,17 +47,24 @@ static char actor[128];
 /* Prints usage and returns the exit code 2. */
 static int usage(void)
 {
-	fprintf(stderr, "usage: secura init\n"
-			"       secura user add --email E --role R [--name N] "
-			"[--department D] [--password-stdin]\n"
-			"       secura user role --email E --role R\n"
-			"       secura user disable|enable --email E\n"
-			"       secura user list\n"
-			"       secura token create --email E --name N "
-			"[--scope read|write] [--days N]\n"
-			"       secura audit verify\n"
-			"       secura demo [--count N] [--seed S]\n"
-			"roles: employee analyst lead manager admin\n");
+	fprintf(stderr,
+		"usage: secura init\n"
+		"       secura user add --email E --role R [--name N] "
+		"[--department D] [--password-stdin]\n"
+		"       secura user role --email E --role R\n"
+		"       secura user disable|enable --email E\n"
+		"       secura user list\n"
+		"       secura token create --email E --name N "
+		"[--scope read|write] [--days N]\n"
+		"       secura audit verify\n"
+		"       secura demo [--count N] [--seed S]\n"
+		"       secura ml train --data F.jsonl [--label-field L] "
+		"[--text-field T] [--split S.json | --year-split Y] "
+		"[--c C] --out MODEL\n"
+		"       secura ml eval --model MODEL --data F.jsonl "
+		"[--label-field L] [--text-field T] [--split S.json | "
+		"--year-split Y]\n"
+		"roles: employee analyst lead manager admin\n");
 	return 2;
 }
 
@@ -69,6 +83,14 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	    {"--days", offsetof(struct opts, days)},
 	    {"--count", offsetof(struct opts, count)},
 	    {"--seed", offsetof(struct opts, seed)},
+	    {"--data", offsetof(struct opts, data)},
+	    {"--label-field", offsetof(struct opts, label_field)},
+	    {"--text-field", offsetof(struct opts, text_field)},
+	    {"--split", offsetof(struct opts, split)},
+	    {"--year-split", offsetof(struct opts, year_split)},
+	    {"--out", offsetof(struct opts, out)},
+	    {"--model", offsetof(struct opts, model)},
+	    {"--c", offsetof(struct opts, cost)},
 	};
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
@@ -372,6 +394,30 @@ static int cmd_audit_verify(void)
 	return 0;
 }
 
+/* secura ml train|eval: no database involved. */
+static int cmd_ml(int argc, char **argv)
+{
+	struct opts o;
+	int64_t year = 0;
+	char *end = NULL;
+	const char *sub = argc > 2 ? argv[2] : "";
+	int train = !strcmp(sub, "train");
+	if ((!train && strcmp(sub, "eval")) || parse_opts(argc, argv, 3, &o) ||
+	    !o.data || (train ? !o.out : !o.model) ||
+	    (o.year_split && valid_int(o.year_split, 1900, 9999, &year)))
+		return usage();
+	struct trainer_opts t = {o.data,
+				 o.text_field ? o.text_field : "text",
+				 o.label_field ? o.label_field : "label",
+				 o.split,
+				 (int)year,
+				 train ? o.out : o.model,
+				 o.cost ? strtod(o.cost, &end) : 1.0};
+	if (o.cost && (*end || t.C <= 0 || t.C > 1e6))
+		return usage();
+	return train ? trainer_train(&t, stdout) : trainer_eval(&t, stdout);
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -380,6 +426,8 @@ int main(int argc, char **argv)
 	snprintf(actor, sizeof(actor), "cli:%s", who ? who : "unknown");
 	if (argc < 2)
 		return usage();
+	if (!strcmp(argv[1], "ml"))
+		return cmd_ml(argc, argv);
 	if (config_load(err, sizeof(err)) != 0 ||
 	    db_open(&d, config_get()->db_path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "secura: %s\n", err);

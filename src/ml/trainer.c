@@ -1,0 +1,305 @@
+/* trainer.c - reads rows {"id", "year", <text>, <label>} from JSONL,
+ * splits them (a split file of ids, a year, or none), trains and saves a
+ * model with its metrics on the test part, or evaluates a saved one.
+ * Deterministic: the same data and options give the same model. */
+#include "trainer.h"
+
+#include "../core/clock.h"
+#include "classifier.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rows {
+	int n, cap;
+	char **id, **text, **label;
+	int *year, *part; /* part: 0 train, 1 test, -1 neither */
+};
+
+/* Reads the JSONL file. Returns 0, or -1 with a message on out. */
+static int read_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
+{
+	FILE *f = fopen(o->data, "r");
+	if (!f) {
+		fprintf(out, "secura: cannot read %s\n", o->data);
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0;
+	memset(r, 0, sizeof(*r));
+	while (getline(&line, &cap, f) > 0) {
+		lineno++;
+		json_t *j = json_loads(line, 0, NULL);
+		const char *t =
+		    json_string_value(json_object_get(j, o->text_field));
+		const char *l =
+		    json_string_value(json_object_get(j, o->label_field));
+		if (!t || !l) {
+			fprintf(out,
+				"secura: %s:%d: no \"%s\" or \"%s\" string\n",
+				o->data, lineno, o->text_field, o->label_field);
+			json_decref(j);
+			free(line);
+			fclose(f);
+			return -1;
+		}
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 1024;
+			r->id =
+			    xrealloc(r->id, (size_t)r->cap * sizeof(char *));
+			r->text =
+			    xrealloc(r->text, (size_t)r->cap * sizeof(char *));
+			r->label =
+			    xrealloc(r->label, (size_t)r->cap * sizeof(char *));
+			r->year =
+			    xrealloc(r->year, (size_t)r->cap * sizeof(int));
+			r->part =
+			    xrealloc(r->part, (size_t)r->cap * sizeof(int));
+		}
+		const char *id = json_string_value(json_object_get(j, "id"));
+		r->id[r->n] = xstrdup(id ? id : "");
+		r->text[r->n] = xstrdup(t);
+		r->label[r->n] = xstrdup(l);
+		r->year[r->n] =
+		    (int)json_integer_value(json_object_get(j, "year"));
+		r->part[r->n] = 0;
+		r->n++;
+		json_decref(j);
+	}
+	free(line);
+	fclose(f);
+	return r->n ? 0 : -1;
+}
+
+/* Frees the rows. */
+static void free_rows(struct rows *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		free(r->id[i]);
+		free(r->text[i]);
+		free(r->label[i]);
+	}
+	free(r->id);
+	free(r->text);
+	free(r->label);
+	free(r->year);
+	free(r->part);
+}
+
+/* Marks each row train (0), test (1) or unused (-1) by the split file or
+ * the year. Without either every row is both train and test data for
+ * the caller (part 0). Returns 0, or -1 on an unreadable split file. */
+static int split_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
+{
+	if (o->year_split) {
+		for (int i = 0; i < r->n; i++)
+			r->part[i] = r->year[i] >= o->year_split;
+		return 0;
+	}
+	if (!o->split)
+		return 0;
+	json_t *s = json_load_file(o->split, 0, NULL);
+	json_t *parts[2] = {json_object_get(s, "train"),
+			    json_object_get(s, "test")};
+	if (!json_is_array(parts[0]) || !json_is_array(parts[1])) {
+		fprintf(out, "secura: %s has no train and test id lists\n",
+			o->split);
+		json_decref(s);
+		return -1;
+	}
+	/* ids are few thousand: a sorted copy and binary search suffice */
+	for (int i = 0; i < r->n; i++)
+		r->part[i] = -1;
+	for (int p = 0; p < 2; p++) {
+		size_t k;
+		json_t *v;
+		json_array_foreach(parts[p], k, v)
+		{
+			const char *id = json_string_value(v);
+			for (int i = 0; id && i < r->n; i++)
+				if (!strcmp(r->id[i], id)) {
+					r->part[i] = p;
+					break;
+				}
+		}
+	}
+	json_decref(s);
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Predicts every row of the given part and returns the metrics object;
+ * rows whose label the model does not know count as wrong. */
+static json_t *evaluate(const struct classifier *m, const struct rows *r,
+			int part)
+{
+	int *truth = xcalloc((size_t)r->n, sizeof(int)),
+	    *pred = xcalloc((size_t)r->n, sizeof(int)), n = 0;
+	arena a;
+	arena_init(&a);
+	double t0 = clock_mono_ms();
+	for (int i = 0; i < r->n; i++) {
+		if (r->part[i] != part)
+			continue;
+		char **hit =
+		    bsearch(&r->label[i], m->labels, (size_t)m->nlabels,
+			    sizeof(char *), cmp_str);
+		struct tokens t = {0};
+		text_tokens(&a, r->text[i], &t);
+		int p = classifier_predict(m, &t, &a);
+		truth[n] = hit ? (int)(hit - m->labels) : (p + 1) % m->nlabels;
+		pred[n++] = p;
+		arena_reset(&a);
+	}
+	double ms = clock_mono_ms() - t0;
+	arena_free(&a);
+	json_t *res = classifier_metrics(truth, pred, n, m->labels, m->nlabels);
+	json_object_set_new(res, "predict_ms_per_row",
+			    json_real(n ? ms / n : 0));
+	free(truth);
+	free(pred);
+	return res;
+}
+
+/* Prints a metrics object as a short report. */
+static void print_metrics(FILE *out, json_t *mt)
+{
+	fprintf(
+	    out,
+	    "rows %lld  accuracy %.3f  macro-F1 %.3f  predict %.3f ms/row\n",
+	    (long long)json_integer_value(json_object_get(mt, "rows")),
+	    json_real_value(json_object_get(mt, "accuracy")),
+	    json_real_value(json_object_get(mt, "macro_f1")),
+	    json_real_value(json_object_get(mt, "predict_ms_per_row")));
+	size_t i;
+	json_t *c;
+	fprintf(out, "  %-10s %9s %9s %9s %8s\n", "class", "precision",
+		"recall", "f1", "support");
+	json_array_foreach(json_object_get(mt, "classes"), i, c) fprintf(
+	    out, "  %-10s %9.3f %9.3f %9.3f %8lld\n",
+	    json_string_value(json_object_get(c, "label")),
+	    json_real_value(json_object_get(c, "precision")),
+	    json_real_value(json_object_get(c, "recall")),
+	    json_real_value(json_object_get(c, "f1")),
+	    (long long)json_integer_value(json_object_get(c, "support")));
+	fprintf(out, "  confusion (rows truth, columns predicted):\n");
+	json_array_foreach(json_object_get(mt, "confusion"), i, c)
+	{
+		size_t j;
+		json_t *v;
+		fprintf(out, "   ");
+		json_array_foreach(c, j, v)
+		    fprintf(out, " %5lld", (long long)json_integer_value(v));
+		fprintf(out, "\n");
+	}
+}
+
+/* Trains on the train part, reports on the test part (if any) and saves
+ * the model with its metrics. Returns 0, or 1 on failure. */
+int trainer_train(const struct trainer_opts *o, FILE *out)
+{
+	struct rows r;
+	int rc = 1;
+	if (read_rows(o, &r, out) != 0)
+		return 1;
+	if (split_rows(o, &r, out) != 0)
+		goto done;
+	/* labels: the sorted distinct values of the training rows */
+	char **labels = xcalloc((size_t)r.n, sizeof(char *));
+	int nl = 0, ntrain = 0, ntest = 0;
+	for (int i = 0; i < r.n; i++)
+		if (r.part[i] == 0)
+			labels[ntrain++] = r.label[i];
+		else if (r.part[i] == 1)
+			ntest++;
+	qsort(labels, (size_t)ntrain, sizeof(char *), cmp_str);
+	for (int i = 0; i < ntrain; i++)
+		if (!nl || strcmp(labels[nl - 1], labels[i]))
+			labels[nl++] = labels[i];
+	struct tokens *docs = xcalloc((size_t)ntrain + 1, sizeof(*docs));
+	int *y = xcalloc((size_t)ntrain + 1, sizeof(int)), k = 0;
+	arena a;
+	arena_init(&a);
+	for (int i = 0; i < r.n; i++) {
+		if (r.part[i] != 0)
+			continue;
+		text_tokens(&a, r.text[i], &docs[k]);
+		char **hit = bsearch(&r.label[i], labels, (size_t)nl,
+				     sizeof(char *), cmp_str);
+		y[k++] = (int)(hit - labels);
+	}
+	struct classifier m;
+	char err[256];
+	double t0 = clock_mono_ms();
+	if (classifier_train(&m, docs, y, ntrain, labels, nl, o->C, err,
+			     sizeof(err)) != 0) {
+		fprintf(out, "secura: %s\n", err);
+	} else {
+		double secs = (clock_mono_ms() - t0) / 1000;
+		fprintf(out,
+			"trained on %d rows, %d classes, %d terms in %.2f s\n",
+			ntrain, nl, m.tf.n, secs);
+		char when[21];
+		clock_iso(clock_now(), when);
+		json_object_set_new(m.meta, "data", json_string(o->data));
+		json_object_set_new(m.meta, "split",
+				    json_string(o->split ? o->split : ""));
+		json_object_set_new(m.meta, "year_split",
+				    json_integer(o->year_split));
+		json_object_set_new(m.meta, "train_rows", json_integer(ntrain));
+		json_object_set_new(m.meta, "trained_at", json_string(when));
+		json_object_set_new(m.meta, "C", json_real(o->C));
+		json_object_set_new(m.meta, "features",
+				    json_string("word 1-2-grams, min_df 2, "
+						"sublinear tf, idf, L2"));
+		if (ntest) {
+			json_t *mt = evaluate(&m, &r, 1);
+			print_metrics(out, mt);
+			json_object_set_new(m.meta, "test_metrics", mt);
+		}
+		rc = classifier_save(&m, o->model, err, sizeof(err)) == 0 ? 0
+									  : 1;
+		if (rc)
+			fprintf(out, "secura: %s\n", err);
+		classifier_free(&m);
+	}
+	arena_free(&a);
+	free(docs);
+	free(y);
+	free(labels);
+done:
+	free_rows(&r);
+	return rc;
+}
+
+/* Evaluates a saved model on the test part (or every row without a
+ * split). Returns 0, or 1 on failure. */
+int trainer_eval(const struct trainer_opts *o, FILE *out)
+{
+	struct classifier m;
+	struct rows r;
+	char err[512];
+	if (classifier_load(&m, o->model, err, sizeof(err)) != 0) {
+		fprintf(out, "secura: %s\n", err);
+		return 1;
+	}
+	int rc = 1;
+	if (read_rows(o, &r, out) == 0) {
+		if (split_rows(o, &r, out) == 0) {
+			json_t *mt =
+			    evaluate(&m, &r, o->split || o->year_split ? 1 : 0);
+			print_metrics(out, mt);
+			json_decref(mt);
+			rc = 0;
+		}
+		free_rows(&r);
+	}
+	classifier_free(&m);
+	return rc;
+}

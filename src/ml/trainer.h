@@ -1,0 +1,21 @@
+/* trainer.h - `secura ml train` and `secura ml eval`: read labelled JSONL,
+ * split it, train or load a model, and report metrics. */
+#ifndef SECURA_TRAINER_H
+#define SECURA_TRAINER_H
+
+#include <stdio.h>
+
+struct trainer_opts {
+	const char *data;	 /* JSONL file, one object per line */
+	const char *text_field;	 /* default "text" */
+	const char *label_field; /* default "label" */
+	const char *split;	 /* {"train": [ids], "test": [ids]} or NULL */
+	int year_split;		 /* train year < Y, test year >= Y; 0 = off */
+	const char *model;	 /* output (train) or input (eval) */
+	double C;		 /* SVM cost, default 1 */
+};
+
+int trainer_train(const struct trainer_opts *o, FILE *out);
+int trainer_eval(const struct trainer_opts *o, FILE *out);
+
+#endif

@@ -1,0 +1,172 @@
+/* test_ml.c - tokenizer (indicators, defanged forms, accents, no false
+ * positives), TF-IDF against hand-computed values, training on a tiny
+ * made-up set, model save/load round trip and refusal of bad files. */
+#include "../../src/ml/classifier.h"
+#include "../testhelp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Tokenizes s and joins the tokens with '|' into a static buffer. */
+static const char *toks(const char *s)
+{
+	static char out[512];
+	arena a;
+	struct tokens t = {0};
+	arena_init(&a);
+	text_tokens(&a, s, &t);
+	out[0] = '\0';
+	for (size_t i = 0; i < t.n; i++) {
+		strncat(out, t.v[i], sizeof(out) - strlen(out) - 2);
+		if (i + 1 < t.n)
+			strcat(out, "|");
+	}
+	arena_free(&a);
+	return out;
+}
+
+static void test_tokenizer(void)
+{
+	test_streq("words are lower-cased, single letters dropped",
+		   toks("A Phishing Email, I clicked!"),
+		   "phishing|email|clicked");
+	test_streq("accented capitals are lower-cased", toks("ÉQUIPE Zoë ÀLA"),
+		   "équipe|zoë|àla");
+	test_streq("numbers become <num>", toks("sent 1,800 mails in 2009"),
+		   "sent|<num>|<num>|mails|in|<num>");
+	test_streq("IPv4 address", toks("from 203.0.113.7."), "from|<ip>");
+	test_streq("defanged IPv4", toks("host 1.2.3[.]4"), "host|<ip>");
+	test_streq("version number is not an IP", toks("v 1.2.3.4.5"),
+		   "<num>|<num>|<num>|<num>|<num>");
+	test_streq("octet over 255 is not an IP", toks("10.0.0.256"),
+		   "<num>|<num>|<num>|<num>");
+	test_streq("URL", toks("see https://evil.example/x?a=1"), "see|<url>");
+	test_streq("defanged URL", toks("hxxp://evil[.]example/"), "<url>");
+	test_streq("email address", toks("(ceo@evil.example)"), "<email>");
+	test_streq("MD5 hash", toks("d41d8cd98f00b204e9800998ecf8427e"),
+		   "<hash>");
+	test_streq("SHA-256 hash",
+		   toks("E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA49599"
+			"1B7852B855"),
+		   "<hash>");
+	test_streq("CVE id", toks("patch CVE-2021-44228"), "patch|<cve>");
+	test_streq("33 hex digits is not a hash",
+		   toks("d41d8cd98f00b204e9800998ecf8427e0"),
+		   "d41d8cd98f00b204e9800998ecf8427e0");
+}
+
+static void test_tfidf(void)
+{
+	arena a;
+	arena_init(&a);
+	struct tokens d[3] = {{0}, {0}, {0}};
+	text_tokens(&a, "laptop stolen laptop", &d[0]);
+	text_tokens(&a, "laptop lost", &d[1]);
+	text_tokens(&a, "phishing email", &d[2]);
+	struct tfidf t;
+	test_cond("vocabulary fits", tfidf_fit(&t, d, 3, 2) == 0);
+	/* Only "laptop" occurs in 2 documents. idf = ln(4/3) + 1. */
+	test_cond("min_df keeps only terms in 2+ documents",
+		  t.n == 1 && !strcmp(t.terms[0], "laptop"));
+	test_cond("idf is ln((1+N)/(1+df)) + 1",
+		  fabs(t.idf[0] - (log(4.0 / 3.0) + 1)) < 1e-12);
+	struct feature_node *x = tfidf_vector(&t, &d[0], &a);
+	test_cond("a one-term vector has unit length",
+		  x[0].index == 1 && fabs(x[0].value - 1.0) < 1e-12);
+	test_cond("bias node and terminator follow",
+		  x[1].index == 2 && x[1].value == 1.0 && x[2].index == -1);
+	struct tokens unk = {0};
+	text_tokens(&a, "nothing known", &unk);
+	x = tfidf_vector(&t, &unk, &a);
+	test_cond("unknown words give only the bias", x[0].index == 2);
+	tfidf_free(&t);
+	/* Two terms: tf sublinear 1 + ln(2) for the repeated one. */
+	struct tokens e[2] = {{0}, {0}};
+	text_tokens(&a, "alpha alpha beta", &e[0]);
+	text_tokens(&a, "alpha beta", &e[1]);
+	tfidf_fit(&t, e, 2, 2);
+	x = tfidf_vector(&t, &e[0], &a);
+	/* alpha, "alpha beta" and beta all have df 2: equal idf, so the
+	 * vector is (1 + ln 2, 1, 1) normalised; "alpha alpha" has df 1. */
+	double na = 1 + log(2.0), norm = sqrt(na * na + 2);
+	test_cond("sublinear tf and L2 norm match hand values",
+		  t.n == 3 && fabs(x[0].value - na / norm) < 1e-12 &&
+		      fabs(x[1].value - 1 / norm) < 1e-12);
+	tfidf_free(&t);
+	arena_free(&a);
+}
+
+static void test_train_save_load(void)
+{
+	static const char *texts[] = {
+	    "laptop stolen from car",	"phone lost on train",
+	    "tablet stolen at airport", "laptop lost in taxi",
+	    "phishing email password",	"email asking for password",
+	    "fake invoice email link",	"phishing link in email"};
+	static const int y[] = {0, 0, 0, 0, 1, 1, 1, 1};
+	char *labels[] = {"lost-device", "phishing"};
+	arena a;
+	arena_init(&a);
+	struct tokens d[8];
+	memset(d, 0, sizeof(d));
+	for (int i = 0; i < 8; i++)
+		text_tokens(&a, texts[i], &d[i]);
+	struct classifier m, back;
+	char err[256];
+	test_cond("trains on a tiny set",
+		  classifier_train(&m, d, y, 8, labels, 2, 1.0, err,
+				   sizeof(err)) == 0);
+	struct tokens q1 = {0}, q2 = {0};
+	text_tokens(&a, "my laptop was stolen", &q1);
+	text_tokens(&a, "suspicious email with a link", &q2);
+	test_cond("predicts the obvious classes",
+		  classifier_predict(&m, &q1, &a) == 0 &&
+		      classifier_predict(&m, &q2, &a) == 1);
+	char path[] = "/tmp/secura-model-XXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	test_cond("saves", classifier_save(&m, path, err, sizeof(err)) == 0);
+	test_cond("loads", classifier_load(&back, path, err, sizeof(err)) == 0);
+	int same = back.nlabels == 2 && back.tf.n == m.tf.n;
+	for (int i = 0; same && i < (m.tf.n + 1) * 2; i++)
+		same = fabs(back.w[i] - m.w[i]) < 1e-9;
+	test_cond("round trip keeps terms and weights", same);
+	test_cond("and predictions",
+		  classifier_predict(&back, &q1, &a) == 0 &&
+		      classifier_predict(&back, &q2, &a) == 1);
+	classifier_free(&back);
+	static const char *bad[] = {
+	    "not json at all",
+	    "{\"format\":\"other\",\"version\":1}",
+	    "{\"format\":\"secura-model\",\"version\":2}",
+	    "{\"format\":\"secura-model\",\"version\":1,\"labels\":[\"a\","
+	    "\"b\"],"
+	    "\"terms\":[\"x\"],\"idf\":[1],\"w\":[1,2]}",
+	    "{\"format\":\"secura-model\",\"version\":1,\"labels\":[\"a\","
+	    "\"b\"],"
+	    "\"terms\":[\"y\",\"x\"],\"idf\":[1,1],\"w\":[1,2,3,4,5,6]}",
+	    "{\"format\":\"secura-model\",\"version\":1,\"labels\":[\"a\","
+	    "\"b\"],"
+	    "\"terms\":[\"x\"],\"idf\":[\"1\"],\"w\":[1,2,3,4]}",
+	};
+	int refused = 1;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		FILE *f = fopen(path, "w");
+		fputs(bad[i], f);
+		fclose(f);
+		refused &= classifier_load(&back, path, err, sizeof(err)) == -1;
+	}
+	test_cond("corrupt or foreign model files are refused", refused);
+	unlink(path);
+	classifier_free(&m);
+	arena_free(&a);
+}
+
+int main(void)
+{
+	test_tokenizer();
+	test_tfidf();
+	test_train_save_load();
+	return test_report();
+}
