@@ -37,8 +37,8 @@ struct opts {
 	const char *email, *role, *name, *department, *scope, *days;
 	const char *count, *seed;
 	const char *data, *label_field, *text_field, *split, *year_split;
-	const char *out, *model, *cost;
-	int password_stdin;
+	const char *out, *model, *cost, *test_fraction;
+	int password_stdin, unbalanced;
 };
 
 static db d;
@@ -91,11 +91,16 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	    {"--out", offsetof(struct opts, out)},
 	    {"--model", offsetof(struct opts, model)},
 	    {"--c", offsetof(struct opts, cost)},
+	    {"--test-fraction", offsetof(struct opts, test_fraction)},
 	};
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
 		if (!strcmp(argv[i], "--password-stdin")) {
 			o->password_stdin = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--unbalanced")) {
+			o->unbalanced = 1;
 			continue;
 		}
 		size_t k = 0;
@@ -398,23 +403,33 @@ static int cmd_audit_verify(void)
 static int cmd_ml(int argc, char **argv)
 {
 	struct opts o;
-	int64_t year = 0;
+	int64_t year = 0, seed = 42;
 	char *end = NULL;
 	const char *sub = argc > 2 ? argv[2] : "";
 	int train = !strcmp(sub, "train");
 	if ((!train && strcmp(sub, "eval")) || parse_opts(argc, argv, 3, &o) ||
 	    !o.data || (train ? !o.out : !o.model) ||
-	    (o.year_split && valid_int(o.year_split, 1900, 9999, &year)))
+	    (o.year_split && valid_int(o.year_split, 1900, 9999, &year)) ||
+	    (o.seed && valid_int(o.seed, 1, INT64_MAX, &seed)))
 		return usage();
-	struct trainer_opts t = {o.data,
-				 o.text_field ? o.text_field : "text",
-				 o.label_field ? o.label_field : "label",
-				 o.split,
-				 (int)year,
-				 train ? o.out : o.model,
-				 o.cost ? strtod(o.cost, &end) : 1.0};
+	struct trainer_opts t = {
+	    .data = o.data,
+	    .text_field = o.text_field ? o.text_field : "text",
+	    .label_field = o.label_field ? o.label_field : "label",
+	    .split = o.split,
+	    .year_split = (int)year,
+	    .seed = (unsigned long)seed,
+	    .model = train ? o.out : o.model,
+	    .C = o.cost ? strtod(o.cost, &end) : 1.0,
+	    .unbalanced = o.unbalanced,
+	};
 	if (o.cost && (*end || t.C <= 0 || t.C > 1e6))
 		return usage();
+	if (o.test_fraction) {
+		t.test_fraction = strtod(o.test_fraction, &end);
+		if (*end || t.test_fraction <= 0 || t.test_fraction >= 1)
+			return usage();
+	}
 	return train ? trainer_train(&t, stdout) : trainer_eval(&t, stdout);
 }
 

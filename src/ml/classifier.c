@@ -23,10 +23,11 @@ static void quiet(const char *s)
 }
 
 /* Trains on n documents with class indexes y (0..nlabels-1); labels are
- * copied. Returns 0, or -1 with a message in err. */
+ * copied. balanced weighs classes inversely to their size. Returns 0, or
+ * -1 with a message in err. */
 int classifier_train(struct classifier *m, const struct tokens *docs,
 		     const int *y, int n, char **labels, int nlabels, double C,
-		     char *err, size_t errlen)
+		     int balanced, char *err, size_t errlen)
 {
 	memset(m, 0, sizeof(*m));
 	if (n < 2 || nlabels < 2) {
@@ -53,7 +54,8 @@ int classifier_train(struct classifier *m, const struct tokens *docs,
 	double *wv = arena_alloc(&a, (size_t)nlabels * sizeof(double));
 	for (int k = 0; k < nlabels; k++) {
 		wl[k] = k + 1;
-		wv[k] = count[k] ? (double)n / (nlabels * count[k]) : 1.0;
+		wv[k] = balanced && count[k] ? (double)n / (nlabels * count[k])
+					     : 1.0;
 	}
 	struct parameter p = {
 	    L2R_L2LOSS_SVC_DUAL, 0.1, C, nlabels, wl, wv, 0.1, NULL};

@@ -18,7 +18,7 @@ struct classifier {
 
 int classifier_train(struct classifier *m, const struct tokens *docs,
 		     const int *y, int n, char **labels, int nlabels, double C,
-		     char *err, size_t errlen);
+		     int balanced, char *err, size_t errlen);
 int classifier_predict(const struct classifier *m, const struct tokens *doc,
 		       arena *a);
 int classifier_save(const struct classifier *m, const char *path, char *err,

@@ -4,10 +4,12 @@
  * Deterministic: the same data and options give the same model. */
 #include "trainer.h"
 
+#include "../core/buf.h"
 #include "../core/clock.h"
 #include "classifier.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,18 +19,33 @@ struct rows {
 	int *year, *part; /* part: 0 train, 1 test, -1 neither */
 };
 
-/* Reads the JSONL file. Returns 0, or -1 with a message on out. */
-static int read_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
+/* Appends one row (strings copied). */
+static void add_row(struct rows *r, const char *id, const char *text,
+		    const char *label, int year)
 {
-	FILE *f = fopen(o->data, "r");
-	if (!f) {
-		fprintf(out, "secura: cannot read %s\n", o->data);
-		return -1;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		r->id = xrealloc(r->id, (size_t)r->cap * sizeof(char *));
+		r->text = xrealloc(r->text, (size_t)r->cap * sizeof(char *));
+		r->label = xrealloc(r->label, (size_t)r->cap * sizeof(char *));
+		r->year = xrealloc(r->year, (size_t)r->cap * sizeof(int));
+		r->part = xrealloc(r->part, (size_t)r->cap * sizeof(int));
 	}
+	r->id[r->n] = xstrdup(id);
+	r->text[r->n] = xstrdup(text);
+	r->label[r->n] = xstrdup(label);
+	r->year[r->n] = year;
+	r->part[r->n] = 0;
+	r->n++;
+}
+
+/* Reads JSONL rows. Returns 0, or -1 with a message on out. */
+static int read_jsonl(const struct trainer_opts *o, FILE *f, struct rows *r,
+		      FILE *out)
+{
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0;
-	memset(r, 0, sizeof(*r));
 	while (getline(&line, &cap, f) > 0) {
 		lineno++;
 		json_t *j = json_loads(line, 0, NULL);
@@ -36,41 +53,130 @@ static int read_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
 		    json_string_value(json_object_get(j, o->text_field));
 		const char *l =
 		    json_string_value(json_object_get(j, o->label_field));
+		const char *id = json_string_value(json_object_get(j, "id"));
 		if (!t || !l) {
 			fprintf(out,
 				"secura: %s:%d: no \"%s\" or \"%s\" string\n",
 				o->data, lineno, o->text_field, o->label_field);
 			json_decref(j);
 			free(line);
-			fclose(f);
 			return -1;
 		}
-		if (r->n == r->cap) {
-			r->cap = r->cap ? r->cap * 2 : 1024;
-			r->id =
-			    xrealloc(r->id, (size_t)r->cap * sizeof(char *));
-			r->text =
-			    xrealloc(r->text, (size_t)r->cap * sizeof(char *));
-			r->label =
-			    xrealloc(r->label, (size_t)r->cap * sizeof(char *));
-			r->year =
-			    xrealloc(r->year, (size_t)r->cap * sizeof(int));
-			r->part =
-			    xrealloc(r->part, (size_t)r->cap * sizeof(int));
-		}
-		const char *id = json_string_value(json_object_get(j, "id"));
-		r->id[r->n] = xstrdup(id ? id : "");
-		r->text[r->n] = xstrdup(t);
-		r->label[r->n] = xstrdup(l);
-		r->year[r->n] =
-		    (int)json_integer_value(json_object_get(j, "year"));
-		r->part[r->n] = 0;
-		r->n++;
+		add_row(r, id ? id : "", t, l,
+			(int)json_integer_value(json_object_get(j, "year")));
 		json_decref(j);
 	}
 	free(line);
+	return 0;
+}
+
+/* Reads one RFC 4180 field at *p into b (quotes undone); sets *end_row
+ * when the record ends. Returns 0, or -1 at the end of input. */
+static int csv_field(const char **p, buf *b, int *end_row)
+{
+	const char *s = *p;
+	buf_reset(b);
+	*end_row = 0;
+	if (!*s)
+		return -1;
+	if (*s == '"') {
+		for (s++; *s; s++) {
+			if (*s == '"' && s[1] == '"')
+				buf_putc(b, *s++);
+			else if (*s == '"')
+				break;
+			else
+				buf_putc(b, *s);
+		}
+		if (*s == '"')
+			s++;
+	} else {
+		while (*s && *s != ',' && *s != '\n' && *s != '\r')
+			buf_putc(b, *s++);
+	}
+	if (*s == ',') {
+		s++;
+	} else {
+		*end_row = 1;
+		if (*s == '\r')
+			s++;
+		if (*s == '\n')
+			s++;
+	}
+	*p = s;
+	return 0;
+}
+
+/* Reads CSV rows: the header names the text and label columns; the row
+ * number is the id. Returns 0, or -1 with a message on out. */
+static int read_csv(const struct trainer_opts *o, FILE *f, struct rows *r,
+		    FILE *out)
+{
+	buf all = BUF_INIT, cell = BUF_INIT;
+	char chunk[65536], id[24];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&all, chunk, n);
+	const char *p = buf_cstr(&all);
+	int col = 0, tcol = -1, lcol = -1, end, row = 0, rc = 0;
+	while (csv_field(&p, &cell, &end) == 0) { /* the header */
+		if (!strcmp(buf_cstr(&cell), o->text_field))
+			tcol = col;
+		if (!strcmp(buf_cstr(&cell), o->label_field))
+			lcol = col;
+		col++;
+		if (end)
+			break;
+	}
+	if (tcol < 0 || lcol < 0) {
+		fprintf(out, "secura: %s has no \"%s\" or \"%s\" column\n",
+			o->data, o->text_field, o->label_field);
+		rc = -1;
+	}
+	char *text = NULL, *label = NULL;
+	for (col = 0; rc == 0 && csv_field(&p, &cell, &end) == 0; col++) {
+		if (col == tcol)
+			text = xstrdup(buf_cstr(&cell));
+		if (col == lcol)
+			label = xstrdup(buf_cstr(&cell));
+		if (!end)
+			continue;
+		if (text && label) {
+			snprintf(id, sizeof(id), "%d", ++row);
+			add_row(r, id, text, label, 0);
+		}
+		free(text);
+		free(label);
+		text = label = NULL;
+		col = -1;
+	}
+	free(text);
+	free(label);
+	buf_free(&all);
+	buf_free(&cell);
+	return rc;
+}
+
+/* Reads the data file (CSV when its name ends in .csv, else JSONL).
+ * Returns 0, or -1 with a message on out. */
+static int read_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
+{
+	FILE *f = fopen(o->data, "r");
+	if (!f) {
+		fprintf(out, "secura: cannot read %s\n", o->data);
+		return -1;
+	}
+	memset(r, 0, sizeof(*r));
+	size_t len = strlen(o->data);
+	int rc = len > 4 && !strcmp(o->data + len - 4, ".csv")
+		     ? read_csv(o, f, r, out)
+		     : read_jsonl(o, f, r, out);
 	fclose(f);
-	return r->n ? 0 : -1;
+	if (rc == 0 && r->n == 0) {
+		fprintf(out, "secura: %s has no rows\n", o->data);
+		rc = -1;
+	}
+	return rc;
 }
 
 /* Frees the rows. */
@@ -88,11 +194,42 @@ static void free_rows(struct rows *r)
 	free(r->part);
 }
 
+/* Marks a test part of about fraction of each class's rows, chosen by a
+ * seeded shuffle (the same procedure as a stratified train_test_split,
+ * not the same draw), the rest train. */
+static void stratified_split(struct rows *r, double fraction,
+			     unsigned long seed)
+{
+	uint64_t st = seed ? seed : 42;
+	int *order = xcalloc((size_t)r->n, sizeof(int));
+	for (int i = 0; i < r->n; i++)
+		order[i] = i;
+	for (int i = r->n - 1; i > 0; i--) { /* Fisher-Yates, xorshift64 */
+		st ^= st << 13, st ^= st >> 7, st ^= st << 17;
+		int j = (int)(st % (uint64_t)(i + 1)), t = order[i];
+		order[i] = order[j], order[j] = t;
+	}
+	for (int i = 0; i < r->n; i++) {
+		int total = 0, taken = 0, row = order[i];
+		for (int k = 0; k < r->n; k++)
+			total += !strcmp(r->label[k], r->label[row]);
+		for (int k = 0; k < i; k++)
+			taken += !strcmp(r->label[order[k]], r->label[row]) &&
+				 r->part[order[k]] == 1;
+		r->part[row] = taken < (int)(total * fraction + 0.5);
+	}
+	free(order);
+}
+
 /* Marks each row train (0), test (1) or unused (-1) by the split file or
  * the year. Without either every row is both train and test data for
  * the caller (part 0). Returns 0, or -1 on an unreadable split file. */
 static int split_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
 {
+	if (o->test_fraction > 0) {
+		stratified_split(r, o->test_fraction, o->seed);
+		return 0;
+	}
 	if (o->year_split) {
 		for (int i = 0; i < r->n; i++)
 			r->part[i] = r->year[i] >= o->year_split;
@@ -237,8 +374,8 @@ int trainer_train(const struct trainer_opts *o, FILE *out)
 	struct classifier m;
 	char err[256];
 	double t0 = clock_mono_ms();
-	if (classifier_train(&m, docs, y, ntrain, labels, nl, o->C, err,
-			     sizeof(err)) != 0) {
+	if (classifier_train(&m, docs, y, ntrain, labels, nl, o->C,
+			     !o->unbalanced, err, sizeof(err)) != 0) {
 		fprintf(out, "secura: %s\n", err);
 	} else {
 		double secs = (clock_mono_ms() - t0) / 1000;
@@ -255,6 +392,9 @@ int trainer_train(const struct trainer_opts *o, FILE *out)
 		json_object_set_new(m.meta, "train_rows", json_integer(ntrain));
 		json_object_set_new(m.meta, "trained_at", json_string(when));
 		json_object_set_new(m.meta, "C", json_real(o->C));
+		json_object_set_new(
+		    m.meta, "class_weights",
+		    json_string(o->unbalanced ? "equal" : "balanced"));
 		json_object_set_new(m.meta, "features",
 				    json_string("word 1-2-grams, min_df 2, "
 						"sublinear tf, idf, L2"));

@@ -1,5 +1,6 @@
-/* trainer.h - `secura ml train` and `secura ml eval`: read labelled JSONL,
- * split it, train or load a model, and report metrics. */
+/* trainer.h - `secura ml train` and `secura ml eval`: read labelled JSONL
+ * or CSV (with a header row), split it, train or load a model, and report
+ * metrics. */
 #ifndef SECURA_TRAINER_H
 #define SECURA_TRAINER_H
 
@@ -11,8 +12,11 @@ struct trainer_opts {
 	const char *label_field; /* default "label" */
 	const char *split;	 /* {"train": [ids], "test": [ids]} or NULL */
 	int year_split;		 /* train year < Y, test year >= Y; 0 = off */
+	double test_fraction;	 /* stratified random test part; 0 = off */
+	unsigned long seed;	 /* for test_fraction */
 	const char *model;	 /* output (train) or input (eval) */
 	double C;		 /* SVM cost, default 1 */
+	int unbalanced;		 /* 1: equal class weights */
 };
 
 int trainer_train(const struct trainer_opts *o, FILE *out);

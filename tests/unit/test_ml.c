@@ -1,7 +1,9 @@
 /* test_ml.c - tokenizer (indicators, defanged forms, accents, no false
  * positives), TF-IDF against hand-computed values, training on a tiny
  * made-up set, model save/load round trip and refusal of bad files. */
+#include "../../src/core/buf.h"
 #include "../../src/ml/classifier.h"
+#include "../../src/ml/trainer.h"
 #include "../testhelp.h"
 
 #include <math.h>
@@ -115,7 +117,7 @@ static void test_train_save_load(void)
 	struct classifier m, back;
 	char err[256];
 	test_cond("trains on a tiny set",
-		  classifier_train(&m, d, y, 8, labels, 2, 1.0, err,
+		  classifier_train(&m, d, y, 8, labels, 2, 1.0, 1, err,
 				   sizeof(err)) == 0);
 	struct tokens q1 = {0}, q2 = {0};
 	text_tokens(&a, "my laptop was stolen", &q1);
@@ -163,9 +165,92 @@ static void test_train_save_load(void)
 	arena_free(&a);
 }
 
+/* Writes s to a new temporary file named by path (a mkstemps pattern). */
+static void write_tmp(char *path, int suffix, const char *s)
+{
+	int fd = mkstemps(path, suffix);
+	FILE *f = fdopen(fd, "w");
+	fputs(s, f);
+	fclose(f);
+}
+
+static void test_trainer_files(void)
+{
+	char csv[] = "/tmp/secura-ml-XXXXXX.csv",
+	     model[] = "/tmp/secura-m-XXXXXX";
+	buf b = BUF_INIT;
+	buf_puts(&b, "Description,Severity\n");
+	for (int i = 0; i < 20; i++)
+		buf_printf(&b,
+			   "\"Laptop \"\"FIN-%d\"\" stolen, from car\nat "
+			   "night\",high\n"
+			   "\"Newsletter typo, page %d\",low\n",
+			   i, i);
+	write_tmp(csv, 4, buf_cstr(&b));
+	buf_free(&b);
+	int fd = mkstemp(model);
+	close(fd);
+	struct trainer_opts o = {.data = csv,
+				 .text_field = "Description",
+				 .label_field = "Severity",
+				 .test_fraction = 0.25,
+				 .seed = 3,
+				 .model = model,
+				 .C = 1};
+	FILE *out = fopen("/dev/null", "w");
+	test_cond("trains from CSV with quotes, commas and newlines in fields",
+		  trainer_train(&o, out) == 0);
+	struct classifier m;
+	char err[256];
+	test_cond("the CSV model loads with both labels",
+		  classifier_load(&m, model, err, sizeof(err)) == 0 &&
+		      m.nlabels == 2 && !strcmp(m.labels[0], "high"));
+	json_t *tm = json_object_get(m.meta, "test_metrics");
+	test_cond("a quarter of each class was held out, all predicted right",
+		  json_integer_value(json_object_get(tm, "rows")) == 10 &&
+		      json_real_value(json_object_get(tm, "accuracy")) == 1.0);
+	classifier_free(&m);
+	o.text_field = "Missing";
+	test_cond("a missing column is refused", trainer_train(&o, out) != 0);
+	char jsonl[] = "/tmp/secura-ml-XXXXXX.jsonl",
+	     split[] = "/tmp/secura-s-XXXXXX";
+	write_tmp(
+	    jsonl, 6,
+	    "{\"id\":\"a\",\"text\":\"stolen laptop car\",\"label\":\"PORT\"}\n"
+	    "{\"id\":\"b\",\"text\":\"laptop stolen "
+	    "office\",\"label\":\"PORT\"}\n"
+	    "{\"id\":\"c\",\"text\":\"hackers breached "
+	    "server\",\"label\":\"HACK\"}\n"
+	    "{\"id\":\"d\",\"text\":\"server breached by "
+	    "hackers\",\"label\":\"HACK\"}\n"
+	    "{\"id\":\"e\",\"text\":\"laptop stolen\",\"label\":\"PORT\"}\n");
+	write_tmp(split, 0,
+		  "{\"train\":[\"a\",\"b\",\"c\",\"d\"],\"test\":[\"e\"]}");
+	struct trainer_opts j = {.data = jsonl,
+				 .text_field = "text",
+				 .label_field = "label",
+				 .split = split,
+				 .model = model,
+				 .C = 1};
+	test_cond("trains from JSONL with a split file",
+		  trainer_train(&j, out) == 0);
+	test_cond("and evaluates the saved model", trainer_eval(&j, out) == 0);
+	FILE *again = fopen(jsonl, "w");
+	fputs("{\"id\":\"x\",\"txt\":\"no text field\"}\n", again);
+	fclose(again);
+	test_cond("a row without the text field is refused",
+		  trainer_train(&j, out) != 0);
+	fclose(out);
+	unlink(csv);
+	unlink(jsonl);
+	unlink(split);
+	unlink(model);
+}
+
 int main(void)
 {
 	test_tokenizer();
+	test_trainer_files();
 	test_tfidf();
 	test_train_save_load();
 	return test_report();
