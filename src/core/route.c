@@ -303,7 +303,7 @@ static const char *validate_multi(struct ctx *c, const struct field *f,
 			if ((msg = valid_check(c->a, &one, json_string_value(e),
 					       &v)))
 				break;
-			if (v)
+			if (v && !valid_csv_has(buf_cstr(&joined), v))
 				buf_printf(&joined, "%s%s",
 					   joined.len ? "," : "", v);
 		}
@@ -315,7 +315,7 @@ static const char *validate_multi(struct ctx *c, const struct field *f,
 				continue;
 			if ((msg = valid_check(c->a, &one, src->v[i].val, &v)))
 				break;
-			if (v && !strstr(buf_cstr(&joined), v))
+			if (v && !valid_csv_has(buf_cstr(&joined), v))
 				buf_printf(&joined, "%s%s",
 					   joined.len ? "," : "", v);
 		}

@@ -25,6 +25,18 @@ int valid_int(const char *s, int64_t min, int64_t max, int64_t *out)
 	return 0;
 }
 
+/* Returns 1 when v is one of the comma-separated items of csv (whole
+ * items only: "health" is not in "mental-health,x"). */
+int valid_csv_has(const char *csv, const char *v)
+{
+	size_t n = strlen(v);
+	for (const char *p = csv; p && *p;
+	     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, v, n) && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 /* Returns a copy of s without leading/trailing spaces, in the arena. */
 static char *trimmed(arena *a, const char *s)
 {

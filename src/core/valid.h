@@ -39,5 +39,6 @@ struct field {
 const char *valid_check(arena *a, const struct field *f, const char *in,
 			const char **out);
 int valid_int(const char *s, int64_t min, int64_t max, int64_t *out);
+int valid_csv_has(const char *csv, const char *v);
 
 #endif

@@ -75,7 +75,7 @@ int categories_add(struct ctx *c)
 	const char *desc = ctx_val(c, "description");
 	if (web_begin(c) != 0)
 		return -1;
-	if (db_scalar(c->db, STMT_CATEGORY_BY_SLUG, "s", slug) > 0) {
+	if (db_scalar(c->db, STMT_CATEGORY_ID, "si", slug, 0) > 0) {
 		db_rollback(c->db);
 		return ctx_field_error(c, "slug", "Short name is already used");
 	}

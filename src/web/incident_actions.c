@@ -159,17 +159,7 @@ int incidents_edit(struct ctx *c)
 	nw.severity = text_field(c, "severity", in.severity);
 	nw.tlp = (v = ctx_val(c, "tlp")) ? v : in.tlp;
 	if ((v = ctx_val(c, "category")) && strcmp(v, in.category_slug)) {
-		sqlite3_stmt *st =
-		    db_query(c->db, STMT_CATEGORY_BY_SLUG, "s", v);
-		nw.category_id = 0;
-		if (st && sqlite3_step(st) == SQLITE_ROW)
-			nw.category_id = db_int(st, 0);
-		if (st)
-			sqlite3_reset(st);
-		if (!nw.category_id)
-			ctx_field_error(
-			    c, "category",
-			    "Category is not one of the categories");
+		nw.category_id = incidents_category(c, "category", 1);
 		nw.category_slug = v;
 	}
 	nw.assets = text_field(c, "assets", in.assets);

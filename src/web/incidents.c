@@ -78,6 +78,22 @@ int incidents_load(struct ctx *c, struct incident *in)
 	return rc;
 }
 
+/* Resolves the category short name sent in field to its id: 0 when the
+ * field is absent, -1 with a field error when no such category (or, with
+ * active_only, an inactive one). */
+int64_t incidents_category(struct ctx *c, const char *field, int active_only)
+{
+	const char *slug = ctx_val(c, field);
+	if (!slug)
+		return 0;
+	int64_t id =
+	    db_scalar(c->db, STMT_CATEGORY_ID, "si", slug, active_only);
+	if (id > 0)
+		return id;
+	ctx_field_error(c, field, "Category is not one of the categories");
+	return -1;
+}
+
 /* Returns the categories as picker options, new reference. */
 static json_t *category_options(struct ctx *c, const char *selected, int all)
 {
@@ -101,12 +117,8 @@ json_t *incidents_data_type_options(const char *csv)
 	json_t *arr = json_array();
 	for (size_t i = 0;
 	     i < sizeof(data_type_labels) / sizeof(*data_type_labels); i++) {
-		const char *n = data_type_labels[i].name, *p = csv;
-		size_t nl = strlen(n);
-		int on = 0;
-		for (; p && (p = strstr(p, n)); p += nl)
-			on |= (p == csv || p[-1] == ',') &&
-			      (p[nl] == ',' || p[nl] == '\0');
+		const char *n = data_type_labels[i].name;
+		int on = valid_csv_has(csv, n);
 		json_array_append_new(
 		    arr, json_pack("{ss ss sb}", "name", n, "label",
 				   data_type_labels[i].label, "checked", on));
@@ -244,16 +256,7 @@ int incidents_report(struct ctx *c)
 	memset(&in, 0, sizeof(in));
 	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
 	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
-	sqlite3_stmt *st =
-	    db_query(c->db, STMT_CATEGORY_BY_SLUG, "s", ctx_val(c, "category"));
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW && db_int(st, 5))
-		in.category_id = db_int(st, 0);
-	sqlite3_reset(st);
-	if (!in.category_id)
-		ctx_field_error(c, "category",
-				"Category is not one of the categories");
+	in.category_id = incidents_category(c, "category", 1);
 	in.occurred_at = incidents_time_field(c, "occurred_at");
 	in.noticed_at = incidents_time_field(c, "noticed_at");
 	if (!in.noticed_at)
@@ -379,15 +382,8 @@ static int read_filter(struct ctx *c, struct incident_filter *f)
 		return -1;
 	f->status = val_or_empty(c, "status");
 	f->severity = val_or_empty(c, "severity");
-	if (ctx_val(c, "category")) {
-		f->category_id = db_scalar(c->db, STMT_CATEGORY_BY_SLUG, "s",
-					   ctx_val(c, "category"));
-		if (f->category_id <= 0)
-			return ctx_field_error(c, "category",
-					       "Category is not one of the "
-					       "categories"),
-			       -1;
-	}
+	if ((f->category_id = incidents_category(c, "category", 0)) < 0)
+		return -1;
 	f->query =
 	    incidents_fts_query(c->a, val_or_empty(c, "q"), incidents_staff(c));
 	f->sort = ctx_val(c, "sort") ? ctx_val(c, "sort") : "newest";

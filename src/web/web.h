@@ -53,6 +53,7 @@ extern const struct field incidents_list_fields[];
 struct incident;
 int incidents_staff(struct ctx *c);
 int incidents_load(struct ctx *c, struct incident *in);
+int64_t incidents_category(struct ctx *c, const char *field, int active_only);
 int64_t incidents_time_field(struct ctx *c, const char *name);
 int incidents_check_times(struct ctx *c, int64_t occurred, int64_t noticed);
 int incidents_check_files(struct ctx *c, const char **mimes);

@@ -171,6 +171,13 @@ static void test_validators(void)
 		      !strcmp(out, "0"));
 	test_cond("bool junk rejected",
 		  valid_check(&a, &yes, "maybe", &out) != NULL);
+	test_cond("csv_has finds whole items",
+		  valid_csv_has("personal,health", "health") &&
+		      valid_csv_has("personal,health", "personal"));
+	test_cond("csv_has ignores parts of items",
+		  !valid_csv_has("special_category", "category") &&
+		      !valid_csv_has("personal_x", "personal") &&
+		      !valid_csv_has("", "x"));
 	int64_t v;
 	test_cond("valid_int rejects leading space", valid_int(" 5", 0, 9, &v));
 	test_cond("valid_int rejects empty", valid_int("", 0, 9, &v));
