@@ -133,8 +133,8 @@ static const struct cat_text texts[] = {
 };
 
 struct people {
-	int64_t *reporters, *analysts, *leads;
-	int nrep, nana, nlead;
+	int64_t *reporters, *analysts;
+	int nrep, nana;
 	const char **analyst_email;
 };
 
@@ -154,7 +154,7 @@ static int64_t ensure_user(db *d, const char *email, const char *name,
 /* Makes the demo people: 40 employees, 6 analysts, 2 leads, 2 managers. */
 static int make_people(db *d, const char *hash, struct people *p)
 {
-	static int64_t rep[40], ana[6], lead[2];
+	static int64_t rep[40], ana[6];
 	static const char *aemail[6];
 	static char emails[50][96], names[50][64];
 	int k = 0;
@@ -178,11 +178,9 @@ static int make_people(db *d, const char *hash, struct people *p)
 		} else if (i < 46) {
 			ana[i - 40] = id;
 			aemail[i - 40] = emails[k];
-		} else if (i < 48) {
-			lead[i - 46] = id;
 		}
 	}
-	*p = (struct people){rep, ana, lead, 40, 6, 2, aemail};
+	*p = (struct people){rep, ana, 40, 6, aemail};
 	return 0;
 }
 

@@ -194,14 +194,26 @@ static void free_rows(struct rows *r)
 	free(r->part);
 }
 
+/* qsort_r order for stratified_split: by label, then by shuffled rank. */
+static int by_label_rank(const void *a, const void *b, void *ud)
+{
+	const struct rows *r = ((void **)ud)[0];
+	const int *rank = ((void **)ud)[1];
+	int x = *(const int *)a, y = *(const int *)b;
+	int c = strcmp(r->label[x], r->label[y]);
+	return c ? c : rank[x] - rank[y];
+}
+
 /* Marks a test part of about fraction of each class's rows, chosen by a
  * seeded shuffle (the same procedure as a stratified train_test_split,
- * not the same draw), the rest train. */
+ * not the same draw), the rest train: rows are shuffled, grouped by
+ * label, and the first round(size * fraction) of each group are test. */
 static void stratified_split(struct rows *r, double fraction,
 			     unsigned long seed)
 {
 	uint64_t st = seed ? seed : 42;
 	int *order = xcalloc((size_t)r->n, sizeof(int));
+	int *rank = xcalloc((size_t)r->n, sizeof(int));
 	for (int i = 0; i < r->n; i++)
 		order[i] = i;
 	for (int i = r->n - 1; i > 0; i--) { /* Fisher-Yates, xorshift64 */
@@ -209,16 +221,22 @@ static void stratified_split(struct rows *r, double fraction,
 		int j = (int)(st % (uint64_t)(i + 1)), t = order[i];
 		order[i] = order[j], order[j] = t;
 	}
-	for (int i = 0; i < r->n; i++) {
-		int total = 0, taken = 0, row = order[i];
-		for (int k = 0; k < r->n; k++)
-			total += !strcmp(r->label[k], r->label[row]);
-		for (int k = 0; k < i; k++)
-			taken += !strcmp(r->label[order[k]], r->label[row]) &&
-				 r->part[order[k]] == 1;
-		r->part[row] = taken < (int)(total * fraction + 0.5);
+	for (int i = 0; i < r->n; i++)
+		rank[order[i]] = i;
+	void *ctx[2] = {r, rank};
+	qsort_r(order, (size_t)r->n, sizeof(int), by_label_rank, ctx);
+	for (int g = 0; g < r->n;) {
+		int e = g;
+		while (e < r->n &&
+		       !strcmp(r->label[order[e]], r->label[order[g]]))
+			e++;
+		int test = (int)((e - g) * fraction + 0.5);
+		for (int k = g; k < e; k++)
+			r->part[order[k]] = k - g < test;
+		g = e;
 	}
 	free(order);
+	free(rank);
 }
 
 /* Marks each row train (0), test (1) or unused (-1) by the split file or
@@ -246,7 +264,7 @@ static int split_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
 		json_decref(s);
 		return -1;
 	}
-	/* ids are few thousand: a sorted copy and binary search suffice */
+	/* a linear scan per id: data sets here have a few thousand rows */
 	for (int i = 0; i < r->n; i++)
 		r->part[i] = -1;
 	for (int p = 0; p < 2; p++) {
