@@ -84,7 +84,7 @@ int account_register(struct ctx *c)
 	if (!c->api && (!confirm || strcmp(confirm, pw) != 0))
 		return ctx_field_error(c, "password_confirm",
 				       "Passwords do not match");
-	if (password_hash(pw, hash) != 0 || web_begin(c) != 0)
+	if (password_hash(pw, hash) != 0 || db_begin(c->db) != 0)
 		return -1;
 	int64_t id = users_add(c->db, email, ctx_val(c, "name"),
 			       ctx_val(c, "department"), ROLE_EMPLOYEE, hash);
@@ -98,7 +98,7 @@ int account_register(struct ctx *c)
 	c->me.user_id = id;
 	if (id < 0 || ctx_audit(c, "user.register", "user", id, NULL) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	arena a;
 	struct user u;
@@ -127,12 +127,12 @@ int account_login_form(struct ctx *c)
 /* Records a failed sign-in for throttling and the audit log. */
 static int login_failed(struct ctx *c, const char *email)
 {
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	throttle_fail(c->db, email, c->remote_addr);
 	if (ctx_audit(c, "login.failed", "user", 0,
 		      json_pack("{ss}", "email", email)) != 0 ||
-	    web_commit(c) != 0)
+	    db_commit(c->db) != 0)
 		return web_abort(c);
 	return ctx_fail(c, 401, "bad_credentials",
 			"Email or password is incorrect.");
@@ -182,7 +182,7 @@ int account_login(struct ctx *c)
 		     password_hash(pw, hash) == 0;
 	c->me.user_id = u.id;
 	c->me.email = u.email;
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	throttle_clear(c->db, email);
 	if ((rehash && db_exec(c->db, STMT_USER_SET_PASSWORD, "IsI", u.id, hash,
@@ -191,7 +191,7 @@ int account_login(struct ctx *c)
 	    start_session(c, &u) != 0 ||
 	    ctx_audit(c, "login", "user", u.id, NULL) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	c->view =
 	    json_pack("{so ss}", "user", users_json(&u), "csrf", c->me.csrf);
@@ -201,12 +201,12 @@ int account_login(struct ctx *c)
 /* POST /logout - ends this session. */
 int account_logout(struct ctx *c)
 {
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	if ((c->me.session_id && session_delete(c->db, c->me.session_id)) ||
 	    ctx_audit(c, "logout", "user", c->me.user_id, NULL) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	ctx_cookie(c, SESSION_COOKIE, "", 0);
 	c->view = json_pack("{sb}", "signed_out", 1);
@@ -230,13 +230,13 @@ int account_profile(struct ctx *c)
 int account_profile_save(struct ctx *c)
 {
 	const char *dept = ctx_val(c, "department");
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	if (db_exec(c->db, STMT_USER_SET_PROFILE, "IssI", c->me.user_id,
 		    ctx_val(c, "name"), dept ? dept : "", clock_now()) != 0 ||
 	    ctx_audit(c, "user.profile", "user", c->me.user_id, NULL) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0 || account_profile(c) != 0)
+	if (db_commit(c->db) != 0 || account_profile(c) != 0)
 		return -1;
 	return ctx_redirect(c, "/profile", "Profile saved.");
 }
@@ -261,10 +261,10 @@ int account_password(struct ctx *c)
 				"Too many wrong passwords. Try again later.");
 	}
 	if (password_verify(u.password_hash, cur) != 1) {
-		if (web_begin(c) != 0)
+		if (db_begin(c->db) != 0)
 			return -1;
 		throttle_fail(c->db, u.email, c->remote_addr);
-		if (web_commit(c) != 0)
+		if (db_commit(c->db) != 0)
 			return -1;
 		return ctx_field_error(c, "current_password",
 				       "Current password is incorrect");
@@ -277,7 +277,7 @@ int account_password(struct ctx *c)
 	if (!c->api && (!confirm || strcmp(confirm, pw) != 0))
 		return ctx_field_error(c, "new_password_confirm",
 				       "Passwords do not match");
-	if (password_hash(pw, hash) != 0 || web_begin(c) != 0)
+	if (password_hash(pw, hash) != 0 || db_begin(c->db) != 0)
 		return -1;
 	if (db_exec(c->db, STMT_USER_SET_PASSWORD, "IsI", u.id, hash,
 		    clock_now()) != 0 ||
@@ -285,7 +285,7 @@ int account_password(struct ctx *c)
 	    (c->me.session_id && start_session(c, &u) != 0) ||
 	    ctx_audit(c, "user.password", "user", u.id, NULL) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{sb}", "password_changed", 1);
 	return ctx_redirect(c, "/profile",

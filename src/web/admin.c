@@ -94,7 +94,7 @@ int admin_user_create(struct ctx *c)
 	const char *email = ctx_val(c, "email");
 	int role = perm_role_parse(ctx_val(c, "role"));
 	if (password_generate(pw, sizeof(pw)) != 0 ||
-	    password_hash(pw, hash) != 0 || web_begin(c) != 0)
+	    password_hash(pw, hash) != 0 || db_begin(c->db) != 0)
 		return -1;
 	int64_t id = users_add(c->db, email, ctx_val(c, "name"),
 			       ctx_val(c, "department"), role, hash);
@@ -108,7 +108,7 @@ int admin_user_create(struct ctx *c)
 				json_pack("{ss ss}", "email", email, "role",
 					  perm_role_name(role))) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	struct user u;
 	if (users_get(c->db, c->a, id, &u) != 1)
@@ -145,7 +145,7 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 		       json_t *detail, int role, int active)
 {
 	int64_t now = clock_now();
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	int rc = role >= 0 ? db_exec(c->db, STMT_USER_SET_ROLE, "IsI", u->id,
 				     perm_role_name(role), now)
@@ -159,7 +159,7 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 		json_decref(detail);
 	if (rc != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	struct user after;
 	if (users_get(c->db, c->a, u->id, &after) != 1)

@@ -73,7 +73,7 @@ int categories_add(struct ctx *c)
 		return ctx_field_error(
 		    c, "slug", "Short name may use only a-z, 0-9 and -");
 	const char *desc = ctx_val(c, "description");
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	if (db_scalar(c->db, STMT_CATEGORY_ID, "si", slug, 0) > 0) {
 		db_rollback(c->db);
@@ -88,7 +88,7 @@ int categories_add(struct ctx *c)
 		      json_pack("{ss ss}", "slug", slug, "enisa_class",
 				ctx_val(c, "enisa_class"))) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	c->status = 201;
 	c->view = json_pack("{s{sI ss}}", "category", "id", (json_int_t)id,
@@ -103,7 +103,7 @@ int categories_edit(struct ctx *c)
 	int active = ctx_int(c, "active", 0) == 1;
 	if (db_scalar(c->db, STMT_CATEGORY_BY_ID, "I", c->id) <= 0)
 		return ctx_fail(c, 404, "not_found", "No such category.");
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	if (db_exec(c->db, STMT_CATEGORY_UPDATE, "Isssi", c->id,
 		    ctx_val(c, "name"), ctx_val(c, "enisa_class"),
@@ -113,7 +113,7 @@ int categories_edit(struct ctx *c)
 				"enisa_class", ctx_val(c, "enisa_class"),
 				"active", active)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{s{sI sb}}", "category", "id", (json_int_t)c->id,
 			    "active", active);

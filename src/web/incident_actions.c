@@ -96,7 +96,7 @@ int incidents_move(struct ctx *c)
 		return ctx_fail(c, 409, "resolution_missing",
 				"Set the resolution before closing.");
 	int64_t now = clock_now();
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	if (db_exec(c->db, STMT_INCIDENT_SET_STATUS, "IssNI", in.id, to, res,
 		    !strcmp(to, "containment") ? now : 0, now) != 0 ||
@@ -109,7 +109,7 @@ int incidents_move(struct ctx *c)
 		      json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
 				"to", to)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	return done(c, in.id, arena_printf(c->a, "%s is now %s.", in.ref, to));
 }
@@ -215,7 +215,7 @@ int incidents_edit(struct ctx *c)
 	     time_text(c, nw.resolved_at)},
 	};
 	json_t *changed = json_object();
-	if (web_begin(c) != 0) {
+	if (db_begin(c->db) != 0) {
 		json_decref(changed);
 		return -1;
 	}
@@ -248,7 +248,7 @@ int incidents_edit(struct ctx *c)
 		c, "incident.update", "incident", in.id,
 		json_pack("{ss so}", "ref", in.ref, "changed", changed)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	return done(c, in.id, "Incident updated.");
 }
@@ -276,7 +276,7 @@ int incidents_assign(struct ctx *c)
 				       "the security team");
 	if (to == in.assignee_id)
 		return done(c, in.id, "Nothing changed.");
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	if (db_exec(c->db, STMT_INCIDENT_SET_ASSIGNEE, "INI", in.id, to,
 		    clock_now()) != 0 ||
@@ -288,7 +288,7 @@ int incidents_assign(struct ctx *c)
 				in.assignee_id ? in.assignee_email : NULL, "to",
 				to ? u.email : NULL)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	return done(c, in.id,
 		    to ? arena_printf(c->a, "Assigned to %s.", u.email)
@@ -313,7 +313,7 @@ int incidents_comment(struct ctx *c)
 		return ctx_fail(c, 403, "forbidden",
 				"Only the security team writes internal "
 				"comments.");
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	int64_t id = comments_add(c->db, in.id, c->me.user_id,
 				  ctx_val(c, "body"), internal);
@@ -322,7 +322,7 @@ int incidents_comment(struct ctx *c)
 		      json_pack("{ss sI sb}", "ref", in.ref, "comment",
 				(json_int_t)id, "internal", internal)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	c->status = 201;
 	return done(c, in.id,
@@ -345,7 +345,7 @@ int incidents_upload(struct ctx *c)
 	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
 	if (incidents_check_files(c, mimes) != 0)
 		return 0;
-	if (incidents_store_files(c, mimes, shas) != 0 || web_begin(c) != 0)
+	if (incidents_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
 		return -1;
 	int n = incidents_record_files(c, in.id, mimes, shas);
 	if (n == 0) {
@@ -359,7 +359,7 @@ int incidents_upload(struct ctx *c)
 	    ctx_audit(c, "evidence.upload", "incident", in.id,
 		      json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	c->status = 201;
 	return done(c, in.id, n == 1 ? "File added." : "Files added.");
@@ -380,12 +380,12 @@ int incidents_download(struct ctx *c)
 			      : ctx_fail(c, 404, "not_found", "No such file.");
 	if (evidence_read(config_get()->data_dir, e.sha256, &c->out) != 0)
 		return -1;
-	if (web_begin(c) != 0 ||
+	if (db_begin(c->db) != 0 ||
 	    ctx_audit(c, "evidence.download", "incident", in.id,
 		      json_pack("{ss ss ss}", "ref", in.ref, "file", e.filename,
 				"sha256", e.sha256)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	buf cd = BUF_INIT;
 	buf_puts(&cd, "attachment; filename=\"");

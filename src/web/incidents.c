@@ -274,14 +274,14 @@ int incidents_report(struct ctx *c)
 	in.records_affected = ctx_int(c, "records_affected", -1);
 	in.data_types =
 	    ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
-	if (incidents_store_files(c, mimes, shas) != 0 || web_begin(c) != 0)
+	if (incidents_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
 		return -1;
 	if (incidents_create(c->db, c->a, &in, c->me.user_id) < 0 ||
 	    incidents_record_files(c, in.id, mimes, shas) < 0 ||
 	    ctx_audit(c, "incident.create", "incident", in.id,
 		      json_pack("{ss}", "ref", in.ref)) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	struct incident saved;
 	if (incidents_get(c->db, c->a, in.id, &saved) != 1)
@@ -505,11 +505,11 @@ int incidents_show(struct ctx *c)
 		json_object_set_new(c->view, "options", o);
 	}
 	if (!mine) {
-		if (web_begin(c) != 0 ||
+		if (db_begin(c->db) != 0 ||
 		    ctx_audit(c, "incident.view", "incident", in.id,
 			      json_pack("{ss}", "ref", in.ref)) != 0)
 			return web_abort(c);
-		if (web_commit(c) != 0)
+		if (db_commit(c->db) != 0)
 			return -1;
 	}
 	return 0;
@@ -585,12 +585,12 @@ int incidents_export(struct ctx *c)
 		 "root_cause,resolution,description\r\n");
 	if (incidents_each(c->db, &f, csv_row, &c->out) != 0)
 		return -1;
-	if (web_begin(c) != 0 ||
+	if (db_begin(c->db) != 0 ||
 	    ctx_audit(c, "incident.export", "incident", 0,
 		      json_pack("{ss ss ss}", "format", "csv", "status",
 				f.status, "query", val_or_empty(c, "q"))) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	char day[21];
 	clock_iso(clock_now(), day);

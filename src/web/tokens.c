@@ -30,7 +30,7 @@ int tokens_create(struct ctx *c)
 	int64_t expires = days ? clock_now() + days * 86400 : 0;
 	int write = scope && scope[0] == 'w';
 	char token[TOKEN_LEN];
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	if (token_create(c->db, c->me.user_id, ctx_val(c, "name"), write,
 			 expires, token, &id) != 0)
@@ -39,7 +39,7 @@ int tokens_create(struct ctx *c)
 		      json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
 				write ? "write" : "read")) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	char exp[21] = "";
 	if (expires)
@@ -57,7 +57,7 @@ int tokens_create(struct ctx *c)
  * caller's own tokens; someone else's is a 404. */
 int tokens_revoke(struct ctx *c)
 {
-	if (web_begin(c) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
 	int rc = token_revoke(c->db, c->me.user_id, c->id);
 	if (rc < 0)
@@ -69,7 +69,7 @@ int tokens_revoke(struct ctx *c)
 	}
 	if (ctx_audit(c, "token.revoke", "api_token", c->id, NULL) != 0)
 		return web_abort(c);
-	if (web_commit(c) != 0)
+	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{sI sb}", "id", (json_int_t)c->id, "revoked", 1);
 	return ctx_redirect(c, "/tokens", "Token revoked.");

@@ -86,9 +86,7 @@ extern const struct field categories_edit_fields[];
 int health_check(struct ctx *c);
 int health_openapi(struct ctx *c);
 
-/* tx.c: the write-transaction helpers every handler shares */
-int web_begin(struct ctx *c);
-int web_commit(struct ctx *c);
+/* tx.c */
 int web_abort(struct ctx *c);
 
 #endif
