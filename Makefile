@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
-LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lpthread -lm
+LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lhpdf -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B       := build
@@ -12,7 +12,7 @@ SRC     := $(sort $(wildcard src/core/*.c src/domain/*.c src/web/*.c src/ml/*.c)
 OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 SOBJ    := $(SRC:%.c=$(B)/san/%.o) $(B)/san/gen/embedded.o
 EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt static/openapi.json
-PROGS   := $(B)/app $(B)/secura
+PROGS   := $(B)/app $(B)/reports $(B)/secura
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
@@ -22,7 +22,7 @@ SPECS   := comments delimiters interpolation inverted partials sections ~inherit
 all: $(PROGS)
 
 help:
-	@echo "make            build build/app (FastCGI) and build/secura (admin CLI)"
+	@echo "make            build build/app, build/reports (FastCGI) and build/secura (CLI)"
 	@echo "make run        install packages, build, start nginx + FastCGI on :8080"
 	@echo "make test       install packages, build, run every test suite"
 	@echo "make demo       add realistic demo incidents (COUNT=N, default 300)"
@@ -61,13 +61,18 @@ $(B)/san/%.o: %.c $(wildcard src/*/*.h) src/core/stmts.def
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
 
+# Rebuilt from scratch: members with the same base name (domain/ and web/
+# incidents.o) would otherwise replace one another.
 $(B)/libsecura.a: $(OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(B)/libsecura-san.a: $(SOBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(B)/app: cgi-bin/app.c $(B)/libsecura.a
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
+
+$(B)/reports: cgi-bin/reports.c $(B)/libsecura.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
 
 $(B)/secura: tools/secura.c $(B)/libsecura.a

@@ -61,6 +61,8 @@ int config_load(char *err, size_t errlen)
 	cfg.db_path = env_str("SECURA_DB", db_default);
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
 	cfg.org_name = env_str("SECURA_ORG_NAME", "");
+	cfg.font_dir =
+	    env_str("SECURA_FONT_DIR", "/usr/share/fonts/truetype/dejavu");
 	cfg.origin = env_str("SECURA_ORIGIN", NULL);
 	cfg.threads = (int)threads;
 	cfg.session_idle = idle;

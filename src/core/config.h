@@ -10,13 +10,14 @@ struct config {
 	const char *db_path;  /* SECURA_DB, default $SECURA_DATA/secura.db */
 	const char *templates_dir; /* SECURA_TEMPLATES, default ./templates */
 	const char *org_name;	   /* SECURA_ORG_NAME */
-	const char *origin;	   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
-				      derived from each request */
-	int threads;		   /* SECURA_THREADS, default 8 */
-	int64_t session_idle;	   /* SECURA_SESSION_IDLE seconds, 1 h */
-	int64_t session_max;	   /* SECURA_SESSION_MAX seconds, 12 h */
-	size_t max_body;	   /* SECURA_MAX_BODY bytes, 1 MiB */
-	size_t max_upload;  /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
+	const char *font_dir; /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
+	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
+				 derived from each request */
+	int threads;	      /* SECURA_THREADS, default 8 */
+	int64_t session_idle; /* SECURA_SESSION_IDLE seconds, 1 h */
+	int64_t session_max;  /* SECURA_SESSION_MAX seconds, 12 h */
+	size_t max_body;      /* SECURA_MAX_BODY bytes, 1 MiB */
+	size_t max_upload;    /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
 	size_t max_request; /* SECURA_MAX_REQUEST bytes per upload (all files),
 			       50 MiB */
 	int login_max_account; /* failures per account per window: 5 */

@@ -1,0 +1,50 @@
+/* settings.c - see settings.h. The keys are fixed by the schema; the
+ * organisation name falls back to SECURA_ORG_NAME, then "Secura". */
+#include "settings.h"
+
+#include "../core/config.h"
+
+#include <string.h>
+
+const char *const settings_keys[] = {
+    "org_name",	   "controller", "controller_contact", "dpo_name",
+    "dpo_contact", "authority",	 "sox_committee",      NULL};
+
+/* Returns every setting as a new JSON object {key: value}; NULL on a
+ * database error. */
+json_t *settings_all(db *d)
+{
+	sqlite3_stmt *st = db_query(d, STMT_SETTINGS_ALL, NULL);
+	if (!st)
+		return NULL;
+	json_t *o = json_object();
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_object_set_new(o, db_text(st, 0),
+				    json_string(db_text(st, 1)));
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		json_decref(o);
+		return NULL;
+	}
+	const char *org = settings_str(o, "org_name");
+	if (!*org)
+		json_object_set_new(o, "org_name",
+				    json_string(*config_get()->org_name
+						    ? config_get()->org_name
+						    : "Secura"));
+	return o;
+}
+
+/* Sets one known setting. Returns 0, or -1 on a database error. */
+int settings_set(db *d, const char *key, const char *value)
+{
+	return db_exec(d, STMT_SETTINGS_SET, "ss", key, value);
+}
+
+/* Returns a setting's text from settings_all's object ("" if missing). */
+const char *settings_str(json_t *settings, const char *key)
+{
+	const char *v = json_string_value(json_object_get(settings, key));
+	return v ? v : "";
+}
