@@ -3,6 +3,7 @@
  * template, declared fields and the form to show again after an error.
  * Every route is also served as JSON under /api/v1 (one handler, two
  * views) unless marked ROUTE_HTML_ONLY. */
+#include "../src/domain/compliance.h"
 #include "../src/web/web.h"
 
 static const struct field next_fields[] = {
@@ -52,6 +53,10 @@ static const struct route routes[] = {
      "incident", incidents_edit_fields, incidents_show, 0},
     {"POST", "/incidents/{id}/assign", incidents_assign, PERM_INCIDENT_WRITE,
      "incident", incidents_assign_fields, incidents_show, 0},
+    {"POST", "/incidents/{id}/compliance", regulatory_save, PERM_INCIDENT_WRITE,
+     "incident", compliance_fields, incidents_show, 0},
+    {"POST", "/incidents/{id}/notices", regulatory_notice, PERM_INCIDENT_WRITE,
+     "incident", regulatory_notice_fields, incidents_show, 0},
     {"POST", "/incidents/{id}/comments", incidents_comment,
      PERM_INCIDENT_REPORT, "incident", incidents_comment_fields, incidents_show,
      0},
@@ -61,6 +66,11 @@ static const struct route routes[] = {
      PERM_INCIDENT_REPORT, NULL, NULL, NULL, 0},
     {"GET", "/incidents/{ref}", incidents_show, PERM_INCIDENT_REPORT,
      "incident", NULL, NULL, 0},
+
+    {"GET", "/metrics", dashboards_operational, PERM_DASHBOARD, "dashboard",
+     NULL, NULL, 0},
+    {"GET", "/metrics/executive", dashboards_executive, PERM_DASHBOARD,
+     "dashboard_executive", period_fields, NULL, 0},
 
     {"GET", "/tokens", tokens_list, PERM_LOGIN, "tokens", NULL, NULL, 0},
     {"POST", "/tokens", tokens_create, PERM_LOGIN, "tokens",
@@ -88,6 +98,10 @@ static const struct route routes[] = {
      "admin_categories", categories_add_fields, categories_list, 0},
     {"POST", "/admin/categories/{id}", categories_edit, PERM_SETTINGS,
      "admin_categories", categories_edit_fields, categories_list, 0},
+    {"GET", "/admin/settings", organisation_show, PERM_SETTINGS,
+     "admin_settings", NULL, NULL, 0},
+    {"POST", "/admin/settings", organisation_save, PERM_SETTINGS,
+     "admin_settings", organisation_fields, organisation_show, 0},
     {"GET", "/admin/audit", admin_audit, PERM_AUDIT_READ, "admin_audit",
      admin_audit_fields, NULL, 0},
     {"GET", "/admin/audit/verify", admin_audit_verify, PERM_AUDIT_READ,

@@ -479,6 +479,12 @@ int incidents_show(struct ctx *c)
 	    writer, "assign", assigner, "take",
 	    writer && !assigner && !in.assignee_id, "comment", writer || mine,
 	    "comment_internal", writer, "upload", writer || mine);
+	if (staff) {
+		json_t *reg = regulatory_view(c, &in);
+		if (!reg)
+			return -1;
+		json_object_set_new(c->view, "compliance", reg);
+	}
 	if (writer) {
 		json_t *o = json_pack(
 		    "{so so so so so}", "moves", incidents_moves(in.status),

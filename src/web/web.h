@@ -86,6 +86,37 @@ extern const struct field categories_edit_fields[];
 int health_check(struct ctx *c);
 int health_openapi(struct ctx *c);
 
+/* period.c: the period of dashboards and reports */
+extern const struct field period_fields[];
+json_t *period_read(struct ctx *c, int64_t *from, int64_t *to);
+
+/* dashboards.c */
+int dashboards_operational(struct ctx *c);
+int dashboards_executive(struct ctx *c);
+
+/* organisation.c */
+int organisation_show(struct ctx *c);
+int organisation_save(struct ctx *c);
+extern const struct field organisation_fields[];
+
+/* regulatory.c */
+int regulatory_save(struct ctx *c);
+int regulatory_notice(struct ctx *c);
+json_t *regulatory_view(struct ctx *c, const struct incident *in);
+extern const struct field regulatory_notice_fields[];
+
+/* reports.c (the reports program) */
+int reports_index(struct ctx *c);
+int reports_gdpr_art33(struct ctx *c);
+int reports_gdpr_register(struct ctx *c);
+int reports_hipaa(struct ctx *c);
+int reports_hipaa_log(struct ctx *c);
+int reports_sox(struct ctx *c);
+int reports_executive(struct ctx *c);
+extern const struct field reports_period_fields[];
+extern const struct field reports_incident_fields[];
+extern const struct field reports_year_fields[];
+
 /* tx.c */
 int web_abort(struct ctx *c);
 
