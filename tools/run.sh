@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs Secura in the foreground: creates or migrates the database, makes
 # sure an admin exists (printing a new one's password once), starts the
-# FastCGI program and nginx on 127.0.0.1:$SECURA_PORT, and stops them all
+# FastCGI programs and nginx on 127.0.0.1:$SECURA_PORT, and stops them all
 # on Ctrl-C (or SIGTERM). Used by `make run` and by the end-to-end tests.
 set -eu
 
@@ -41,16 +41,21 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-"$ROOT/build/app" --socket "$DATA/run/app.sock" &
-pids="$pids $!"
-i=0
-while [ ! -S "$DATA/run/app.sock" ]; do
-	i=$((i + 1))
-	if [ $i -gt 100 ]; then
-		echo "run: the app did not start; see the messages above" >&2
-		exit 1
-	fi
-	sleep 0.05
+# The FastCGI programs: pages and API, and the (CPU-heavy) reports.
+for prog in app reports; do
+	"$ROOT/build/$prog" --socket "$DATA/run/$prog.sock" &
+	pids="$pids $!"
+done
+for prog in app reports; do
+	i=0
+	while [ ! -S "$DATA/run/$prog.sock" ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "run: $prog did not start; see the messages above" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
 done
 
 nginx -p "$DATA/nginx" -c "$DATA/nginx.conf" -e "$DATA/log/nginx-error.log" -g "daemon off;" &

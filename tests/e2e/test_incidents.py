@@ -411,7 +411,8 @@ def openapi_covers_routes(s):
     doc = Client(s).get("/api/v1/openapi.json")
     check(doc.status == 200 and doc.json()["openapi"].startswith("3."), "OpenAPI 3 document is served")
     spec = doc.json()
-    table = subprocess.run([f"{ROOT}/build/app", "--routes"], capture_output=True, text=True).stdout
+    table = "".join(subprocess.run([f"{ROOT}/build/{prog}", "--routes"], capture_output=True, text=True).stdout
+                    for prog in ("app", "reports"))
     missing = []
     for line in table.splitlines():
         method, path, *rest = line.split()
