@@ -106,6 +106,23 @@ const char *compliance_label(const char *const *names,
 	return v ? v : "";
 }
 
+/* Returns the human label of a coded field's value (Art. 34 decision,
+ * HIPAA conclusion, SOX area and classification); other values as they
+ * are. */
+const char *compliance_value_label(const char *field, const char *v)
+{
+	if (!strcmp(field, "art34_decision"))
+		return compliance_label(compliance_art34_decisions,
+					art34_labels, v);
+	if (!strcmp(field, "hipaa_conclusion"))
+		return compliance_label(hipaa_conclusions, hipaa_labels, v);
+	if (!strcmp(field, "sox_control_area"))
+		return compliance_label(sox_areas, sox_area_labels, v);
+	if (!strcmp(field, "sox_classification"))
+		return compliance_label(sox_classes, sox_class_labels, v);
+	return v;
+}
+
 /* Fills vals with the incident's facts as text (arena strings; "" and
  * "0" when none were recorded). Returns 0 or -1 on a database error. */
 int compliance_get(db *d, arena *a, int64_t incident,

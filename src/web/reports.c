@@ -58,6 +58,15 @@ static const char *text(arena *a, json_t *o, const char *key)
 	return "unknown";
 }
 
+/* Returns an ISO time as "YYYY-MM-DD HH:MM" (so a narrow table column
+ * breaks it between date and time); other text as it is. */
+static const char *when(arena *a, const char *v)
+{
+	if (strlen(v) == 20 && v[10] == 'T' && v[19] == 'Z')
+		return arena_printf(a, "%.10s %.5s", v, v + 11);
+	return v;
+}
+
 /* Lays out the organisation block of the GDPR notification. */
 static void org_block(pdf *p, json_t *s)
 {
@@ -79,7 +88,7 @@ static void history_table(pdf *p, arena *a, json_t *history)
 	json_array_foreach(history, i, e)
 	{
 		const char *field = str(e, "field"), *kind = str(e, "kind");
-		cells[i * 4] = str(e, "at");
+		cells[i * 4] = when(a, str(e, "at"));
 		cells[i * 4 + 1] = str(json_object_get(e, "actor"), "email");
 		cells[i * 4 + 2] =
 		    *field ? arena_printf(a, "%s: %s", kind, field) : kind;
@@ -105,7 +114,7 @@ static void notices_table(pdf *p, arena *a, json_t *notices, const char *prefix)
 		if (strncmp(str(e, "kind"), prefix, strlen(prefix)))
 			continue;
 		cells[n * 5] = str(e, "label");
-		cells[n * 5 + 1] = str(e, "made_at");
+		cells[n * 5 + 1] = when(a, str(e, "made_at"));
 		cells[n * 5 + 2] = arena_printf(
 		    a, "%s%s%s", str(e, "channel"),
 		    *str(e, "reference") ? ", ref. " : "", str(e, "reference"));
@@ -263,7 +272,9 @@ static void rows_table(pdf *p, arena *a, json_t *rows, int ncols,
 		buf b = BUF_INIT;
 		for (const char *k = cols[c]; *k;) {
 			size_t kl = strcspn(k, "+|");
-			const char *v = text(a, r, arena_strndup(a, k, kl));
+			const char *key = arena_strndup(a, k, kl);
+			const char *v = compliance_value_label(
+			    key, when(a, text(a, r, key)));
 			if (*v && strcmp(v, "unknown"))
 				buf_printf(&b, "%s%s",
 					   !b.len	  ? ""
@@ -303,7 +314,7 @@ static void render_gdpr_register(pdf *p, arena *a, json_t *d)
 	static const char *const head[] = {
 	    "Reference / aware", "Facts",	    "Data subjects",
 	    "Effects",		 "Remedial action", "Authority notified"};
-	static const double w[] = {0.14, 0.26, 0.11, 0.16, 0.18, 0.15};
+	static const double w[] = {0.16, 0.25, 0.1, 0.16, 0.18, 0.15};
 	static const char *const cols[] = {
 	    "ref|aware",	   "title+category+data_types+summary",
 	    "people+records",	   "consequences",
@@ -321,7 +332,7 @@ static void render_hipaa_log(pdf *p, arena *a, json_t *d)
 	static const char *const head[] = {
 	    "Reference",   "Discovered", "Individuals",
 	    "Description", "Assessment", "Individuals notified"};
-	static const double w[] = {0.13, 0.15, 0.1, 0.32, 0.14, 0.16};
+	static const double w[] = {0.16, 0.14, 0.1, 0.3, 0.14, 0.16};
 	static const char *const cols[] = {"ref",
 					   "aware",
 					   "people",
@@ -363,7 +374,7 @@ static void render_sox(pdf *p, arena *a, json_t *d)
 					   "Classification",
 					   "Remediation owner / due",
 					   "Committee told"};
-	static const double w[] = {0.13, 0.25, 0.14, 0.15, 0.18, 0.15};
+	static const double w[] = {0.16, 0.24, 0.13, 0.15, 0.17, 0.15};
 	static const char *const cols[] = {"ref+status",
 					   "title+category",
 					   "sox_control_area",

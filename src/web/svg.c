@@ -23,7 +23,7 @@ static void open_svg(buf *b, const char *id, int w, int h, const char *title,
 {
 	buf_printf(b,
 		   "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" "
-		   "aria-labelledby=\"%s-t %s-d\" "
+		   "aria-labelledby=\"%s-t\" aria-describedby=\"%s-d\" "
 		   "xmlns=\"http://www.w3.org/2000/svg\"><title id=\"%s-t\">",
 		   w, h, id, id, id);
 	text(b, title);

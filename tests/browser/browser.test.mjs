@@ -180,6 +180,45 @@ try {
   check((await page.locator('.badges .status').textContent()).trim() === 'triage', 'the reporter sees the new status');
   check(problems.length === 0, 'no CSP violations, script errors or missing resources on incident pages', problems.join('\n'));
   await team.close();
+
+  // A manager looks at the dashboards over a year of demo incidents.
+  const env = { ...process.env, SECURA_DATA: secura.dir };
+  check(spawnSync(`${root}/build/secura`, ['demo', '--count', '400'], { env }).status === 0, 'demo incidents are added');
+  check(spawnSync(`${root}/build/secura`, ['user', 'add', '--email', 'mia@example.org', '--role', 'manager',
+    '--name', 'Mia Nager', '--password-stdin'], { env, input: `${pw}\n` }).status === 0, 'a manager account is created');
+  const mgmt = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const mp = await mgmt.newPage();
+  mp.on('pageerror', (e) => problems.push(e.message));
+  mp.on('console', (m) => {
+    if (m.type() === 'error' && /Content.Security.Policy/i.test(m.text())) problems.push(m.text());
+  });
+  await mp.goto(`${secura.base}/login`);
+  await mp.getByLabel('Email').fill('mia@example.org');
+  await mp.getByLabel('Password').fill(pw);
+  await mp.getByRole('button', { name: 'Sign in' }).click();
+  await mp.waitForURL(`${secura.base}/`);
+  await mp.getByRole('link', { name: 'Dashboards' }).click();
+  await mp.waitForURL(/\/metrics$/);
+  check(await mp.getByRole('img', { name: 'Open incidents by status' }).isVisible(), 'the operational dashboard shows its charts');
+  await mp.screenshot({ path: join(artifacts, 'dashboard-operational.png'), fullPage: true });
+  await audit(mp, 'the operational dashboard');
+  await mp.getByRole('link', { name: 'Executive dashboard' }).click();
+  await mp.getByLabel('Period', { exact: true }).selectOption('365');
+  await mp.getByRole('button', { name: 'Show' }).click();
+  await mp.waitForURL(/period=365/);
+  check(await mp.getByRole('img', { name: 'Incidents per week' }).isVisible(), 'the executive dashboard shows weekly bars');
+  check(await mp.getByRole('img', { name: 'When incidents are reported' }).isVisible(), '... and the weekday x hour heatmap');
+  await mp.screenshot({ path: join(artifacts, 'dashboard-executive.png'), fullPage: true });
+  await audit(mp, 'the executive dashboard');
+  await mp.getByRole('link', { name: 'Reports' }).click();
+  await audit(mp, 'the reports page');
+  const [download] = await Promise.all([
+    mp.waitForEvent('download'),
+    mp.getByRole('button', { name: 'Executive summary' }).click(),
+  ]);
+  check(download.suggestedFilename().startsWith('secura-executive-'), 'the executive summary downloads as a PDF');
+  check(problems.length === 0, 'no CSP violations or script errors on dashboards', problems.join('\n'));
+  await mgmt.close();
 } catch (e) {
   check(false, 'browser scenario raised', e.stack);
 } finally {

@@ -1,0 +1,282 @@
+"""End-to-end tests of dashboards, metrics and compliance reports: who may
+see them, metrics computed from the history rows against hand-computed
+values, the compliance facts and notifications an analyst records, and
+PDFs checked with qpdf and pdftotext (accents intact, the data SHA-256 in
+every footer, `secura report verify`), including a 10,000-incident
+register."""
+
+import os
+import re
+import subprocess
+import tempfile
+
+from harness import Client, Server, check, test
+from test_incidents import PW, created_id, people, report
+
+T0 = 1772409600  # 2026-03-02T00:00:00Z, a Monday
+H = 3600
+
+
+def pdf_text(data):
+    """Returns (qpdf --check ok, page count, text) of a PDF body."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
+        f.write(data)
+        path = f.name
+    try:
+        ok = subprocess.run(["qpdf", "--check", path], capture_output=True).returncode == 0
+        info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1)) if "Pages:" in info else 0
+        text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
+                              text=True).stdout
+        return ok, pages, text
+    finally:
+        os.unlink(path)
+
+
+@test
+def dashboards_and_reports_by_role(s):
+    p = people(s)
+    expect = {  # role: (dashboards, reports)
+        "emp": (403, 403), "analyst": (403, 403), "lead": (200, 403),
+        "manager": (200, 200), "admin": (200, 200)}
+    for who, (dash, rep) in expect.items():
+        c = p[who][0]
+        got = [c.get(u).status for u in ("/api/v1/metrics", "/api/v1/metrics/executive", "/metrics")]
+        check(got == [dash] * 3, f"{who}: dashboards and metrics answer {dash}", got)
+        got = [c.get(u).status for u in ("/reports", "/api/v1/reports/gdpr-register?format=json",
+                                         "/reports/executive?period=7",
+                                         f"/reports/gdpr-art33?incident={s.first_ref}")]
+        check(got == [rep] * 4, f"{who}: reports answer {rep}", got)
+    anon = Client(s)
+    check(anon.get("/api/v1/metrics").status == 401 and
+          anon.get("/api/v1/reports").status == 401, "anonymous: 401 on metrics and reports")
+    m = p["manager"][0]
+    check(m.get("/reports/gdpr-art33?incident=INC-1999-0001").status == 404,
+          "a report for an unknown incident is 404")
+    r = m.get("/metrics/executive?period=custom&from=2026-03-10&to=2026-03-01")
+    check(r.status == 422 and "must not be before" in r.text, "a backwards period is a clear 422")
+    page = m.get("/metrics/executive?period=90")
+    check(page.status == 200 and page.text.count('role="img"') >= 6 and "<table" in page.text,
+          "the executive page has its charts (role=img) and tables")
+
+
+@test
+def metrics_match_hand_computed(_):
+    """A fresh instance with five incidents written as the product writes
+    them (incident rows and status history rows)."""
+    srv = Server().start()
+    try:
+        uid = srv.add_user("metrics-lead@example.org", "lead", PW)
+        rows = [  # ref, created, status, severity, [(hours after, old, new)]
+            ("INC-2026-0001", T0 + 10 * H, "resolved", "high",
+             [(1, "new", "triage"), (3, "triage", "investigating"),
+              (5, "investigating", "containment"), (25, "containment", "resolved")]),
+            ("INC-2026-0002", T0 + 3 * 24 * H + 8 * H, "eradication", "critical",
+             [(3, "new", "triage"), (10, "triage", "eradication")]),
+            ("INC-2026-0003", T0 + 8 * 24 * H + 12 * H, "rejected", None,
+             [(2, "new", "rejected")]),
+            ("INC-2026-0004", T0 + 18 * 24 * H + 9 * H, "new", None, []),
+            ("INC-2026-0005", T0 - 20 * 24 * H + 10 * H, "resolved", "low",
+             [(4, "new", "triage"), (48, "triage", "resolved")]),
+        ]
+        sql = []
+        for i, (ref, created, status, sev, events) in enumerate(rows, 1):
+            sevsql = f"'{sev}'" if sev else "NULL"
+            sql.append(f"INSERT INTO incidents(id, ref, title, description, category_id, status, "
+                       f"severity, reporter_id, created_at, updated_at) VALUES({i}, '{ref}', "
+                       f"'t{i}', 'd', 1, '{status}', {sevsql}, {uid}, {created}, {created});")
+            sql.append(f"INSERT INTO incident_events(incident_id, at, actor_id, kind, field, "
+                       f"new_value) VALUES({i}, {created}, {uid}, 'created', 'status', 'new');")
+            for hours, old, new in events:
+                sql.append(f"INSERT INTO incident_events(incident_id, at, actor_id, kind, field, "
+                           f"old_value, new_value) VALUES({i}, {created + hours * H}, {uid}, "
+                           f"'status', 'status', '{old}', '{new}');")
+        r = srv.sql("BEGIN;" + "".join(sql) + "COMMIT;")
+        check(r.returncode == 0, "fixed dataset written", r.stderr)
+        c = Client(srv)
+        c.login("metrics-lead@example.org", PW)
+        j = c.get("/api/v1/metrics/executive?period=custom&from=2026-03-01&to=2026-03-30").json()
+        t = {x["key"]: x for x in j["times"]}
+        check(j["totals"]["incidents"] == 4 and j["totals"]["previous"] == 1 and
+              j["totals"]["change"] == "+300.0%", "4 incidents against 1 before (+300.0%)", j["totals"])
+        check(j["totals"]["rejected"] == 1 and j["totals"]["false_positive_rate"] == "25.0%",
+              "false-positive rate 1/4", j["totals"])
+        check((t["triage"]["n"], t["triage"]["mean_s"], t["triage"]["median_s"], t["triage"]["p90_s"])
+              == (3, 2 * H, 2 * H, 10080), "time to triage: 1, 3, 2 h -> mean 2 h, median 2 h, p90 2.8 h",
+              t["triage"])
+        check(t["triage"]["previous_median"] == "4 h 0 min" and t["triage"]["change_median"] == "-50.0%",
+              "time to triage against the previous period (4 h, -50%)", t["triage"])
+        check((t["contain"]["n"], t["contain"]["mean_s"], t["contain"]["median_s"], t["contain"]["p90_s"])
+              == (2, 27000, 27000, 34200), "time to contain: 5 and 10 h (eradication counts as contained)",
+              t["contain"])
+        check((t["resolve"]["n"], t["resolve"]["median_s"], t["resolve"]["previous_median"])
+              == (1, 25 * H, "2 d 0 h"), "time to resolve: 25 h; previous 48 h", t["resolve"])
+        check([w["n"] for w in j["weekly"]] == [2, 1, 1, 0, 0], "incidents per week from the first day",
+              j["weekly"])
+        sev = {x["name"]: x["n"] for x in j["by_severity"]}
+        check(sev == {"critical": 1, "high": 1, "medium": 0, "low": 0, "not set": 2},
+              "by severity", sev)
+        mon = j["heatmap"]["rows"][0]
+        check(mon["day"] == "Mon" and mon["hours"][10] == 1, "heatmap: Monday 10:00 UTC", mon)
+        op = c.get("/api/v1/metrics").json()
+        st = {x["name"]: x["n"] for x in op["open"]["by_status"]}
+        check(op["open"]["total"] == 2 and st["new"] == 1 and st["eradication"] == 1 and
+              op["unassigned"] == 2, "operational: two open, both unassigned", op["open"])
+        check(op["sla"]["breached"] == 2, "both open incidents are past their SLA", op["sla"])
+    finally:
+        srv.stop()
+
+
+@test
+def compliance_facts_and_gdpr_report(s):
+    p = people(s)
+    emp, analyst, manager, admin = (p[k][0] for k in ("emp", "analyst", "manager", "admin"))
+    r = admin.form_post("/admin/settings", "/admin/settings", {
+        "org_name": "Société Exemple", "controller": "Société Exemple SA",
+        "controller_contact": "privacy@example.org", "dpo_name": "Amélie Dubois",
+        "dpo_contact": "dpo@example.org", "authority": "CNIL", "sox_committee": "Audit committee"})
+    check(r.status == 303, "admin saves the organisation settings", r.status)
+    check(manager.get("/admin/settings").status == 403, "a manager cannot change settings")
+    r = report(emp, title="Fuite de données chez Zoë Müller", personal_data="1",
+               people_affected="42", records_affected="420", data_types="personal",
+               noticed_at="2026-01-05T08:00")
+    iid = created_id(r)
+    ref = re.search(r"INC-\d{4}-\d{4}", emp.get(f"/incidents/{iid}/submitted").text).group(0)
+    page = analyst.get(f"/incidents/{iid}")
+    check("Compliance" in page.text and "Art. 34 decision" in page.text,
+          "the GDPR part of the compliance form shows for personal data")
+    check("HIPAA four-factor" not in page.text, "the HIPAA part does not (no health data)")
+    check("Compliance" not in emp.get(f"/incidents/{iid}").text, "the reporter does not see it")
+    before = len(analyst.get(f"/api/v1/incidents/{iid}").json()["history"])
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/compliance",
+                          {"art34_decision": "exempt_protected", "consequences": "Phishing risk"})
+    check(r.status == 422 and "Explain why" in r.text, "an Art. 34 exemption needs its reasoning (422)")
+    check(len(analyst.get(f"/api/v1/incidents/{iid}").json()["history"]) == before,
+          "... and nothing was written")
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/compliance", {
+        "art34_decision": "exempt_protected", "art34_reason": "Laptop disk was encrypted (AES-256).",
+        "consequences": "Risque d'hameçonnage ciblé pour les clients concernés.",
+        "measures": "Mots de passe réinitialisés; clients informés par courrier."})
+    check(r.status == 303, "analyst records consequences, measures and the Art. 34 decision")
+    hist = analyst.get(f"/api/v1/incidents/{iid}").json()["history"]
+    fields = {h["field"] for h in hist[before:]}
+    check({"art34_decision", "art34_reason", "consequences", "measures"} <= fields,
+          "each change is a history row", fields)
+    check(manager.form_post(f"/incidents/{iid}", f"/incidents/{iid}/compliance",
+                            {"measures": "x"}).status == 403, "a manager cannot write (403)")
+    notice = {"kind": "gdpr_authority", "made_at": "2026-01-09T10:00", "channel": "CNIL online form",
+              "reference": "CNIL-2026-777"}
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/notices", notice)
+    check(r.status == 422 and "give the reason for the delay" in r.text,
+          "a notification after 72 h needs a reason (422)")
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/notices",
+                          dict(notice, made_at="2030-01-01T10:00", late_reason="x"))
+    check(r.status == 422 and "future" in r.text, "a notification in the future is refused")
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/notices",
+                          dict(notice, late_reason="Le DPO était absent."))
+    check(r.status == 303, "the late notification is recorded with its reason")
+    comp = analyst.get(f"/api/v1/incidents/{iid}").json()["compliance"]
+    check(len(comp["notices"]) == 1 and comp["notices"][0]["late"] and
+          comp["deadlines"]["gdpr_authority"] == "2026-01-08T08:00:00Z",
+          "the notice is late against the 72 h deadline from awareness", comp["notices"])
+
+    r = manager.get(f"/reports/gdpr-art33?incident={ref}")
+    check(r.status == 200 and r.header("Content-Type") == "application/pdf" and
+          "attachment" in (r.header("Content-Disposition") or ""), "manager downloads the Art. 33 PDF")
+    ok, pages, text = pdf_text(r.body)
+    sha = r.header("X-Secura-Data-SHA256") or ""
+    check(ok and pages >= 3, "qpdf --check passes; title page, contents, content", pages)
+    for want in (ref, "Fuite de données chez Zoë Müller", "Société Exemple", "Amélie Dubois", "CNIL",
+                 "Risque d'hameçonnage ciblé", "Mots de passe réinitialisés", "Le DPO était absent.",
+                 "2026-01-08T08:00:00Z", "42", "420", "encrypted", "Follow-up log", "Contents",
+                 f"Page 1 of {pages}", f"Data SHA-256: {sha}", "inc-manager@example.org"):
+        check(want in text, f"the PDF says {want!r}", text[:400] if want == ref else "")
+    j = manager.get(f"/api/v1/reports/gdpr-art33?incident={ref}&format=json").json()
+    check(j["data_sha256"] == sha and j["data"]["incident"]["ref"] == ref,
+          "format=json gives the same data and SHA-256")
+    audit = admin.get("/api/v1/admin/audit?action=report.generate").json()
+    check(any(e["object_type"] == "report" for e in audit["entries"]), "generating a report is audited")
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
+        f.write(r.body)
+    try:
+        v = s.cli("report", "verify", f.name)
+        check(v.returncode == 0 and "AUTHENTIC" in v.stdout and "unchanged" in v.stdout,
+              "secura report verify: authentic and the data unchanged", v.stdout + v.stderr)
+        with open(f.name, "ab") as g:
+            g.write(b"\n% edited\n")
+        v = s.cli("report", "verify", f.name)
+        check(v.returncode == 1 and "MODIFIED" in v.stdout, "an edited copy is reported as modified",
+              v.stdout)
+    finally:
+        os.unlink(f.name)
+
+    reg = manager.get("/api/v1/reports/gdpr-register?period=custom&from=2026-01-01&to=2030-12-31"
+                      "&format=json").json()
+    refs = [x["ref"] for x in reg["data"]["rows"]]
+    check(ref in refs and all(x["ref"] for x in reg["data"]["rows"]),
+          "the register lists the personal-data incident", refs[:5])
+    r = manager.get("/reports/gdpr-register?period=custom&from=2026-01-01&to=2030-12-31")
+    ok, pages, text = pdf_text(r.body)
+    check(r.status == 200 and ok and ref in text and "Breaches" in text,
+          "the register PDF passes qpdf and lists it", pages)
+
+
+@test
+def hipaa_and_sox_reports(s):
+    p = people(s)
+    emp, analyst, manager = (p[k][0] for k in ("emp", "analyst", "manager"))
+    r = report(emp, title="Dossiers patients envoyés au mauvais cabinet", personal_data="1",
+               people_affected="37", data_types="health", noticed_at="2026-02-01T09:00")
+    iid = created_id(r)
+    ref = re.search(r"INC-\d{4}-\d{4}", emp.get(f"/incidents/{iid}/submitted").text).group(0)
+    check("HIPAA four-factor" in analyst.get(f"/incidents/{iid}").text,
+          "health data shows the HIPAA assessment")
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/compliance", {
+        "hipaa_states": "CA: 30, NY: 7", "hipaa_nature": "Names and diagnoses",
+        "hipaa_recipient": "Another clinic, itself a covered entity",
+        "hipaa_acquired": "Envelope returned unopened", "hipaa_mitigation": "Recipient attested destruction",
+        "hipaa_conclusion": "low_probability", "financial_systems": "1"})
+    check(r.status == 303, "analyst records the four-factor assessment and flags SOX scope")
+    r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/compliance", {
+        "sox_control_area": "access", "sox_classification": "material_weakness",
+        "sox_owner": "Jonas Novák", "sox_remediation_due": "2026-06-30T00:00"})
+    check(r.status == 303, "... then classifies the SOX deficiency")
+    r = manager.get(f"/reports/hipaa?incident={ref}")
+    ok, pages, text = pdf_text(r.body)
+    for want in ("Dossiers patients", "CA: 30, NY: 7", "Envelope returned unopened",
+                 "Low probability", "2026-04-02"):
+        check(ok and want in text, f"HIPAA report says {want!r}")
+    r = manager.get("/reports/sox?period=custom&from=2026-01-01&to=2030-12-31")
+    ok, pages, text = pdf_text(r.body)
+    check(ok and ref in text and "Jonas Novák" in text and "Access to programs" in text and
+          "Material weaknesses" in text, "SOX report lists the incident and its classification")
+    year = re.search(r"INC-(\d{4})", ref).group(1)
+    r = manager.get(f"/reports/hipaa-log?year={year}")
+    ok, pages, text = pdf_text(r.body)
+    check(ok and ref in text, "the HIPAA annual log lists the breach under 500 people")
+    ex = manager.get("/reports/executive?period=365")
+    ok, pages, text = pdf_text(ex.body)
+    check(ok and "Response times" in text and "By category" in text, "executive summary PDF")
+
+
+@test
+def register_of_ten_thousand(_):
+    srv = Server().start()
+    try:
+        r = srv.cli("demo", "--count", "10000", "--seed", "3")
+        check(r.returncode == 0, "10,000 demo incidents", r.stderr[-300:])
+        srv.add_user("reg-manager@example.org", "manager", PW)
+        c = Client(srv)
+        c.login("reg-manager@example.org", PW)
+        rows = len(c.get("/api/v1/reports/gdpr-register?period=365&format=json").json()["data"]["rows"])
+        r = c.get("/reports/gdpr-register?period=365")
+        ok, pages, text = pdf_text(r.body)
+        check(r.status == 200 and ok, "the register of a year with 10,000 incidents passes qpdf")
+        check(rows > 1000 and rows / 12 < pages < rows / 2,
+              f"page count is sane: {pages} pages for {rows} personal-data incidents")
+        check(f"Page {pages} of {pages}" in text, "the last page is numbered")
+        check(c.get("/metrics/executive?period=365").status == 200 and c.get("/metrics").status == 200,
+              "the dashboards render over 10,000 incidents")
+    finally:
+        srv.stop()
