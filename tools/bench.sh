@@ -6,7 +6,10 @@
 # HTML), an incident page (random ids), and a search; baseline: a trivial
 # FastCGI endpoint behind the same nginx. Write: creating an incident over
 # JSON; baseline: a bare loop of one-row SQLite commits with the same
-# pragmas. Prints requests/s, p99 and the ratio to its baseline.
+# pragmas. Dashboards (4 connections): the operational and the executive
+# (a year) dashboard pages as a manager. Reports: the GDPR register PDF
+# for a period holding 10,000 personal-data incidents, timed end to end.
+# Prints requests/s, p99 and the ratio to its baseline.
 # BENCH_COUNT (100000), BENCH_SECONDS (10), BENCH_CONNECTIONS (32).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +35,7 @@ echo "== preparing $COUNT incidents (secura demo)"
 "$B/secura" init >/dev/null
 "$B/secura" demo --count "$COUNT" | head -n 1
 echo "$PW" | "$B/secura" user add --email bench@example.org --role analyst --name Bench --password-stdin >/dev/null
+echo "$PW" | "$B/secura" user add --email boss@example.org --role manager --name Boss --password-stdin >/dev/null
 TOKEN=$("$B/secura" token create --email bench@example.org --name bench --scope write)
 
 mkdir -p "$DATA/run"
@@ -53,19 +57,23 @@ until curl -sf "$BASE/health" >/dev/null; do
 	sleep 0.1
 done
 
-# Sign in as the analyst like a browser does, for the HTML pages.
-JAR=$DATA/cookies
-CSRF=$(curl -s -c "$JAR" -b "$JAR" "$BASE/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
-curl -s -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "_csrf=$CSRF" \
-	--data-urlencode "email=bench@example.org" --data-urlencode "password=$PW" "$BASE/login"
-SESSION=$(awk '$6 == "secura_session" { print $7 }' "$JAR")
-[ -n "$SESSION" ] || { echo "bench: could not sign in"; exit 1; }
+# signin EMAIL: signs in like a browser does and prints the session.
+signin() {
+	jar=$DATA/cookies-$1
+	csrf=$(curl -s -c "$jar" -b "$jar" "$BASE/login" | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n 1)
+	curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "_csrf=$csrf" \
+		--data-urlencode "email=$1" --data-urlencode "password=$PW" "$BASE/login"
+	awk '$6 == "secura_session" { print $7 }' "$jar"
+}
+SESSION=$(signin bench@example.org)
+BOSS=$(signin boss@example.org)
+[ -n "$SESSION" ] && [ -n "$BOSS" ] || { echo "bench: could not sign in"; exit 1; }
 
 # run NAME PATH [wrk args...]: prints "NAME rps p99ms" into $DATA/results.
 run() {
 	name=$1 path=$2
 	shift 2
-	out=$(wrk -t 2 -c "$CONNS" -d "${SECS}s" --latency "$@" "$BASE$path")
+	out=$(wrk -t 2 -c "${RUN_CONNS:-$CONNS}" -d "${SECS}s" --latency "$@" "$BASE$path")
 	rps=$(echo "$out" | awk '/Requests\/sec/ { print $2 }')
 	p99=$(echo "$out" | awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v = v * 1000 } print v }')
 	non2xx=$(echo "$out" | awk '/Non-2xx/ { print $4 }')
@@ -84,6 +92,24 @@ run create_json /api/v1/incidents -H "Authorization: Bearer $TOKEN" -s "$ROOT/te
 COMMITS=$("$B/bench/commits" "$DATA/commits.db" "$SECS" | awk '{ print $2 }')
 printf '  %-28s %10s commits/s\n' "bare_sqlite_commit" "$COMMITS"
 
+echo "== dashboards (manager, 4 connections, ${SECS}s each)"
+RUN_CONNS=4 run dashboard_operational "/metrics" -H "Cookie: secura_session=$BOSS"
+RUN_CONNS=4 run dashboard_executive "/metrics/executive?period=365" -H "Cookie: secura_session=$BOSS"
+
+echo "== reports"
+# The first day of a period holding the newest 10,000 personal-data incidents.
+FROM=$(sqlite3 "$DATA/secura.db" "SELECT date(created_at, 'unixepoch') FROM incidents WHERE personal_data = 1 ORDER BY created_at DESC LIMIT 1 OFFSET 9999")
+TO=$(date -u +%Y-%m-%d)
+REG="/reports/gdpr-register?period=custom&from=$FROM&to=$TO"
+ROWS=$(curl -s -H "Cookie: secura_session=$BOSS" "$BASE/api/v1$REG&format=json" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"]["rows"]))')
+worst=0
+for n in 1 2 3 4 5; do
+	t=$(curl -s -o "$DATA/register.pdf" -w '%{time_total}' -H "Cookie: secura_session=$BOSS" "$BASE$REG")
+	worst=$(echo "$t $worst" | awk '{ print ($1 > $2) ? $1 : $2 }')
+done
+PAGES=$(pdfinfo "$DATA/register.pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+printf '  %-28s %10s rows  %s pages  slowest of 5: %s s  (target < 2 s)\n' "gdpr_register_pdf" "$ROWS" "${PAGES:-?}" "$worst"
+
 echo "== against the baselines"
 awk -v commits="$COMMITS" '
 	{ rps[$1] = $2; p99[$1] = $3 }
@@ -93,4 +119,6 @@ awk -v commits="$COMMITS" '
 		printf "  %-16s %6s of trivial  p99 %6s ms  (target >= 40%%, p99 < 20 ms)\n", "incident_page", sprintf("%.0f%%", 100 * rps["incident_page"] / t), p99["incident_page"]
 		printf "  %-16s %6s of trivial  p99 %6s ms  (target >= 40%%, p99 < 20 ms)\n", "search_50", sprintf("%.0f%%", 100 * rps["search_50"] / t), p99["search_50"]
 		printf "  %-16s %6s of bare commits  p99 %6s ms  (target >= 50%%)\n", "create_json", sprintf("%.0f%%", 100 * rps["create_json"] / commits), p99["create_json"]
+		printf "  %-16s %6s of trivial  p99 %6s ms  (target p99 < 100 ms)\n", "executive_365", sprintf("%.1f%%", 100 * rps["dashboard_executive"] / t), p99["dashboard_executive"]
+		printf "  %-16s %6s of trivial  p99 %6s ms\n", "operational", sprintf("%.1f%%", 100 * rps["dashboard_operational"] / t), p99["dashboard_operational"]
 	}' "$DATA/results"

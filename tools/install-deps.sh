@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
 libscrypt-dev libcmark-dev libhpdf-dev liblinear-dev libcurl4-openssl-dev
 nginx-light sqlite3 curl fonts-dejavu-core"
 TEST_PKGS="chromium nodejs npm python3 qpdf poppler-utils"
-BENCH_PKGS="wrk"
+BENCH_PKGS="wrk poppler-utils"
 
 case "${1:-}" in
 --test) PKGS="$PKGS $TEST_PKGS" ;;

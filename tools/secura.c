@@ -433,8 +433,8 @@ static int cmd_report_verify(const char *path)
 	int rc = 2;
 	if (!path || read_file(path, &b) != 0)
 		goto done;
-	const char *at = b.len ? memmem(b.data, b.len, tag, sizeof(tag) - 1)
-			       : NULL;
+	const char *at =
+	    b.len ? memmem(b.data, b.len, tag, sizeof(tag) - 1) : NULL;
 	char data_sha[65] = "", file_sha[65];
 	if (at && (size_t)(at - b.data) + sizeof(tag) - 1 + 64 <= b.len)
 		memcpy(data_sha, at + sizeof(tag) - 1, 64);
@@ -480,7 +480,8 @@ static int cmd_report_verify(const char *path)
 	arena a;
 	arena_init(&a);
 	json_t *p = json_loads(params, 0, NULL);
-	json_t *data = p ? report_data(&d, &a, kind, p, err, sizeof(err)) : NULL;
+	json_t *data =
+	    p ? report_data(&d, &a, kind, p, err, sizeof(err)) : NULL;
 	if (data) {
 		report_hash(data, now_sha);
 		printf(strcmp(now_sha, data_sha)

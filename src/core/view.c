@@ -257,14 +257,11 @@ static void render_error(struct ctx *c)
 	json_decref(c->view);
 	json_t *problems = json_array(), *msg;
 	const char *field;
-	json_object_foreach(c->field_errors, field, msg)
-	    json_array_append_new(problems,
-				  json_pack("{ss sO}", "field", field,
-					    "message", msg));
+	json_object_foreach(c->field_errors, field, msg) json_array_append_new(
+	    problems, json_pack("{ss sO}", "field", field, "message", msg));
 	c->view = json_pack("{si ss ss so}", "status", c->status, "code",
 			    c->err_code, "message",
-			    c->err_msg ? c->err_msg : "", "problems",
-			    problems);
+			    c->err_msg ? c->err_msg : "", "problems", problems);
 	render_html(c, "error");
 }
 

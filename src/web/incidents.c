@@ -575,6 +575,44 @@ static int csv_row(void *ud, const struct incident *in)
 	return 0;
 }
 
+/* incidents_each callback: one incident appended to a JSON array. */
+static int json_row(void *ud, const struct incident *in)
+{
+	return json_array_append_new(ud, incidents_json(in, 1));
+}
+
+/* GET /incidents.json - every incident matching the filter (no paging)
+ * with all its fields, for analysts and managers; audited. */
+int incidents_export_json(struct ctx *c)
+{
+	struct incident_filter f;
+	if (read_filter(c, &f) != 0)
+		return 0;
+	f.limit = -1;
+	json_t *all = json_array();
+	if (incidents_each(c->db, &f, json_row, all) != 0) {
+		json_decref(all);
+		return -1;
+	}
+	char *s = json_dumps(all, JSON_COMPACT);
+	json_decref(all);
+	if (!s)
+		return -1;
+	buf_puts(&c->out, s);
+	free(s);
+	if (db_begin(c->db) != 0 ||
+	    ctx_audit(c, "incident.export", "incident", 0,
+		      json_pack("{ss ss ss}", "format", "json", "status",
+				f.status, "query", val_or_empty(c, "q"))) != 0)
+		return web_abort(c);
+	if (db_commit(c->db) != 0)
+		return -1;
+	c->status = 200;
+	c->out_type = "application/json";
+	c->out_ready = 1;
+	return 0;
+}
+
 /* GET /incidents.csv - the filtered list as RFC 4180 CSV (every matching
  * incident, no paging), for analysts and managers; audited. */
 int incidents_export(struct ctx *c)

@@ -47,6 +47,7 @@ int incidents_submitted(struct ctx *c);
 int incidents_index(struct ctx *c);
 int incidents_show(struct ctx *c);
 int incidents_export(struct ctx *c);
+int incidents_export_json(struct ctx *c);
 extern const struct field incidents_report_fields[];
 extern const struct field incidents_list_fields[];
 /* shared with incident_actions.c */

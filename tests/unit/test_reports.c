@@ -66,14 +66,14 @@ static void test_forecast(void)
 
 static void test_svg(void)
 {
-	json_t *items = json_pack("[{ss si} {ss si}]", "name",
-				  "<script>alert(1)</script>", "n", 3, "name",
-				  "Müller & Co", "n", 0);
+	json_t *items =
+	    json_pack("[{ss si} {ss si}]", "name", "<script>alert(1)</script>",
+		      "n", 3, "name", "Müller & Co", "n", 0);
 	buf b = BUF_INIT;
 	svg_hbars(&b, "c1", "Title \"x\"", "Desc <b>", items, "name");
 	const char *s = buf_cstr(&b);
-	test_cond("labels are escaped", !strstr(s, "<script>") &&
-					    strstr(s, "&lt;script&gt;"));
+	test_cond("labels are escaped",
+		  !strstr(s, "<script>") && strstr(s, "&lt;script&gt;"));
 	test_cond("title and desc are there, escaped",
 		  strstr(s, "<title id=\"c1-t\">Title &quot;x&quot;</title>") &&
 		      strstr(s, "Desc &lt;b&gt;"));
@@ -92,9 +92,9 @@ static void test_svg(void)
 static void test_pdf(void)
 {
 	char err[256];
-	struct pdf_meta m = {"Test report", "A period", "Société Générale",
-			     "zoë@example.org", "2026-01-01T00:00:00Z",
-			     "ab12"};
+	struct pdf_meta m = {"Test report",	     "A period",
+			     "Société Générale",     "zoë@example.org",
+			     "2026-01-01T00:00:00Z", "ab12"};
 	pdf *p = pdf_new(&m, err, sizeof(err));
 	test_cond("a document is created (fonts found)", p != NULL);
 	if (!p)
@@ -105,8 +105,9 @@ static void test_pdf(void)
 			    "coöperation, a paragraph long enough to wrap "
 			    "onto a second line of the page at ten points.");
 	pdf_heading(p, "Second");
-	const char *cells[] = {"a", "averyveryveryveryveryveryveryveryveryvery"
-				    "longwordthatmustbecut",
+	const char *cells[] = {"a",
+			       "averyveryveryveryveryveryveryveryveryvery"
+			       "longwordthatmustbecut",
 			       "c", "d"};
 	static const char *const head[] = {"One", "Two"};
 	static const double w[] = {0.3, 0.7};
@@ -115,10 +116,9 @@ static void test_pdf(void)
 	int pages = 0;
 	int rc = pdf_finish(p, &out, &pages, err, sizeof(err));
 	test_cond("finished without libharu errors", rc == 0);
-	test_cond("it is a PDF", out.len > 1000 &&
-				     !memcmp(out.data, "%PDF-", 5));
-	test_cond("title page + contents + several content pages",
-		  pages >= 5);
+	test_cond("it is a PDF",
+		  out.len > 1000 && !memcmp(out.data, "%PDF-", 5));
+	test_cond("title page + contents + several content pages", pages >= 5);
 	test_cond("the data hash is in the info dictionary as plain text",
 		  memmem(out.data, out.len, "secura-data-sha256:ab12", 23));
 	buf_free(&out);
