@@ -20,6 +20,7 @@
 #define LEAD	     13.0
 #define CELL_LINES   40 /* a table cell longer than this is cut */
 #define TOC_PER_PAGE 40
+#define PDF_WIDTHS   0x3000 /* code points whose widths are cached */
 
 struct toc_entry {
 	char *text;
@@ -38,6 +39,7 @@ struct pdf {
 	int ntoc, tcap;
 	char *title, *subject, *org, *author, *generated, *sha;
 	HPDF_STATUS error, detail;
+	short *widths; /* glyph widths: regular, then bold (PDF_WIDTHS each) */
 };
 
 /* libharu's error callback: keeps the first error. */
@@ -84,14 +86,46 @@ static void ensure(pdf *p, double h)
 		new_page(p);
 }
 
-/* Returns the width of the n bytes at s in font at size, in points. */
-static double width(HPDF_Font f, double size, const char *s, size_t n)
+/* Returns the width of code point cp in font f (1/1000 em), from p's
+ * cache for the first PDF_WIDTHS code points: libharu's own measuring
+ * decodes the text through its encoder on every call and dominated the
+ * time of large reports. */
+static int glyph_width(pdf *p, HPDF_Font f, unsigned cp)
 {
-	if (!n)
-		return 0;
-	HPDF_TextWidth tw =
-	    HPDF_Font_TextWidth(f, (const HPDF_BYTE *)s, (HPDF_UINT)n);
-	return tw.width * size / 1000.0;
+	if (cp >= PDF_WIDTHS || !p->widths)
+		return (int)HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)cp);
+	short *w = p->widths + (f == p->bold ? PDF_WIDTHS : 0) + cp;
+	if (!*w) {
+		int v = (int)HPDF_Font_GetUnicodeWidth(f, (HPDF_UNICODE)cp);
+		*w = (short)(v > 0 ? v : -1);
+	}
+	return *w > 0 ? *w : 0;
+}
+
+/* Returns the width of the n bytes (UTF-8) at s in font f at size, in
+ * points. */
+static double width(pdf *p, HPDF_Font f, double size, const char *s, size_t n)
+{
+	long total = 0;
+	const unsigned char *c = (const unsigned char *)s, *end = c + n;
+	while (c < end) {
+		unsigned cp = *c, len = 1;
+		if (cp >= 0xf0 && c + 3 < end) {
+			cp = (cp & 7u) << 18 | (c[1] & 63u) << 12 |
+			     (c[2] & 63u) << 6 | (c[3] & 63u);
+			len = 4;
+		} else if (cp >= 0xe0 && c + 2 < end) {
+			cp =
+			    (cp & 15u) << 12 | (c[1] & 63u) << 6 | (c[2] & 63u);
+			len = 3;
+		} else if (cp >= 0xc0 && c + 1 < end) {
+			cp = (cp & 31u) << 6 | (c[1] & 63u);
+			len = 2;
+		}
+		total += glyph_width(p, f, cp);
+		c += len;
+	}
+	return (double)total * size / 1000.0;
 }
 
 /* Writes text at (x, y) on page in font at size. */
@@ -149,7 +183,7 @@ static void lines_free(struct lines *l)
 /* Breaks text into lines no wider than maxw (at most max lines; the last
  * one then ends with an ellipsis). Newlines start new lines; control
  * characters become spaces; a word wider than a line is cut. */
-static struct lines wrap(HPDF_Font f, double size, const char *text,
+static struct lines wrap(pdf *p, HPDF_Font f, double size, const char *text,
 			 double maxw, int max)
 {
 	struct lines l = {0};
@@ -161,7 +195,7 @@ static struct lines wrap(HPDF_Font f, double size, const char *text,
 		unsigned char ch = (unsigned char)text[i];
 		t[i] = ch && ch < 0x20 && ch != '\n' ? ' ' : (char)ch;
 	}
-	double space = width(f, size, " ", 1);
+	double space = width(p, f, size, " ", 1);
 	int cut = 0; /* stopped at max lines with text left */
 	for (char *para = t; para && !cut;) {
 		char *nl = strchr(para, '\n');
@@ -181,7 +215,7 @@ static struct lines wrap(HPDF_Font f, double size, const char *text,
 				break;
 			}
 			size_t wl = strcspn(w, " ");
-			double ww = width(f, size, w, wl);
+			double ww = width(p, f, size, w, wl);
 			if (ll && lw + space + ww <= maxw) {
 				line[ll++] = ' ';
 				memcpy(line + ll, w, wl);
@@ -202,7 +236,7 @@ static struct lines wrap(HPDF_Font f, double size, const char *text,
 				while (k < wl) {
 					size_t s = seq_len((unsigned char)w[k]);
 					if (k &&
-					    width(f, size, w, k + s) > maxw)
+					    width(p, f, size, w, k + s) > maxw)
 						break;
 					k += s;
 				}
@@ -254,6 +288,7 @@ pdf *pdf_new(const struct pdf_meta *m, char *err, size_t errlen)
 	p->author = dup(m->author);
 	p->generated = dup(m->generated);
 	p->sha = dup(m->data_sha256);
+	p->widths = calloc(2 * PDF_WIDTHS, sizeof(*p->widths));
 	p->doc = HPDF_New(on_error, p);
 	if (!p->doc || !p->title || !p->subject || !p->org || !p->author ||
 	    !p->generated || !p->sha) {
@@ -310,6 +345,7 @@ void pdf_free(pdf *p)
 	free(p->author);
 	free(p->generated);
 	free(p->sha);
+	free(p->widths);
 	free(p);
 }
 
@@ -317,7 +353,7 @@ void pdf_free(pdf *p)
 static void flow(pdf *p, HPDF_Font f, double size, double lead, double x,
 		 double w, const char *text)
 {
-	struct lines l = wrap(f, size, text, w, 100000);
+	struct lines l = wrap(p, f, size, text, w, 100000);
 	for (int i = 0; i < l.n; i++) {
 		ensure(p, lead);
 		put(p->page, f, size, x, p->y - size, l.v[i]);
@@ -374,8 +410,8 @@ void pdf_para(pdf *p, const char *text)
 void pdf_kv(pdf *p, const char *key, const char *value)
 {
 	const double kw = 170;
-	struct lines k = wrap(p->bold, BODY, key, kw - 8, 4);
-	struct lines v = wrap(p->font, BODY, value && *value ? value : "—",
+	struct lines k = wrap(p, p->bold, BODY, key, kw - 8, 4);
+	struct lines v = wrap(p, p->font, BODY, value && *value ? value : "—",
 			      PAGE_W - 2 * MARGIN - kw, 100000);
 	ensure(p, LEAD * (k.n > 1 ? k.n : 1));
 	double top = p->y;
@@ -402,7 +438,7 @@ static void table_head(pdf *p, int ncols, const char *const *head,
 	double h = 0;
 	struct lines hl[16];
 	for (int c = 0; c < ncols; c++) {
-		hl[c] = wrap(p->bold, 8.5, head[c], w[c] - 6, 3);
+		hl[c] = wrap(p, p->bold, 8.5, head[c], w[c] - 6, 3);
 		h = hl[c].n * 11 > h ? hl[c].n * 11 : h;
 	}
 	ensure(p, h + 6 + LEAD);
@@ -442,7 +478,7 @@ void pdf_table(pdf *p, int ncols, const char *const *head, const double *widths,
 		int n = 1;
 		for (int c = 0; c < ncols; c++) {
 			const char *s = cells[r * ncols + c];
-			cl[c] = wrap(p->font, size, s ? s : "", w[c] - 6,
+			cl[c] = wrap(p, p->font, size, s ? s : "", w[c] - 6,
 				     CELL_LINES);
 			n = cl[c].n > n ? cl[c].n : n;
 		}
@@ -493,7 +529,7 @@ void pdf_bars(pdf *p, const char *title, json_t *items, const char *label_key)
 		    json_string_value(json_object_get(it, label_key));
 		ensure(p, row);
 		struct lines l =
-		    wrap(p->font, 8.5, label ? label : "", lw - 8, 1);
+		    wrap(p, p->font, 8.5, label ? label : "", lw - 8, 1);
 		if (l.n)
 			put(p->page, p->font, 8.5, MARGIN, p->y - 10, l.v[0]);
 		lines_free(&l);
@@ -519,12 +555,12 @@ static void title_page(pdf *p, HPDF_Page page)
 	double y = PAGE_H - 140;
 	put(page, p->bold, 12, MARGIN, y, "Secura");
 	y -= 60;
-	struct lines l = wrap(p->bold, 24, p->title, PAGE_W - 2 * MARGIN, 4);
+	struct lines l = wrap(p, p->bold, 24, p->title, PAGE_W - 2 * MARGIN, 4);
 	for (int i = 0; i < l.n; i++, y -= 30)
 		put(page, p->bold, 24, MARGIN, y, l.v[i]);
 	lines_free(&l);
 	y -= 10;
-	l = wrap(p->font, 14, p->subject, PAGE_W - 2 * MARGIN, 4);
+	l = wrap(p, p->font, 14, p->subject, PAGE_W - 2 * MARGIN, 4);
 	for (int i = 0; i < l.n; i++, y -= 19)
 		put(page, p->font, 14, MARGIN, y, l.v[i]);
 	lines_free(&l);
@@ -537,7 +573,7 @@ static void title_page(pdf *p, HPDF_Page page)
 		put(page, p->font, k == 3 ? 7.5 : 10, MARGIN + 110, y, vals[k]);
 	}
 	y -= 20;
-	l = wrap(p->font, 9,
+	l = wrap(p, p->font, 9,
 		 "The SHA-256 above is computed over this report's data. Check "
 		 "a copy of this file with: secura report verify FILE.pdf",
 		 PAGE_W - 2 * MARGIN, 4);
@@ -559,7 +595,7 @@ static void toc_page(pdf *p, HPDF_Page page, int from, int to, int first)
 		const struct toc_entry *e = &p->toc[i];
 		double x = MARGIN + e->level * 16;
 		struct lines l =
-		    wrap(e->level ? p->font : p->bold, 10, e->text,
+		    wrap(p, e->level ? p->font : p->bold, 10, e->text,
 			 PAGE_W - 2 * MARGIN - 60 - e->level * 16, 1);
 		if (l.n)
 			put(page, e->level ? p->font : p->bold, 10, x, y,
@@ -568,8 +604,8 @@ static void toc_page(pdf *p, HPDF_Page page, int from, int to, int first)
 		char num[16];
 		snprintf(num, sizeof(num), "%d", first + e->page);
 		put(page, p->font, 10,
-		    PAGE_W - MARGIN - width(p->font, 10, num, strlen(num)), y,
-		    num);
+		    PAGE_W - MARGIN - width(p, p->font, 10, num, strlen(num)),
+		    y, num);
 		HPDF_Destination dst =
 		    HPDF_Page_CreateDestination(p->pages[e->page]);
 		HPDF_Rect r = {(HPDF_REAL)x, (HPDF_REAL)(y - 3),
@@ -591,12 +627,13 @@ static void footer(pdf *p, HPDF_Page page, int num, int total)
 	HPDF_Page_MoveTo(page, (HPDF_REAL)MARGIN, 48);
 	HPDF_Page_LineTo(page, (HPDF_REAL)(PAGE_W - MARGIN), 48);
 	HPDF_Page_Stroke(page);
-	struct lines l = wrap(p->font, 7.5, left, PAGE_W - 2 * MARGIN - 80, 1);
+	struct lines l =
+	    wrap(p, p->font, 7.5, left, PAGE_W - 2 * MARGIN - 80, 1);
 	if (l.n)
 		put(page, p->font, 7.5, MARGIN, 38, l.v[0]);
 	lines_free(&l);
 	put(page, p->font, 7.5,
-	    PAGE_W - MARGIN - width(p->font, 7.5, right, strlen(right)), 38,
+	    PAGE_W - MARGIN - width(p, p->font, 7.5, right, strlen(right)), 38,
 	    right);
 	char sha[96];
 	snprintf(sha, sizeof(sha), "Data SHA-256: %s", p->sha);

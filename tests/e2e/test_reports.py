@@ -264,8 +264,9 @@ def hipaa_and_sox_reports(s):
         check(ok and want in text, f"HIPAA report says {want!r}")
     r = manager.get("/reports/sox?period=custom&from=2026-01-01&to=2030-12-31")
     ok, pages, text = pdf_text(r.body)
-    check(ok and ref in text and "Jonas Novák" in text and "Access to programs" in text and
-          "Material weaknesses" in text, "SOX report lists the incident and its classification")
+    check(ok and ref in text and "Jonas Novák" in text and "Access to" in text and
+          re.search(r"Material weaknesses\s+1", text), "SOX report lists the incident and its classification",
+          text[-1500:])
     year = re.search(r"INC-(\d{4})", ref).group(1)
     r = manager.get(f"/reports/hipaa-log?year={year}")
     ok, pages, text = pdf_text(r.body)
