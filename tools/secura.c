@@ -404,23 +404,6 @@ static int cmd_audit_verify(void)
 	return 0;
 }
 
-/* Reads a whole file into b. Returns 0 or -1 (message printed). */
-static int read_file(const char *path, buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "secura: cannot open %s\n", path);
-		return -1;
-	}
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(b, chunk, n);
-	int bad = ferror(f);
-	fclose(f);
-	return bad ? -1 : 0;
-}
-
 /* secura report verify FILE.pdf: finds the data SHA-256 a Secura report
  * carries, checks that this very file was generated from that data (its
  * own SHA-256 is in the reports register), and says whether the data is
@@ -431,8 +414,10 @@ static int cmd_report_verify(const char *path)
 	static const char tag[] = "secura-data-sha256:";
 	buf b = BUF_INIT;
 	int rc = 2;
-	if (!path || read_file(path, &b) != 0)
+	if (buf_read_file(&b, path) != 0) {
+		fprintf(stderr, "secura: cannot read %s\n", path);
 		goto done;
+	}
 	const char *at =
 	    b.len ? memmem(b.data, b.len, tag, sizeof(tag) - 1) : NULL;
 	char data_sha[65] = "", file_sha[65];

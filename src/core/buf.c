@@ -77,3 +77,19 @@ void buf_free(buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+/* Appends the whole file at path to b. Returns 0, or -1 when it cannot
+ * be opened or read (b then holds whatever was read). */
+int buf_read_file(buf *b, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(b, chunk, n);
+	int err = ferror(f);
+	fclose(f);
+	return err ? -1 : 0;
+}

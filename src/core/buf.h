@@ -23,5 +23,6 @@ void buf_printf(buf *b, const char *fmt, ...)
 const char *buf_cstr(buf *b);
 void buf_reset(buf *b);
 void buf_free(buf *b);
+int buf_read_file(buf *b, const char *path);
 
 #endif

@@ -24,23 +24,6 @@ struct named_tmpl {
 static struct named_tmpl *templates;
 static size_t ntemplates;
 
-/* Reads a whole file into a heap string. Returns it (caller frees) or
- * NULL. */
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	buf b = BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&b, chunk, n);
-	fclose(f);
-	*len = b.len;
-	return b.data ? b.data : xstrdup("");
-}
-
 /* Loads and parses every .html file in dir, named without the extension.
  * Returns the count, or -1 with the first problem in err. Call before
  * threads start; the set is read-only afterwards. */
@@ -59,14 +42,16 @@ int view_load_templates(const char *dir, char *err, size_t errlen)
 		if (nl < 6 || strcmp(de->d_name + nl - 5, ".html") != 0)
 			continue;
 		char path[4096], perr[200] = "";
-		size_t len;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		char *src = read_file(path, &len);
-		tmpl *t = src ? tmpl_parse(src, len, perr, sizeof(perr)) : NULL;
-		free(src);
+		buf src = BUF_INIT;
+		int readable = buf_read_file(&src, path) == 0;
+		tmpl *t = readable ? tmpl_parse(buf_cstr(&src), src.len, perr,
+						sizeof(perr))
+				   : NULL;
+		buf_free(&src);
 		if (!t) {
 			snprintf(err, errlen, "%s: %s", path,
-				 src ? perr : "unreadable");
+				 readable ? perr : "unreadable");
 			rc = -1;
 			break;
 		}

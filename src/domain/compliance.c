@@ -97,8 +97,8 @@ int compliance_index(const char *name)
 }
 
 /* Returns the label of value v in names (parallel to labels), or v. */
-const char *compliance_label(const char *const *names,
-			     const char *const *labels, const char *v)
+static const char *label_of(const char *const *names, const char *const *labels,
+			    const char *v)
 {
 	for (int i = 0; v && names[i]; i++)
 		if (!strcmp(names[i], v))
@@ -106,20 +106,26 @@ const char *compliance_label(const char *const *names,
 	return v ? v : "";
 }
 
+/* The coded fields: their values and the labels people read. */
+static const struct coded {
+	const char *field;
+	const char *const *names, *const *labels;
+} coded[] = {
+    {"art34_decision", compliance_art34_decisions, art34_labels},
+    {"hipaa_conclusion", hipaa_conclusions, hipaa_labels},
+    {"sox_control_area", sox_areas, sox_area_labels},
+    {"sox_classification", sox_classes, sox_class_labels},
+};
+#define NCODED (sizeof(coded) / sizeof(*coded))
+
 /* Returns the human label of a coded field's value (Art. 34 decision,
  * HIPAA conclusion, SOX area and classification); other values as they
  * are. */
 const char *compliance_value_label(const char *field, const char *v)
 {
-	if (!strcmp(field, "art34_decision"))
-		return compliance_label(compliance_art34_decisions,
-					art34_labels, v);
-	if (!strcmp(field, "hipaa_conclusion"))
-		return compliance_label(hipaa_conclusions, hipaa_labels, v);
-	if (!strcmp(field, "sox_control_area"))
-		return compliance_label(sox_areas, sox_area_labels, v);
-	if (!strcmp(field, "sox_classification"))
-		return compliance_label(sox_classes, sox_class_labels, v);
+	for (size_t k = 0; k < NCODED; k++)
+		if (!strcmp(field, coded[k].field))
+			return label_of(coded[k].names, coded[k].labels, v);
 	return v;
 }
 
@@ -260,15 +266,14 @@ json_t *compliance_notices(db *d, const struct incident *in)
 			clock_iso(due, dl);
 		json_array_append_new(
 		    arr,
-		    json_pack("{sI ss ss ss ss ss ss ss sb ss ss}", "id",
-			      (json_int_t)db_int(st, 0), "kind", kind, "label",
-			      compliance_label(compliance_notice_kinds,
-					       notice_labels, kind),
-			      "made_at", m, "channel", db_text(st, 3),
-			      "reference", db_text(st, 4), "late_reason",
-			      db_text(st, 5), "deadline", dl, "late",
-			      due && made > due, "recorded_by", db_text(st, 6),
-			      "recorded_at", rec));
+		    json_pack(
+			"{sI ss ss ss ss ss ss ss sb ss ss}", "id",
+			(json_int_t)db_int(st, 0), "kind", kind, "label",
+			label_of(compliance_notice_kinds, notice_labels, kind),
+			"made_at", m, "channel", db_text(st, 3), "reference",
+			db_text(st, 4), "late_reason", db_text(st, 5),
+			"deadline", dl, "late", due && made > due,
+			"recorded_by", db_text(st, 6), "recorded_at", rec));
 	}
 	sqlite3_reset(st);
 	return arr;
@@ -299,15 +304,19 @@ json_t *compliance_json(const struct incident *in,
 				    compliance_fields[i].type == V_BOOL
 					? json_boolean(!strcmp(vals[i], "1"))
 					: json_string(vals[i]));
-	json_t *labels = json_pack(
-	    "{ss ss ss ss}", "art34_decision",
-	    compliance_label(compliance_art34_decisions, art34_labels, vals[2]),
-	    "hipaa_conclusion",
-	    compliance_label(hipaa_conclusions, hipaa_labels, vals[9]),
-	    "sox_control_area",
-	    compliance_label(sox_areas, sox_area_labels, vals[11]),
-	    "sox_classification",
-	    compliance_label(sox_classes, sox_class_labels, vals[12]));
+	json_t *labels = json_object(), *options = json_object();
+	for (size_t k = 0; k < NCODED; k++) {
+		const char *v = vals[compliance_index(coded[k].field)];
+		json_object_set_new(
+		    labels, coded[k].field,
+		    json_string(label_of(coded[k].names, coded[k].labels, v)));
+		json_object_set_new(
+		    options, coded[k].field,
+		    choices(coded[k].names, coded[k].labels, v));
+	}
+	json_object_set_new(
+	    options, "notice_kinds",
+	    choices(compliance_notice_kinds, notice_labels, NULL));
 	json_object_set_new(o, "labels", labels);
 	json_t *deadlines = json_object();
 	for (int k = 0; compliance_notice_kinds[k]; k++) {
@@ -321,22 +330,12 @@ json_t *compliance_json(const struct incident *in,
 				    json_string(iso));
 	}
 	json_object_set_new(o, "deadlines", deadlines);
+	json_object_set_new(o, "options", options);
 	json_object_set_new(
-	    o, "options",
+	    o, "show",
 	    json_pack(
-		"{so so so so so}", "art34_decision",
-		choices(compliance_art34_decisions, art34_labels, vals[2]),
-		"hipaa_conclusion",
-		choices(hipaa_conclusions, hipaa_labels, vals[9]),
-		"sox_control_area",
-		choices(sox_areas, sox_area_labels, vals[11]),
-		"sox_classification",
-		choices(sox_classes, sox_class_labels, vals[12]),
-		"notice_kinds",
-		choices(compliance_notice_kinds, notice_labels, NULL)));
-	json_object_set_new(o, "show",
-			    json_pack("{sb sb sb}", "gdpr", in->personal_data,
-				      "hipaa", compliance_hipaa(in), "sox",
-				      !strcmp(vals[10], "1")));
+		"{sb sb sb}", "gdpr", in->personal_data, "hipaa",
+		compliance_hipaa(in), "sox",
+		!strcmp(vals[compliance_index("financial_systems")], "1")));
 	return o;
 }

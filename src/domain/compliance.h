@@ -34,7 +34,5 @@ json_t *compliance_json(const struct incident *in,
 			const char *const vals[COMPLIANCE_NFIELDS]);
 int compliance_hipaa(const struct incident *in);
 const char *compliance_value_label(const char *field, const char *v);
-const char *compliance_label(const char *const *names,
-			     const char *const *labels, const char *v);
 
 #endif

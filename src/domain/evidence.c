@@ -102,17 +102,9 @@ int evidence_store(const char *data_dir, const unsigned char *p, size_t n,
 /* Reads a stored file into out. Returns 0, or -1 if missing/unreadable. */
 int evidence_read(const char *data_dir, const char *sha, buf *out)
 {
-	char path[4200], chunk[65536];
+	char path[4200];
 	evidence_path(data_dir, sha, path, sizeof(path));
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(out, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	return err ? -1 : 0;
+	return buf_read_file(out, path);
 }
 
 /* Returns the last path component of name without control characters,

@@ -37,6 +37,19 @@ static int sev_index(const char *s)
 	return -1;
 }
 
+/* Returns [{name, n}] from counts per severity (low..critical, then
+ * none), most severe first. New reference. */
+static json_t *severity_json(const int64_t counts[5])
+{
+	json_t *arr = json_array();
+	for (int s = 3; s >= -1; s--)
+		json_array_append_new(
+		    arr, json_pack("{ss sI}", "name",
+				   s >= 0 ? sev_names[s] : "not set", "n",
+				   (json_int_t)counts[s >= 0 ? s : 4]));
+	return arr;
+}
+
 /* Writes a duration as "3 d 4 h", "5 h 12 min" or "42 min" into out and
  * returns out. */
 const char *metrics_duration_text(int64_t s, char out[32])
@@ -367,9 +380,8 @@ static json_t *heat_json(struct exec *e)
 /* Returns the executive figures for incidents created in [from, to),
  * against the period of the same length before it, as a new JSON object;
  * NULL on a database or memory error. */
-json_t *metrics_executive(db *d, int64_t from, int64_t to, int64_t now)
+json_t *metrics_executive(db *d, int64_t from, int64_t to)
 {
-	(void)now;
 	int64_t len = to - from, pfrom = from - len;
 	int64_t hstart = to - (int64_t)HISTORY_WEEKS * WEEK;
 	int64_t scan = pfrom < hstart ? pfrom : hstart;
@@ -429,12 +441,7 @@ json_t *metrics_executive(db *d, int64_t from, int64_t to, int64_t now)
 				      json_pack("{ss# sI}", "week", ws, 10, "n",
 						(json_int_t)e->weeks[w]));
 	}
-	json_t *sev = json_array();
-	for (int s = 3; s >= -1; s--)
-		json_array_append_new(
-		    sev, json_pack("{ss sI}", "name",
-				   s >= 0 ? sev_names[s] : "not set", "n",
-				   (json_int_t)e->sev[s >= 0 ? s : 4]));
+	json_t *sev = severity_json(e->sev);
 	json_t *anomalies = json_array();
 	json_t *forecast = forecast_json(e, anomalies);
 	out = json_pack(
@@ -583,7 +590,8 @@ json_t *metrics_operational(db *d, int64_t now)
 	}
 	sqlite3_reset(st);
 	qsort(loads, (size_t)nloads, sizeof(*loads), by_load);
-	json_t *work = json_array(), *stat = json_array(), *sev = json_array();
+	json_t *work = json_array(), *stat = json_array(),
+	       *sev = severity_json(by_sev);
 	for (int i = 0; i < nloads; i++)
 		json_array_append_new(
 		    work,
@@ -594,11 +602,7 @@ json_t *metrics_operational(db *d, int64_t now)
 		json_array_append_new(
 		    stat, json_pack("{ss sI}", "name", open_statuses[k], "n",
 				    (json_int_t)by_status[k]));
-	for (int s = 3; s >= -1; s--)
-		json_array_append_new(
-		    sev, json_pack("{ss sI}", "name",
-				   s >= 0 ? sev_names[s] : "not set", "n",
-				   (json_int_t)by_sev[s >= 0 ? s : 4]));
+
 	json_t *gdpr = gdpr_json(d, now);
 	char at[21];
 	clock_iso(now, at);

@@ -13,13 +13,17 @@
 #include <string.h>
 
 const struct report_kind report_kinds[] = {
-    {"gdpr-art33", "GDPR personal data breach notification (Art. 33)", 1},
-    {"gdpr-register", "GDPR breach register (Art. 33(5))", 0},
-    {"hipaa", "HIPAA breach report", 1},
-    {"hipaa-log", "HIPAA log of breaches affecting fewer than 500 people", 0},
-    {"sox", "SOX IT-control incident report", 0},
-    {"executive", "Executive summary", 0},
-    {NULL, NULL, 0}};
+    {"gdpr-art33", "GDPR personal data breach notification (Art. 33)", 1, 0,
+     NULL},
+    {"gdpr-register", "GDPR breach register (Art. 33(5))", 0,
+     STMT_REPORT_GDPR_ROWS, "gdpr_authority"},
+    {"hipaa", "HIPAA breach report", 1, 0, NULL},
+    {"hipaa-log", "HIPAA log of breaches affecting fewer than 500 people", 0,
+     STMT_REPORT_HIPAA_ROWS, "hipaa_individuals"},
+    {"sox", "SOX IT-control incident report", 0, STMT_REPORT_SOX_ROWS,
+     "sox_committee"},
+    {"executive", "Executive summary", 0, 0, NULL},
+    {NULL, NULL, 0, 0, NULL}};
 
 /* Returns the kind called name, or NULL. */
 const struct report_kind *report_kind(const char *name)
@@ -164,19 +168,11 @@ json_t *report_data(db *d, arena *a, const char *kind, json_t *params,
 		int64_t from =
 			    json_integer_value(json_object_get(params, "from")),
 			to = json_integer_value(json_object_get(params, "to"));
-		if (!strcmp(kind, "executive"))
-			body = metrics_executive(d, from, to, 0);
+		if (!k->rows)
+			body = metrics_executive(d, from, to);
 		else {
-			enum stmt_id id = !strcmp(kind, "sox")
-					      ? STMT_REPORT_SOX_ROWS
-					  : !strcmp(kind, "hipaa-log")
-					      ? STMT_REPORT_HIPAA_ROWS
-					      : STMT_REPORT_GDPR_ROWS;
-			const char *notice =
-			    !strcmp(kind, "sox")	 ? "sox_committee"
-			    : !strcmp(kind, "hipaa-log") ? "hipaa_individuals"
-							 : "gdpr_authority";
-			json_t *rows = register_rows(d, id, from, to, notice);
+			json_t *rows =
+			    register_rows(d, k->rows, from, to, k->notice);
 			if (rows)
 				body = json_pack("{so}", "rows", rows);
 		}

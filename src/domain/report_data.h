@@ -13,9 +13,11 @@
 #include <stdint.h>
 
 struct report_kind {
-	const char *name;  /* "gdpr-register" */
-	const char *title; /* "GDPR breach register (Art. 33(5))" */
-	int per_incident;  /* parameters: {"incident": id}; else from/to */
+	const char *name;   /* "gdpr-register" */
+	const char *title;  /* "GDPR breach register (Art. 33(5))" */
+	int per_incident;   /* parameters: {"incident": id}; else from/to */
+	enum stmt_id rows;  /* period registers: their rows (0: none) */
+	const char *notice; /* whose notification the rows show */
 };
 
 extern const struct report_kind report_kinds[];

@@ -575,6 +575,19 @@ static int csv_row(void *ud, const struct incident *in)
 	return 0;
 }
 
+/* Writes the audit row of an export in its own transaction. Returns 0
+ * or -1. */
+static int audit_export(struct ctx *c, const struct incident_filter *f,
+			const char *format)
+{
+	if (db_begin(c->db) != 0 ||
+	    ctx_audit(c, "incident.export", "incident", 0,
+		      json_pack("{ss ss ss}", "format", format, "status",
+				f->status, "query", val_or_empty(c, "q"))) != 0)
+		return web_abort(c);
+	return db_commit(c->db);
+}
+
 /* incidents_each callback: one incident appended to a JSON array. */
 static int json_row(void *ud, const struct incident *in)
 {
@@ -600,12 +613,7 @@ int incidents_export_json(struct ctx *c)
 		return -1;
 	buf_puts(&c->out, s);
 	free(s);
-	if (db_begin(c->db) != 0 ||
-	    ctx_audit(c, "incident.export", "incident", 0,
-		      json_pack("{ss ss ss}", "format", "json", "status",
-				f.status, "query", val_or_empty(c, "q"))) != 0)
-		return web_abort(c);
-	if (db_commit(c->db) != 0)
+	if (audit_export(c, &f, "json") != 0)
 		return -1;
 	c->status = 200;
 	c->out_type = "application/json";
@@ -629,12 +637,7 @@ int incidents_export(struct ctx *c)
 		 "root_cause,resolution,description\r\n");
 	if (incidents_each(c->db, &f, csv_row, &c->out) != 0)
 		return -1;
-	if (db_begin(c->db) != 0 ||
-	    ctx_audit(c, "incident.export", "incident", 0,
-		      json_pack("{ss ss ss}", "format", "csv", "status",
-				f.status, "query", val_or_empty(c, "q"))) != 0)
-		return web_abort(c);
-	if (db_commit(c->db) != 0)
+	if (audit_export(c, &f, "csv") != 0)
 		return -1;
 	char day[21];
 	clock_iso(clock_now(), day);

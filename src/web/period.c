@@ -6,14 +6,10 @@
 
 #include <string.h>
 
-static const char *const period_choices[] = {"7",   "30",     "90",
-					     "365", "custom", NULL};
+const char *const period_choices[] = {"7", "30", "90", "365", "custom", NULL};
 
-const struct field period_fields[] = {
-    {"period", V_ENUM, 0, 0, 0, period_choices, "Period"},
-    {"from", V_DATE, 0, 0, 0, NULL, "From"},
-    {"to", V_DATE, 0, 0, 0, NULL, "To"},
-    {NULL, 0, 0, 0, 0, NULL, NULL}};
+const struct field period_fields[] = {PERIOD_FIELDS,
+				      {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Reads the period of the request (default: the last 30 days up to now)
  * into [*from, *to) and returns its JSON description for the view (new

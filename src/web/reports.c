@@ -19,10 +19,7 @@
 static const char *const formats[] = {"pdf", "json", NULL};
 
 const struct field reports_period_fields[] = {
-    {"period", V_ENUM, 0, 0, 0,
-     (const char *const[]){"7", "30", "90", "365", "custom", NULL}, "Period"},
-    {"from", V_DATE, 0, 0, 0, NULL, "From"},
-    {"to", V_DATE, 0, 0, 0, NULL, "To"},
+    PERIOD_FIELDS,
     {"format", V_ENUM, 0, 0, 0, formats, "Format"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 const struct field reports_incident_fields[] = {
@@ -65,6 +62,21 @@ static const char *when(arena *a, const char *v)
 	if (strlen(v) == 20 && v[10] == 'T' && v[19] == 'Z')
 		return arena_printf(a, "%.10s %.5s", v, v + 11);
 	return v;
+}
+
+/* Returns the strings of arr joined by ", ", or "not recorded". Arena
+ * string. */
+static const char *joined(arena *a, json_t *arr)
+{
+	buf b = BUF_INIT;
+	size_t i;
+	json_t *t;
+	json_array_foreach(arr, i, t)
+	    buf_printf(&b, "%s%s", i ? ", " : "", json_string_value(t));
+	const char *out =
+	    b.len ? arena_strdup(a, buf_cstr(&b)) : "not recorded";
+	buf_free(&b);
+	return out;
 }
 
 /* Lays out the organisation block of the GDPR notification. */
@@ -170,15 +182,8 @@ static void render_gdpr_art33(pdf *p, arena *a, json_t *d)
 	pdf_subheading(p, "Description");
 	pdf_para(p, str(in, "description"));
 	pdf_heading(p, "3. Data subjects and personal data records");
-	json_t *types = json_object_get(in, "data_types");
-	buf tb = BUF_INIT;
-	size_t i;
-	json_t *t;
-	json_array_foreach(types, i, t)
-	    buf_printf(&tb, "%s%s", i ? ", " : "", json_string_value(t));
 	pdf_kv(p, "Categories of personal data",
-	       tb.len ? arena_strdup(a, buf_cstr(&tb)) : "not recorded");
-	buf_free(&tb);
+	       joined(a, json_object_get(in, "data_types")));
 	pdf_kv(p, "Approximate number of data subjects",
 	       text(a, in, "people_affected"));
 	pdf_kv(p, "Approximate number of records",
@@ -227,14 +232,8 @@ static void render_hipaa(pdf *p, arena *a, json_t *d)
 	pdf_kv(p, "When it happened", str(in, "occurred_at"));
 	pdf_kv(p, "Individuals affected", text(a, in, "people_affected"));
 	pdf_kv(p, "Individuals per state", str(co, "hipaa_states"));
-	json_t *types = json_object_get(in, "data_types");
-	buf tb = BUF_INIT;
-	size_t i;
-	json_t *t;
-	json_array_foreach(types, i, t)
-	    buf_printf(&tb, "%s%s", i ? ", " : "", json_string_value(t));
-	pdf_kv(p, "Types of information", arena_strdup(a, buf_cstr(&tb)));
-	buf_free(&tb);
+	pdf_kv(p, "Types of information",
+	       joined(a, json_object_get(in, "data_types")));
 	pdf_subheading(p, "Description");
 	pdf_para(p, str(in, "description"));
 	pdf_heading(p, "2. Four-factor risk assessment (45 CFR 164.402)");

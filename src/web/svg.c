@@ -32,6 +32,18 @@ static void open_svg(buf *b, const char *id, int w, int h, const char *title,
 	buf_puts(b, "</desc>");
 }
 
+/* Draws the baseline from x0 to w - 10 at y0 and the maximum m on top
+ * of the value axis. */
+static void axis(buf *b, int x0, int y0, int w, double m)
+{
+	buf_printf(b,
+		   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+		   "stroke=\"#4f5b69\"/><text x=\"%d\" y=\"20\" "
+		   "text-anchor=\"end\" font-size=\"12\" fill=\"#1b2430\">"
+		   "%.0f</text>",
+		   x0, y0, w - 10, y0, x0 - 4, m);
+}
+
 /* Returns the largest "n" of items (at least 1). */
 static double max_n(json_t *items)
 {
@@ -90,12 +102,7 @@ void svg_columns(buf *b, const char *id, const char *title, const char *desc,
 	double cw = n ? (double)span / n : span;
 	int every = n > 12 ? (n + 11) / 12 : 1;
 	open_svg(b, id, w, h, title, desc);
-	buf_printf(b,
-		   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		   "stroke=\"#4f5b69\"/><text x=\"%d\" y=\"20\" "
-		   "text-anchor=\"end\" font-size=\"12\" fill=\"#1b2430\">"
-		   "%.0f</text>",
-		   x0, y0, w - 10, y0, x0 - 4, m);
+	axis(b, x0, y0, w, m);
 	size_t i;
 	json_t *it;
 	json_array_foreach(items, i, it)
@@ -237,12 +244,7 @@ void svg_line(buf *b, const char *id, const char *title, const char *desc,
 		m = ahead[i] > m ? ahead[i] : m;
 	double dx = n > 1 ? (double)(w - x0 - 10) / (n - 1) : 0;
 	open_svg(b, id, w, h, title, desc);
-	buf_printf(b,
-		   "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-		   "stroke=\"#4f5b69\"/><text x=\"%d\" y=\"20\" "
-		   "text-anchor=\"end\" font-size=\"12\" fill=\"#1b2430\">"
-		   "%.0f</text>",
-		   x0, y0, w - 10, y0, x0 - 4, m);
+	axis(b, x0, y0, w, m);
 	buf_printf(b,
 		   "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
 		   "points=\"",

@@ -88,6 +88,14 @@ int health_check(struct ctx *c);
 int health_openapi(struct ctx *c);
 
 /* period.c: the period of dashboards and reports */
+extern const char *const period_choices[];
+/* The period's declared fields, for a route's field list. */
+#define PERIOD_FIELDS                                                          \
+	{"period", V_ENUM, 0, 0, 0, period_choices, "Period"},                 \
+	    {"from", V_DATE, 0, 0, 0, NULL, "From"},                           \
+	{                                                                      \
+		"to", V_DATE, 0, 0, 0, NULL, "To"                              \
+	}
 extern const struct field period_fields[];
 json_t *period_read(struct ctx *c, int64_t *from, int64_t *to);
 
