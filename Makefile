@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
-LIBS    := -lfcgi -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lhpdf -lpthread -lm
+LIBS    := -lfcgi -lcurl -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lhpdf -lpthread -lm
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B       := build
@@ -12,7 +12,7 @@ SRC     := $(sort $(wildcard src/core/*.c src/domain/*.c src/web/*.c src/ml/*.c)
 OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 SOBJ    := $(SRC:%.c=$(B)/san/%.o) $(B)/san/gen/embedded.o
 EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt static/openapi.json
-PROGS   := $(B)/app $(B)/reports $(B)/secura
+PROGS   := $(B)/app $(B)/reports $(B)/events $(B)/secura
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
@@ -22,7 +22,7 @@ SPECS   := comments delimiters interpolation inverted partials sections ~inherit
 all: $(PROGS)
 
 help:
-	@echo "make            build build/app, build/reports (FastCGI) and build/secura (CLI)"
+	@echo "make            build build/app, build/reports, build/events (FastCGI) and build/secura (CLI)"
 	@echo "make run        install packages, build, start nginx + FastCGI on :8080"
 	@echo "make test       install packages, build, run every test suite"
 	@echo "make demo       add realistic demo incidents (COUNT=N, default 300)"
@@ -69,10 +69,8 @@ $(B)/libsecura.a: $(OBJ)
 $(B)/libsecura-san.a: $(SOBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/app: cgi-bin/app.c $(B)/libsecura.a
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
-
-$(B)/reports: cgi-bin/reports.c $(B)/libsecura.a
+# The FastCGI programs: one per cgi-bin/*.c.
+$(B)/app $(B)/reports $(B)/events: $(B)/%: cgi-bin/%.c $(B)/libsecura.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
 
 $(B)/secura: tools/secura.c $(B)/libsecura.a

@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
 libscrypt-dev libcmark-dev libhpdf-dev liblinear-dev libcurl4-openssl-dev
 nginx-light sqlite3 curl fonts-dejavu-core"
-TEST_PKGS="chromium nodejs npm python3 qpdf poppler-utils"
+TEST_PKGS="chromium nodejs npm python3 python3-aiosmtpd qpdf poppler-utils"
 BENCH_PKGS="wrk poppler-utils"
 
 case "${1:-}" in
@@ -27,8 +27,8 @@ case "$missing" in *nodejs*|*npm*)
 		missing=$(echo "$missing" | sed 's/ nodejs//; s/ npm//')
 	fi ;;
 esac
-case "$missing" in *python3*)
-	command -v python3 >/dev/null 2>&1 && missing=$(echo "$missing" | sed 's/ python3//') ;;
+case " $missing " in *" python3 "*)
+	command -v python3 >/dev/null 2>&1 && missing=$(echo "$missing " | sed 's/ python3 / /') ;;
 esac
 
 [ -z "$(echo "$missing" | tr -d ' ')" ] && exit 0

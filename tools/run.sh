@@ -41,12 +41,18 @@ stop() {
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
 
-# The FastCGI programs: pages and API, and the (CPU-heavy) reports.
-for prog in app reports; do
+# The FastCGI programs: pages and API, the (CPU-heavy) reports and the
+# live notification streams.
+for prog in app reports events; do
 	"$ROOT/build/$prog" --socket "$DATA/run/$prog.sock" &
 	pids="$pids $!"
 done
-for prog in app reports; do
+# The delivery worker and scheduler (SECURA_NO_WORKER=1: tests drive it).
+if [ "${SECURA_NO_WORKER:-0}" != 1 ]; then
+	"$ROOT/build/secura" worker &
+	pids="$pids $!"
+fi
+for prog in app reports events; do
 	i=0
 	while [ ! -S "$DATA/run/$prog.sock" ]; do
 		i=$((i + 1))

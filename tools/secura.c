@@ -12,6 +12,7 @@
  *   secura audit verify
  *   secura report verify FILE.pdf
  *   secura demo [--count N] [--seed S]
+ *   secura worker [--once]
  *   secura ml train --data F.jsonl [--label-field L] [--text-field T]
  *                   [--split S.json | --year-split Y] [--c C] --out MODEL
  *   secura ml eval --model MODEL --data F.jsonl [--label-field L]
@@ -25,7 +26,13 @@
 #include "../src/core/session.h"
 #include "../src/core/sha256.h"
 #include "../src/core/valid.h"
+#include "../src/core/http.h"
+#include "../src/core/log.h"
+#include "../src/core/net.h"
 #include "../src/domain/audit.h"
+#include "../src/domain/clocks.h"
+#include "../src/domain/delivery.h"
+#include "../src/domain/outbox.h"
 #include "../src/domain/demo.h"
 #include "../src/domain/report_data.h"
 #include "../src/domain/users.h"
@@ -35,6 +42,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 struct opts {
@@ -63,6 +73,7 @@ static int usage(void)
 		"       secura audit verify\n"
 		"       secura report verify FILE.pdf\n"
 		"       secura demo [--count N] [--seed S]\n"
+		"       secura worker [--once]\n"
 		"       secura ml train --data F.jsonl [--label-field L] "
 		"[--text-field T] [--split S.json | --year-split Y] "
 		"[--c C] --out MODEL\n"
@@ -517,6 +528,78 @@ static int cmd_ml(int argc, char **argv)
 	return train ? trainer_train(&t, stdout) : trainer_eval(&t, stdout);
 }
 
+static volatile sig_atomic_t stopping;
+
+/* SIGTERM/SIGINT handler of the worker: finish the current item, stop. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* One scheduler run and every delivery then due. Returns 0 or -1. */
+static int worker_round(int tick, int *alerts, int *sent, int *failed)
+{
+	if (tick && clocks_tick(&d, clock_now(), alerts) != 0)
+		return -1;
+	int n;
+	while (!stopping && (n = delivery_batch(&d, 32, sent, failed)) > 0)
+		;
+	return n < 0 ? -1 : 0;
+}
+
+/* secura worker [--once]: the delivery worker and the scheduler. Holds
+ * $SECURA_DATA/worker.lock so only one runs; at start puts deliveries a
+ * killed worker left half-done back in the queue and gives open incidents
+ * their clocks; then sends due deliveries every second and evaluates the
+ * clocks every minute. --once does one round and exits. */
+static int cmd_worker(int once)
+{
+	char path[4200], err[512];
+	snprintf(path, sizeof(path), "%s/worker.lock", config_get()->data_dir);
+	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "secura: another worker is running (%s)\n",
+			path);
+		return 1;
+	}
+	if (view_load_templates(config_get()->templates_dir, err, sizeof(err)) <
+		0 ||
+	    net_init() != 0) {
+		fprintf(stderr, "secura: %s\n", err);
+		return 1;
+	}
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
+	signal(SIGPIPE, SIG_IGN);
+	int clocks = clocks_backfill(&d);
+	if (outbox_recover(&d) != 0 || clocks < 0) {
+		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
+		return 1;
+	}
+	log_event(NULL, NULL, "worker started (%d incidents got clocks)",
+		  clocks);
+	int alerts = 0, sent = 0, failed = 0, rc = 0;
+	int64_t last_tick = 0;
+	while (!stopping) {
+		int64_t now = clock_now();
+		int tick = once || now - last_tick >= 60;
+		if (tick)
+			last_tick = now;
+		if (worker_round(tick, &alerts, &sent, &failed) != 0) {
+			log_event(NULL, NULL, "worker: %s", db_errmsg(&d));
+			rc = 1;
+		}
+		if (once)
+			break;
+		sleep(1);
+	}
+	printf("worker: %d alerts, %d sent, %d failed\n", alerts, sent, failed);
+	view_free_templates();
+	close(lock);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -541,6 +624,10 @@ int main(int argc, char **argv)
 		rc = 1;
 	} else if (!strcmp(cmd, "report") && !strcmp(sub, "verify")) {
 		rc = argc == 4 ? cmd_report_verify(argv[3]) : usage();
+	} else if (!strcmp(cmd, "worker")) {
+		rc = argc == 2 || (argc == 3 && !strcmp(sub, "--once"))
+			 ? cmd_worker(argc == 3)
+			 : usage();
 	} else if (!strcmp(cmd, "demo")) {
 		rc =
 		    parse_opts(argc, argv, 2, &o) == 0 ? cmd_demo(&o) : usage();

@@ -38,6 +38,7 @@ static const char *env_str(const char *name, const char *def)
 int config_load(char *err, size_t errlen)
 {
 	int64_t threads, idle, max, body, upload, request, acct, addr, window;
+	int64_t priv, attempts, backoff;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
 		    errlen) ||
@@ -54,6 +55,12 @@ int config_load(char *err, size_t errlen)
 	    env_int("SECURA_LOGIN_MAX_ADDRESS", 20, 1, 100000, &addr, err,
 		    errlen) ||
 	    env_int("SECURA_LOGIN_WINDOW", 900, 10, 86400, &window, err,
+		    errlen) ||
+	    env_int("SECURA_WEBHOOK_ALLOW_PRIVATE", 0, 0, 1, &priv, err,
+		    errlen) ||
+	    env_int("SECURA_DELIVERY_ATTEMPTS", 8, 1, 100, &attempts, err,
+		    errlen) ||
+	    env_int("SECURA_DELIVERY_BACKOFF", 30, 0, 86400, &backoff, err,
 		    errlen))
 		return -1;
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
@@ -73,6 +80,14 @@ int config_load(char *err, size_t errlen)
 	cfg.login_max_account = (int)acct;
 	cfg.login_max_address = (int)addr;
 	cfg.login_window = window;
+	cfg.smtp_url = env_str("SECURA_SMTP_URL", NULL);
+	cfg.smtp_from = env_str("SECURA_SMTP_FROM", "secura@localhost");
+	cfg.smtp_user = env_str("SECURA_SMTP_USER", NULL);
+	cfg.smtp_password = env_str("SECURA_SMTP_PASSWORD", NULL);
+	cfg.base_url = env_str("SECURA_BASE_URL", "http://localhost:8080");
+	cfg.allow_private = (int)priv;
+	cfg.delivery_attempts = (int)attempts;
+	cfg.delivery_backoff = backoff;
 	return 0;
 }
 

@@ -23,6 +23,18 @@ struct config {
 	int login_max_account; /* failures per account per window: 5 */
 	int login_max_address; /* failures per address per window: 20 */
 	int64_t login_window;  /* SECURA_LOGIN_WINDOW seconds, 900 */
+	/* outbound delivery (secura worker) */
+	const char *smtp_url;  /* SECURA_SMTP_URL smtp[s]://host:port; NULL:
+				  no email */
+	const char *smtp_from; /* SECURA_SMTP_FROM, default secura@localhost */
+	const char *smtp_user, *smtp_password; /* SECURA_SMTP_USER/_PASSWORD */
+	const char *base_url;  /* SECURA_BASE_URL for links in email, default
+				  http://localhost:8080 */
+	int allow_private;     /* SECURA_WEBHOOK_ALLOW_PRIVATE=1: webhooks may
+				  reach loopback/private addresses */
+	int delivery_attempts; /* SECURA_DELIVERY_ATTEMPTS before dead, 8 */
+	int64_t delivery_backoff; /* SECURA_DELIVERY_BACKOFF first retry
+				     delay in seconds, 30 (doubles) */
 };
 
 const struct config *config_get(void);

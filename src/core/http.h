@@ -48,6 +48,7 @@ struct ctx {
 	const char *remote_addr, *host, *server_port, *origin;
 	const char *sec_fetch_site, *cookie;
 	const char *authorization, *accept, *user_agent, *csrf_header;
+	const char *last_event_id; /* EventSource reconnects send it */
 	int https, api, head;
 	const char *body;
 	size_t body_len;
@@ -72,6 +73,10 @@ struct ctx {
 	buf out;	      /* the rendered body */
 	const char *out_type; /* Content-Type of out */
 	int out_ready;	      /* handler produced out itself */
+	/* A handler that keeps the connection (an event stream) sets this:
+	   after the headers and c->out are sent, the server hands the
+	   FastCGI connection (its fd and request id) over and forgets it. */
+	void (*adopt)(struct ctx *c, int fd, int reqid);
 };
 
 /* handlers' helpers (http.c) */
@@ -103,11 +108,15 @@ const char *route_origin(arena *a, int https, const char *host,
 int view_load_templates(const char *dir, char *err, size_t errlen);
 void view_render(struct ctx *c);
 int view_render_template(const char *name, json_t *data, buf *out);
+int view_render_text(const char *name, json_t *data, buf *out);
 void view_free_templates(void);
 json_t *view_choices(const char *const *names, const char *selected);
 
 /* the FastCGI program (server.c) */
 int server_main(int argc, char **argv, const char *name,
 		const struct route *routes, size_t nroutes);
+int server_main_with(int argc, char **argv, const char *name,
+		     const struct route *routes, size_t nroutes,
+		     int (*on_start)(void));
 
 #endif

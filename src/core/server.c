@@ -112,6 +112,7 @@ static void read_params(FCGX_Request *r, struct ctx *c)
 	c->accept = param(r, c->a, "HTTP_ACCEPT");
 	c->user_agent = param(r, c->a, "HTTP_USER_AGENT");
 	c->csrf_header = param(r, c->a, "HTTP_X_CSRF_TOKEN");
+	c->last_event_id = param(r, c->a, "HTTP_LAST_EVENT_ID");
 	const char *https = param(r, c->a, "HTTPS");
 	c->https = https && strcasecmp(https, "on") == 0;
 	if (strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0) {
@@ -166,7 +167,10 @@ static void write_response(FCGX_Request *r, struct ctx *c)
 {
 	buf h = BUF_INIT;
 	buf_printf(&h, "Status: %d %s\r\n", c->status, status_text(c->status));
-	if (c->out.len || c->out_type)
+	int stream = c->adopt && c->status == 200;
+	if (stream)
+		buf_printf(&h, "Content-Type: %s\r\n", c->out_type);
+	else if (c->out.len || c->out_type)
 		buf_printf(&h, "Content-Type: %s\r\nContent-Length: %zu\r\n",
 			   c->out_type ? c->out_type : "text/plain",
 			   c->out.len);
@@ -209,6 +213,14 @@ static void handle(FCGX_Request *r, db *d, const struct server *s, arena *a,
 	write_response(r, &c);
 	log_event(c.rid, c.me.email, "%s %s %d %.1fms", c.method, c.uri_path,
 		  c.status, clock_mono_ms() - t0);
+	if (c.adopt && c.status == 200 && FCGX_FFlush(r->out) == 0) {
+		/* hand the connection over: free libfcgi's streams without
+		   ending the request or closing the socket */
+		int fd = r->ipcFd, reqid = r->requestId;
+		FCGX_Free(r, 0);
+		r->ipcFd = -1;
+		c.adopt(&c, fd, reqid);
+	}
 	json_decref(c.view);
 	json_decref(c.json);
 	json_decref(c.field_errors);
@@ -260,6 +272,16 @@ static int prepare_db(char *err, size_t errlen)
 int server_main(int argc, char **argv, const char *name,
 		const struct route *routes, size_t nroutes)
 {
+	return server_main_with(argc, argv, name, routes, nroutes, NULL);
+}
+
+/* server_main with on_start called once the configuration, database and
+ * templates are ready and before the threads start (e.g. the events
+ * program's hub); a non-zero return stops the program. */
+int server_main_with(int argc, char **argv, const char *name,
+		     const struct route *routes, size_t nroutes,
+		     int (*on_start)(void))
+{
 	const char *sockpath = NULL;
 	char err[512];
 	int64_t threads = 0;
@@ -298,6 +320,10 @@ int server_main(int argc, char **argv, const char *name,
 			sockpath ? err : "--socket is required");
 		return 1;
 	}
+	if (on_start && on_start() != 0) {
+		fprintf(stderr, "%s: cannot start\n", name);
+		return 1;
+	}
 	if (!threads)
 		threads = config_get()->threads;
 	signal(SIGPIPE, SIG_IGN);
@@ -305,7 +331,7 @@ int server_main(int argc, char **argv, const char *name,
 	if (sockpath[0] != ':')
 		unlink(sockpath);
 	mode_t old = umask(0117); /* socket rw for owner and group */
-	struct server s = {FCGX_OpenSocket(sockpath, 1024), routes, nroutes};
+	struct server s = {FCGX_OpenSocket(sockpath, 4096), routes, nroutes};
 	umask(old);
 	if (s.sock < 0) {
 		fprintf(stderr, "%s: cannot listen on %s\n", name, sockpath);

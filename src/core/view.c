@@ -24,9 +24,10 @@ struct named_tmpl {
 static struct named_tmpl *templates;
 static size_t ntemplates;
 
-/* Loads and parses every .html file in dir, named without the extension.
- * Returns the count, or -1 with the first problem in err. Call before
- * threads start; the set is read-only afterwards. */
+/* Loads and parses every .html file in dir, named without the extension,
+ * and every .txt file (plain-text email parts), named with it. Returns the
+ * count, or -1 with the first problem in err. Call before threads start; the
+ * set is read-only afterwards. */
 int view_load_templates(const char *dir, char *err, size_t errlen)
 {
 	DIR *dh = opendir(dir);
@@ -39,7 +40,8 @@ int view_load_templates(const char *dir, char *err, size_t errlen)
 	int rc = 0;
 	while ((de = readdir(dh)) && rc == 0) {
 		size_t nl = strlen(de->d_name);
-		if (nl < 6 || strcmp(de->d_name + nl - 5, ".html") != 0)
+		int html = nl > 5 && !strcmp(de->d_name + nl - 5, ".html");
+		if (!html && (nl < 5 || strcmp(de->d_name + nl - 4, ".txt")))
 			continue;
 		char path[4096], perr[200] = "";
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
@@ -58,7 +60,8 @@ int view_load_templates(const char *dir, char *err, size_t errlen)
 		templates =
 		    xrealloc(templates, (ntemplates + 1) * sizeof(*templates));
 		templates[ntemplates].name = xstrdup(de->d_name);
-		templates[ntemplates].name[nl - 5] = '\0';
+		if (html)
+			templates[ntemplates].name[nl - 5] = '\0';
 		templates[ntemplates++].t = t;
 	}
 	closedir(dh);
@@ -97,9 +100,19 @@ int view_render_template(const char *name, json_t *data, buf *out)
 	return t ? tmpl_render(t, data, &env, out) : -1;
 }
 
+/* Renders plain-text template name (a .txt file) with data into out:
+ * nothing is escaped, so these never become HTML. Returns 0, or -1 when
+ * the template is missing. */
+int view_render_text(const char *name, json_t *data, buf *out)
+{
+	static const struct tmpl_env env = {find_tmpl, NULL, NULL};
+	const tmpl *t = name ? find_tmpl(NULL, name) : NULL;
+	return t ? tmpl_render(t, data, &env, out) : -1;
+}
+
 /* Builds the "page" object every HTML page gets: organisation, the
- * signed-in user and what they may do, the form token and a flash
- * message (read once from its cookie). New reference. */
+ * signed-in user, what they may do and their unread notifications, the form
+ * token and a flash message (read once from its cookie). New reference. */
 static json_t *page_data(struct ctx *c)
 {
 	json_t *page = json_pack("{ss ss ss}", "org", config_get()->org_name,
@@ -112,12 +125,15 @@ static json_t *page_data(struct ctx *c)
 			if (perm_has(c->me.role, (enum perm)p))
 				json_object_set_new(
 				    can, perm_name((enum perm)p), json_true());
+		int64_t unread =
+		    db_scalar(c->db, STMT_NOTIFY_UNREAD, "I", c->me.user_id);
 		json_object_set_new(
 		    page, "me",
-		    json_pack("{sI ss ss ss so}", "id",
+		    json_pack("{sI ss ss ss so sI}", "id",
 			      (json_int_t)c->me.user_id, "email", c->me.email,
 			      "name", *c->me.name ? c->me.name : c->me.email,
-			      "role", perm_role_name(c->me.role), "can", can));
+			      "role", perm_role_name(c->me.role), "can", can,
+			      "unread", (json_int_t)(unread > 0 ? unread : 0)));
 	}
 	const char *flash = kvs_get(&c->cookies, FLASH_COOKIE);
 	if (flash && *flash) {

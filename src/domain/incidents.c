@@ -3,6 +3,8 @@
 #include "incidents.h"
 
 #include "../core/clock.h"
+#include "clocks.h"
+#include "notify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +22,7 @@ const char *const incident_data_types[] = {
     "credentials", "payment_card",     NULL};
 const char *const incident_sorts[] = {"newest", "oldest", "updated", "severity",
 				      NULL};
+const char *const incident_dues[] = {"24h", "breached", NULL};
 
 /* The workflow: every allowed move, and nothing else. Investigation may
  * go straight to resolved when there is nothing to contain or eradicate;
@@ -123,14 +126,20 @@ int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in)
 		      incident_from_row, a, in);
 }
 
-/* Appends one history row. Returns 0 or -1. Inside a transaction. */
+/* Appends one history row, brings the incident's clocks up to date and
+ * writes the notifications and deliveries it causes (the caller has
+ * already written the change). Returns 0 or -1. Inside a transaction. */
 int incidents_event(db *d, int64_t incident, int64_t actor, const char *kind,
 		    const char *field, const char *old_value,
 		    const char *new_value, int internal)
 {
-	return db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", incident,
-		       clock_now(), actor, kind, field ? field : "", old_value,
-		       new_value, internal);
+	if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", incident,
+		    clock_now(), actor, kind, field ? field : "", old_value,
+		    new_value, internal) != 0 ||
+	    clocks_refresh(d, incident, 0) != 0)
+		return -1;
+	return notify_incident_event(d, incident, actor, kind, field, new_value,
+				     internal);
 }
 
 /* Rebuilds the incident's full-text row from its title, description and
@@ -249,6 +258,16 @@ static int bind_filter(sqlite3_stmt *st, const struct incident_filter *f)
 		       f->visible_to);
 }
 
+/* Binds ?12 and ?13 of the deadline statements: running clocks due
+ * before ?12 and (when ?13 is not 0) after ?13. */
+static int bind_due(sqlite3_stmt *st, const struct incident_filter *f)
+{
+	int soon = !strcmp(f->due, "24h");
+	int rc = sqlite3_bind_int64(st, 12, soon ? f->now + 86400 : f->now);
+	return rc != SQLITE_OK ? rc
+			       : sqlite3_bind_int64(st, 13, soon ? f->now : 0);
+}
+
 /* Calls fn for every incident matching f, in f->sort order, with rows
  * copied into a scratch arena freed after each row. Stops
  * when fn returns non-zero. Returns 0, or -1 on a database error (e.g. a
@@ -257,7 +276,9 @@ int incidents_each(db *d, const struct incident_filter *f, incident_fn fn,
 		   void *ud)
 {
 	enum stmt_id id = STMT_INCIDENT_LIST_NEWEST;
-	if (*f->query)
+	if (f->due && *f->due)
+		id = STMT_INCIDENT_LIST_DUE;
+	else if (*f->query)
 		id = STMT_INCIDENT_SEARCH;
 	else if (f->sort && !strcmp(f->sort, "oldest"))
 		id = STMT_INCIDENT_LIST_OLDEST;
@@ -268,7 +289,8 @@ int incidents_each(db *d, const struct incident_filter *f, incident_fn fn,
 	sqlite3_stmt *st = db_stmt(d, id);
 	if (!st || bind_filter(st, f) != SQLITE_OK ||
 	    sqlite3_bind_int(st, 10, f->limit) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 11, f->offset) != SQLITE_OK)
+	    sqlite3_bind_int(st, 11, f->offset) != SQLITE_OK ||
+	    (id == STMT_INCIDENT_LIST_DUE && bind_due(st, f) != SQLITE_OK))
 		return -1;
 	arena row;
 	arena_init(&row);
@@ -329,15 +351,19 @@ static json_t *search_counts(db *d, const struct incident_filter *f,
  * a new object {status: n, "open", "all"}, or NULL on error. */
 json_t *incidents_counts(db *d, const struct incident_filter *f, int64_t *total)
 {
-	if (*f->query)
+	int due = f->due && *f->due;
+	if (*f->query && !due)
 		return search_counts(d, f, total);
 	struct incident_filter any = *f;
 	any.status = "";
 	int plain = !*f->severity && !f->category_id && !f->assignee &&
-		    !f->reporter && !f->from && !f->to && !f->visible_to;
+		    !f->reporter && !f->from && !f->to && !f->visible_to &&
+		    !due;
 	sqlite3_stmt *st = db_stmt(d, plain ? STMT_INCIDENT_STATUS_TOTALS
+				      : due ? STMT_INCIDENT_COUNT_DUE
 					    : STMT_INCIDENT_COUNT_BY_STATUS);
-	if (!st || (!plain && bind_filter(st, &any) != SQLITE_OK))
+	if (!st || (!plain && bind_filter(st, &any) != SQLITE_OK) ||
+	    (due && bind_due(st, &any) != SQLITE_OK))
 		return NULL;
 	json_t *counts = json_object();
 	for (int i = 0; incident_statuses[i]; i++)

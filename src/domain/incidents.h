@@ -16,6 +16,7 @@ extern const char *const incident_severities[];
 extern const char *const incident_tlps[];
 extern const char *const incident_data_types[];
 extern const char *const incident_sorts[];
+extern const char *const incident_dues[];
 
 struct incident {
 	int64_t id, category_id, reporter_id, assignee_id;
@@ -39,6 +40,10 @@ struct incident_filter {
 	int64_t visible_to; /* 0: every incident; else only this reporter's */
 	const char *sort;   /* one of incident_sorts; searches are always
 			       newest first */
+	const char *due;    /* "" any; "24h": a running clock due within
+			       24 h; "breached": one already missed (both
+			       soonest due first) */
+	int64_t now;	    /* the time "due" is measured from */
 	int limit, offset;
 };
 

@@ -4,6 +4,10 @@
 
 #include "../core/config.h"
 
+#include "../core/valid.h"
+#include "metrics.h"
+
+#include <stdio.h>
 #include <string.h>
 
 const char *const settings_keys[] = {
@@ -47,4 +51,28 @@ const char *settings_str(json_t *settings, const char *key)
 {
 	const char *v = json_string_value(json_object_get(settings, key));
 	return v ? v : "";
+}
+
+/* Fills the SLA targets in seconds per severity (low, medium, high,
+ * critical) from the sla_<severity>_<clock> settings in minutes; the
+ * defaults of metrics.h for any missing or unreadable value. */
+void settings_sla(db *d, int64_t triage[4], int64_t resolve[4])
+{
+	static const char *const sev[] = {"low", "medium", "high", "critical"};
+	json_t *all = settings_all(d);
+	for (int i = 0; i < 4; i++) {
+		char key[32];
+		int64_t v;
+		snprintf(key, sizeof(key), "sla_%s_triage", sev[i]);
+		triage[i] =
+		    valid_int(settings_str(all, key), 1, 525600, &v) == 0
+			? v * 60
+			: metrics_sla_triage[i];
+		snprintf(key, sizeof(key), "sla_%s_resolve", sev[i]);
+		resolve[i] =
+		    valid_int(settings_str(all, key), 1, 5256000, &v) == 0
+			? v * 60
+			: metrics_sla_resolve[i];
+	}
+	json_decref(all);
 }

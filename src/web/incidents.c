@@ -7,6 +7,7 @@
 #include "../core/config.h"
 #include "../core/esc.h"
 #include "../core/md.h"
+#include "../domain/clocks.h"
 #include "../domain/comments.h"
 #include "../domain/evidence.h"
 #include "../domain/incidents.h"
@@ -54,6 +55,7 @@ const struct field incidents_list_fields[] = {
     {"to", V_DATE, 0, 0, 0, NULL, "To"},
     {"q", V_LINE, 0, 0, 200, NULL, "Search"},
     {"sort", V_ENUM, 0, 0, 0, incident_sorts, "Sort"},
+    {"due", V_ENUM, 0, 0, 0, incident_dues, "Deadline"},
     {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
     {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
@@ -305,22 +307,34 @@ int incidents_submitted(struct ctx *c)
 	return 0;
 }
 
-/* Returns active staff (who may be assigned) as options, new ref. */
+/* Returns active staff (who may be assigned) as options, each marked
+ * online when seen in the last 2 minutes; new reference. */
 json_t *incidents_staff_options(struct ctx *c, int64_t selected)
 {
+	json_t *online = notifications_presence(c);
 	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST, NULL);
 	json_t *arr = json_array();
-	while (st && sqlite3_step(st) == SQLITE_ROW)
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = db_int(st, 0);
+		int on = 0;
+		size_t k;
+		json_t *o;
+		json_array_foreach(online, k, o)
+		{
+			on |=
+			    json_integer_value(json_object_get(o, "id")) == id;
+		}
 		json_array_append_new(
 		    arr,
-		    json_pack("{sI ss ss ss sb}", "id",
-			      (json_int_t)db_int(st, 0), "email",
-			      db_text(st, 1), "name",
+		    json_pack("{sI ss ss ss sb sb}", "id", (json_int_t)id,
+			      "email", db_text(st, 1), "name",
 			      *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1),
 			      "role", db_text(st, 3), "selected",
-			      db_int(st, 0) == selected));
+			      id == selected, "online", on));
+	}
 	if (st)
 		sqlite3_reset(st);
+	json_decref(online);
 	return arr;
 }
 
@@ -350,7 +364,7 @@ static const char *filter_query(struct ctx *c)
 {
 	static const char *const keys[] = {
 	    "status", "severity", "category", "assignee", "reporter", "from",
-	    "to",     "q",	  "sort",     "limit",	  NULL};
+	    "to",     "q",	  "sort",     "due",	  "limit",    NULL};
 	buf b = BUF_INIT;
 	for (int i = 0; keys[i]; i++) {
 		const char *v = ctx_val(c, keys[i]);
@@ -392,6 +406,8 @@ static int read_filter(struct ctx *c, struct incident_filter *f)
 	if (f->to)
 		f->to += 86400; /* through the whole "to" day */
 	f->visible_to = incidents_staff(c) ? 0 : c->me.user_id;
+	f->due = val_or_empty(c, "due");
+	f->now = clock_now();
 	return 0;
 }
 
@@ -423,7 +439,7 @@ int incidents_index(struct ctx *c)
 			      !strcmp(f.status, list_statuses[i])));
 	}
 	c->view = json_pack(
-	    "{so so so so sb s{ss ss ss ss ss ss ss ss ss ss}}", "incidents",
+	    "{so so so so sb s{ss ss ss ss ss ss ss ss ss ss ss}}", "incidents",
 	    list, "pagination", ctx_page(c, total, page, limit), "counts",
 	    counts, "tabs", tabs, "is_staff", staff, "filters", "status",
 	    f.status, "severity", f.severity, "category",
@@ -431,15 +447,15 @@ int incidents_index(struct ctx *c)
 	    val_or_empty(c, "assignee"), "reporter",
 	    val_or_empty(c, "reporter"), "from", val_or_empty(c, "from"), "to",
 	    val_or_empty(c, "to"), "q", val_or_empty(c, "q"), "sort", f.sort,
-	    "query", filter_query(c));
+	    "due", f.due, "query", filter_query(c));
 	json_object_set_new(
 	    c->view, "options",
-	    json_pack("{so so so so}", "statuses",
-		      view_choices(list_statuses, f.status), "severities",
-		      view_choices(incident_severities, f.severity),
-		      "categories",
-		      category_options(c, val_or_empty(c, "category"), 1),
-		      "sorts", view_choices(incident_sorts, f.sort)));
+	    json_pack(
+		"{so so so so so}", "dues", view_choices(incident_dues, f.due),
+		"statuses", view_choices(list_statuses, f.status), "severities",
+		view_choices(incident_severities, f.severity), "categories",
+		category_options(c, val_or_empty(c, "category"), 1), "sorts",
+		view_choices(incident_sorts, f.sort)));
 	if (staff)
 		json_object_set_new(json_object_get(c->view, "options"),
 				    "assignees", incidents_staff_options(c, 0));
@@ -484,6 +500,10 @@ int incidents_show(struct ctx *c)
 		if (!reg)
 			return -1;
 		json_object_set_new(c->view, "compliance", reg);
+		json_t *clocks = clocks_json(c->db, in.id, clock_now());
+		if (!clocks)
+			return -1;
+		json_object_set_new(c->view, "clocks", clocks);
 	}
 	if (writer) {
 		json_t *o = json_pack(

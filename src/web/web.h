@@ -126,6 +126,32 @@ extern const struct field reports_period_fields[];
 extern const struct field reports_incident_fields[];
 extern const struct field reports_year_fields[];
 
+/* notifications.c */
+int notifications_list(struct ctx *c);
+int notifications_count(struct ctx *c);
+int notifications_read(struct ctx *c);
+int notifications_read_all(struct ctx *c);
+int notifications_prefs(struct ctx *c);
+int notifications_prefs_save(struct ctx *c);
+int notifications_team(struct ctx *c);
+json_t *notifications_presence(struct ctx *c);
+extern const struct field notifications_list_fields[];
+extern const struct field notifications_prefs_fields[];
+
+/* deliveries.c */
+int webhooks_index(struct ctx *c);
+int webhooks_create(struct ctx *c);
+int webhooks_remove(struct ctx *c);
+int deliveries_index(struct ctx *c);
+int deliveries_retry(struct ctx *c);
+extern const struct field webhooks_add_fields[];
+extern const struct field deliveries_list_fields[];
+
+/* events.c (the events program) */
+int events_stream(struct ctx *c);
+int events_start(void);
+extern const struct field events_fields[];
+
 /* tx.c */
 int web_abort(struct ctx *c);
 

@@ -1,0 +1,191 @@
+/* outbox.c - see outbox.h. States: pending (due at next_at), sending
+ * (claimed by the worker, committed before the network call), sent, dead
+ * (after config delivery_attempts). A failure doubles the delay from
+ * config delivery_backoff. */
+#include "outbox.h"
+
+#include "../core/clock.h"
+#include "../core/config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const outbox_states[] = {"pending", "sending", "sent", "dead",
+				     NULL};
+
+/* Queues one delivery, due now. payload is borrowed. Inside the caller's
+ * transaction. Returns 0 or -1. */
+int outbox_add(db *d, const char *channel, const char *key,
+	       const char *recipient, int64_t webhook_id, const char *subject,
+	       json_t *payload)
+{
+	char *p = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+	if (!p)
+		return -1;
+	int rc = db_exec(d, STMT_OUTBOX_INSERT, "sssNssI", channel, key,
+			 recipient, webhook_id, subject, p, clock_now());
+	free(p);
+	return rc;
+}
+
+/* Puts deliveries a killed worker left "sending" back to pending (only
+ * the single running worker calls this, at start). Returns 0 or -1. */
+int outbox_recover(db *d)
+{
+	return db_exec(d, STMT_OUTBOX_RECOVER, NULL);
+}
+
+/* Fills ids with up to max deliveries due at now, oldest first. Returns
+ * how many, or -1. */
+int outbox_due(db *d, int64_t now, int64_t *ids, int max)
+{
+	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_DUE, "Ii", now, max);
+	if (!st)
+		return -1;
+	int n = 0, rc;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = db_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Fills it from a row of OUTBOX_GET (strings in a). */
+static void fill(arena *a, sqlite3_stmt *st, void *out)
+{
+	struct outbox_item *it = out;
+	it->id = db_int(st, 0);
+	it->channel = arena_strdup(a, db_text(st, 1));
+	it->key = arena_strdup(a, db_text(st, 2));
+	it->recipient = arena_strdup(a, db_text(st, 3));
+	it->webhook_id = db_int(st, 4);
+	it->subject = arena_strdup(a, db_text(st, 5));
+	it->payload = arena_strdup(a, db_text(st, 6));
+	it->attempts = (int)db_int(st, 7);
+	it->state = arena_strdup(a, db_text(st, 8));
+	it->next_at = db_int(st, 9);
+	it->last_error = arena_strdup(a, db_text(st, 10));
+	it->created_at = db_int(st, 11);
+	it->sent_at = db_int(st, 12);
+}
+
+/* Loads one delivery. Returns 1 found, 0 not, -1 error. */
+int outbox_get(db *d, arena *a, int64_t id, struct outbox_item *it)
+{
+	return db_one(db_query(d, STMT_OUTBOX_GET, "I", id), fill, a, it);
+}
+
+/* Claims a pending delivery (state sending, one more attempt) in its own
+ * committed transaction, so a crash after the network call can only
+ * cause a repeat, never a loss. Returns 1 claimed (it filled), 0 when
+ * someone else settled it, -1 on error. */
+int outbox_claim(db *d, int64_t id, arena *a, struct outbox_item *it)
+{
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, STMT_OUTBOX_CLAIM, "I", id) != 0)
+		goto fail;
+	if (sqlite3_changes(d->h) == 0) {
+		db_rollback(d);
+		return 0;
+	}
+	if (outbox_get(d, a, id, it) != 1 || db_commit(d) != 0)
+		goto fail;
+	return 1;
+fail:
+	db_rollback(d);
+	return -1;
+}
+
+/* Records the outcome of a claimed delivery: sent, or pending again with
+ * a doubled delay, or dead after the last attempt. Returns 0 or -1. */
+int outbox_settle(db *d, const struct outbox_item *it, int ok,
+		  const char *error)
+{
+	int64_t now = clock_now();
+	if (db_begin(d) != 0)
+		return -1;
+	int rc;
+	if (ok) {
+		rc = db_exec(d, STMT_OUTBOX_SENT, "II", it->id, now);
+	} else {
+		const struct config *cfg = config_get();
+		int dead = it->attempts >= cfg->delivery_attempts;
+		int shift = it->attempts > 20 ? 20 : it->attempts - 1;
+		int64_t delay = cfg->delivery_backoff * ((int64_t)1 << shift);
+		rc = db_exec(d, STMT_OUTBOX_FAILED, "IsIs", it->id,
+			     dead ? "dead" : "pending", now + delay,
+			     error ? error : "failed");
+	}
+	if (rc != 0 || db_commit(d) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Makes a dead (or waiting) delivery due now with fresh attempts.
+ * Returns 0, 1 when it is not dead or pending, -1 on error. Inside the
+ * caller's transaction. */
+int outbox_retry(db *d, int64_t id)
+{
+	if (db_exec(d, STMT_OUTBOX_RETRY, "II", id, clock_now()) != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}
+
+/* One delivery as a new JSON object (without its payload's secrets:
+ * webhook payloads carry none, emails only the notification). */
+json_t *outbox_json(const struct outbox_item *it)
+{
+	char next[21], created[21], sent[21] = "";
+	clock_iso(it->next_at, next);
+	clock_iso(it->created_at, created);
+	if (it->sent_at)
+		clock_iso(it->sent_at, sent);
+	return json_pack(
+	    "{sI ss ss ss ss ss si ss ss ss ss* sb}", "id", (json_int_t)it->id,
+	    "channel", it->channel, "key", it->key, "recipient", it->recipient,
+	    "subject", it->subject, "state", it->state, "attempts",
+	    it->attempts, "next_at", next, "last_error", it->last_error,
+	    "created_at", created, "sent_at", *sent ? sent : NULL, "retryable",
+	    !strcmp(it->state, "dead") || !strcmp(it->state, "pending"));
+}
+
+/* Returns deliveries newest first (state "" for all) as a new JSON array
+ * and their number in *total; NULL on error. */
+json_t *outbox_list(db *d, arena *a, const char *state, int limit, int offset,
+		    int64_t *total)
+{
+	*total = db_scalar(d, STMT_OUTBOX_COUNT, "s", state);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_OUTBOX_LIST, "sii", state, limit, offset);
+	if (*total < 0 || !st)
+		return NULL;
+	int64_t ids[200];
+	int n = 0, rc;
+	while (n < 200 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ids[n++] = db_int(st, 0);
+	sqlite3_reset(st);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++) {
+		struct outbox_item it;
+		if (outbox_get(d, a, ids[i], &it) == 1)
+			json_array_append_new(arr, outbox_json(&it));
+	}
+	return arr;
+}
+
+/* Returns {pending, sending, sent, dead} counts as a new object. */
+json_t *outbox_counts(db *d)
+{
+	json_t *o = json_object();
+	for (int i = 0; outbox_states[i]; i++)
+		json_object_set_new(o, outbox_states[i], json_integer(0));
+	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_STATES, NULL);
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		json_object_set_new(o, db_text(st, 0),
+				    json_integer(db_int(st, 1)));
+	if (st)
+		sqlite3_reset(st);
+	return o;
+}

@@ -1,0 +1,238 @@
+/* events.c - GET /events, the live notification stream of the signed-in
+ * caller (session cookie or bearer token), and the watcher that feeds
+ * every stream of the events program.
+ *
+ * The handler answers the headers, a retry hint and the unread count,
+ * then hands the connection to the hub (core/sse.c) with the last event
+ * id the client has (Last-Event-ID, ?last_event_id=, or "now" for a new
+ * page). One watcher thread with its own connection then:
+ *   - sends each new stream what it missed, from the notifications table;
+ *   - polls PRAGMA data_version every 20 ms (no transaction is held while
+ *     waiting) and, when another connection committed, reads the new
+ *     notification rows once and sends each to its user's live streams;
+ *   - re-checks the credential behind every stream (each second after a
+ *     commit, else every 10 s) and ends streams whose session or token
+ *     ended or whose user was deactivated;
+ *   - records the users with open streams as present every minute. */
+#include "web.h"
+
+#include "../core/clock.h"
+#include "../core/config.h"
+#include "../core/log.h"
+#include "../core/sse.h"
+#include "../domain/notify.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define POLL_MS	       20
+#define CHECK_AFTER_MS 1000
+#define CHECK_EVERY_MS 10000
+#define PRESENCE_MS    60000
+#define BATCH	       500
+
+const struct field events_fields[] = {
+    {"last_event_id", V_INT, 0, 0, INT64_MAX, NULL, "Last event id"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* The server's hand-over: registers the stream from the last event id
+ * the handler put in the view, or closes the connection when the hub is
+ * not running. */
+static void adopt(struct ctx *c, int fd, int reqid)
+{
+	int64_t sent_max = json_integer_value(json_object_get(c->view, "from"));
+	if (!sse_adopt(fd, reqid, c->me.user_id, c->me.session_id,
+		       c->me.token_id, sent_max))
+		close(fd);
+}
+
+/* GET /events - see the file comment. */
+int events_stream(struct ctx *c)
+{
+	int64_t from = -1;
+	const char *last =
+	    c->last_event_id ? c->last_event_id : ctx_val(c, "last_event_id");
+	if (last && valid_int(last, 0, INT64_MAX, &from) != 0)
+		return ctx_field_error(c, "last_event_id",
+				       "Last-Event-ID must be a number");
+	if (from < 0)
+		from = db_scalar(c->db, STMT_NOTIFY_MAX, NULL);
+	int64_t unread = notify_unread(c->db, c->me.user_id);
+	if (from < 0 || unread < 0)
+		return -1;
+	c->view = json_pack("{sI}", "from", (json_int_t)from);
+	buf_printf(&c->out,
+		   "retry: 3000\n\nevent: hello\ndata: {\"unread\":%lld}\n\n",
+		   (long long)unread);
+	c->out_type = "text/event-stream";
+	c->out_ready = 1;
+	ctx_header(c, "X-Accel-Buffering", "no");
+	c->adopt = adopt;
+	return 0;
+}
+
+/* Formats one notification row (NOTIFY_COLS) with the user's unread
+ * count as an SSE event into b. */
+static void format(db *d, sqlite3_stmt *st, buf *b)
+{
+	json_t *n = notify_row(st);
+	int64_t unread = notify_unread(d, db_int(st, 1));
+	json_object_set_new(n, "unread_count",
+			    json_integer(unread > 0 ? unread : 0));
+	char *s = json_dumps(n, JSON_COMPACT);
+	buf_reset(b);
+	buf_printf(b, "id: %lld\nevent: notification\ndata: %s\n\n",
+		   (long long)db_int(st, 0), s ? s : "{}");
+	free(s);
+	json_decref(n);
+}
+
+/* Sends each fresh stream what it missed and makes it live. */
+static void catch_up(db *d, buf *b)
+{
+	struct sse_ref *r;
+	size_t n = sse_fresh(&r);
+	for (size_t i = 0; i < n; i++) {
+		int64_t after = r[i].sent_max;
+		int rows, gone = 0;
+		do {
+			sqlite3_stmt *st =
+			    db_query(d, STMT_NOTIFY_USER_SINCE, "IIi",
+				     r[i].user, after, BATCH);
+			rows = 0;
+			while (st && !gone && sqlite3_step(st) == SQLITE_ROW) {
+				format(d, st, b);
+				after = db_int(st, 0);
+				gone = sse_send_stream(r[i].h, after, b->data,
+						       b->len, 0) != 0;
+				rows++;
+			}
+			if (st)
+				sqlite3_reset(st);
+		} while (rows == BATCH && !gone);
+		if (!gone)
+			sse_send_stream(r[i].h, 0, "", 0, 1);
+	}
+	free(r);
+}
+
+/* Sends every notification after *cursor to its user's live streams. */
+static void dispatch(db *d, int64_t *cursor, buf *b)
+{
+	int rows;
+	do {
+		sqlite3_stmt *st =
+		    db_query(d, STMT_NOTIFY_SINCE, "Ii", *cursor, BATCH);
+		rows = 0;
+		while (st && sqlite3_step(st) == SQLITE_ROW) {
+			format(d, st, b);
+			*cursor = db_int(st, 0);
+			sse_send_user(db_int(st, 1), *cursor, b->data, b->len);
+			rows++;
+		}
+		if (st)
+			sqlite3_reset(st);
+	} while (rows == BATCH);
+}
+
+/* Ends the streams whose session or token is no longer valid. */
+static void check_credentials(db *d)
+{
+	struct sse_ref *r;
+	size_t n = sse_streams(&r);
+	int64_t now = clock_now();
+	int64_t idle = now - config_get()->session_idle;
+	for (size_t i = 0; i < n; i++) {
+		int64_t ok = r[i].session_id
+				 ? db_scalar(d, STMT_SESSION_ALIVE, "III",
+					     r[i].session_id, now, idle)
+				 : db_scalar(d, STMT_TOKEN_ALIVE, "II",
+					     r[i].token_id, now);
+		if (ok == 0)
+			sse_close(r[i].h);
+	}
+	free(r);
+}
+
+/* qsort comparison of two user ids in sse_refs. */
+static int by_user(const void *a, const void *b)
+{
+	int64_t x = ((const struct sse_ref *)a)->user,
+		y = ((const struct sse_ref *)b)->user;
+	return (x > y) - (x < y);
+}
+
+/* Records every user with an open stream as present now. */
+static void touch_presence(db *d)
+{
+	struct sse_ref *r;
+	size_t n = sse_streams(&r);
+	qsort(r, n, sizeof(*r), by_user);
+	if (n && db_begin(d) == 0) {
+		int64_t now = clock_now();
+		for (size_t i = 0; i < n; i++)
+			if (i == 0 || r[i].user != r[i - 1].user)
+				db_exec(d, STMT_PRESENCE_TOUCH, "II", r[i].user,
+					now);
+		if (db_commit(d) != 0)
+			db_rollback(d);
+	}
+	free(r);
+}
+
+/* The watcher thread (see the file comment). */
+static void *watch(void *arg)
+{
+	(void)arg;
+	db d;
+	char err[512];
+	if (db_open(&d, config_get()->db_path, err, sizeof(err)) != 0) {
+		log_event(NULL, NULL, "events: %s", err);
+		exit(1);
+	}
+	int64_t cursor = db_scalar(&d, STMT_NOTIFY_MAX, NULL), version = -1;
+	double last_check = 0, last_presence = 0;
+	int changed = 0;
+	buf b = BUF_INIT;
+	for (;;) {
+		struct timespec nap = {0, POLL_MS * 1000000L};
+		nanosleep(&nap, NULL);
+		catch_up(&d, &b);
+		int64_t v = db_scalar(&d, STMT_DATA_VERSION, NULL);
+		if (v != version) {
+			version = v;
+			dispatch(&d, &cursor, &b);
+			changed = 1;
+		}
+		double now = clock_mono_ms();
+		if ((changed && now - last_check >= CHECK_AFTER_MS) ||
+		    now - last_check >= CHECK_EVERY_MS) {
+			check_credentials(&d);
+			last_check = now;
+			changed = 0;
+		}
+		if (now - last_presence >= PRESENCE_MS) {
+			touch_presence(&d);
+			last_presence = now;
+		}
+	}
+	return NULL;
+}
+
+/* The events program's start hook: the hub and the watcher. Returns 0
+ * or -1. */
+int events_start(void)
+{
+	if (sse_start(15) != 0)
+		return -1;
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&t, &attr, watch, NULL);
+	pthread_attr_destroy(&attr);
+	return rc == 0 ? 0 : -1;
+}
