@@ -543,7 +543,8 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 	if (tick && clocks_tick(&d, clock_now(), alerts) != 0)
 		return -1;
 	int n;
-	while (!stopping && (n = delivery_batch(&d, 32, sent, failed)) > 0)
+	/* full batches only: what failed in this round waits for the next */
+	while (!stopping && (n = delivery_batch(&d, 32, sent, failed)) == 32)
 		;
 	return n < 0 ? -1 : 0;
 }

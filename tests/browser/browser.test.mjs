@@ -166,10 +166,19 @@ try {
   await audit(ap, 'the incident list');
   await ap.screenshot({ path: join(artifacts, 'incidents.png'), fullPage: true });
   await ap.getByRole('link', { name: ref }).click();
+  // The reporter's page stays open: its badge must change live.
+  const badgeBefore = (await page.locator('#unread-count').textContent()).trim();
   await ap.getByLabel('Move to').selectOption('triage');
   await ap.getByRole('button', { name: 'Change status' }).click();
   await ap.waitForURL(/\/incidents\/\d+$/);
   check((await ap.locator('.flash').textContent()).includes(`${ref} is now triage`), 'the analyst moves it to triage');
+  const live = await page.waitForFunction((b) => document.getElementById('unread-count').textContent.trim() !== b,
+    badgeBefore, { timeout: 5000 }).then(() => true, () => false);
+  check(live && (await page.locator('#unread-count').textContent()).trim() === String(Number(badgeBefore) + 1),
+    "the reporter's unread badge updates live when the analyst acts", badgeBefore);
+  check(await page.locator('.toast', { hasText: `${ref} is now triage` }).isVisible(),
+    '... with a toast linking to the incident');
+  await page.screenshot({ path: join(artifacts, 'live-notification.png') });
   check((await ap.locator('.badges .status').textContent()).trim() === 'triage', 'the page shows the new status');
   await ap.getByRole('button', { name: 'Take this incident' }).click();
   await ap.waitForURL(/\/incidents\/\d+$/);

@@ -73,7 +73,8 @@ class Server:
         self.port = free_port()
         self.env = dict(os.environ)
         self.env.update({"SECURA_DATA": self.dir, "SECURA_PORT": str(self.port),
-                         "SECURA_THREADS": "4"})
+                         "SECURA_THREADS": "4",
+                         "SECURA_TEMPLATES": os.path.join(ROOT, "templates")})
         self.env.update({k: str(v) for k, v in env.items()})
         self.proc = None
         self.admin_email = None
