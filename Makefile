@@ -17,11 +17,12 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz bench eval run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench eval load run demo clean format help
 
 all: $(PROGS)
 
 help:
+	@echo "make load       10,000 live SSE clients and one broadcast (tests/load)"
 	@echo "make            build build/app, build/reports, build/events (FastCGI) and build/secura (CLI)"
 	@echo "make run        install packages, build, start nginx + FastCGI on :8080"
 	@echo "make test       install packages, build, run every test suite"
@@ -95,6 +96,7 @@ test: test-deps
 	@tests/run.sh
 
 FUZZ_SECONDS ?= 60
+LOAD_CLIENTS ?= 10000
 FUZZ_CORE   := src/core/arena.c src/core/buf.c src/core/esc.c src/core/utf8.c
 $(B)/fuzz/fuzz_req: tests/fuzz/fuzz_req.c src/core/req.c $(FUZZ_CORE)
 	@mkdir -p $(@D)
@@ -115,6 +117,11 @@ $(B)/bench/commits: tests/load/commits.c $(B)/libsecura.a
 bench: all $(B)/bench/trivial $(B)/bench/commits
 	@tools/install-deps.sh --bench
 	@tools/bench.sh
+
+# The live-notification load test: 10,000 SSE clients, one broadcast.
+load: all
+	@tools/install-deps.sh --bench
+	@tests/load/sse.sh $(LOAD_CLIENTS)
 
 # Classifier figures against scikit-learn's on the shared datasets.
 eval: all
