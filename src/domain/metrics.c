@@ -3,6 +3,8 @@
  * (the web layer adds the charts). */
 #include "metrics.h"
 
+#include "settings.h"
+
 #include "../core/clock.h"
 #include "forecast.h"
 
@@ -531,6 +533,8 @@ json_t *metrics_operational(db *d, int64_t now)
 	arena a;
 	arena_init(&a);
 	json_t *oldest = json_array(), *sla = json_array(), *out = NULL;
+	int64_t triage[4], resolve[4]; /* the admin's SLA targets */
+	settings_sla(d, triage, resolve);
 	sqlite3_stmt *st = db_query(d, STMT_METRICS_OPEN, NULL);
 	if (!st)
 		goto done;
@@ -546,8 +550,8 @@ json_t *metrics_operational(db *d, int64_t now)
 			json_array_append_new(oldest, open_item(st, now));
 		/* SLA: the triage clock until triaged, then the resolve one */
 		int triaged = sqlite3_column_type(st, 9) != SQLITE_NULL;
-		int64_t target = triaged ? metrics_sla_resolve[s < 0 ? 1 : s]
-					 : metrics_sla_triage[s < 0 ? 1 : s];
+		int64_t target =
+		    triaged ? resolve[s < 0 ? 1 : s] : triage[s < 0 ? 1 : s];
 		int64_t used = now - created;
 		if (used * 4 >= target * 3) {
 			int over = used >= target;
