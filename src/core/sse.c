@@ -30,9 +30,9 @@ struct stream {
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static struct stream **slots; /* index = low 32 bits of a handle */
-static uint32_t *gens;	      /* generation per slot */
-static size_t nslots, live_count;
+static struct stream **slots;		  /* index = low 32 bits of a handle */
+static uint32_t *gens;			  /* generation per slot */
+static size_t nslots, live_count, nfresh; /* nfresh: awaiting catch-up */
 static uint32_t *free_slots;
 static size_t nfree;
 static struct stream *buckets[NBUCKETS];
@@ -138,6 +138,7 @@ static void drop(size_t i, int end)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = s->next;
+	nfresh -= (size_t)s->fresh;
 	buf_free(&s->out);
 	free(s);
 	slots[i] = NULL;
@@ -203,6 +204,7 @@ sse_handle sse_adopt(int fd, int reqid, int64_t user, int64_t session_id,
 	slots[i] = s;
 	s->slot = i;
 	live_count++;
+	nfresh++;
 	struct stream **b = &buckets[(uint64_t)user % NBUCKETS];
 	s->next = *b;
 	*b = s;
@@ -221,8 +223,13 @@ sse_handle sse_adopt(int fd, int reqid, int64_t user, int64_t session_id,
 static size_t refs(struct sse_ref **out, int all)
 {
 	pthread_mutex_lock(&mu);
-	struct sse_ref *r = xcalloc(live_count + 1, sizeof(*r));
 	size_t n = 0;
+	if (!all && !nfresh) { /* the common case, every 20 ms: no scan */
+		pthread_mutex_unlock(&mu);
+		*out = NULL;
+		return 0;
+	}
+	struct sse_ref *r = xcalloc(live_count + 1, sizeof(*r));
 	for (size_t i = 0; i < nslots; i++) {
 		struct stream *s = slots[i];
 		if (s && (all || s->fresh))
@@ -247,25 +254,31 @@ size_t sse_streams(struct sse_ref **out)
 	return refs(out, 1);
 }
 
-/* Sends one event (id > the stream's last, or id 0 for a comment) to one
- * stream; live set makes the stream receive live sends from now on.
+/* Sends event id (> the stream's last) to one stream, fresh or not.
  * Returns 0, or -1 when the stream has gone. */
-int sse_send_stream(sse_handle h, int64_t id, const char *text, size_t len,
-		    int live)
+int sse_send_stream(sse_handle h, int64_t id, const char *text, size_t len)
 {
 	pthread_mutex_lock(&mu);
 	struct stream *s = lookup(h);
 	int rc = s ? 0 : -1;
-	if (s && len && (id == 0 || id > s->sent_max)) {
-		if (id)
-			s->sent_max = id;
-		rc = put((size_t)(h & 0xffffffffu), text, len);
-		s = rc == 0 ? s : NULL;
+	if (s && id > s->sent_max) {
+		s->sent_max = id;
+		rc = put(s->slot, text, len);
 	}
-	if (s && live)
-		s->fresh = 0;
 	pthread_mutex_unlock(&mu);
 	return rc;
+}
+
+/* Makes a caught-up stream receive live sends from now on. */
+void sse_live(sse_handle h)
+{
+	pthread_mutex_lock(&mu);
+	struct stream *s = lookup(h);
+	if (s && s->fresh) {
+		s->fresh = 0;
+		nfresh--;
+	}
+	pthread_mutex_unlock(&mu);
 }
 
 /* Sends event id to every live stream of user that has not had it.
@@ -306,11 +319,15 @@ size_t sse_count(void)
 	return n;
 }
 
-/* Sends a heartbeat comment to every stream. Under mu. */
-static void beat(void)
+/* Sends a heartbeat comment to the streams whose slot falls in this
+ * second's share (slot % heartbeat == second % heartbeat), so each gets
+ * one every heartbeat seconds and 10,000 of them never all at once.
+ * Under mu. */
+static void beat(long second)
 {
 	static const char hb[] = ": keepalive\n\n";
-	for (size_t i = 0; i < nslots; i++)
+	size_t share = (size_t)(second % heartbeat);
+	for (size_t i = share; i < nslots; i += (size_t)heartbeat)
 		if (slots[i])
 			put(i, hb, sizeof(hb) - 1);
 }
@@ -346,8 +363,8 @@ static void *loop(void *arg)
 		}
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - last.tv_sec >= heartbeat) {
-			beat();
+		if (now.tv_sec != last.tv_sec) {
+			beat((long)now.tv_sec);
 			last = now;
 		}
 		pthread_mutex_unlock(&mu);
@@ -355,9 +372,22 @@ static void *loop(void *arg)
 	return NULL;
 }
 
+/* Starts fn(NULL) on a detached thread. Returns 0 or -1. */
+static int spawn(void *(*fn)(void *))
+{
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&t, &attr, fn, NULL);
+	pthread_attr_destroy(&attr);
+	return rc == 0 ? 0 : -1;
+}
+
 /* Starts the hub: raises the open-file limit to its maximum (one
- * descriptor per stream) and starts the epoll thread. Returns 0 or -1. */
-int sse_start(int heartbeat_s)
+ * descriptor per stream), starts the epoll thread and feeder, the thread
+ * that sends events into the hub. Returns 0 or -1. */
+int sse_start(int heartbeat_s, void *(*feeder)(void *))
 {
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -366,13 +396,7 @@ int sse_start(int heartbeat_s)
 	}
 	heartbeat = heartbeat_s > 0 ? heartbeat_s : 15;
 	ep = epoll_create1(EPOLL_CLOEXEC);
-	if (ep < 0)
+	if (ep < 0 || spawn(loop) != 0)
 		return -1;
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int rc = pthread_create(&t, &attr, loop, NULL);
-	pthread_attr_destroy(&attr);
-	return rc == 0 ? 0 : -1;
+	return spawn(feeder);
 }

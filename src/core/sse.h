@@ -7,8 +7,8 @@
  * non-blocking and a stream that falls too far behind is closed (its
  * client reconnects with Last-Event-ID and catches up from the table).
  *
- * A stream starts "fresh": live sends skip it until its owner has sent
- * what it missed (sse_fresh, then sse_send_stream with live set). Each
+ * A stream starts "fresh": live sends skip it until its feeder has sent
+ * what it missed (sse_fresh, sse_send_stream, then sse_live). Each
  * stream remembers the last event id it got, so no event is sent twice. */
 #ifndef SECURA_SSE_H
 #define SECURA_SSE_H
@@ -23,13 +23,13 @@ struct sse_ref {
 	int64_t user, session_id, token_id, sent_max;
 };
 
-int sse_start(int heartbeat_s);
+int sse_start(int heartbeat_s, void *(*feeder)(void *));
 sse_handle sse_adopt(int fd, int reqid, int64_t user, int64_t session_id,
 		     int64_t token_id, int64_t sent_max);
 size_t sse_fresh(struct sse_ref **out);
 size_t sse_streams(struct sse_ref **out);
-int sse_send_stream(sse_handle h, int64_t id, const char *text, size_t len,
-		    int live);
+int sse_send_stream(sse_handle h, int64_t id, const char *text, size_t len);
+void sse_live(sse_handle h);
 size_t sse_send_user(int64_t user, int64_t id, const char *text, size_t len);
 void sse_close(sse_handle h);
 size_t sse_count(void);

@@ -161,17 +161,13 @@ json_t *outbox_list(db *d, arena *a, const char *state, int limit, int offset,
 	    db_query(d, STMT_OUTBOX_LIST, "sii", state, limit, offset);
 	if (*total < 0 || !st)
 		return NULL;
-	int64_t ids[200];
-	int n = 0, rc;
-	while (n < 200 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = db_int(st, 0);
-	sqlite3_reset(st);
 	json_t *arr = json_array();
-	for (int i = 0; i < n; i++) {
-		struct outbox_item it;
-		if (outbox_get(d, a, ids[i], &it) == 1)
-			json_array_append_new(arr, outbox_json(&it));
+	struct outbox_item it;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		fill(a, st, &it);
+		json_array_append_new(arr, outbox_json(&it));
 	}
+	sqlite3_reset(st);
 	return arr;
 }
 

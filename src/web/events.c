@@ -22,7 +22,6 @@
 #include "../core/sse.h"
 #include "../domain/notify.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -107,14 +106,14 @@ static void catch_up(db *d, buf *b)
 				format(d, st, b);
 				after = db_int(st, 0);
 				gone = sse_send_stream(r[i].h, after, b->data,
-						       b->len, 0) != 0;
+						       b->len) != 0;
 				rows++;
 			}
 			if (st)
 				sqlite3_reset(st);
 		} while (rows == BATCH && !gone);
 		if (!gone)
-			sse_send_stream(r[i].h, 0, "", 0, 1);
+			sse_live(r[i].h);
 	}
 	free(r);
 }
@@ -138,15 +137,28 @@ static void dispatch(db *d, int64_t *cursor, buf *b)
 	} while (rows == BATCH);
 }
 
-/* Ends the streams whose session or token is no longer valid. */
+/* qsort comparison of sse_refs by credential (session, then token). */
+static int by_credential(const void *a, const void *b)
+{
+	const struct sse_ref *x = a, *y = b;
+	if (x->session_id != y->session_id)
+		return (x->session_id > y->session_id) -
+		       (x->session_id < y->session_id);
+	return (x->token_id > y->token_id) - (x->token_id < y->token_id);
+}
+
+/* Ends the streams whose session or token is no longer valid, asking
+ * the database once per credential (many streams may share one). */
 static void check_credentials(db *d)
 {
 	struct sse_ref *r;
 	size_t n = sse_streams(&r);
+	qsort(r, n, sizeof(*r), by_credential);
 	int64_t now = clock_now();
-	int64_t idle = now - config_get()->session_idle;
+	int64_t idle = now - config_get()->session_idle, ok = 1;
 	for (size_t i = 0; i < n; i++) {
-		int64_t ok = r[i].session_id
+		if (i == 0 || by_credential(&r[i], &r[i - 1]) != 0)
+			ok = r[i].session_id
 				 ? db_scalar(d, STMT_SESSION_ALIVE, "III",
 					     r[i].session_id, now, idle)
 				 : db_scalar(d, STMT_TOKEN_ALIVE, "II",
@@ -226,13 +238,5 @@ static void *watch(void *arg)
  * or -1. */
 int events_start(void)
 {
-	if (sse_start(15) != 0)
-		return -1;
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	int rc = pthread_create(&t, &attr, watch, NULL);
-	pthread_attr_destroy(&attr);
-	return rc == 0 ? 0 : -1;
+	return sse_start(15, watch);
 }
