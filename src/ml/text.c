@@ -1,10 +1,12 @@
 /* text.c - turns free text into tokens. Whitespace-separated chunks are
- * refanged ("hxxp", "[.]") and classified as whole indicators first (URL,
- * e-mail, IPv4, MD5/SHA-1/SHA-256, CVE id); anything else is split into
+ * refanged and classified as whole indicators first (ioc.c: URL, e-mail,
+ * IPv4/IPv6, MD5/SHA-1/SHA-256, CVE id); anything else is split into
  * runs of letters and digits, lower-cased (ASCII and Latin-1 capitals),
  * with pure numbers as <num>. Like scikit-learn's default, single
  * characters are dropped. */
 #include "text.h"
+
+#include "ioc.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -16,52 +18,22 @@ static void push(arena *a, struct tokens *out, const char *t, size_t n)
 	out->v[out->n++] = arena_strndup(a, t, n);
 }
 
-/* Returns 1 when s is a dotted quad of numbers 0-255. */
-static int is_ipv4(const char *s)
+/* Returns the token for a chunk that is a whole indicator, or NULL.
+ * Bare domains stay words: "gmail", "com" carry meaning. */
+static const char *indicator(arena *a, const char *c)
 {
-	int parts = 0;
-	while (*s) {
-		int v = 0, digits = 0;
-		while (isdigit((unsigned char)*s) && digits < 4)
-			v = v * 10 + (*s++ - '0'), digits++;
-		if (!digits || v > 255 || digits > 3)
-			return 0;
-		parts++;
-		if (*s == '.')
-			s++;
-		else if (*s)
-			return 0;
-	}
-	return parts == 4;
-}
-
-/* Returns 1 when s is 32, 40 or 64 hex digits (MD5, SHA-1, SHA-256). */
-static int is_hash(const char *s)
-{
-	size_t n = strspn(s, "0123456789abcdef");
-	return !s[n] && (n == 32 || n == 40 || n == 64);
-}
-
-/* Returns the indicator token for a whole chunk, or NULL. */
-static const char *indicator(const char *c)
-{
-	if (!strncmp(c, "http://", 7) || !strncmp(c, "https://", 8) ||
-	    !strncmp(c, "ftp://", 6))
-		return "<url>";
-	const char *at = strchr(c, '@');
-	if (at && at > c && strchr(at, '.') && !strchr(at + 1, '@'))
-		return "<email>";
-	if (is_ipv4(c))
+	const char *k = ioc_classify(a, c, strlen(c));
+	if (!k || !strcmp(k, "domain"))
+		return NULL;
+	if (!strcmp(k, "ipv4") || !strcmp(k, "ipv6"))
 		return "<ip>";
-	if (is_hash(c))
+	if (!strcmp(k, "md5") || !strcmp(k, "sha1") || !strcmp(k, "sha256"))
 		return "<hash>";
-	if (!strncmp(c, "cve-", 4) && isdigit((unsigned char)c[4]))
-		return "<cve>";
-	return NULL;
+	return arena_printf(a, "<%s>", k);
 }
 
 /* Lower-cases a chunk in place: ASCII and Latin-1 capitals (U+00C0 to
- * U+00DE except U+00D7), and refangs "hxxp" and "[.]". */
+ * U+00DE except U+00D7). */
 static void normalise(char *c)
 {
 	char *o = c;
@@ -73,22 +45,18 @@ static void normalise(char *c)
 			*o++ = (char)0xc3;
 			*o++ = (char)((unsigned char)p[1] + 0x20);
 			p += 2;
-		} else if (!strncmp(p, "[.]", 3)) {
-			*o++ = '.';
-			p += 3;
 		} else {
 			*o++ = (char)tolower(ch);
 			p++;
 		}
 	}
 	*o = '\0';
-	if (!strncmp(c, "hxxp", 4))
-		c[1] = c[2] = 't';
 }
 
 /* Tokenizes s into out (strings in the arena). */
 void text_tokens(arena *a, const char *s, struct tokens *out)
 {
+	s = ioc_refang(a, s);
 	while (*s) {
 		while (*s && isspace((unsigned char)*s))
 			s++;
@@ -107,7 +75,7 @@ void text_tokens(arena *a, const char *s, struct tokens *out)
 		while (e > b && strchr(")]}>\"',.;:!?", e[-1]))
 			e--;
 		*e = '\0';
-		const char *ind = indicator(b);
+		const char *ind = indicator(a, b);
 		if (ind) {
 			push(a, out, ind, strlen(ind));
 			continue;

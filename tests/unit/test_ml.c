@@ -3,6 +3,7 @@
  * made-up set, model save/load round trip and refusal of bad files. */
 #include "../../src/core/buf.h"
 #include "../../src/ml/classifier.h"
+#include "../../src/ml/ioc.h"
 #include "../../src/ml/trainer.h"
 #include "../testhelp.h"
 
@@ -56,6 +57,82 @@ static void test_tokenizer(void)
 	test_streq("33 hex digits is not a hash",
 		   toks("d41d8cd98f00b204e9800998ecf8427e0"),
 		   "d41d8cd98f00b204e9800998ecf8427e0");
+}
+
+/* Extracts the indicators of s as "kind=value" joined with ' '. */
+static const char *iocs(const char *s)
+{
+	static char out[1024];
+	arena a;
+	struct iocs v = {0};
+	arena_init(&a);
+	ioc_extract(&a, s, &v);
+	out[0] = '\0';
+	for (size_t i = 0; i < v.n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out),
+			 "%s%s=%s", i ? " " : "", v.v[i].kind, v.v[i].value);
+	arena_free(&a);
+	return out;
+}
+
+static void test_ioc(void)
+{
+	static const struct {
+		const char *what, *in, *want;
+	} cases[] = {
+	    {"IPv4 in a sentence", "Traffic from 203.0.113.7, then (10.0.0.5).",
+	     "ipv4=203.0.113.7 ipv4=10.0.0.5"},
+	    {"IPv4 with a port", "RDP to 198.51.100.20:3389 seen",
+	     "ipv4=198.51.100.20"},
+	    {"defanged IPv4", "beacon to 1.2.3[.]4 and 5(.)6.7{.}8",
+	     "ipv4=1.2.3.4 ipv4=5.6.7.8"},
+	    {"version numbers are not addresses",
+	     "upgrade to 1.2.3.4.5 or v2.0.1.7 or 10.0.0.256 or 1.2.3", ""},
+	    {"IPv6 compressed", "src 2001:DB8:0:0:0:0:0:1 and fe80::1%",
+	     "ipv6=2001:db8::1"},
+	    {"times are not IPv6", "at 12:30:45 and 09:15", ""},
+	    {"URL and its host",
+	     "click https://Login.Example.COM/reset?u=1 now",
+	     "url=https://Login.Example.COM/reset?u=1 "
+	     "domain=login.example.com"},
+	    {"defanged URL", "hxxps://evil[.]example/payload.exe",
+	     "url=https://evil.example/payload.exe domain=evil.example"},
+	    {"URL with a user and an IP host", "ftp://bob:pw@192.0.2.1:21/x",
+	     "url=ftp://bob:pw@192.0.2.1:21/x "
+	     "ipv4=192.0.2.1"},
+	    {"markdown link", "[here](http://phish.example.net/a)",
+	     "url=http://phish.example.net/a domain=phish.example.net"},
+	    {"bare domain", "lookalike domain micros0ft-support.com was used",
+	     "domain=micros0ft-support.com"},
+	    {"defanged domain", "evil[dot]example[.]org",
+	     "domain=evil.example.org"},
+	    {"file names are not domains",
+	     "opened invoice.pdf.exe and setup.py, see README.md, e.g. this",
+	     ""},
+	    {"e-mail address", "from CEO@Corp-Mail.example.com:",
+	     "email=ceo@corp-mail.example.com"},
+	    {"defanged e-mail", "sender bob[@]evil[.]com",
+	     "email=bob@evil.com"},
+	    {"hashes by length",
+	     "d41d8cd98f00b204e9800998ecf8427e "
+	     "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709 "
+	     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+	     "md5=d41d8cd98f00b204e9800998ecf8427e "
+	     "sha1=da39a3ee5e6b4b0d3255bfef95601890afd80709 "
+	     "sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78"
+	     "52b855"},
+	    {"33 hex digits is not a hash", "d41d8cd98f00b204e9800998ecf8427e0",
+	     ""},
+	    {"CVE ids upper-cased", "patch cve-2021-44228 and CVE-2023-4863.",
+	     "cve=CVE-2021-44228 cve=CVE-2023-4863"},
+	    {"not CVE ids", "CVE-21-1 CVE-2021-12", ""},
+	    {"each indicator once", "8.8.8.8 8.8.8.8 hxxp://8.8.8[.]8",
+	     "ipv4=8.8.8.8 url=http://8.8.8.8"},
+	    {"plain prose has none",
+	     "I clicked a link in an email and typed my password. Sorry!", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		test_streq(cases[i].what, iocs(cases[i].in), cases[i].want);
 }
 
 static void test_tfidf(void)
@@ -250,6 +327,7 @@ static void test_trainer_files(void)
 int main(void)
 {
 	test_tokenizer();
+	test_ioc();
 	test_trainer_files();
 	test_tfidf();
 	test_train_save_load();
