@@ -17,7 +17,7 @@ UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := ../shared/mustache-spec
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz bench eval load run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench eval models load run demo clean format help
 
 all: $(PROGS)
 
@@ -30,6 +30,7 @@ help:
 	@echo "make sanitize   unit and spec tests under ASan/UBSan"
 	@echo "make bench      wrk against 100,000 incidents, with baselines"
 	@echo "make eval       classifier accuracy beside scikit-learn's baselines"
+	@echo "make models     retrain the shipped models in data/models from their manifests"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
 	@echo "make format     clang-format every C file"
 
@@ -122,6 +123,12 @@ bench: all $(B)/bench/trivial $(B)/bench/commits
 load: all
 	@tools/install-deps.sh --bench
 	@tests/load/sse.sh $(LOAD_CLIENTS)
+
+# The shipped default models, retrained from their manifests (the shared
+# datasets mapped onto Secura's categories; see data/models/README.md).
+models: all
+	@for m in data/models/*.json; do echo "== $$m"; \
+		$(B)/secura ml train --manifest $$m --out $${m%.json}.model | head -2 || exit 1; done
 
 # Classifier figures against scikit-learn's on the shared datasets.
 eval: all

@@ -51,7 +51,8 @@ struct opts {
 	const char *email, *role, *name, *department, *scope, *days;
 	const char *count, *seed;
 	const char *data, *label_field, *text_field, *split, *year_split;
-	const char *out, *model, *cost, *test_fraction;
+	const char *out, *model, *cost, *test_fraction, *solver, *manifest;
+	const char *datasets;
 	int password_stdin, unbalanced;
 };
 
@@ -75,8 +76,11 @@ static int usage(void)
 		"       secura demo [--count N] [--seed S]\n"
 		"       secura worker [--once]\n"
 		"       secura ml train --data F.jsonl [--label-field L] "
-		"[--text-field T] [--split S.json | --year-split Y] "
-		"[--c C] --out MODEL\n"
+		"[--text-field T] [--split S.json | --year-split Y | "
+		"--test-fraction F [--seed S]] [--solver svm|lr] [--c C] "
+		"[--unbalanced] --out MODEL\n"
+		"       secura ml train --manifest M.json [--datasets DIR] "
+		"--out MODEL\n"
 		"       secura ml eval --model MODEL --data F.jsonl "
 		"[--label-field L] [--text-field T] [--split S.json | "
 		"--year-split Y]\n"
@@ -108,6 +112,9 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	    {"--model", offsetof(struct opts, model)},
 	    {"--c", offsetof(struct opts, cost)},
 	    {"--test-fraction", offsetof(struct opts, test_fraction)},
+	    {"--solver", offsetof(struct opts, solver)},
+	    {"--manifest", offsetof(struct opts, manifest)},
+	    {"--datasets", offsetof(struct opts, datasets)},
 	};
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
@@ -503,7 +510,8 @@ static int cmd_ml(int argc, char **argv)
 	const char *sub = argc > 2 ? argv[2] : "";
 	int train = !strcmp(sub, "train");
 	if ((!train && strcmp(sub, "eval")) || parse_opts(argc, argv, 3, &o) ||
-	    !o.data || (train ? !o.out : !o.model) ||
+	    !(o.data || (train && o.manifest)) || (train ? !o.out : !o.model) ||
+	    (o.solver && strcmp(o.solver, "lr") && strcmp(o.solver, "svm")) ||
 	    (o.year_split && valid_int(o.year_split, 1900, 9999, &year)) ||
 	    (o.seed && valid_int(o.seed, 1, INT64_MAX, &seed)))
 		return usage();
@@ -517,6 +525,9 @@ static int cmd_ml(int argc, char **argv)
 	    .model = train ? o.out : o.model,
 	    .C = o.cost ? strtod(o.cost, &end) : 1.0,
 	    .unbalanced = o.unbalanced,
+	    .lr = o.solver && !strcmp(o.solver, "lr"),
+	    .manifest = o.manifest,
+	    .datasets = o.datasets ? o.datasets : "../shared/datasets",
 	};
 	if (o.cost && (*end || t.C <= 0 || t.C > 1e6))
 		return usage();

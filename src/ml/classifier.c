@@ -3,9 +3,13 @@
  * liblinear trains; its weights are then copied into one matrix with a
  * column per class (binary models get the negated column for the second
  * class), so prediction is an argmax of dot products done here and the
- * model file never goes through liblinear's parser. The file is JSON:
- * {"format": "secura-model", "version": 1, "labels", "terms", "idf",
- * "w", "meta"}; loading checks every part and refuses anything else. */
+ * model file never goes through liblinear's parser. Probabilities are
+ * liblinear's for logistic regression (one-vs-rest logistic values
+ * normalised to sum 1); for the SVM they are a softmax of the decision
+ * values, a ranking rather than a calibrated probability. The file is
+ * JSON: {"format": "secura-model", "version": 1, "solver", "labels",
+ * "terms", "idf", "w", "meta"}; loading checks every part and refuses
+ * anything else. */
 #include "classifier.h"
 
 #include <math.h>
@@ -23,11 +27,11 @@ static void quiet(const char *s)
 }
 
 /* Trains on n documents with class indexes y (0..nlabels-1); labels are
- * copied. balanced weighs classes inversely to their size. Returns 0, or
- * -1 with a message in err. */
+ * copied. Returns 0, or -1 with a message in err. */
 int classifier_train(struct classifier *m, const struct tokens *docs,
-		     const int *y, int n, char **labels, int nlabels, double C,
-		     int balanced, char *err, size_t errlen)
+		     const int *y, int n, char **labels, int nlabels,
+		     const struct classifier_params *cp, char *err,
+		     size_t errlen)
 {
 	memset(m, 0, sizeof(*m));
 	if (n < 2 || nlabels < 2) {
@@ -54,11 +58,18 @@ int classifier_train(struct classifier *m, const struct tokens *docs,
 	double *wv = arena_alloc(&a, (size_t)nlabels * sizeof(double));
 	for (int k = 0; k < nlabels; k++) {
 		wl[k] = k + 1;
-		wv[k] = balanced && count[k] ? (double)n / (nlabels * count[k])
-					     : 1.0;
+		wv[k] = cp->balanced && count[k]
+			    ? (double)n / (nlabels * count[k])
+			    : 1.0;
 	}
-	struct parameter p = {
-	    L2R_L2LOSS_SVC_DUAL, 0.1, C, nlabels, wl, wv, 0.1, NULL};
+	struct parameter p = {cp->lr ? L2R_LR : L2R_L2LOSS_SVC_DUAL,
+			      cp->lr ? 0.01 : 0.1,
+			      cp->C > 0 ? cp->C : 1.0,
+			      nlabels,
+			      wl,
+			      wv,
+			      0.1,
+			      NULL};
 	const char *bad = check_parameter(&prob, &p);
 	if (bad) {
 		snprintf(err, errlen, "liblinear: %s", bad);
@@ -69,6 +80,7 @@ int classifier_train(struct classifier *m, const struct tokens *docs,
 	struct model *lm = train(&prob, &p);
 	int nr_w = lm->nr_class == 2 ? 1 : lm->nr_class;
 	m->nlabels = nlabels;
+	m->lr = cp->lr;
 	m->labels = xcalloc((size_t)nlabels, sizeof(*m->labels));
 	for (int k = 0; k < nlabels; k++)
 		m->labels[k] = xstrdup(labels[k]);
@@ -91,18 +103,72 @@ int classifier_train(struct classifier *m, const struct tokens *docs,
 int classifier_predict(const struct classifier *m, const struct tokens *doc,
 		       arena *a)
 {
-	struct feature_node *x = tfidf_vector(&m->tf, doc, a);
-	double best = -INFINITY;
+	double *prob = arena_alloc(a, (size_t)m->nlabels * sizeof(double));
+	return classifier_scores(m, doc, a, prob, NULL);
+}
+
+/* Computes each class's probability into prob[nlabels] and, when x is
+ * not NULL, hands back the document's feature vector (arena). Returns the
+ * index of the most probable class. */
+int classifier_scores(const struct classifier *m, const struct tokens *doc,
+		      arena *a, double *prob, struct feature_node **x)
+{
+	struct feature_node *v = tfidf_vector(&m->tf, doc, a);
+	double sum = 0, top = -INFINITY;
 	int arg = 0;
 	for (int k = 0; k < m->nlabels; k++) {
 		double s = 0;
-		for (struct feature_node *f = x; f->index > 0; f++)
+		for (struct feature_node *f = v; f->index > 0; f++)
 			s += m->w[(size_t)(f->index - 1) * m->nlabels + k] *
 			     f->value;
-		if (s > best)
-			best = s, arg = k;
+		prob[k] = s;
+		if (s > top)
+			top = s, arg = k;
 	}
+	for (int k = 0; k < m->nlabels; k++) {
+		prob[k] = m->lr ? 1 / (1 + exp(-prob[k])) : exp(prob[k] - top);
+		sum += prob[k];
+	}
+	for (int k = 0; k < m->nlabels; k++)
+		prob[k] /= sum;
+	if (x)
+		*x = v;
 	return arg;
+}
+
+/* qsort order: largest weight first. */
+static int by_weight(const void *a, const void *b)
+{
+	double x = ((const struct classifier_term *)a)->weight,
+	       y = ((const struct classifier_term *)b)->weight;
+	return (x < y) - (x > y);
+}
+
+/* Fills top[0..ntop) with the terms of x that pushed hardest towards
+ * class k (positive pushes only, largest first; terms point into the
+ * model). Returns how many were filled. */
+int classifier_explain(const struct classifier *m,
+		       const struct feature_node *x, int k,
+		       struct classifier_term *top, int ntop)
+{
+	int n = 0;
+	for (const struct feature_node *f = x; f->index > 0; f++) {
+		if (f->index > m->tf.n) /* the bias */
+			continue;
+		double w =
+		    f->value * m->w[(size_t)(f->index - 1) * m->nlabels + k];
+		if (w <= 0)
+			continue;
+		if (n == ntop) {
+			if (w <= top[n - 1].weight)
+				continue;
+			n--;
+		}
+		top[n].term = m->tf.terms[f->index - 1];
+		top[n++].weight = w;
+		qsort(top, (size_t)n, sizeof(*top), by_weight);
+	}
+	return n;
 }
 
 /* Writes the model file (atomically: temp file, rename). 0 or -1. */
@@ -121,12 +187,14 @@ int classifier_save(const struct classifier *m, const char *path, char *err,
 	for (size_t i = 0; i < cells; i++)
 		json_array_append_new(w, json_real(m->w[i]));
 	json_t *doc = json_pack(
-	    "{ss si so so so so sO}", "format", MODEL_FORMAT, "version",
-	    MODEL_VERSION, "labels", labels, "terms", terms, "idf", idf, "w", w,
-	    "meta", m->meta ? m->meta : json_null());
+	    "{ss si ss so so so so sO}", "format", MODEL_FORMAT, "version",
+	    MODEL_VERSION, "solver", m->lr ? "lr" : "svm", "labels", labels,
+	    "terms", terms, "idf", idf, "w", w, "meta",
+	    m->meta ? m->meta : json_null());
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int rc = json_dump_file(doc, tmp, JSON_COMPACT) == 0 &&
+	int rc = json_dump_file(doc, tmp,
+				JSON_COMPACT | JSON_REAL_PRECISION(7)) == 0 &&
 			 rename(tmp, path) == 0
 		     ? 0
 		     : -1;
@@ -170,6 +238,9 @@ int classifier_load(struct classifier *m, const char *path, char *err,
 	else if (json_integer_value(json_object_get(doc, "version")) !=
 		 MODEL_VERSION)
 		why = "a model of another version";
+	else if (json_object_get(doc, "solver") &&
+		 !json_is_string(json_object_get(doc, "solver")))
+		why = "solver is not a string";
 	else if (nl < 2 || !json_is_array(terms) || nt == 0 || nt > 10000000)
 		why = "labels or terms missing";
 	else if (json_array_size(idf) != nt || !all_numbers(idf))
@@ -192,6 +263,8 @@ int classifier_load(struct classifier *m, const char *path, char *err,
 		return -1;
 	}
 	m->nlabels = (int)nl;
+	const char *solver = json_string_value(json_object_get(doc, "solver"));
+	m->lr = solver && !strcmp(solver, "lr");
 	m->labels = xcalloc(nl, sizeof(*m->labels));
 	for (size_t k = 0; k < nl; k++)
 		m->labels[k] =

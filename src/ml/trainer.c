@@ -194,6 +194,77 @@ static void free_rows(struct rows *r)
 	free(r->part);
 }
 
+/* Returns the string o[key], or def. */
+static const char *str_or(json_t *o, const char *key, const char *def)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	return v ? v : def;
+}
+
+/* Reads every source of the manifest o->manifest (files relative to
+ * o->datasets, each with its text and label fields and a map from its
+ * labels to ours; rows whose label maps to nothing are left out) into r,
+ * and applies the manifest's options (solver, C, balanced,
+ * test_fraction, seed) to o. Returns 0, or -1 with a message on out. */
+static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out)
+{
+	json_error_t je;
+	json_t *man = json_load_file(o->manifest, 0, &je), *src;
+	json_t *sources = json_object_get(man, "sources");
+	size_t i;
+	int rc = -1;
+	memset(r, 0, sizeof(*r));
+	if (!json_is_array(sources) || !json_array_size(sources)) {
+		fprintf(out, "secura: %s: no \"sources\" list\n", o->manifest);
+		goto done;
+	}
+	const char *solver = json_string_value(json_object_get(man, "solver"));
+	o->lr = solver && !strcmp(solver, "lr");
+	if (json_is_number(json_object_get(man, "C")))
+		o->C = json_number_value(json_object_get(man, "C"));
+	o->unbalanced = json_is_false(json_object_get(man, "balanced"));
+	if (json_is_number(json_object_get(man, "test_fraction")))
+		o->test_fraction =
+		    json_number_value(json_object_get(man, "test_fraction"));
+	if (json_is_integer(json_object_get(man, "seed")))
+		o->seed = (unsigned long)json_integer_value(
+		    json_object_get(man, "seed"));
+	json_array_foreach(sources, i, src)
+	{
+		char path[4200];
+		const char *file = json_string_value(json_object_get(src, "file"));
+		json_t *map = json_object_get(src, "map");
+		struct trainer_opts so = *o;
+		struct rows part;
+		if (!file || !json_is_object(map)) {
+			fprintf(out, "secura: %s: source %zu needs file and map\n",
+				o->manifest, i);
+			goto done;
+		}
+		snprintf(path, sizeof(path), "%s/%s", o->datasets, file);
+		so.data = path;
+		so.text_field = str_or(src, "text", "text");
+		so.label_field = str_or(src, "label", "label");
+		if (read_rows(&so, &part, out) != 0)
+			goto done;
+		for (int k = 0; k < part.n; k++) {
+			const char *to =
+			    json_string_value(json_object_get(map, part.label[k]));
+			char id[64];
+			snprintf(id, sizeof(id), "%zu:%s", i, part.id[k]);
+			if (to)
+				add_row(r, id, part.text[k], to, part.year[k]);
+		}
+		free_rows(&part);
+	}
+	rc = r->n ? 0 : -1;
+	if (rc)
+		fprintf(out, "secura: %s: no rows map to a label\n", o->manifest);
+done:
+	json_decref(man);
+	return rc;
+}
+
 /* qsort_r order for stratified_split: by label, then by shuffled rank. */
 static int by_label_rank(const void *a, const void *b, void *ud)
 {
@@ -357,11 +428,14 @@ static void print_metrics(FILE *out, json_t *mt)
 
 /* Trains on the train part, reports on the test part (if any) and saves
  * the model with its metrics. Returns 0, or 1 on failure. */
-int trainer_train(const struct trainer_opts *o, FILE *out)
+int trainer_train(const struct trainer_opts *opts, FILE *out)
 {
+	struct trainer_opts mo = *opts;
+	const struct trainer_opts *o = &mo;
 	struct rows r;
 	int rc = 1;
-	if (read_rows(o, &r, out) != 0)
+	if ((o->manifest ? read_manifest(&mo, &r, out) : read_rows(o, &r, out)) !=
+	    0)
 		return 1;
 	if (split_rows(o, &r, out) != 0)
 		goto done;
@@ -392,8 +466,9 @@ int trainer_train(const struct trainer_opts *o, FILE *out)
 	struct classifier m;
 	char err[256];
 	double t0 = clock_mono_ms();
-	if (classifier_train(&m, docs, y, ntrain, labels, nl, o->C,
-			     !o->unbalanced, err, sizeof(err)) != 0) {
+	struct classifier_params cp = {o->C, !o->unbalanced, o->lr};
+	if (classifier_train(&m, docs, y, ntrain, labels, nl, &cp, err,
+			     sizeof(err)) != 0) {
 		fprintf(out, "secura: %s\n", err);
 	} else {
 		double secs = (clock_mono_ms() - t0) / 1000;
@@ -402,7 +477,20 @@ int trainer_train(const struct trainer_opts *o, FILE *out)
 			ntrain, nl, m.tf.n, secs);
 		char when[21];
 		clock_iso(clock_now(), when);
-		json_object_set_new(m.meta, "data", json_string(o->data));
+		json_object_set_new(m.meta, "data",
+				    json_string(o->manifest ? o->manifest
+							    : o->data));
+		if (o->manifest) {
+			json_t *man = json_load_file(o->manifest, 0, NULL);
+			json_object_set(m.meta, "sources",
+					json_object_get(man, "sources"));
+			json_decref(man);
+		}
+		json_object_set_new(m.meta, "solver",
+				    json_string(o->lr ? "logistic regression"
+						      : "linear SVM"));
+		json_object_set_new(m.meta, "test_fraction",
+				    json_real(o->test_fraction));
 		json_object_set_new(m.meta, "split",
 				    json_string(o->split ? o->split : ""));
 		json_object_set_new(m.meta, "year_split",

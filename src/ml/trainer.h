@@ -1,6 +1,7 @@
 /* trainer.h - `secura ml train` and `secura ml eval`: read labelled JSONL
- * or CSV (with a header row), split it, train or load a model, and report
- * metrics. */
+ * or CSV (with a header row), or several of them through a manifest that
+ * maps their labels onto Secura's, split, train or load a model, and
+ * report metrics. */
 #ifndef SECURA_TRAINER_H
 #define SECURA_TRAINER_H
 
@@ -17,6 +18,10 @@ struct trainer_opts {
 	const char *model;	 /* output (train) or input (eval) */
 	double C;		 /* SVM cost, default 1 */
 	int unbalanced;		 /* 1: equal class weights */
+	int lr;			 /* 1: logistic regression, 0: linear SVM */
+	const char *manifest; /* JSON: sources, label maps, options (instead of
+				 data, fields and split) */
+	const char *datasets; /* the manifest's files are relative to this */
 };
 
 int trainer_train(const struct trainer_opts *o, FILE *out);
