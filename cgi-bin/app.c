@@ -3,7 +3,10 @@
  * template, declared fields and the form to show again after an error.
  * Every route is also served as JSON under /api/v1 (one handler, two
  * views) unless marked ROUTE_HTML_ONLY. */
+#include "../src/core/config.h"
+#include "../src/core/log.h"
 #include "../src/domain/compliance.h"
+#include "../src/domain/intel.h"
 #include "../src/web/web.h"
 
 static const struct field next_fields[] = {
@@ -66,6 +69,12 @@ static const struct route routes[] = {
      "incident", NULL, incidents_show, 0},
     {"GET", "/incidents/{id}/evidence/{sub}", incidents_download,
      PERM_INCIDENT_REPORT, NULL, NULL, NULL, 0},
+    {"GET", "/incidents/{id}/stix", indicators_export_stix,
+     PERM_INCIDENT_READ_ALL, NULL, NULL, NULL, ROUTE_JSON_ONLY},
+    {"GET", "/indicators", indicators_index, PERM_INCIDENT_READ_ALL,
+     "indicators", indicators_list_fields, NULL, 0},
+    {"GET", "/indicators/{id}", indicators_show, PERM_INCIDENT_READ_ALL,
+     "indicator", indicators_page_fields, NULL, 0},
     {"GET", "/incidents/{ref}", incidents_show, PERM_INCIDENT_REPORT,
      "incident", NULL, NULL, 0},
 
@@ -135,8 +144,18 @@ static const struct route routes[] = {
      "admin_audit_verify", NULL, NULL, 0},
 };
 
+/* Loads the suggestion models; without them the app runs and suggests
+ * nothing (logged). */
+static int app_start(void)
+{
+	char err[512];
+	if (intel_load(config_get()->models_dir, err, sizeof(err)) != 0)
+		log_event("-", "-", "suggestions off: %s", err);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	return server_main(argc, argv, "app", routes,
-			   sizeof(routes) / sizeof(*routes));
+	return server_main_with(argc, argv, "app", routes,
+				sizeof(routes) / sizeof(*routes), app_start);
 }

@@ -12,6 +12,7 @@ mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
 export SECURA_DATA="$DATA"
 export SECURA_TEMPLATES="${SECURA_TEMPLATES:-$ROOT/templates}"
+export SECURA_MODELS="${SECURA_MODELS:-$ROOT/data/models}"
 
 mkdir -p "$DATA/run" "$DATA/log" "$DATA/nginx"
 "$ROOT/build/secura" init

@@ -67,6 +67,7 @@ int config_load(char *err, size_t errlen)
 	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);
 	cfg.db_path = env_str("SECURA_DB", db_default);
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
+	cfg.models_dir = env_str("SECURA_MODELS", "./data/models");
 	cfg.org_name = env_str("SECURA_ORG_NAME", "");
 	cfg.font_dir =
 	    env_str("SECURA_FONT_DIR", "/usr/share/fonts/truetype/dejavu");

@@ -9,6 +9,8 @@ struct config {
 	const char *data_dir; /* SECURA_DATA, default ./var */
 	const char *db_path;  /* SECURA_DB, default $SECURA_DATA/secura.db */
 	const char *templates_dir; /* SECURA_TEMPLATES, default ./templates */
+	const char *models_dir;	   /* SECURA_MODELS: category.model and
+				      severity.model, default ./data/models */
 	const char *org_name;	   /* SECURA_ORG_NAME */
 	const char *font_dir; /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
 	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:

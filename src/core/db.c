@@ -88,7 +88,7 @@ sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
 
 /* Binds parameters 1..n from fmt: s=text (NULL binds NULL), i=int,
  * I=int64, N=int64 or NULL when 0, U=int64 or NULL when negative
- * (unknown), b=blob (pointer, int length).
+ * (unknown), d=double, b=blob (pointer, int length).
  * Returns SQLITE_OK or the first error. */
 static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 {
@@ -116,6 +116,9 @@ static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 			rc = (*fmt == 'N' ? v != 0 : v >= 0)
 				 ? sqlite3_bind_int64(st, i, v)
 				 : sqlite3_bind_null(st, i);
+			break;
+		case 'd':
+			rc = sqlite3_bind_double(st, i, va_arg(ap, double));
 			break;
 		case 'b':
 			p = va_arg(ap, const void *);
@@ -270,6 +273,12 @@ const char *db_text(sqlite3_stmt *st, int col)
 int64_t db_int(sqlite3_stmt *st, int col)
 {
 	return sqlite3_column_int64(st, col);
+}
+
+/* Returns column col as a double (0 for NULL). */
+double db_real(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_double(st, col);
 }
 
 /* Parses the NNNN version prefix of "schema/NNNN_name.sql"; -1 if none. */

@@ -38,6 +38,7 @@ typedef void (*db_fill_fn)(arena *a, sqlite3_stmt *st, void *out);
 int db_one(sqlite3_stmt *st, db_fill_fn fill, arena *a, void *out);
 const char *db_text(sqlite3_stmt *st, int col);
 int64_t db_int(sqlite3_stmt *st, int col);
+double db_real(sqlite3_stmt *st, int col);
 const char *db_errmsg(db *d);
 
 #endif

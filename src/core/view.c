@@ -161,10 +161,11 @@ static void render_html(struct ctx *c, const char *name)
 	c->out_type = "text/html; charset=utf-8";
 }
 
-/* Serialises c->view as the JSON response body. */
+/* Serialises c->view as the JSON response body (reals with 15
+ * significant digits: 0.781, not 0.78100000000000003). */
 static void render_json(struct ctx *c, json_t *v)
 {
-	char *s = json_dumps(v, JSON_COMPACT);
+	char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	buf_reset(&c->out);
 	buf_puts(&c->out, s ? s : "{}");
 	buf_putc(&c->out, '\n');

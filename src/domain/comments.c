@@ -6,10 +6,13 @@
 #include "../core/clock.h"
 #include "../core/md.h"
 #include "incidents.h"
+#include "indicators.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-/* Adds a comment, its history row and re-indexes the incident. Returns
+/* Adds a comment, its history row, re-indexes the incident and links
+ * the indicators in the comment. Returns
  * the comment id, or -1. Must run inside a transaction. */
 int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
 		     int internal)
@@ -25,7 +28,8 @@ int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
 			    internal ? "internal" : "public", NULL, sid,
 			    internal) != 0 ||
 	    db_exec(d, STMT_INCIDENT_TOUCH, "II", incident, now) != 0 ||
-	    incidents_reindex(d, incident) != 0)
+	    incidents_reindex(d, incident) != 0 ||
+	    indicators_record(d, incident, "comment", body, strlen(body)) < 0)
 		return -1;
 	return id;
 }

@@ -2,6 +2,9 @@
  * and their full-text index. */
 #include "incidents.h"
 
+#include "indicators.h"
+#include "intel.h"
+
 #include "../core/clock.h"
 #include "clocks.h"
 #include "notify.h"
@@ -153,8 +156,9 @@ int incidents_reindex(db *d, int64_t id)
 
 /* Creates an incident from in (title, description, category_id,
  * reporter_id, times, assets, location, personal data fields), gives it
- * the next reference of the current year, records the "created" event
- * and indexes it. Sets in->id and in->ref. Returns the id, or -1. Must
+ * the next reference of the current year, records the "created" event,
+ * indexes it, links the indicators in its text and stores the models'
+ * suggestions. Sets in->id and in->ref. Returns the id, or -1. Must
  * run inside a transaction. */
 int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor)
 {
@@ -178,9 +182,14 @@ int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor)
 	in->id = sqlite3_last_insert_rowid(d->h);
 	in->status = "new";
 	in->created_at = in->updated_at = now;
+	const char *text =
+	    arena_printf(a, "%s\n%s", in->title, in->description);
 	if (incidents_event(d, in->id, actor, "created", "status", NULL, "new",
 			    0) != 0 ||
-	    incidents_reindex(d, in->id) != 0)
+	    incidents_reindex(d, in->id) != 0 ||
+	    indicators_record(d, in->id, "description", text, strlen(text)) <
+		0 ||
+	    intel_suggest(d, a, in) != 0)
 		return -1;
 	return in->id;
 }

@@ -147,9 +147,8 @@ static int by_weight(const void *a, const void *b)
 /* Fills top[0..ntop) with the terms of x that pushed hardest towards
  * class k (positive pushes only, largest first; terms point into the
  * model). Returns how many were filled. */
-int classifier_explain(const struct classifier *m,
-		       const struct feature_node *x, int k,
-		       struct classifier_term *top, int ntop)
+int classifier_explain(const struct classifier *m, const struct feature_node *x,
+		       int k, struct classifier_term *top, int ntop)
 {
 	int n = 0;
 	for (const struct feature_node *f = x; f->index > 0; f++) {
@@ -186,11 +185,11 @@ int classifier_save(const struct classifier *m, const char *path, char *err,
 	size_t cells = ((size_t)m->tf.n + 1) * (size_t)m->nlabels;
 	for (size_t i = 0; i < cells; i++)
 		json_array_append_new(w, json_real(m->w[i]));
-	json_t *doc = json_pack(
-	    "{ss si ss so so so so sO}", "format", MODEL_FORMAT, "version",
-	    MODEL_VERSION, "solver", m->lr ? "lr" : "svm", "labels", labels,
-	    "terms", terms, "idf", idf, "w", w, "meta",
-	    m->meta ? m->meta : json_null());
+	json_t *doc =
+	    json_pack("{ss si ss so so so so sO}", "format", MODEL_FORMAT,
+		      "version", MODEL_VERSION, "solver", m->lr ? "lr" : "svm",
+		      "labels", labels, "terms", terms, "idf", idf, "w", w,
+		      "meta", m->meta ? m->meta : json_null());
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int rc = json_dump_file(doc, tmp,

@@ -38,9 +38,8 @@ int classifier_predict(const struct classifier *m, const struct tokens *doc,
 		       arena *a);
 int classifier_scores(const struct classifier *m, const struct tokens *doc,
 		      arena *a, double *prob, struct feature_node **x);
-int classifier_explain(const struct classifier *m,
-		       const struct feature_node *x, int k,
-		       struct classifier_term *top, int ntop);
+int classifier_explain(const struct classifier *m, const struct feature_node *x,
+		       int k, struct classifier_term *top, int ntop);
 int classifier_save(const struct classifier *m, const char *path, char *err,
 		    size_t errlen);
 int classifier_load(struct classifier *m, const char *path, char *err,

@@ -36,10 +36,12 @@ static const char *const tlds[] = {
     "ga",   "cf",     "gq",    "cx",	"example", "test", "local", "internal",
     "corp", "lan",    NULL};
 
-/* Appends (kind, value) unless already there. */
+/* Appends (kind, value) unless already there or the list is full. */
 static void add(arena *a, struct iocs *out, const char *kind, const char *v,
 		size_t n)
 {
+	if (out->n >= IOC_MAX)
+		return;
 	for (size_t i = 0; i < out->n; i++)
 		if (out->v[i].kind == kind && strlen(out->v[i].value) == n &&
 		    !strncmp(out->v[i].value, v, n))

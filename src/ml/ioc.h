@@ -3,13 +3,16 @@
  * and CVE ids, including defanged forms ("hxxp://", "1.2.3[.]4",
  * "evil[dot]com", "user[@]host"). Values come out normalised (domains,
  * hashes and schemes lower-cased, CVE ids upper-cased, IPv6 compressed)
- * and each once. */
+ * and each once, at most IOC_MAX per text (a log file of addresses stops
+ * there). */
 #ifndef SECURA_IOC_H
 #define SECURA_IOC_H
 
 #include "../core/arena.h"
 
 #include <stddef.h>
+
+#define IOC_MAX 1000
 
 struct ioc {
 	const char *kind; /* one of ioc_kinds */

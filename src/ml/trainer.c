@@ -232,12 +232,14 @@ static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out)
 	json_array_foreach(sources, i, src)
 	{
 		char path[4200];
-		const char *file = json_string_value(json_object_get(src, "file"));
+		const char *file =
+		    json_string_value(json_object_get(src, "file"));
 		json_t *map = json_object_get(src, "map");
 		struct trainer_opts so = *o;
 		struct rows part;
 		if (!file || !json_is_object(map)) {
-			fprintf(out, "secura: %s: source %zu needs file and map\n",
+			fprintf(out,
+				"secura: %s: source %zu needs file and map\n",
 				o->manifest, i);
 			goto done;
 		}
@@ -248,8 +250,8 @@ static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out)
 		if (read_rows(&so, &part, out) != 0)
 			goto done;
 		for (int k = 0; k < part.n; k++) {
-			const char *to =
-			    json_string_value(json_object_get(map, part.label[k]));
+			const char *to = json_string_value(
+			    json_object_get(map, part.label[k]));
 			char id[64];
 			snprintf(id, sizeof(id), "%zu:%s", i, part.id[k]);
 			if (to)
@@ -259,7 +261,8 @@ static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out)
 	}
 	rc = r->n ? 0 : -1;
 	if (rc)
-		fprintf(out, "secura: %s: no rows map to a label\n", o->manifest);
+		fprintf(out, "secura: %s: no rows map to a label\n",
+			o->manifest);
 done:
 	json_decref(man);
 	return rc;
@@ -434,8 +437,8 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 	const struct trainer_opts *o = &mo;
 	struct rows r;
 	int rc = 1;
-	if ((o->manifest ? read_manifest(&mo, &r, out) : read_rows(o, &r, out)) !=
-	    0)
+	if ((o->manifest ? read_manifest(&mo, &r, out)
+			 : read_rows(o, &r, out)) != 0)
 		return 1;
 	if (split_rows(o, &r, out) != 0)
 		goto done;
@@ -477,18 +480,18 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 			ntrain, nl, m.tf.n, secs);
 		char when[21];
 		clock_iso(clock_now(), when);
-		json_object_set_new(m.meta, "data",
-				    json_string(o->manifest ? o->manifest
-							    : o->data));
+		json_object_set_new(
+		    m.meta, "data",
+		    json_string(o->manifest ? o->manifest : o->data));
 		if (o->manifest) {
 			json_t *man = json_load_file(o->manifest, 0, NULL);
 			json_object_set(m.meta, "sources",
 					json_object_get(man, "sources"));
 			json_decref(man);
 		}
-		json_object_set_new(m.meta, "solver",
-				    json_string(o->lr ? "logistic regression"
-						      : "linear SVM"));
+		json_object_set_new(
+		    m.meta, "solver",
+		    json_string(o->lr ? "logistic regression" : "linear SVM"));
 		json_object_set_new(m.meta, "test_fraction",
 				    json_real(o->test_fraction));
 		json_object_set_new(m.meta, "split",

@@ -9,6 +9,7 @@
 #include "../domain/comments.h"
 #include "../domain/evidence.h"
 #include "../domain/incidents.h"
+#include "../domain/intel.h"
 #include "../domain/users.h"
 
 #include <stdio.h>
@@ -37,6 +38,7 @@ const struct field incidents_edit_fields[] = {
     {"noticed_at", V_DATETIME, 0, 0, 0, NULL, "When it was noticed"},
     {"contained_at", V_DATETIME, 0, 0, 0, NULL, "Contained at"},
     {"resolved_at", V_DATETIME, 0, 0, 0, NULL, "Resolved at"},
+    {"accept", V_ENUM, 0, 0, 0, intel_label_fields, "Accept suggestion"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field incidents_assign_fields[] = {
@@ -231,10 +233,31 @@ int incidents_edit(struct ctx *c)
 			return web_abort(c);
 		}
 	}
+	/* a category or severity a person sets, or a suggestion accepted
+	   as it is, is a label for training */
+	const char *accept = ctx_val(c, "accept");
+	int labels = 0;
+	for (int f = 0; intel_label_fields[f]; f++) {
+		const char *name = intel_label_fields[f];
+		const char *val = f == 0 ? nw.category_slug : nw.severity;
+		if (!*val || !(json_object_get(changed, name) ||
+			       (accept && !strcmp(accept, name))))
+			continue;
+		if (intel_label(c->db, in.id, name, val, c->me.user_id) != 0) {
+			json_decref(changed);
+			return web_abort(c);
+		}
+		labels++;
+	}
 	if (json_object_size(changed) == 0) {
 		json_decref(changed);
-		db_rollback(c->db);
-		return done(c, in.id, "Nothing changed.");
+		if (!labels) {
+			db_rollback(c->db);
+			return done(c, in.id, "Nothing changed.");
+		}
+		if (db_commit(c->db) != 0)
+			return -1;
+		return done(c, in.id, "Suggestion accepted.");
 	}
 	if (db_exec(c->db, STMT_INCIDENT_SET_FIELDS, "IsssIssiUUsssNNNNI",
 		    in.id, nw.title, *nw.severity ? nw.severity : NULL, nw.tlp,

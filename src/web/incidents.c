@@ -11,6 +11,8 @@
 #include "../domain/comments.h"
 #include "../domain/evidence.h"
 #include "../domain/incidents.h"
+#include "../domain/indicators.h"
+#include "../domain/intel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -232,8 +234,9 @@ int incidents_store_files(struct ctx *c, const char **mimes, char **shas)
 	return 0;
 }
 
-/* Records the stored files on incident id, inside the caller's
- * transaction. Returns the number recorded, or -1. */
+/* Records the stored files on incident id (and the indicators in text
+ * files), inside the caller's transaction. Returns the number recorded,
+ * or -1. */
 int incidents_record_files(struct ctx *c, int64_t id, const char **mimes,
 			   char **shas)
 {
@@ -244,7 +247,10 @@ int incidents_record_files(struct ctx *c, int64_t id, const char **mimes,
 			continue;
 		if (evidence_add(c->db, id, c->me.user_id,
 				 evidence_clean_name(c->a, u->filename), u->len,
-				 mimes[i], shas[i]) < 0)
+				 mimes[i], shas[i]) < 0 ||
+		    (!strcmp(mimes[i], "text/plain") &&
+		     indicators_record(c->db, id, "evidence",
+				       (const char *)u->data, u->len) < 0))
 			return -1;
 		added++;
 	}
@@ -288,7 +294,11 @@ int incidents_report(struct ctx *c)
 	struct incident saved;
 	if (incidents_get(c->db, c->a, in.id, &saved) != 1)
 		return -1;
-	c->view = json_pack("{so}", "incident", incidents_json(&saved, 1));
+	json_t *intel = intel_json(c->db, c->a, &saved, 0);
+	if (!intel)
+		return -1;
+	c->view = json_pack("{so so}", "incident", incidents_json(&saved, 1),
+			    "intel", intel);
 	c->status = 201;
 	return ctx_redirect(
 	    c,
@@ -504,6 +514,10 @@ int incidents_show(struct ctx *c)
 		if (!clocks)
 			return -1;
 		json_object_set_new(c->view, "clocks", clocks);
+		json_t *intel = intel_json(c->db, c->a, &in, 1);
+		if (!intel)
+			return -1;
+		json_object_set_new(c->view, "intel", intel);
 	}
 	if (writer) {
 		json_t *o = json_pack(

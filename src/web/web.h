@@ -99,6 +99,13 @@ extern const char *const period_choices[];
 extern const struct field period_fields[];
 json_t *period_read(struct ctx *c, int64_t *from, int64_t *to);
 
+/* indicators.c */
+int indicators_index(struct ctx *c);
+int indicators_show(struct ctx *c);
+int indicators_export_stix(struct ctx *c);
+extern const struct field indicators_list_fields[];
+extern const struct field indicators_page_fields[];
+
 /* dashboards.c */
 int dashboards_operational(struct ctx *c);
 int dashboards_executive(struct ctx *c);

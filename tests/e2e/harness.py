@@ -74,7 +74,8 @@ class Server:
         self.env = dict(os.environ)
         self.env.update({"SECURA_DATA": self.dir, "SECURA_PORT": str(self.port),
                          "SECURA_THREADS": "4",
-                         "SECURA_TEMPLATES": os.path.join(ROOT, "templates")})
+                         "SECURA_TEMPLATES": os.path.join(ROOT, "templates"),
+                         "SECURA_MODELS": os.path.join(ROOT, "data", "models")})
         self.env.update({k: str(v) for k, v in env.items()})
         self.proc = None
         self.admin_email = None

@@ -1,0 +1,14 @@
+/* similar.h - the past incidents most like one, by text and shared
+ * indicators. For the security team only (it shows other incidents). */
+#ifndef SECURA_SIMILAR_H
+#define SECURA_SIMILAR_H
+
+#include "../core/arena.h"
+#include "../core/db.h"
+#include "incidents.h"
+
+#include <jansson.h>
+
+json_t *similar_find(db *d, arena *a, const struct incident *in, int n);
+
+#endif

@@ -1,0 +1,233 @@
+"""End-to-end tests of incident intelligence with the shipped models:
+suggestions and the threat score on submit, on the page and in JSON; an
+analyst's acceptance and correction stored as labels; indicators from the
+description, comments and text evidence (defanged too), "seen in N other
+incidents", the indicator pages; similar incidents; the STIX 2.1 export;
+and who may see what."""
+
+import re
+
+from harness import Client, check, test
+from test_incidents import PW, created_id, people
+
+STIX_ID = re.compile(r"^[a-z0-9-]+--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+STIX_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+
+PHISH = ("Phishing email with a fake Microsoft login page",
+         "I got an email from it-support@micros0ft-help.example.com asking me to "
+         "reset my password at hxxps://login.micros0ft-help[.]com/reset today. "
+         "The attachment had MD5 44d88612fea8a8f36de82e1278abb02f and the mail "
+         "came from 203.0.113[.]45. Our VPN appliance is on version 9.1.2.3.4 "
+         "and I also saw setup.exe mentioned.")
+
+
+def token(s, email):
+    r = s.cli("token", "create", "--email", email, "--name", "intel", "--scope", "write")
+    return next(w for w in r.stdout.split() if w.startswith("sec_"))
+
+
+def api(s, tok, method, path, body=None):
+    return Client(s).request(method, "/api/v1" + path, js=body,
+                             headers={"Authorization": f"Bearer {tok}"})
+
+
+def intel_people(s):
+    """The shared people plus an API token for the employee and the
+    analyst (once)."""
+    p = people(s)
+    if not hasattr(s, "_intel_tokens"):
+        s._intel_tokens = {k: token(s, f"inc-{k}@example.org") for k in ("emp", "analyst")}
+    return p, s._intel_tokens
+
+
+@test
+def submit_returns_suggestions_and_score(s):
+    p, tok = intel_people(s)
+    r = api(s, tok["emp"], "POST", "/incidents",
+            {"title": PHISH[0], "description": PHISH[1], "category": "other"})
+    check(r.status == 201, "an employee reports over JSON (201)", r.status)
+    body = r.json()
+    intel = body.get("intel", {})
+    sug = intel.get("suggestion") or {}
+    cat = sug.get("category", {})
+    check(cat.get("slug") == "phishing" and 0.3 < cat.get("confidence", 0) <= 1,
+          "the reply suggests phishing with a confidence", cat)
+    check(cat.get("chosen") is False and body["incident"]["category"]["slug"] == "other",
+          "the suggestion does not overwrite the reporter's category")
+    terms = [t["term"] for t in cat.get("terms", [])]
+    check(any(t in ("email", "phishing", "fake", "password") for t in terms),
+          "the explanation names the words behind it", terms)
+    sev = sug.get("severity", {})
+    probs = sev.get("probabilities", {})
+    check(sev.get("value") in ("low", "medium", "high")
+          and abs(sum(probs.values()) - 1) < 0.01 and max(probs, key=probs.get) == sev["value"],
+          "a severity suggestion with probabilities summing to 1", sev)
+    threat = intel.get("threat", {})
+    parts = threat.get("parts", [])
+    check(0 <= threat.get("score", -1) <= 100 and len(parts) == 5
+          and abs(sum(x["points"] for x in parts) - threat["score"]) <= 1,
+          "a threat score 0-100 that is the sum of its five parts", threat)
+    ind = next((x for x in parts if x["part"] == "indicators"), {})
+    check(ind.get("detail") == "5 found", "the indicator part counts what was found", ind)
+    check("indicators" not in intel and "similar" not in intel,
+          "the reporter's reply shows no other incidents' data")
+    s.phish_id = body["incident"]["id"]
+    mine = api(s, tok["emp"], "GET", f"/incidents/{s.phish_id}").json()
+    check("intel" not in mine, "the reporter's own view of the incident has no intelligence")
+
+
+@test
+def analyst_sees_indicators_and_page(s):
+    p, tok = intel_people(s)
+    r = api(s, tok["analyst"], "GET", f"/incidents/{s.phish_id}")
+    inds = {(x["kind"], x["value"]): x for x in r.json()["intel"]["indicators"]}
+    want = {("email", "it-support@micros0ft-help.example.com"),
+            ("url", "https://login.micros0ft-help.com/reset"),
+            ("domain", "login.micros0ft-help.com"),
+            ("md5", "44d88612fea8a8f36de82e1278abb02f"), ("ipv4", "203.0.113.45")}
+    check(set(inds) == want, "defanged indicators are found and refanged; no version number "
+          "or file name among them", sorted(inds))
+    page = p["analyst"][0].get(f"/incidents/{s.phish_id}")
+    check(page.status == 200 and "Intelligence" in page.text and "threat score" in page.text
+          and "Phishing and social engineering" in page.text
+          and "https://login.micros0ft-help.com/reset" in page.text
+          and f'href="/incidents/{s.phish_id}/stix"' in page.text,
+          "the incident page shows the score, suggestions, indicators and the STIX link")
+    check('name="accept" value="category"' in page.text,
+          "the analyst gets a one-click accept button")
+    emp_page = p["emp"][0].get(f"/incidents/{s.phish_id}")
+    check(emp_page.status == 200 and "Intelligence" not in emp_page.text,
+          "the reporter's page has no intelligence panel")
+
+
+@test
+def accept_and_correct_are_labels(s):
+    p, tok = intel_people(s)
+    analyst = p["analyst"][0]
+    page = f"/incidents/{s.phish_id}"
+    r = analyst.form_post(page, f"{page}/fields", {"category": "phishing", "accept": "category"})
+    check(r.status == 303, "the analyst accepts the suggested category in one click", r.status)
+    j = api(s, tok["analyst"], "GET", page).json()
+    check(j["incident"]["category"]["slug"] == "phishing", "the incident now has that category")
+    sug_sev = j["intel"]["suggestion"]["severity"]["value"]
+    other = "critical" if sug_sev != "critical" else "low"
+    r = analyst.form_post(page, f"{page}/fields", {"severity": other})
+    check(r.status == 303, "the analyst corrects the severity", r.status)
+    labels = api(s, tok["analyst"], "GET", page).json()["intel"]["labels"]
+    got = [(x["field"], x["value"], x["suggested"], x["accepted"]) for x in labels]
+    check(got == [("category", "phishing", "phishing", True),
+                  ("severity", other, sug_sev, False)],
+          "both decisions are stored as labels beside the suggestion", got)
+    r = analyst.form_post(page, f"{page}/fields", {"category": "phishing", "accept": "category"})
+    labels2 = api(s, tok["analyst"], "GET", page).json()["intel"]["labels"]
+    check(r.status == 303 and len(labels2) == 3,
+          "accepting a category already set still records the confirmation")
+    r = api(s, tok["analyst"], "POST", f"{page}/fields", {"accept": "everything"})
+    labels3 = api(s, tok["analyst"], "GET", page).json()["intel"]["labels"]
+    check(r.status == 422 and len(labels3) == 3, "an unknown accept field is a 422 and writes nothing",
+          r.status)
+    hist = [(h["field"], h["new"]) for h in api(s, tok["analyst"], "GET", page).json()["history"]]
+    check(("category", "phishing") in hist and ("severity", other) in hist,
+          "the changes are in the history")
+
+
+@test
+def shared_indicators_and_similar_incidents(s):
+    p, tok = intel_people(s)
+    r = api(s, tok["emp"], "POST", "/incidents", {
+        "title": "Another password reset email",
+        "description": "An email asked me to reset my password on a fake login page: "
+                       "https://login.micros0ft-help.com/reset", "category": "phishing"})
+    second = r.json()["incident"]["id"]
+    api(s, tok["emp"], "POST", "/incidents", {
+        "title": "Printer out of toner on floor 3",
+        "description": "The printer in the copy room shows an error.", "category": "other"})
+    j = api(s, tok["analyst"], "GET", f"/incidents/{second}").json()["intel"]
+    sim = j["similar"]
+    check(sim and sim[0]["id"] == s.phish_id and sim[0]["shared"] >= 1
+          and 0 < sim[0]["similarity"] <= 100,
+          "the earlier phishing report is the most similar, with shared indicators", sim)
+    check(all("toner" not in x["title"] for x in sim), "an unrelated incident is not listed")
+    url = next(x for x in j["indicators"] if x["kind"] == "url")
+    check(url["others"] == 1, "the URL is marked as seen in 1 other incident", url)
+    page = p["analyst"][0].get(url["url"])
+    refs = re.findall(r"INC-\d{4}-\d{4}", page.text)
+    check(page.status == 200 and len(set(refs)) == 2,
+          "the indicator's page lists both incidents", refs)
+    lst = p["analyst"][0].get("/indicators?kind=url&q=micros0ft")
+    check(lst.status == 200 and "https://login.micros0ft-help.com/reset" in lst.text,
+          "the indicator list filters by kind and value")
+    for who in ("emp",):
+        c = p[who][0]
+        check(c.get("/indicators").status in (403, 404)
+              and c.get(url["url"]).status in (403, 404),
+              "an employee cannot open indicator pages")
+    # a comment and a text evidence file add indicators of their own
+    analyst = p["analyst"][0]
+    analyst.form_post(f"/incidents/{second}", f"/incidents/{second}/comments",
+                      {"body": "Blocked evil-cdn[.]net and CVE-2023-4863 is related.",
+                       "internal": "1"})
+    analyst.multipart(f"/incidents/{second}/evidence", [],
+                      [("evidence", "headers.txt",
+                        b"Received: from mail.bad-sender.org (198.51.100.7)\n")],
+                      csrf_page=f"/incidents/{second}")
+    got = {(x["kind"], x["value"], x["source"])
+           for x in api(s, tok["analyst"], "GET", f"/incidents/{second}").json()["intel"]["indicators"]}
+    check({("domain", "evil-cdn.net", "comment"), ("cve", "CVE-2023-4863", "comment"),
+           ("domain", "mail.bad-sender.org", "evidence"), ("ipv4", "198.51.100.7", "evidence")}
+          <= got, "indicators come from comments and text evidence too", sorted(got))
+    s.second_id = second
+
+
+@test
+def stix_export(s):
+    p, tok = intel_people(s)
+    r = api(s, tok["analyst"], "GET", f"/incidents/{s.second_id}/stix")
+    check(r.status == 200 and "attachment" in (r.header("Content-Disposition") or ""),
+          "the STIX export downloads as an attachment", r.status)
+    b = r.json()
+    objs = b.get("objects", [])
+    check(b.get("type") == "bundle" and STIX_ID.match(b.get("id", "")) and objs,
+          "it is a STIX bundle with objects")
+    ok = all(o.get("spec_version") == "2.1" and STIX_ID.match(o.get("id", ""))
+             and o["id"].startswith(o["type"] + "--") and STIX_TIME.match(o.get("created", ""))
+             and STIX_TIME.match(o.get("modified", "")) for o in objs)
+    check(ok, "every object has type, spec_version 2.1, a typed UUID id and timestamps")
+    inds = [o for o in objs if o["type"] == "indicator"]
+    check(inds and all(o.get("pattern_type") == "stix" and o.get("pattern", "").startswith("[")
+                       and STIX_TIME.match(o.get("valid_from", "")) for o in inds),
+          "indicators carry a STIX pattern and valid_from")
+    check(any(o["pattern"] == "[url:value = 'https://login.micros0ft-help.com/reset']"
+              for o in inds), "the URL's pattern is exact")
+    vuln = [o for o in objs if o["type"] == "vulnerability"]
+    check(vuln and vuln[0]["name"] == "CVE-2023-4863"
+          and vuln[0]["external_references"][0] == {"source_name": "cve",
+                                                    "external_id": "CVE-2023-4863"},
+          "a CVE id becomes a vulnerability with its external reference")
+    ids = {o["id"] for o in objs}
+    report = next(o for o in objs if o["type"] == "report")
+    check(set(report["object_refs"]) <= ids and len(report["object_refs"]) == len(objs) - 2,
+          "the report refers to every indicator and vulnerability in the bundle")
+    r = api(s, tok["emp"], "GET", f"/incidents/{s.second_id}/stix")
+    check(r.status in (403, 404), "an employee cannot export STIX", r.status)
+
+
+@test
+def critical_asset_scores(s):
+    p, tok = intel_people(s)
+    admin = p["admin"][0]
+    settings = admin.get("/admin/settings").text
+    org = re.search(r'name="org_name"[^>]*value="([^"]*)"', settings)
+    r = admin.form_post("/admin/settings", "/admin/settings", {
+        "org_name": org.group(1) if org and org.group(1) else "Secura test",
+        "critical_assets": "payroll, domain controller"})
+    check(r.status == 303, "the admin names the critical assets", r.status)
+    r = api(s, tok["emp"], "POST", "/incidents", {
+        "title": "Strange logins on the Payroll server", "category": "unauthorized-access",
+        "description": "Someone logged in at night.", "assets": "PAYROLL-01 (payroll server)",
+        "personal_data": True, "people_affected": 1200, "data_types": ["financial"]})
+    parts = {x["part"]: x for x in r.json()["intel"]["threat"]["parts"]}
+    check(parts["assets"]["value"] == 1 and "payroll" in parts["assets"]["detail"],
+          "a critical asset gives the full asset part", parts.get("assets"))
+    check(parts["data"]["value"] > 0.8 and "1200" in parts["data"]["detail"],
+          "personal data of 1,200 people with financial data weighs heavily", parts["data"])
