@@ -23,6 +23,8 @@ CREATE TABLE incident_indicators (
 ) WITHOUT ROWID;
 CREATE INDEX incident_indicators_indicator
 	ON incident_indicators(indicator_id, incident_id);
+CREATE INDEX incident_indicators_time
+	ON incident_indicators(created_at, indicator_id);
 
 -- What the models said when the incident was reported. Probabilities and
 -- explanations are JSON: {"low": 0.2, ...} and [{"term", "weight"}].

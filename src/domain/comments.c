@@ -29,7 +29,8 @@ int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
 			    internal) != 0 ||
 	    db_exec(d, STMT_INCIDENT_TOUCH, "II", incident, now) != 0 ||
 	    incidents_reindex(d, incident) != 0 ||
-	    indicators_record(d, incident, "comment", body, strlen(body)) < 0)
+	    indicators_record(d, incident, "comment", body, strlen(body), now) <
+		0)
 		return -1;
 	return id;
 }

@@ -10,6 +10,7 @@
 #include "../core/perm.h"
 #include "evidence.h"
 #include "incidents.h"
+#include "indicators.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -54,6 +55,17 @@ static const char *const departments[] = {
     "Legal",   "Operations", "Customer Support", "Marketing"};
 static const char *const sites[] = {"Lyon office", "Berlin office",
 				    "Lisbon office", "Remote", "Warehouse"};
+
+/* Indicators that recur across demo incidents (documentation ranges and
+ * made-up lookalike domains), so similar incidents and top indicators
+ * have something to show. */
+static const char *const lures[] = {"hxxps://login-micros0ft[.]com/verify",
+				    "hxxps://paypa1-secure[.]net/account",
+				    "hxxp://invoice-docs[.]xyz/view",
+				    "hxxps://hr-benefits-portal[.]info/sso"};
+static const char *const samples[] = {"44d88612fea8a8f36de82e1278abb02f",
+				      "e99a18c428cb38d5f260853678922e03",
+				      "5d41402abc4b2a76b9719d911017c592"};
 
 struct cat_text {
 	const char *slug;
@@ -268,8 +280,14 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 			     : steps  ? flow[steps - 1]
 				      : "new";
 	char desc[512], res[160] = "", cause[160] = "";
-	snprintf(desc, sizeof(desc), "%s\n\nReported from %s.", t->detail,
-		 PICK(sites));
+	snprintf(desc, sizeof(desc), "%s\n\nReported from %s.%s%s", t->detail,
+		 PICK(sites),
+		 !strcmp(t->slug, "phishing")  ? "\n\nThe link went to "
+		 : !strcmp(t->slug, "malware") ? "\n\nThe file's MD5 is "
+					       : "",
+		 !strcmp(t->slug, "phishing")  ? PICK(lures)
+		 : !strcmp(t->slug, "malware") ? PICK(samples)
+					       : "");
 	/* Times for each step reached. */
 	int64_t at[8];
 	at[0] = ts;
@@ -357,12 +375,16 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 				    (size_t)len, sha) == 0 &&
 		     db_exec(d, STMT_EVIDENCE_INSERT, "IIsIssI", id, reporter,
 			     "firewall.log", (int64_t)len, "text/plain", sha,
-			     created + 60) == 0;
+			     created + 60) == 0 &&
+		     indicators_record(d, id, "evidence", log, (size_t)len,
+				       created + 60) >= 0;
 		EV(created + 60, reporter, "evidence", "", NULL, "firewall.log",
 		   NULL, 0);
 	}
 #undef EV
-	ok = ok && write_events(d, id, ev, n) == 0;
+	ok = ok && write_events(d, id, ev, n) == 0 &&
+	     indicators_record(d, id, "description", desc, strlen(desc),
+			       created) >= 0;
 	return ok && incidents_reindex(d, id) == 0 ? 0 : -1;
 }
 

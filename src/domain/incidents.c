@@ -187,8 +187,8 @@ int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor)
 	if (incidents_event(d, in->id, actor, "created", "status", NULL, "new",
 			    0) != 0 ||
 	    incidents_reindex(d, in->id) != 0 ||
-	    indicators_record(d, in->id, "description", text, strlen(text)) <
-		0 ||
+	    indicators_record(d, in->id, "description", text, strlen(text),
+			      now) < 0 ||
 	    intel_suggest(d, a, in) != 0)
 		return -1;
 	return in->id;

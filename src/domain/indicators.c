@@ -11,14 +11,13 @@
 
 /* Finds the indicators in text[0..len) (need not end in NUL) and links
  * each to the incident (source: "description", "comment" or
- * "evidence"); one already linked keeps its first source. Returns how
- * many the text held, or -1. Inside a transaction. */
+ * "evidence") at time now; one already linked keeps its first source.
+ * Returns how many the text held, or -1. Inside a transaction. */
 int indicators_record(db *d, int64_t incident, const char *source,
-		      const char *text, size_t len)
+		      const char *text, size_t len, int64_t now)
 {
 	arena a;
 	struct iocs v = {0};
-	int64_t now = clock_now();
 	int rc = 0;
 	arena_init(&a);
 	ioc_extract(&a, arena_strndup(&a, text, len), &v);
@@ -133,9 +132,9 @@ json_t *indicators_list(db *d, const char *kind, const char *like, int limit,
 	return arr;
 }
 
-/* Returns the limit indicators linked to most incidents created in
- * [from, to) as a new JSON array {id, kind, value, incidents, url}; NULL
- * on error. */
+/* Returns the limit indicators found in most incidents during [from,
+ * to) (linked then: reported, commented or uploaded) as a new JSON array {id,
+ * kind, value, incidents, url}; NULL on error. */
 json_t *indicators_top(db *d, int64_t from, int64_t to, int limit)
 {
 	sqlite3_stmt *st =

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 int indicators_record(db *d, int64_t incident, const char *source,
-		      const char *text, size_t len);
+		      const char *text, size_t len, int64_t now);
 json_t *indicators_of(db *d, int64_t incident);
 json_t *indicators_get(db *d, int64_t id, int limit, int offset);
 json_t *indicators_list(db *d, const char *kind, const char *like, int limit,

@@ -3,6 +3,8 @@
  * (the web layer adds the charts). */
 #include "metrics.h"
 
+#include "indicators.h"
+
 #include "settings.h"
 
 #include "../core/clock.h"
@@ -459,6 +461,10 @@ json_t *metrics_executive(db *d, int64_t from, int64_t to)
 	    "by_severity", sev, "by_department",
 	    tallies_json(e->depts, e->ndepts), "heatmap", heat_json(e),
 	    "forecast", forecast, "anomalies", anomalies);
+	json_t *top = out ? indicators_top(d, from, to, 10) : NULL;
+	if (out)
+		json_object_set_new(out, "top_indicators",
+				    top ? top : json_array());
 done:
 	period_free(&cur);
 	period_free(&prev);

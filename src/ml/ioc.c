@@ -286,16 +286,21 @@ const char *ioc_classify(arena *a, const char *s, size_t n)
 void ioc_extract(arena *a, const char *text, struct iocs *out)
 {
 	const char *s = ioc_refang(a, text);
-	const char *cut = " \t\r\n\f\v<>\"'`,;()[]{}|\\";
+	/* chunks end at these; a URL only at the first four groups */
+	const char *cut = " \t\r\n\f\v<>\"'`|\\,;()[]{}=";
 	while (*s) {
 		s += strspn(s, cut);
-		size_t n = strcspn(s, cut);
+		int is_url = !strncasecmp(s, "http://", 7) ||
+			     !strncasecmp(s, "https://", 8) ||
+			     !strncasecmp(s, "ftp://", 6);
+		size_t n = strcspn(s, is_url ? " \t\r\n\f\v<>\"'`|\\" : cut);
 		const char *c = s;
 		s += n;
 		/* sentence punctuation and markdown emphasis around a chunk */
 		while (n && strchr("*_~", *c))
 			c++, n--;
-		while (n && strchr(".:!?*_~", c[n - 1]))
+		while (n &&
+		       strchr(is_url ? ".,;:!?*_~)]}" : ".:!?*_~", c[n - 1]))
 			n--;
 		if (n >= 4)
 			chunk(a, out, c, n);

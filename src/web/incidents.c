@@ -250,7 +250,8 @@ int incidents_record_files(struct ctx *c, int64_t id, const char **mimes,
 				 mimes[i], shas[i]) < 0 ||
 		    (!strcmp(mimes[i], "text/plain") &&
 		     indicators_record(c->db, id, "evidence",
-				       (const char *)u->data, u->len) < 0))
+				       (const char *)u->data, u->len,
+				       clock_now()) < 0))
 			return -1;
 		added++;
 	}

@@ -23,8 +23,8 @@ json_t *period_read(struct ctx *c, int64_t *from, int64_t *to)
 	if (strcmp(p, "custom") != 0) {
 		int64_t days = 0;
 		valid_int(p, 1, 365, &days);
-		*to = now;
-		*from = now - days * 86400;
+		*to = now + 1; /* the current second included */
+		*from = *to - days * 86400;
 	} else {
 		*from = incidents_time_field(c, "from");
 		*to = incidents_time_field(c, "to");

@@ -231,3 +231,16 @@ def critical_asset_scores(s):
           "a critical asset gives the full asset part", parts.get("assets"))
     check(parts["data"]["value"] > 0.8 and "1200" in parts["data"]["detail"],
           "personal data of 1,200 people with financial data weighs heavily", parts["data"])
+
+
+@test
+def top_indicators_on_the_executive_dashboard(s):
+    p, tok = intel_people(s)
+    manager = p["manager"][0]
+    r = manager.request("GET", "/api/v1/metrics/executive?period=30")
+    top = {(x["kind"], x["value"]): x["incidents"] for x in r.json().get("top_indicators", [])}
+    check(r.status == 200 and top.get(("url", "https://login.micros0ft-help.com/reset")) == 2,
+          "the executive metrics list the URL found in two incidents", top)
+    page = manager.get("/metrics/executive?period=30")
+    check("Top indicators" in page.text and "login.micros0ft-help.com" in page.text,
+          "the dashboard shows the top indicators table")
