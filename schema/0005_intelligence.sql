@@ -73,3 +73,123 @@ UPDATE categories SET weight = CASE slug
 -- Assets whose mention makes an incident critical (comma-separated,
 -- matched case-blind within the incident's affected systems).
 INSERT INTO settings(key, value) VALUES ('critical_assets', '');
+
+-- Mitigation playbooks, one per category, in markdown; lines "- [ ] ..."
+-- are the checklist steps. Written for Secura; leads edit them.
+CREATE TABLE playbooks (
+	category_id INTEGER PRIMARY KEY REFERENCES categories(id),
+	body TEXT NOT NULL,
+	updated_at INTEGER NOT NULL,
+	updated_by INTEGER REFERENCES users(id)
+);
+
+-- The steps ticked on an incident, by the step's text (a reworded step
+-- starts unticked); each tick and untick is also a history row.
+CREATE TABLE playbook_ticks (
+	incident_id INTEGER NOT NULL REFERENCES incidents(id),
+	step TEXT NOT NULL,
+	user_id INTEGER NOT NULL REFERENCES users(id),
+	at INTEGER NOT NULL,
+	PRIMARY KEY (incident_id, step)
+) WITHOUT ROWID;
+
+INSERT INTO playbooks(category_id, body, updated_at)
+SELECT id, CASE slug
+WHEN 'malware' THEN '## Contain the infection
+
+Act fast: malware spreads and ransomware encrypts shares while you read.
+
+- [ ] Isolate the affected machines from the network (EDR isolation or pull the cable); do not switch them off, memory holds evidence
+- [ ] Identify the sample: file name, hash, where it came from (mail, download, USB)
+- [ ] Search every endpoint and the mail gateway for the same hash, sender and domains
+- [ ] Block the hashes, domains and addresses found at the proxy, firewall and EDR
+- [ ] Reset the passwords of accounts used on the infected machines
+- [ ] Reimage or clean the machines; restore data from backups taken before the infection
+- [ ] Check backups are intact and offline before restoring ransomware victims
+- [ ] Record the root cause and what would have stopped it'
+WHEN 'phishing' THEN '## Stop the lure and find who bit
+
+- [ ] Get the original message with full headers (forward as attachment)
+- [ ] Block the sender, the reply-to address and the linked domains at the mail gateway and proxy
+- [ ] Pull copies of the message from every mailbox that received it
+- [ ] Find who clicked or replied (proxy and mail logs)
+- [ ] Reset the password and revoke sessions and tokens of everyone who entered credentials; check MFA devices added recently
+- [ ] Look for mailbox rules, forwarding and consent grants created after the click
+- [ ] Tell staff what to look out for if the campaign is wide
+- [ ] Report the phishing site to its host or registrar'
+WHEN 'unauthorized-access' THEN '## Take back control of the account or system
+
+- [ ] Confirm the access: logins from unusual places, times or devices, and what was touched
+- [ ] Disable or lock the account, revoke its sessions, tokens and keys
+- [ ] Preserve logs (identity provider, VPN, servers) before they rotate
+- [ ] Find how they got in: reused password, phishing, exposed key, vulnerability
+- [ ] Check for persistence: new accounts, keys, scheduled tasks, mailbox rules
+- [ ] Decide whether personal data was accessed (GDPR 72 h clock)
+- [ ] Restore access with a new credential and MFA
+- [ ] Fix the way in and record it as the root cause'
+WHEN 'data-disclosure' THEN '## Limit the disclosure and assess the harm
+
+- [ ] Find what was disclosed, to whom, when and how many people and records it concerns
+- [ ] Ask the recipient to delete it and confirm in writing; recall the message if possible
+- [ ] Remove public copies (shares, links, websites) and revoke shared links
+- [ ] Record the categories of data: special category, health, financial, credentials
+- [ ] Assess the risk to the people concerned and decide on the GDPR Art. 33 notice within 72 h
+- [ ] Decide on telling the people concerned (Art. 34) and record the reasoning
+- [ ] Fix the process or setting that allowed it'
+WHEN 'lost-device' THEN '## Protect the data on the missing device
+
+- [ ] Record the device, its owner, when and where it was last seen
+- [ ] Check whether the disk was encrypted and the device locked (this decides the risk)
+- [ ] Lock or wipe it remotely through device management
+- [ ] Revoke the certificates, VPN profiles and sessions the device held; reset the owner''s password
+- [ ] List the data it held or could reach (mail, files, saved passwords)
+- [ ] Report a theft to the police and keep the reference
+- [ ] Decide on GDPR/HIPAA notification if unencrypted personal data was on it'
+WHEN 'physical' THEN '## Secure the site
+
+- [ ] Make the area safe and secure; call security or the police if someone is still there
+- [ ] Preserve CCTV footage and badge logs for the time window
+- [ ] Find what was accessed: rooms, racks, screens, papers, devices
+- [ ] Check for planted devices (USB sticks, network implants, keyloggers)
+- [ ] Repair locks and doors; revoke lost badges
+- [ ] Remind staff about tailgating and visitor rules'
+WHEN 'insider-misuse' THEN '## Handle with care: people and evidence
+
+- [ ] Involve HR and legal before contacting the person; keep the circle small
+- [ ] Preserve evidence: logs, mailbox, files, device, with a chain of custody
+- [ ] Limit the person''s access to what their work needs, without tipping them off if advised
+- [ ] Establish what data was taken or changed and where it went
+- [ ] Decide on regulatory notification if personal data left the organisation
+- [ ] Review the access rights that made it possible'
+WHEN 'dos' THEN '## Keep the service up
+
+- [ ] Confirm the attack: traffic source, volume, protocol, targeted service
+- [ ] Contact the hosting or network provider and switch on their DDoS protection
+- [ ] Apply rate limits, geo or ASN blocks and caching for the targeted endpoints
+- [ ] Watch for a second attack hidden behind the noise (intrusion, extortion mail)
+- [ ] Tell users about the outage and the expected recovery
+- [ ] Record the peak traffic, duration and downtime for the post-incident review'
+WHEN 'payment-fraud' THEN '## Protect cardholders and meet PCI DSS duties
+
+- [ ] Identify the affected cards, merchants and the time window
+- [ ] Contain the source: skimmer, compromised checkout script, point-of-sale malware
+- [ ] Inform the acquiring bank and the card brands as your contract requires
+- [ ] Preserve evidence for a PCI forensic investigator; do not wipe systems
+- [ ] Check for changed payment page scripts and third-party code
+- [ ] Decide on notifying cardholders and the regulator'
+WHEN 'vulnerability' THEN '## Close the weakness before it is used
+
+- [ ] Confirm the finding and its reach: which systems and versions, reachable from where
+- [ ] Look up the CVE, its CVSS score and whether it is exploited in the wild
+- [ ] Check logs for signs it was already used
+- [ ] Patch, upgrade or apply the vendor''s workaround; otherwise restrict access to the service
+- [ ] Verify the fix (rescan or retest)
+- [ ] Thank the reporter and agree on disclosure if they are outside the organisation'
+ELSE '## First steps
+
+- [ ] Talk to the reporter and write down what they saw, when and on which systems
+- [ ] Decide whether this is a security incident; reject it as a false positive if not
+- [ ] Pick the category that fits and follow its playbook
+- [ ] Preserve evidence before anything is changed'
+END, strftime('%s', 'now')
+FROM categories;

@@ -24,6 +24,7 @@ enum perm {
 	PERM_USER_ADMIN,	/* manage people and roles */
 	PERM_AUDIT_READ,	/* read the audit log */
 	PERM_SETTINGS,		/* organisation settings, categories */
+	PERM_PLAYBOOK_EDIT,	/* write the mitigation playbooks */
 	PERM__COUNT
 };
 

@@ -13,6 +13,7 @@
 #include "../domain/incidents.h"
 #include "../domain/indicators.h"
 #include "../domain/intel.h"
+#include "../domain/playbooks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -519,6 +520,9 @@ int incidents_show(struct ctx *c)
 		if (!intel)
 			return -1;
 		json_object_set_new(c->view, "intel", intel);
+		json_t *pb = playbooks_get(c->db, c->a, in.category_id, in.id);
+		if (pb)
+			json_object_set_new(c->view, "playbook", pb);
 	}
 	if (writer) {
 		json_t *o = json_pack(

@@ -106,6 +106,14 @@ int indicators_export_stix(struct ctx *c);
 extern const struct field indicators_list_fields[];
 extern const struct field indicators_page_fields[];
 
+/* playbooks.c */
+int playbooks_index(struct ctx *c);
+int playbooks_show(struct ctx *c);
+int playbooks_update(struct ctx *c);
+int playbooks_checklist(struct ctx *c);
+extern const struct field playbooks_edit_fields[];
+extern const struct field playbooks_tick_fields[];
+
 /* dashboards.c */
 int dashboards_operational(struct ctx *c);
 int dashboards_executive(struct ctx *c);

@@ -244,3 +244,47 @@ def top_indicators_on_the_executive_dashboard(s):
     page = manager.get("/metrics/executive?period=30")
     check("Top indicators" in page.text and "login.micros0ft-help.com" in page.text,
           "the dashboard shows the top indicators table")
+
+
+@test
+def playbook_checklist_in_history(s):
+    p, tok = intel_people(s)
+    analyst, lead, emp = p["analyst"][0], p["lead"][0], p["emp"][0]
+    page = f"/incidents/{s.phish_id}"
+    html = analyst.get(page).text
+    check("Playbook: Phishing and social engineering" in html
+          and 'name="done" value="1"' in html, "the incident page shows its category's playbook "
+          "with a checklist")
+    r = analyst.form_post(page, f"{page}/checklist", {"done": ["1", "2"]})
+    check(r.status == 303, "the analyst ticks two steps", r.status)
+    j = api(s, tok["analyst"], "GET", page).json()
+    steps = j["playbook"]["steps"]
+    check([x["done"] for x in steps[:3]] == [True, True, False] and j["playbook"]["done"] == 2,
+          "the two steps are done, the others not")
+    first = steps[0]["text"]
+    r = analyst.form_post(page, f"{page}/checklist", {"done": ["2"]})
+    hist = [h["new"] for h in api(s, tok["analyst"], "GET", page).json()["history"]
+            if h["field"] == "playbook"]
+    check(hist[:2] == [f"done: {first}", f"done: {steps[1]['text']}"]
+          and hist[-1] == f"reopened: {first}",
+          "each tick and untick is a history row", hist)
+    r = api(s, tok["analyst"], "POST", f"{page}/checklist", {"done": ["999"]})
+    check(r.status == 422, "a step number out of range is a 422", r.status)
+    check(emp.form_post(page, f"{page}/checklist", {"done": ["1"]}).status in (403, 404),
+          "the reporter cannot tick steps")
+    check("Playbook:" not in emp.get(page).text, "the reporter's page has no playbook")
+    lst = api(s, tok["analyst"], "GET", "/playbooks").json()["playbooks"]
+    cat = next(x["id"] for x in lst if x["slug"] == "phishing")
+    check(analyst.form_post(f"/playbooks/{cat}", f"/playbooks/{cat}",
+                            {"body": "x"}).status == 403,
+          "an analyst cannot rewrite a playbook")
+    r = lead.form_post(f"/playbooks/{cat}", f"/playbooks/{cat}", {"body": ""})
+    check(r.status == 422, "an empty playbook is refused", r.status)
+    body = f"## Our phishing playbook\n\n- [ ] {steps[1]['text']}\n- [ ] Call the **bank** hotline\n"
+    r = lead.form_post(f"/playbooks/{cat}", f"/playbooks/{cat}", {"body": body})
+    check(r.status == 303, "a lead rewrites the playbook", r.status)
+    pb = api(s, tok["analyst"], "GET", page).json()["playbook"]
+    check([(x["text"], x["done"]) for x in pb["steps"]]
+          == [(steps[1]["text"], True), ("Call the **bank** hotline", False)]
+          and "<h2>Our phishing playbook</h2>" in pb["html"],
+          "the incident follows the new playbook; a kept step stays ticked", pb["steps"])

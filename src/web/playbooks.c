@@ -1,0 +1,90 @@
+/* playbooks.c - the mitigation playbooks: the list, one playbook (with
+ * the edit form for leads), saving it, and an incident's checklist. */
+#include "web.h"
+
+#include "../core/clock.h"
+#include "../domain/incidents.h"
+#include "../domain/playbooks.h"
+
+const struct field playbooks_edit_fields[] = {
+    {"body", V_TEXT, F_REQUIRED, 1, 20000, NULL, "Playbook"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field playbooks_tick_fields[] = {
+    {"done", V_INT, F_MULTI, 1, 100, NULL, "Step"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* GET /playbooks - every category and its playbook. */
+int playbooks_index(struct ctx *c)
+{
+	json_t *list = playbooks_list(c->db);
+	if (!list)
+		return -1;
+	c->view = json_pack("{so sb}", "playbooks", list, "can_edit",
+			    perm_has(c->me.role, PERM_PLAYBOOK_EDIT));
+	return 0;
+}
+
+/* GET /playbooks/{id} - one category's playbook (by category id). */
+int playbooks_show(struct ctx *c)
+{
+	json_t *pb = playbooks_get(c->db, c->a, c->id, 0);
+	if (!pb)
+		return ctx_fail(c, 404, "not_found", "No such playbook.");
+	c->view = json_pack("{so sb}", "playbook", pb, "can_edit",
+			    perm_has(c->me.role, PERM_PLAYBOOK_EDIT));
+	return 0;
+}
+
+/* POST /playbooks/{id} - a lead rewrites a category's playbook. */
+int playbooks_update(struct ctx *c)
+{
+	json_t *pb = playbooks_get(c->db, c->a, c->id, 0);
+	if (!pb)
+		return ctx_fail(c, 404, "not_found", "No such playbook.");
+	json_decref(pb);
+	const char *body = ctx_val(c, "body");
+	if (db_begin(c->db) != 0 ||
+	    playbooks_save(c->db, c->id, body, c->me.user_id) != 0 ||
+	    ctx_audit(c, "playbook.update", "category", c->id, NULL) != 0)
+		return web_abort(c);
+	if (db_commit(c->db) != 0)
+		return -1;
+	c->view =
+	    json_pack("{so}", "playbook", playbooks_get(c->db, c->a, c->id, 0));
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/playbooks/%lld", (long long)c->id),
+	    "Playbook saved.");
+}
+
+/* POST /incidents/{id}/checklist - sets which steps of the incident's
+ * playbook are done (the ones sent); changes go to the history. */
+int playbooks_checklist(struct ctx *c)
+{
+	struct incident in;
+	int rc = incidents_load(c, &in);
+	if (rc <= 0)
+		return rc;
+	int changed;
+	if (db_begin(c->db) != 0)
+		return -1;
+	rc = playbooks_tick(c->db, c->a, in.category_id, in.id,
+			    ctx_val(c, "done"), c->me.user_id, &changed);
+	if (rc < 0)
+		return web_abort(c);
+	if (rc == 1) {
+		db_rollback(c->db);
+		return ctx_fail(c, 409, "conflict",
+				"This incident's category has no playbook.");
+	}
+	if (changed &&
+	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) != 0)
+		return web_abort(c);
+	if (db_commit(c->db) != 0)
+		return -1;
+	c->view = json_pack("{so}", "playbook",
+			    playbooks_get(c->db, c->a, in.category_id, in.id));
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/incidents/%lld#playbook", (long long)in.id),
+	    changed ? "Checklist saved." : "Nothing changed.");
+}
