@@ -6,7 +6,7 @@
 #include "../src/core/config.h"
 #include "../src/core/log.h"
 #include "../src/domain/compliance.h"
-#include "../src/domain/intel.h"
+#include "../src/domain/models.h"
 #include "../src/web/web.h"
 
 static const struct field next_fields[] = {
@@ -121,6 +121,10 @@ static const struct route routes[] = {
      "admin_settings", NULL, NULL, 0},
     {"POST", "/admin/settings", organisation_save, PERM_SETTINGS,
      "admin_settings", organisation_fields, organisation_show, 0},
+    {"GET", "/admin/model", model_admin_show, PERM_SETTINGS, "admin_model",
+     NULL, NULL, 0},
+    {"POST", "/admin/model/retrain", model_admin_retrain, PERM_SETTINGS,
+     "admin_model", model_admin_retrain_fields, model_admin_show, 0},
     {"GET", "/admin/webhooks", webhooks_index, PERM_SETTINGS, "admin_webhooks",
      NULL, NULL, 0},
     {"POST", "/admin/webhooks", webhooks_create, PERM_SETTINGS,
@@ -157,7 +161,7 @@ static const struct route routes[] = {
 static int app_start(void)
 {
 	char err[512];
-	if (intel_load(config_get()->models_dir, err, sizeof(err)) != 0)
+	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
 		log_event("-", "-", "suggestions off: %s", err);
 	return 0;
 }

@@ -193,3 +193,23 @@ ELSE '## First steps
 - [ ] Preserve evidence before anything is changed'
 END, strftime('%s', 'now')
 FROM categories;
+
+-- Retraining from the organisation's own labels: queued from the model
+-- page or `secura ml train --from-db`, run by the worker. A new model is
+-- adopted only when its macro-F1 on the held-out 20% of the labels is not
+-- below the current model's on the same rows.
+CREATE TABLE ml_trainings (
+	id INTEGER PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('category', 'severity')),
+	status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued',
+		'running', 'adopted', 'rejected', 'failed')),
+	requested_by INTEGER REFERENCES users(id),
+	requested_at INTEGER NOT NULL,
+	started_at INTEGER,
+	finished_at INTEGER,
+	rows INTEGER NOT NULL DEFAULT 0,
+	metrics TEXT NOT NULL DEFAULT '{}',    -- {"new": {...}, "current": {...}}
+	path TEXT NOT NULL DEFAULT '',         -- the adopted model file
+	message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ml_trainings_kind ON ml_trainings(kind, status, id);

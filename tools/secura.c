@@ -34,6 +34,8 @@
 #include "../src/domain/delivery.h"
 #include "../src/domain/outbox.h"
 #include "../src/domain/demo.h"
+#include "../src/domain/models.h"
+#include "../src/domain/retrain.h"
 #include "../src/domain/report_data.h"
 #include "../src/domain/users.h"
 #include "../src/ml/trainer.h"
@@ -52,8 +54,8 @@ struct opts {
 	const char *count, *seed;
 	const char *data, *label_field, *text_field, *split, *year_split;
 	const char *out, *model, *cost, *test_fraction, *solver, *manifest;
-	const char *datasets;
-	int password_stdin, unbalanced;
+	const char *datasets, *field;
+	int password_stdin, unbalanced, from_db;
 };
 
 static db d;
@@ -81,6 +83,7 @@ static int usage(void)
 		"[--unbalanced] --out MODEL\n"
 		"       secura ml train --manifest M.json [--datasets DIR] "
 		"--out MODEL\n"
+		"       secura ml train --from-db [--field category|severity]\n"
 		"       secura ml eval --model MODEL --data F.jsonl "
 		"[--label-field L] [--text-field T] [--split S.json | "
 		"--year-split Y]\n"
@@ -115,6 +118,7 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	    {"--solver", offsetof(struct opts, solver)},
 	    {"--manifest", offsetof(struct opts, manifest)},
 	    {"--datasets", offsetof(struct opts, datasets)},
+	    {"--field", offsetof(struct opts, field)},
 	};
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
@@ -124,6 +128,10 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 		}
 		if (!strcmp(argv[i], "--unbalanced")) {
 			o->unbalanced = 1;
+			continue;
+		}
+		if (!strcmp(argv[i], "--from-db")) {
+			o->from_db = 1;
 			continue;
 		}
 		size_t k = 0;
@@ -539,6 +547,52 @@ static int cmd_ml(int argc, char **argv)
 	return train ? trainer_train(&t, stdout) : trainer_eval(&t, stdout);
 }
 
+/* The folder of retrained models: $SECURA_DATA/models. */
+static const char *retrained_dir(void)
+{
+	static char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/models", config_get()->data_dir);
+	return dir;
+}
+
+/* secura ml train --from-db [--field F]: queues a training of F
+ * (category by default) from the labelled incidents and runs the queue
+ * now; the new model is adopted only if not worse on held-out labels. */
+static int cmd_ml_from_db(const struct opts *o)
+{
+	const char *kind = o->field ? o->field : "category";
+	char err[512];
+	if (models_kind(kind) < 0)
+		return usage();
+	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
+		fprintf(stderr, "secura: current model: %s\n", err);
+	if (db_begin(&d) != 0)
+		return 1;
+	int64_t id = retrain_queue(&d, kind, 0);
+	if (id <= 0 || db_commit(&d) != 0) {
+		db_rollback(&d);
+		fprintf(stderr, "secura: %s\n",
+			id == 0 ? "a training of that kind is already queued "
+				  "or running"
+				: db_errmsg(&d));
+		return 1;
+	}
+	int rc;
+	while ((rc = retrain_next(&d, retrained_dir(), stdout)) == 1)
+		;
+	json_t *list = retrain_list(&d);
+	size_t i;
+	json_t *t;
+	const char *status = "failed";
+	json_array_foreach(
+	    list, i, t) if (json_integer_value(json_object_get(t, "id")) == id)
+	    status = json_string_value(json_object_get(t, "status"));
+	int failed = rc < 0 || !strcmp(status, "failed");
+	json_decref(list);
+	models_free();
+	return failed;
+}
+
 static volatile sig_atomic_t stopping;
 
 /* SIGTERM/SIGINT handler of the worker: finish the current item, stop. */
@@ -557,6 +611,9 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 	/* full batches only: what failed in this round waits for the next */
 	while (!stopping && (n = delivery_batch(&d, 32, sent, failed)) == 32)
 		;
+	if (n >= 0 && !stopping &&
+	    retrain_next(&d, retrained_dir(), stdout) < 0)
+		n = -1;
 	return n < 0 ? -1 : 0;
 }
 
@@ -584,8 +641,10 @@ static int cmd_worker(int once)
 	signal(SIGTERM, on_stop);
 	signal(SIGINT, on_stop);
 	signal(SIGPIPE, SIG_IGN);
+	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
+		log_event(NULL, NULL, "worker: current model: %s", err);
 	int clocks = clocks_backfill(&d);
-	if (outbox_recover(&d) != 0 || clocks < 0) {
+	if (outbox_recover(&d) != 0 || retrain_recover(&d) != 0 || clocks < 0) {
 		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
 		return 1;
 	}
@@ -620,7 +679,10 @@ int main(int argc, char **argv)
 	snprintf(actor, sizeof(actor), "cli:%s", who ? who : "unknown");
 	if (argc < 2)
 		return usage();
-	if (!strcmp(argv[1], "ml"))
+	int from_db = 0;
+	for (int i = 2; i < argc; i++)
+		from_db |= !strcmp(argv[i], "--from-db");
+	if (!strcmp(argv[1], "ml") && !from_db)
 		return cmd_ml(argc, argv);
 	if (config_load(err, sizeof(err)) != 0 ||
 	    db_open(&d, config_get()->db_path, err, sizeof(err)) != 0) {
@@ -639,6 +701,10 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "worker")) {
 		rc = argc == 2 || (argc == 3 && !strcmp(sub, "--once"))
 			 ? cmd_worker(argc == 3)
+			 : usage();
+	} else if (!strcmp(cmd, "ml")) {
+		rc = !strcmp(sub, "train") && parse_opts(argc, argv, 3, &o) == 0
+			 ? cmd_ml_from_db(&o)
 			 : usage();
 	} else if (!strcmp(cmd, "demo")) {
 		rc =

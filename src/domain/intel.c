@@ -7,8 +7,8 @@
 
 #include "../core/clock.h"
 #include "../core/log.h"
-#include "../ml/classifier.h"
 #include "indicators.h"
+#include "models.h"
 #include "settings.h"
 #include "similar.h"
 
@@ -20,44 +20,12 @@
 
 const char *const intel_label_fields[] = {"category", "severity", NULL};
 
-static struct classifier cat, sev;
-static int have_cat, have_sev;
-
-/* Loads dir/category.model and dir/severity.model. Returns 0, or -1 with
- * the reason in err when either is missing or refused (suggestions are
- * then off; everything else works). */
-int intel_load(const char *dir, char *err, size_t errlen)
-{
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/category.model", dir);
-	have_cat = classifier_load(&cat, path, err, errlen) == 0;
-	if (!have_cat)
-		return -1;
-	snprintf(path, sizeof(path), "%s/severity.model", dir);
-	have_sev = classifier_load(&sev, path, err, errlen) == 0;
-	if (!have_sev) {
-		classifier_free(&cat);
-		have_cat = 0;
-		return -1;
-	}
-	return 0;
-}
-
-/* Releases the models. */
-void intel_unload(void)
-{
-	if (have_cat)
-		classifier_free(&cat);
-	if (have_sev)
-		classifier_free(&sev);
-	have_cat = have_sev = 0;
-}
-
 /* Returns the category model's vocabulary (terms and idf), or NULL
- * without models. */
+ * without models; only while the models are locked (models_lock). */
 const struct tfidf *intel_vocabulary(void)
 {
-	return have_cat ? &cat.tf : NULL;
+	const struct classifier *m = models_get(MODEL_CATEGORY);
+	return m ? &m->tf : NULL;
 }
 
 /* The text the models read: title and description. Arena string. */
@@ -97,27 +65,33 @@ static const char *trained_at(const struct classifier *m)
  * or -1. Inside a transaction. */
 int intel_suggest(db *d, arena *a, const struct incident *in)
 {
-	if (!have_cat || !have_sev)
+	models_lock(d);
+	const struct classifier *cat = models_get(MODEL_CATEGORY),
+				*sev = models_get(MODEL_SEVERITY);
+	if (!cat || !sev) {
+		models_unlock();
 		return 0;
+	}
 	struct tokens t = {0};
 	text_tokens(a, model_text(a, in), &t);
-	double *pc = arena_alloc(a, (size_t)cat.nlabels * sizeof(double));
-	double *ps = arena_alloc(a, (size_t)sev.nlabels * sizeof(double));
+	double *pc = arena_alloc(a, (size_t)cat->nlabels * sizeof(double));
+	double *ps = arena_alloc(a, (size_t)sev->nlabels * sizeof(double));
 	struct feature_node *xc, *xs;
-	int kc = classifier_scores(&cat, &t, a, pc, &xc);
-	int ks = classifier_scores(&sev, &t, a, ps, &xs);
+	int kc = classifier_scores(cat, &t, a, pc, &xc);
+	int ks = classifier_scores(sev, &t, a, ps, &xs);
 	json_t *probs = json_object();
-	for (int k = 0; k < sev.nlabels; k++)
-		json_object_set_new(probs, sev.labels[k],
+	for (int k = 0; k < sev->nlabels; k++)
+		json_object_set_new(probs, sev->labels[k],
 				    json_real(round(ps[k] * 1000) / 1000));
-	char *pj = json_dumps(probs, JSON_COMPACT);
+	char *pj = json_dumps(probs, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(probs);
 	const char *model = arena_printf(a, "category %s; severity %s",
-					 trained_at(&cat), trained_at(&sev));
+					 trained_at(cat), trained_at(sev));
 	int rc = db_exec(d, STMT_SUGGESTION_PUT, "IsdssdsssI", in->id,
-			 cat.labels[kc], pc[kc], terms_json(a, &cat, xc, kc),
-			 sev.labels[ks], ps[ks], pj,
-			 terms_json(a, &sev, xs, ks), model, clock_now());
+			 cat->labels[kc], pc[kc], terms_json(a, cat, xc, kc),
+			 sev->labels[ks], ps[ks], pj,
+			 terms_json(a, sev, xs, ks), model, clock_now());
+	models_unlock();
 	free(pj);
 	return rc;
 }
@@ -332,7 +306,9 @@ json_t *intel_json(db *d, arena *a, const struct incident *in, int staff)
 	}
 	json_object_set_new(o, "indicators", inds);
 	json_object_set_new(o, "labels", labels_json(d, in->id));
+	models_lock(d);
 	json_t *sim = similar_find(d, a, in, 5);
+	models_unlock();
 	json_object_set_new(o, "similar", sim ? sim : json_array());
 	return o;
 }

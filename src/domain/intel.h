@@ -18,8 +18,6 @@
 
 extern const char *const intel_label_fields[];
 
-int intel_load(const char *dir, char *err, size_t errlen);
-void intel_unload(void);
 int intel_suggest(db *d, arena *a, const struct incident *in);
 int intel_label(db *d, int64_t incident, const char *field, const char *value,
 		int64_t user);

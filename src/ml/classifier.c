@@ -296,9 +296,10 @@ void classifier_free(struct classifier *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* Returns accuracy, macro-F1, per-class precision/recall/F1/support and
- * the confusion matrix (rows: truth, columns: prediction) as a new JSON
- * object. */
+/* Returns accuracy, macro-F1 (over the classes in the truth or the
+ * predictions, as scikit-learn does), per-class precision/recall/F1/
+ * support and the confusion matrix (rows: truth, columns: prediction) as a new
+ * JSON object. */
 json_t *classifier_metrics(const int *truth, const int *pred, int n,
 			   char **labels, int nlabels)
 {
@@ -310,6 +311,7 @@ json_t *classifier_metrics(const int *truth, const int *pred, int n,
 	}
 	json_t *classes = json_array(), *matrix = json_array();
 	double f1sum = 0;
+	int present = 0;
 	for (int k = 0; k < nlabels; k++) {
 		int tp = cm[k * nlabels + k], col = 0, row = 0;
 		json_t *r = json_array();
@@ -323,7 +325,8 @@ json_t *classifier_metrics(const int *truth, const int *pred, int n,
 		double p = col ? (double)tp / col : 0,
 		       rc = row ? (double)tp / row : 0;
 		double f1 = p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
-		f1sum += f1;
+		if (row || col) /* like scikit-learn: classes seen or said */
+			f1sum += f1, present++;
 		json_array_append_new(
 		    classes, json_pack("{ss sf sf sf si}", "label", labels[k],
 				       "precision", p, "recall", rc, "f1", f1,
@@ -332,6 +335,6 @@ json_t *classifier_metrics(const int *truth, const int *pred, int n,
 	free(cm);
 	return json_pack("{sf sf si so so}", "accuracy",
 			 n ? (double)correct / n : 0, "macro_f1",
-			 f1sum / nlabels, "rows", n, "classes", classes,
-			 "confusion", matrix);
+			 present ? f1sum / present : 0, "rows", n, "classes",
+			 classes, "confusion", matrix);
 }

@@ -372,7 +372,7 @@ static json_t *evaluate(const struct classifier *m, const struct rows *r,
 	    *pred = xcalloc((size_t)r->n, sizeof(int)), n = 0;
 	arena a;
 	arena_init(&a);
-	double t0 = clock_mono_ms();
+	double t0 = clock_mono_ms(), conf = 0;
 	for (int i = 0; i < r->n; i++) {
 		if (r->part[i] != part)
 			continue;
@@ -381,7 +381,10 @@ static json_t *evaluate(const struct classifier *m, const struct rows *r,
 			    sizeof(char *), cmp_str);
 		struct tokens t = {0};
 		text_tokens(&a, r->text[i], &t);
-		int p = classifier_predict(m, &t, &a);
+		double *prob =
+		    arena_alloc(&a, (size_t)m->nlabels * sizeof(double));
+		int p = classifier_scores(m, &t, &a, prob, NULL);
+		conf += prob[p];
 		truth[n] = hit ? (int)(hit - m->labels) : (p + 1) % m->nlabels;
 		pred[n++] = p;
 		arena_reset(&a);
@@ -391,6 +394,8 @@ static json_t *evaluate(const struct classifier *m, const struct rows *r,
 	json_t *res = classifier_metrics(truth, pred, n, m->labels, m->nlabels);
 	json_object_set_new(res, "predict_ms_per_row",
 			    json_real(n ? ms / n : 0));
+	json_object_set_new(res, "mean_confidence",
+			    json_real(n ? conf / n : 0));
 	free(truth);
 	free(pred);
 	return res;
@@ -507,10 +512,20 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 		json_object_set_new(m.meta, "features",
 				    json_string("word 1-2-grams, min_df 2, "
 						"sublinear tf, idf, L2"));
+		json_t *dist = json_object();
+		for (int i = 0; i < ntrain; i++) {
+			json_t *c = json_object_get(dist, labels[y[i]]);
+			json_object_set_new(
+			    dist, labels[y[i]],
+			    json_integer(json_integer_value(c) + 1));
+		}
+		json_object_set_new(m.meta, "train_distribution", dist);
 		if (ntest) {
 			json_t *mt = evaluate(&m, &r, 1);
 			print_metrics(out, mt);
 			json_object_set_new(m.meta, "test_metrics", mt);
+			if (o->metrics)
+				*o->metrics = json_incref(mt);
 		}
 		rc = classifier_save(&m, o->model, err, sizeof(err)) == 0 ? 0
 									  : 1;
@@ -541,9 +556,14 @@ int trainer_eval(const struct trainer_opts *o, FILE *out)
 	int rc = 1;
 	if (read_rows(o, &r, out) == 0) {
 		if (split_rows(o, &r, out) == 0) {
-			json_t *mt =
-			    evaluate(&m, &r, o->split || o->year_split ? 1 : 0);
+			json_t *mt = evaluate(&m, &r,
+					      o->split || o->year_split ||
+						      o->test_fraction > 0
+						  ? 1
+						  : 0);
 			print_metrics(out, mt);
+			if (o->metrics)
+				*o->metrics = json_incref(mt);
 			json_decref(mt);
 			rc = 0;
 		}

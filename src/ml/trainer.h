@@ -5,6 +5,7 @@
 #ifndef SECURA_TRAINER_H
 #define SECURA_TRAINER_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 struct trainer_opts {
@@ -22,6 +23,7 @@ struct trainer_opts {
 	const char *manifest; /* JSON: sources, label maps, options (instead of
 				 data, fields and split) */
 	const char *datasets; /* the manifest's files are relative to this */
+	json_t **metrics;     /* when set: gets the test metrics (new ref) */
 };
 
 int trainer_train(const struct trainer_opts *o, FILE *out);

@@ -114,6 +114,11 @@ int playbooks_checklist(struct ctx *c);
 extern const struct field playbooks_edit_fields[];
 extern const struct field playbooks_tick_fields[];
 
+/* model_admin.c */
+int model_admin_show(struct ctx *c);
+int model_admin_retrain(struct ctx *c);
+extern const struct field model_admin_retrain_fields[];
+
 /* dashboards.c */
 int dashboards_operational(struct ctx *c);
 int dashboards_executive(struct ctx *c);

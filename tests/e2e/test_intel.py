@@ -6,6 +6,7 @@ incidents", the indicator pages; similar incidents; the STIX 2.1 export;
 and who may see what."""
 
 import re
+import time
 
 from harness import Client, check, test
 from test_incidents import PW, created_id, people
@@ -288,3 +289,73 @@ def playbook_checklist_in_history(s):
           == [(steps[1]["text"], True), ("Call the **bank** hotline", False)]
           and "<h2>Our phishing playbook</h2>" in pb["html"],
           "the incident follows the new playbook; a kept step stays ticked", pb["steps"])
+
+
+@test
+def retraining_from_labels(_):
+    """On an instance of its own (an adopted model changes every later
+    suggestion): too few labels fail clearly; enough labels train, measure
+    against the current model and adopt; the app then uses the new model."""
+    from harness import Server
+    srv = Server().start()
+    try:
+        for email, role in (("rt-emp@example.org", "employee"),
+                            ("rt-analyst@example.org", "analyst"),
+                            ("rt-admin@example.org", "admin")):
+            srv.add_user(email, role, PW)
+        emp, analyst = token(srv, "rt-emp@example.org"), token(srv, "rt-analyst@example.org")
+        admin = Client(srv)
+        admin.login("rt-admin@example.org", PW)
+        r = srv.cli("ml", "train", "--from-db", "--field", "category")
+        check(r.returncode == 1 and "needs at least 20 labelled incidents" in r.stdout,
+              "retraining with no labels fails with a clear reason", r.stdout + r.stderr)
+        texts = {"phishing": ["Email asking for my password via a link number {}",
+                              "Fake invoice mail with a login link, case {}",
+                              "Someone phoned pretending to be IT and asked for my code {}"],
+                 "lost-device": ["Laptop stolen from my car, asset {}",
+                                 "Lost my work phone on the train, case {}",
+                                 "USB stick with reports missing after trip {}"]}
+        n = 0
+        for label, forms in texts.items():
+            for i in range(12):
+                r = api(srv, emp, "POST", "/incidents", {
+                    "title": forms[i % 3].format(i), "category": "other",
+                    "description": forms[(i + 1) % 3].format(i)})
+                iid = r.json()["incident"]["id"]
+                api(srv, analyst, "POST", f"/incidents/{iid}/fields",
+                    {"category": label, "accept": "category"})
+                n += 1
+        page = admin.get("/admin/model")
+        check(page.status == 200 and "category model" in page.text
+              and "24 incidents have a category label" in page.text
+              and "Confusion matrix" in page.text and "Drift" in page.text,
+              "the model page shows the models, their figures, drift and the label count")
+        r = admin.form_post("/admin/model", "/admin/model/retrain", {"kind": "category"})
+        check(r.status == 303, "the admin queues a retraining", r.status)
+        r = admin.form_post("/admin/model", "/admin/model/retrain", {"kind": "category"})
+        check(r.status == 409, "a second one while queued is refused (409)", r.status)
+        check(admin.form_post("/admin/model", "/admin/model/retrain",
+                              {"kind": "bogus"}).status == 422, "an unknown model is a 422")
+        check('http-equiv="refresh"' in admin.get("/admin/model").text,
+              "the page refreshes itself while the training waits")
+        for _ in range(300):  # the instance's own worker runs it
+            t = admin.request("GET", "/api/v1/admin/model").json()["trainings"][0]
+            if not t["pending"]:
+                break
+            time.sleep(0.1)
+        check(t["status"] == "adopted" and t["rows"] == 24
+              and t["metrics"]["new"]["rows"] == 4 and t["metrics"]["current"]["rows"] == 4,
+              "the worker trains on the labels, scores new and current on the same "
+              "held-out rows and adopts the new one", t)
+        r = api(srv, emp, "POST", "/incidents", {
+            "title": "My laptop was stolen at the station", "category": "other",
+            "description": "The laptop bag was taken from the train."})
+        sug = r.json()["intel"]["suggestion"]["category"]
+        info = admin.request("GET", "/api/v1/admin/model").json()["models"][0]
+        check(info["training"] == t["id"] and sug["slug"] == "lost-device"
+              and set(info["labels"]) == {"lost-device", "phishing"},
+              "the app now suggests with the retrained model", (info.get("training"), sug))
+        check(Client(srv).get("/admin/model").status in (302, 303, 401),
+              "the model page needs a login")
+    finally:
+        srv.stop()

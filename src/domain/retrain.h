@@ -1,0 +1,21 @@
+/* retrain.h - training a model from the organisation's own labels (the
+ * decisions people made on suggestions) and adopting it only when it is
+ * not worse than the current model on a held-out part of those labels. */
+#ifndef SECURA_RETRAIN_H
+#define SECURA_RETRAIN_H
+
+#include "../core/db.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define RETRAIN_MIN_ROWS 20
+
+int64_t retrain_queue(db *d, const char *kind, int64_t user);
+int retrain_next(db *d, const char *dir, FILE *log);
+int retrain_recover(db *d);
+json_t *retrain_list(db *d);
+json_t *retrain_drift(db *d, const char *kind, int64_t since);
+
+#endif

@@ -1,0 +1,140 @@
+/* model_admin.c - the admin page about the models: what each one is and
+ * how it scored on held-out data (per-class precision/recall/F1 and the
+ * confusion matrix), drift (predicted labels and confidence in the last
+ * 30 days against the training data), the trainings with their
+ * figures, and the button that queues a retraining from the labels. */
+#include "web.h"
+
+#include "../core/clock.h"
+#include "../domain/models.h"
+#include "../domain/retrain.h"
+
+#include <string.h>
+
+const struct field model_admin_retrain_fields[] = {
+    {"kind", V_ENUM, F_REQUIRED, 0, 0, models_kinds, "Model"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* Returns the confusion matrix of metrics as a table-friendly new JSON
+ * object {labels, rows: [{label, cells: [{n, hit}]}]}. */
+static json_t *confusion(json_t *metrics)
+{
+	json_t *labels = json_array(), *rows = json_array(), *c;
+	json_t *classes = json_object_get(metrics, "classes");
+	size_t i, j;
+	json_array_foreach(classes, i, c)
+	    json_array_append(labels, json_object_get(c, "label"));
+	json_array_foreach(json_object_get(metrics, "confusion"), i, c)
+	{
+		json_t *cells = json_array(), *v;
+		json_array_foreach(c, j, v) json_array_append_new(
+		    cells, json_pack("{sO sb}", "n", v, "hit", i == j));
+		json_array_append_new(rows, json_pack("{sO so}", "label",
+						      json_array_get(labels, i),
+						      "cells", cells));
+	}
+	return json_pack("{so so}", "labels", labels, "rows", rows);
+}
+
+/* Returns the drift table of a kind: per label, its share of the
+ * training data and of the last 30 days' suggestions, with their mean
+ * confidence (new JSON array). */
+static json_t *drift(struct ctx *c, const char *kind, json_t *meta)
+{
+	json_t *recent = retrain_drift(c->db, kind, clock_now() - 30 * 86400);
+	json_t *train = json_object_get(meta, "train_distribution");
+	json_t *out = json_array(), *v;
+	double total = 0;
+	const char *label;
+	json_object_foreach(train, label, v) total += json_number_value(v);
+	json_object_foreach(train, label, v)
+	{
+		json_t *r = NULL, *x;
+		size_t i;
+		json_array_foreach(
+		    recent, i,
+		    x) if (!strcmp(json_string_value(json_object_get(x,
+								     "label")),
+				   label)) r = x;
+		json_array_append_new(
+		    out,
+		    json_pack(
+			"{ss si sf sI sf sf}", "label", label, "train_n",
+			(int)json_integer_value(v), "train_share",
+			total ? json_number_value(v) / total : 0, "recent_n",
+			json_integer_value(json_object_get(r, "n")),
+			"recent_share",
+			json_number_value(json_object_get(r, "share")),
+			"recent_confidence",
+			json_number_value(json_object_get(r, "confidence"))));
+	}
+	json_decref(recent);
+	return out;
+}
+
+/* GET /admin/model - the models, their figures, drift and trainings. */
+int model_admin_show(struct ctx *c)
+{
+	json_t *models = json_array();
+	json_t *trainings = retrain_list(c->db);
+	if (!trainings) {
+		json_decref(models);
+		return -1;
+	}
+	for (int k = 0; k < MODEL__COUNT; k++) {
+		json_t *m = models_info(c->db, k);
+		json_t *meta = json_object_get(m, "meta");
+		json_t *metrics = json_object_get(meta, "test_metrics");
+		json_object_set_new(m, "metrics", json_incref(metrics));
+		json_object_set_new(m, "confusion", confusion(metrics));
+		json_object_set_new(m, "drift",
+				    drift(c, models_kinds[k], meta));
+		json_object_set_new(
+		    m, "labelled",
+		    json_integer(db_scalar(c->db, STMT_LABELLED_COUNT, "s",
+					   models_kinds[k])));
+		json_object_set_new(
+		    m, "busy",
+		    json_boolean(db_scalar(c->db, STMT_TRAINING_BUSY, "s",
+					   models_kinds[k]) > 0));
+		json_object_set_new(m, "min_rows",
+				    json_integer(RETRAIN_MIN_ROWS));
+		json_array_append_new(models, m);
+	}
+	int pending = 0;
+	size_t i;
+	json_t *t;
+	json_array_foreach(trainings, i, t) pending |=
+	    json_is_true(json_object_get(t, "pending"));
+	c->view = json_pack("{so so sb}", "models", models, "trainings",
+			    trainings, "pending", pending);
+	return 0;
+}
+
+/* POST /admin/model/retrain - queues a retraining of one model from the
+ * labelled incidents; the worker runs it. */
+int model_admin_retrain(struct ctx *c)
+{
+	const char *kind = ctx_val(c, "kind");
+	if (db_begin(c->db) != 0)
+		return -1;
+	int64_t id = retrain_queue(c->db, kind, c->me.user_id);
+	if (id < 0)
+		return web_abort(c);
+	if (id == 0) {
+		db_rollback(c->db);
+		return ctx_fail(c, 409, "conflict",
+				"A training of this model is already queued or "
+				"running.");
+	}
+	if (ctx_audit(c, "model.retrain", "training", id,
+		      json_pack("{ss}", "kind", kind)) != 0)
+		return web_abort(c);
+	if (db_commit(c->db) != 0)
+		return -1;
+	c->view = json_pack("{sI ss ss}", "id", (json_int_t)id, "kind", kind,
+			    "status", "queued");
+	c->status = 202;
+	return ctx_redirect(c, "/admin/model",
+			    "Training queued; this page follows its progress.");
+}
