@@ -79,6 +79,8 @@ static const struct route routes[] = {
      "playbook", NULL, NULL, 0},
     {"POST", "/playbooks/{id}", playbooks_update, PERM_PLAYBOOK_EDIT,
      "playbook", playbooks_edit_fields, playbooks_show, 0},
+    {"POST", "/incidents/{id}/assistant", assistant_request,
+     PERM_INCIDENT_WRITE, "incident", NULL, incidents_show, 0},
     {"GET", "/indicators", indicators_index, PERM_INCIDENT_READ_ALL,
      "indicators", indicators_list_fields, NULL, 0},
     {"GET", "/indicators/{id}", indicators_show, PERM_INCIDENT_READ_ALL,

@@ -213,3 +213,21 @@ CREATE TABLE ml_trainings (
 	message TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX ml_trainings_kind ON ml_trainings(kind, status, id);
+
+-- Questions to the optional language model about an incident, answered
+-- by the worker; prompt and answer are kept and shown as machine-written.
+CREATE TABLE assistant_requests (
+	id INTEGER PRIMARY KEY,
+	incident_id INTEGER NOT NULL REFERENCES incidents(id),
+	user_id INTEGER NOT NULL REFERENCES users(id),
+	status TEXT NOT NULL DEFAULT 'queued' CHECK (status IN ('queued',
+		'running', 'done', 'failed')),
+	model TEXT NOT NULL,
+	prompt TEXT NOT NULL,
+	answer TEXT NOT NULL DEFAULT '',
+	error TEXT NOT NULL DEFAULT '',
+	created_at INTEGER NOT NULL,
+	finished_at INTEGER
+);
+CREATE INDEX assistant_requests_incident ON assistant_requests(incident_id, id);
+CREATE INDEX assistant_requests_status ON assistant_requests(status, id);

@@ -29,6 +29,7 @@
 #include "../src/core/http.h"
 #include "../src/core/log.h"
 #include "../src/core/net.h"
+#include "../src/domain/assistant.h"
 #include "../src/domain/audit.h"
 #include "../src/domain/clocks.h"
 #include "../src/domain/delivery.h"
@@ -602,7 +603,8 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
-/* One scheduler run and every delivery then due. Returns 0 or -1. */
+/* One scheduler run, every delivery then due, one queued retraining and
+ * one queued question to the language model. Returns 0 or -1. */
 static int worker_round(int tick, int *alerts, int *sent, int *failed)
 {
 	if (tick && clocks_tick(&d, clock_now(), alerts) != 0)
@@ -612,7 +614,8 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 	while (!stopping && (n = delivery_batch(&d, 32, sent, failed)) == 32)
 		;
 	if (n >= 0 && !stopping &&
-	    retrain_next(&d, retrained_dir(), stdout) < 0)
+	    (retrain_next(&d, retrained_dir(), stdout) < 0 ||
+	     assistant_next(&d) < 0))
 		n = -1;
 	return n < 0 ? -1 : 0;
 }
@@ -620,8 +623,9 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 /* secura worker [--once]: the delivery worker and the scheduler. Holds
  * $SECURA_DATA/worker.lock so only one runs; at start puts deliveries a
  * killed worker left half-done back in the queue and gives open incidents
- * their clocks; then sends due deliveries every second and evaluates the
- * clocks every minute. --once does one round and exits. */
+ * their clocks; then sends due deliveries, runs queued retrainings and
+ * questions to the language model every second and evaluates the clocks
+ * every minute. --once does one round and exits. */
 static int cmd_worker(int once)
 {
 	char path[4200], err[512];
@@ -644,7 +648,8 @@ static int cmd_worker(int once)
 	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
 		log_event(NULL, NULL, "worker: current model: %s", err);
 	int clocks = clocks_backfill(&d);
-	if (outbox_recover(&d) != 0 || retrain_recover(&d) != 0 || clocks < 0) {
+	if (outbox_recover(&d) != 0 || retrain_recover(&d) != 0 ||
+	    assistant_recover(&d) != 0 || clocks < 0) {
 		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
 		return 1;
 	}

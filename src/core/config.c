@@ -38,7 +38,7 @@ static const char *env_str(const char *name, const char *def)
 int config_load(char *err, size_t errlen)
 {
 	int64_t threads, idle, max, body, upload, request, acct, addr, window;
-	int64_t priv, attempts, backoff;
+	int64_t priv, attempts, backoff, llm_priv, llm_timeout;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
 		    errlen) ||
@@ -61,6 +61,10 @@ int config_load(char *err, size_t errlen)
 	    env_int("SECURA_DELIVERY_ATTEMPTS", 8, 1, 100, &attempts, err,
 		    errlen) ||
 	    env_int("SECURA_DELIVERY_BACKOFF", 30, 0, 86400, &backoff, err,
+		    errlen) ||
+	    env_int("SECURA_LLM_ALLOW_PRIVATE", 0, 0, 1, &llm_priv, err,
+		    errlen) ||
+	    env_int("SECURA_LLM_TIMEOUT", 60, 1, 600, &llm_timeout, err,
 		    errlen))
 		return -1;
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
@@ -89,6 +93,13 @@ int config_load(char *err, size_t errlen)
 	cfg.allow_private = (int)priv;
 	cfg.delivery_attempts = (int)attempts;
 	cfg.delivery_backoff = backoff;
+	cfg.llm_url = env_str("SECURA_LLM_URL", NULL);
+	cfg.llm_model = env_str("SECURA_LLM_MODEL", "");
+	cfg.llm_key = env_str("SECURA_LLM_KEY", NULL);
+	cfg.llm_allow_private = (int)llm_priv;
+	cfg.llm_timeout = llm_timeout;
+	if (cfg.llm_url && !*cfg.llm_url)
+		cfg.llm_url = NULL;
 	return 0;
 }
 

@@ -37,6 +37,13 @@ struct config {
 	int delivery_attempts; /* SECURA_DELIVERY_ATTEMPTS before dead, 8 */
 	int64_t delivery_backoff; /* SECURA_DELIVERY_BACKOFF first retry
 				     delay in seconds, 30 (doubles) */
+	/* the optional language model (OpenAI-compatible chat completions) */
+	const char *llm_url;   /* SECURA_LLM_URL; NULL: the assistant is off */
+	const char *llm_model; /* SECURA_LLM_MODEL */
+	const char *llm_key;   /* SECURA_LLM_KEY, sent as a bearer token */
+	int llm_allow_private; /* SECURA_LLM_ALLOW_PRIVATE=1: a model on
+				  loopback or the private network */
+	int64_t llm_timeout;   /* SECURA_LLM_TIMEOUT seconds, 60 */
 };
 
 const struct config *config_get(void);

@@ -11,7 +11,7 @@
 
 #define CONNECT_TIMEOUT_MS 5000
 #define TOTAL_TIMEOUT_MS   15000
-#define MAX_REPLY	   (64 * 1024)
+#define MAX_REPLY	   (256 * 1024)
 
 /* Initialises libcurl once per process, before threads. Returns 0 or
  * -1. */
@@ -61,13 +61,23 @@ static curl_socket_t open_socket(void *ud, curlsocktype purpose,
 	return socket(a->family, a->socktype, a->protocol);
 }
 
-/* Write callback: keeps nothing, stops after MAX_REPLY bytes. */
-static size_t discard(char *p, size_t size, size_t n, void *ud)
+/* What a reply is kept in: the buffer (or none) and the count. */
+struct sink {
+	buf *b;
+	size_t got;
+};
+
+/* Write callback: keeps the reply in the sink's buffer (if any), stops
+ * after MAX_REPLY bytes. */
+static size_t keep(char *p, size_t size, size_t n, void *ud)
 {
-	(void)p;
-	size_t *got = ud;
-	*got += size * n;
-	return *got > MAX_REPLY ? 0 : size * n;
+	struct sink *s = ud;
+	s->got += size * n;
+	if (s->got > MAX_REPLY)
+		return 0;
+	if (s->b)
+		buf_put(s->b, p, size * n);
+	return size * n;
 }
 
 /* Checks a webhook URL: http or https, a host, at most 2000 characters.
@@ -98,14 +108,12 @@ done:
 	return rc;
 }
 
-/* POSTs body (application/json) with the extra headers (NULL-terminated
- * "Name: value" lines) to an http(s) URL. *status gets the HTTP status.
+/* POSTs p->body (application/json) with p->headers to an http(s) URL,
+ * keeping the reply in p->reply when set; p->status gets the HTTP status.
  * Returns 0 when the receiver answered 2xx, else -1 with a reason. */
-int net_post(const char *url, const char *body, size_t len,
-	     const char *const *headers, int allow_private, long *status,
-	     char *err, size_t errlen)
+int net_post(struct net_post *p, char *err, size_t errlen)
 {
-	*status = 0;
+	p->status = 0;
 	CURL *h = curl_easy_init();
 	if (!h) {
 		snprintf(err, errlen, "curl_easy_init failed");
@@ -113,38 +121,43 @@ int net_post(const char *url, const char *body, size_t len,
 	}
 	struct curl_slist *hl =
 	    curl_slist_append(NULL, "Content-Type: application/json");
-	for (size_t i = 0; headers && headers[i]; i++)
-		hl = curl_slist_append(hl, headers[i]);
+	for (size_t i = 0; p->headers && p->headers[i]; i++)
+		hl = curl_slist_append(hl, p->headers[i]);
 	hl = curl_slist_append(hl, "Expect:");
-	size_t got = 0;
-	curl_easy_setopt(h, CURLOPT_URL, url);
+	struct sink sink = {p->reply, 0};
+	curl_easy_setopt(h, CURLOPT_URL, p->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 			 (long)CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)TOTAL_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS,
+			 p->timeout_ms > 0 ? p->timeout_ms
+					   : (long)TOTAL_TIMEOUT_MS);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &allow_private);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &p->allow_private);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "Secura-Webhook/1");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &got);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, p->body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)p->len);
+	curl_easy_setopt(h, CURLOPT_USERAGENT,
+			 p->agent ? p->agent : "Secura/1");
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
 	CURLcode rc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &p->status);
 	curl_slist_free_all(hl);
 	curl_easy_cleanup(h);
-	if (rc == CURLE_COULDNT_CONNECT && !allow_private)
+	if (rc == CURLE_COULDNT_CONNECT && !p->allow_private)
 		snprintf(err, errlen,
 			 "could not connect (private and loopback addresses "
 			 "are refused)");
+	else if (rc == CURLE_WRITE_ERROR && p->reply)
+		snprintf(err, errlen, "the reply is over %d bytes", MAX_REPLY);
 	else if (rc != CURLE_OK && rc != CURLE_WRITE_ERROR)
 		snprintf(err, errlen, "%s", curl_easy_strerror(rc));
-	else if (*status < 200 || *status > 299)
+	else if (p->status < 200 || p->status > 299)
 		snprintf(err, errlen, "HTTP %ld (redirects are not followed)",
-			 *status);
+			 p->status);
 	else
 		return 0;
 	return -1;

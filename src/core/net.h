@@ -5,12 +5,24 @@
 #ifndef SECURA_NET_H
 #define SECURA_NET_H
 
+#include "buf.h"
+
 #include <stddef.h>
 
 int net_init(void);
-int net_post(const char *url, const char *body, size_t len,
-	     const char *const *headers, int allow_private, long *status,
-	     char *err, size_t errlen);
+/* One POST: what to send and what to keep of the answer. */
+struct net_post {
+	const char *url, *body;
+	size_t len;
+	const char *const *headers; /* "Name: value", NULL-terminated */
+	int allow_private;	    /* loopback/private addresses allowed */
+	long timeout_ms;	    /* whole request; 0: 15 s */
+	buf *reply;		    /* NULL: the body is discarded */
+	const char *agent;	    /* User-Agent */
+	long status;		    /* out: the HTTP status */
+};
+
+int net_post(struct net_post *p, char *err, size_t errlen);
 int net_smtp(const char *url, const char *user, const char *password,
 	     const char *from, const char *to, const char *message, size_t len,
 	     char *err, size_t errlen);

@@ -163,9 +163,13 @@ static int send_webhook(db *d, const struct outbox_item *it, char *err,
 	snprintf(event, sizeof(event), "X-Secura-Event: %s", it->subject);
 	snprintf(id, sizeof(id), "X-Secura-Delivery: %s", it->key);
 	const char *headers[] = {sig, event, id, NULL};
-	long status;
-	return net_post(it->recipient, it->payload, strlen(it->payload),
-			headers, config_get()->allow_private, &status, err, n);
+	struct net_post p = {.url = it->recipient,
+			     .body = it->payload,
+			     .len = strlen(it->payload),
+			     .headers = headers,
+			     .allow_private = config_get()->allow_private,
+			     .agent = "Secura-Webhook/1"};
+	return net_post(&p, err, n);
 }
 
 /* Sends up to max due deliveries, one at a time: claim (committed),

@@ -7,6 +7,7 @@
 #include "../core/config.h"
 #include "../core/esc.h"
 #include "../core/md.h"
+#include "../domain/assistant.h"
 #include "../domain/clocks.h"
 #include "../domain/comments.h"
 #include "../domain/evidence.h"
@@ -523,6 +524,20 @@ int incidents_show(struct ctx *c)
 		json_t *pb = playbooks_get(c->db, c->a, in.category_id, in.id);
 		if (pb)
 			json_object_set_new(c->view, "playbook", pb);
+		if (assistant_enabled()) {
+			json_t *ans = assistant_list(c->db, in.id);
+			if (!ans)
+				return -1;
+			int waiting = 0;
+			size_t k;
+			json_t *x;
+			json_array_foreach(ans, k, x) waiting |=
+			    json_is_true(json_object_get(x, "pending"));
+			json_object_set_new(
+			    c->view, "assistant",
+			    json_pack("{so sb sb}", "answers", ans, "waiting",
+				      waiting, "red", !strcmp(in.tlp, "red")));
+		}
 	}
 	if (writer) {
 		json_t *o = json_pack(

@@ -114,6 +114,9 @@ int playbooks_checklist(struct ctx *c);
 extern const struct field playbooks_edit_fields[];
 extern const struct field playbooks_tick_fields[];
 
+/* assistant.c */
+int assistant_request(struct ctx *c);
+
 /* model_admin.c */
 int model_admin_show(struct ctx *c);
 int model_admin_retrain(struct ctx *c);

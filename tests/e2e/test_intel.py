@@ -359,3 +359,117 @@ def retraining_from_labels(_):
               "the model page needs a login")
     finally:
         srv.stop()
+
+
+@test
+def assistant_off_by_default(s):
+    p, tok = intel_people(s)
+    page = p["analyst"][0].get(f"/incidents/{s.phish_id}")
+    check("Assistant" not in page.text, "without SECURA_LLM_URL there is no assistant panel")
+    r = api(s, tok["analyst"], "POST", f"/incidents/{s.phish_id}/assistant")
+    check(r.status == 409 and "SECURA_LLM_URL" in r.text,
+          "asking without a model configured is a clear 409", r.status)
+
+
+class FakeModel:
+    """A small OpenAI-compatible chat-completions server on loopback: it
+    records each request and answers with a fixed markdown text, or 500
+    while failing is set."""
+
+    def __init__(self):
+        import http.server
+        import json as _json
+        import threading
+        outer = self
+        self.requests, self.failing = [], False
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.requests.append((self.path, dict(self.headers), _json.loads(body)))
+                if outer.failing:
+                    self.send_response(500)
+                    self.end_headers()
+                    return
+                reply = _json.dumps({"id": "x", "object": "chat.completion", "choices": [{
+                    "index": 0, "message": {"role": "assistant", "content":
+                        "## Summary\nA phishing mail.\n\n## Suggested mitigations\n"
+                        "1. Block **login-evil.example**\n<script>alert(1)</script>"}}]})
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(reply.encode())
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.port = self.httpd.server_address[1]
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@test
+def assistant_with_a_local_model(_):
+    from harness import Server
+    model = FakeModel()
+    srv = Server(SECURA_LLM_URL=f"http://127.0.0.1:{model.port}/v1/chat/completions",
+                 SECURA_LLM_MODEL="tiny-test-model", SECURA_LLM_KEY="sk-test-123",
+                 SECURA_LLM_ALLOW_PRIVATE="1").start()
+    try:
+        srv.add_user("as-analyst@example.org", "analyst", PW)
+        srv.add_user("as-emp@example.org", "employee", PW)
+        emp_tok, an_tok = token(srv, "as-emp@example.org"), token(srv, "as-analyst@example.org")
+        iid = api(srv, emp_tok, "POST", "/incidents", {
+            "title": "Odd mail from our CEO", "category": "phishing",
+            "description": "Asked for gift cards, from ceo@evil-corp.example.org"}).json()["incident"]["id"]
+        analyst = Client(srv)
+        analyst.login("as-analyst@example.org", PW)
+        analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/comments",
+                          {"body": "Internal: the CFO got it too.", "internal": "1"})
+        r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/assistant", {})
+        check(r.status == 303, "an analyst asks the assistant", r.status)
+        check(analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/assistant",
+                                {}).status == 409, "a second question while one waits is a 409")
+        for _ in range(100):
+            a = api(srv, an_tok, "GET", f"/incidents/{iid}").json()["assistant"]["answers"][0]
+            if not a["pending"]:
+                break
+            time.sleep(0.1)
+        check(a["status"] == "done" and "Block **login-evil.example**" in a["answer"]
+              and a["machine_generated"] is True and a["model"] == "tiny-test-model",
+              "the worker stores the model's answer, marked machine-generated", a)
+        path, headers, body = model.requests[0]
+        check(path == "/v1/chat/completions" and headers.get("Authorization") == "Bearer sk-test-123"
+              and body["model"] == "tiny-test-model" and body["messages"][0]["role"] == "system",
+              "the request is an OpenAI-style chat completion with the key and model")
+        check("Odd mail from our CEO" in body["messages"][1]["content"]
+              and "ceo@evil-corp.example.org" in body["messages"][1]["content"]
+              and "the CFO got it too" in body["messages"][1]["content"]
+              and a["prompt"] == body["messages"][1]["content"],
+              "the prompt holds the record and is stored as sent")
+        page = analyst.get(f"/incidents/{iid}").text
+        check("machine-generated" in page and "<strong>login-evil.example</strong>" in page
+              and "<script>alert(1)</script>" not in page,
+              "the page shows the answer as safe markdown, labelled machine-generated")
+        emp = Client(srv)
+        emp.login("as-emp@example.org", PW)
+        check(emp.form_post(f"/incidents/{iid}", f"/incidents/{iid}/assistant", {}).status
+              in (403, 404) and "machine-generated" not in emp.get(f"/incidents/{iid}").text,
+              "the reporter can neither ask nor see the answers")
+        model.failing = True
+        analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/assistant", {})
+        for _ in range(100):
+            a = api(srv, an_tok, "GET", f"/incidents/{iid}").json()["assistant"]["answers"][0]
+            if not a["pending"]:
+                break
+            time.sleep(0.1)
+        check(a["status"] == "failed" and "HTTP 500" in a["error"],
+              "a failing model is reported on the incident", a)
+        api(srv, an_tok, "POST", f"/incidents/{iid}/fields", {"tlp": "red"})
+        n = len(model.requests)
+        r = api(srv, an_tok, "POST", f"/incidents/{iid}/assistant")
+        check(r.status == 409 and "TLP:RED" in r.text and len(model.requests) == n,
+              "a TLP:RED incident is never sent", r.status)
+    finally:
+        srv.stop()
+        model.httpd.shutdown()
