@@ -76,8 +76,9 @@ json_t *playbooks_list(db *d)
 }
 
 /* Returns the playbook of a category as a new JSON object {category,
- * body (markdown), html (without the steps), steps [{n, text, done,
- * tick {by, at}}], done, total, updated_at, updated_by}; steps are ticked from
+ * body (markdown), body_html (without the steps), steps [{n, text,
+ * done, tick {by, at} or null}], done_count, total, updated_at,
+ * updated_by}; steps are ticked from
  * incident_id's ticks (0: none). NULL when the category has no playbook or on
  * error. */
 json_t *playbooks_get(db *d, arena *a, int64_t category_id, int64_t incident_id)
@@ -100,7 +101,7 @@ json_t *playbooks_get(db *d, arena *a, int64_t category_id, int64_t incident_id)
 	buf prose = BUF_INIT;
 	int n = split(a, body, steps, &prose);
 	char *html = md_html(buf_cstr(&prose));
-	json_object_set_new(o, "html", json_string(html ? html : ""));
+	json_object_set_new(o, "body_html", json_string(html ? html : ""));
 	free(html);
 	buf_free(&prose);
 	json_t *ticks = json_object();
@@ -119,13 +120,14 @@ json_t *playbooks_get(db *d, arena *a, int64_t category_id, int64_t incident_id)
 	for (int i = 0; i < n; i++) {
 		json_t *tk = json_object_get(ticks, steps[i]);
 		done += tk != NULL;
-		json_array_append_new(
-		    arr, json_pack("{si ss sb sO*}", "n", i + 1, "text",
-				   steps[i], "done", tk != NULL, "tick", tk));
+		json_array_append_new(arr, json_pack("{si ss sb sO}", "n",
+						     i + 1, "text", steps[i],
+						     "done", tk != NULL, "tick",
+						     tk ? tk : json_null()));
 	}
 	json_decref(ticks);
 	json_object_set_new(o, "steps", arr);
-	json_object_set_new(o, "done", json_integer(done));
+	json_object_set_new(o, "done_count", json_integer(done));
 	json_object_set_new(o, "total", json_integer(n));
 	return o;
 }

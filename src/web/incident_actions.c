@@ -273,7 +273,8 @@ int incidents_edit(struct ctx *c)
 		return web_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
-	return done(c, in.id, "Incident updated.");
+	return done(c, in.id,
+		    accept ? "Suggestion accepted." : "Incident updated.");
 }
 
 /* POST /incidents/{id}/assign - a lead assigns to any active team

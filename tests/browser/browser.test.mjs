@@ -185,6 +185,26 @@ try {
   check((await ap.locator('.flash').textContent()).includes('Assigned to ana@example.org'), 'the analyst takes it');
   await ap.screenshot({ path: join(artifacts, 'incident-analyst.png'), fullPage: true });
   await audit(ap, 'the incident page (analyst view)');
+  // Intelligence: the suggestion is accepted and a playbook step ticked
+  // with the keyboard only.
+  check((await ap.locator('#suggest-category').textContent()).includes('Phishing'),
+    'the analyst sees the suggested category');
+  check(await ap.getByRole('link', { name: 'accounts@supp1ier.example' }).first().isVisible(),
+    '... and the indicator found in the text evidence');
+  await ap.getByRole('button', { name: 'Accept category' }).focus();
+  await ap.keyboard.press('Enter');
+  const accepted = await ap.locator('.flash', { hasText: 'Suggestion accepted' })
+    .waitFor({ timeout: 5000 }).then(() => true, () => false);
+  check(accepted, 'accepting the suggestion works from the keyboard');
+  await ap.locator('#step-1').focus();
+  await ap.keyboard.press('Space');
+  await ap.getByRole('button', { name: 'Save checklist' }).focus();
+  await ap.keyboard.press('Enter');
+  const saved = await ap.locator('.flash', { hasText: 'Checklist saved' })
+    .waitFor({ timeout: 5000 }).then(() => true, () => false);
+  check(saved && await ap.locator('#step-1').isChecked(), 'a playbook step is ticked from the keyboard');
+  await ap.locator('#in-h').scrollIntoViewIfNeeded();
+  await ap.screenshot({ path: join(artifacts, 'incident-intelligence.png'), fullPage: true });
   await page.reload();
   check((await page.locator('.badges .status').textContent()).trim() === 'triage', 'the reporter sees the new status');
   check(problems.length === 0, 'no CSP violations, script errors or missing resources on incident pages', problems.join('\n'));

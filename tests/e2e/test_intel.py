@@ -260,7 +260,7 @@ def playbook_checklist_in_history(s):
     check(r.status == 303, "the analyst ticks two steps", r.status)
     j = api(s, tok["analyst"], "GET", page).json()
     steps = j["playbook"]["steps"]
-    check([x["done"] for x in steps[:3]] == [True, True, False] and j["playbook"]["done"] == 2,
+    check([x["done"] for x in steps[:3]] == [True, True, False] and j["playbook"]["done_count"] == 2,
           "the two steps are done, the others not")
     first = steps[0]["text"]
     r = analyst.form_post(page, f"{page}/checklist", {"done": ["2"]})
@@ -287,7 +287,7 @@ def playbook_checklist_in_history(s):
     pb = api(s, tok["analyst"], "GET", page).json()["playbook"]
     check([(x["text"], x["done"]) for x in pb["steps"]]
           == [(steps[1]["text"], True), ("Call the **bank** hotline", False)]
-          and "<h2>Our phishing playbook</h2>" in pb["html"],
+          and "<h2>Our phishing playbook</h2>" in pb["body_html"],
           "the incident follows the new playbook; a kept step stays ticked", pb["steps"])
 
 
