@@ -132,6 +132,7 @@ models: all
 
 # Classifier figures against scikit-learn's on the shared datasets.
 eval: all
+	@tools/install-deps.sh --eval
 	@tools/eval.sh
 
 # Fuzzing is not part of `make test` (it is open-ended); run it by hand.

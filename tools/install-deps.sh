@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages Secura needs to build, run and test.
 # Idempotent: does nothing when every package is already present.
-# Usage: tools/install-deps.sh [--test|--bench]  (test or benchmark tools)
+# Usage: tools/install-deps.sh [--test|--bench|--eval]  (test, benchmark or
+# evaluation tools)
 set -eu
 
 PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
@@ -9,10 +10,12 @@ libscrypt-dev libcmark-dev libhpdf-dev liblinear-dev libcurl4-openssl-dev
 nginx-light sqlite3 curl fonts-dejavu-core"
 TEST_PKGS="chromium nodejs npm python3 python3-aiosmtpd qpdf poppler-utils"
 BENCH_PKGS="wrk poppler-utils"
+EVAL_PKGS="python3-sklearn"
 
 case "${1:-}" in
 --test) PKGS="$PKGS $TEST_PKGS" ;;
 --bench) PKGS="$PKGS $BENCH_PKGS" ;;
+--eval) PKGS="$PKGS $EVAL_PKGS" ;;
 esac
 
 missing=""

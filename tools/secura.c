@@ -55,7 +55,7 @@ struct opts {
 	const char *count, *seed;
 	const char *data, *label_field, *text_field, *split, *year_split;
 	const char *out, *model, *cost, *test_fraction, *solver, *manifest;
-	const char *datasets, *field;
+	const char *datasets, *field, *chars, *write_split;
 	int password_stdin, unbalanced, from_db;
 };
 
@@ -81,7 +81,8 @@ static int usage(void)
 		"       secura ml train --data F.jsonl [--label-field L] "
 		"[--text-field T] [--split S.json | --year-split Y | "
 		"--test-fraction F [--seed S]] [--solver svm|lr] [--c C] "
-		"[--unbalanced] --out MODEL\n"
+		"[--unbalanced] [--char-ngrams 3-6] [--write-split S.json] "
+		"--out MODEL\n"
 		"       secura ml train --manifest M.json [--datasets DIR] "
 		"--out MODEL\n"
 		"       secura ml train --from-db [--field category|severity]\n"
@@ -120,6 +121,8 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	    {"--manifest", offsetof(struct opts, manifest)},
 	    {"--datasets", offsetof(struct opts, datasets)},
 	    {"--field", offsetof(struct opts, field)},
+	    {"--char-ngrams", offsetof(struct opts, chars)},
+	    {"--write-split", offsetof(struct opts, write_split)},
 	};
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
@@ -514,7 +517,7 @@ done:
 static int cmd_ml(int argc, char **argv)
 {
 	struct opts o;
-	int64_t year = 0, seed = 42;
+	int64_t year = 0, seed = 42, chars = 0;
 	char *end = NULL;
 	const char *sub = argc > 2 ? argv[2] : "";
 	int train = !strcmp(sub, "train");
@@ -522,7 +525,8 @@ static int cmd_ml(int argc, char **argv)
 	    !(o.data || (train && o.manifest)) || (train ? !o.out : !o.model) ||
 	    (o.solver && strcmp(o.solver, "lr") && strcmp(o.solver, "svm")) ||
 	    (o.year_split && valid_int(o.year_split, 1900, 9999, &year)) ||
-	    (o.seed && valid_int(o.seed, 1, INT64_MAX, &seed)))
+	    (o.seed && valid_int(o.seed, 1, INT64_MAX, &seed)) ||
+	    (o.chars && valid_int(o.chars, 3, 6, &chars)))
 		return usage();
 	struct trainer_opts t = {
 	    .data = o.data,
@@ -535,6 +539,8 @@ static int cmd_ml(int argc, char **argv)
 	    .C = o.cost ? strtod(o.cost, &end) : 1.0,
 	    .unbalanced = o.unbalanced,
 	    .lr = o.solver && !strcmp(o.solver, "lr"),
+	    .chars = (int)chars,
+	    .write_split = o.write_split,
 	    .manifest = o.manifest,
 	    .datasets = o.datasets ? o.datasets : "../shared/datasets",
 	};

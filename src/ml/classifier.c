@@ -38,7 +38,7 @@ int classifier_train(struct classifier *m, const struct tokens *docs,
 		snprintf(err, errlen, "need at least 2 rows and 2 classes");
 		return -1;
 	}
-	if (tfidf_fit(&m->tf, docs, n, 2) != 0) {
+	if (tfidf_fit(&m->tf, docs, n, 2, cp->chars) != 0) {
 		snprintf(err, errlen, "no term occurs in 2 or more rows");
 		return -1;
 	}
@@ -185,11 +185,11 @@ int classifier_save(const struct classifier *m, const char *path, char *err,
 	size_t cells = ((size_t)m->tf.n + 1) * (size_t)m->nlabels;
 	for (size_t i = 0; i < cells; i++)
 		json_array_append_new(w, json_real(m->w[i]));
-	json_t *doc =
-	    json_pack("{ss si ss so so so so sO}", "format", MODEL_FORMAT,
-		      "version", MODEL_VERSION, "solver", m->lr ? "lr" : "svm",
-		      "labels", labels, "terms", terms, "idf", idf, "w", w,
-		      "meta", m->meta ? m->meta : json_null());
+	json_t *doc = json_pack(
+	    "{ss si ss si so so so so sO}", "format", MODEL_FORMAT, "version",
+	    MODEL_VERSION, "solver", m->lr ? "lr" : "svm", "char_ngrams",
+	    m->tf.chars, "labels", labels, "terms", terms, "idf", idf, "w", w,
+	    "meta", m->meta ? m->meta : json_null());
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int rc = json_dump_file(doc, tmp,
@@ -240,6 +240,9 @@ int classifier_load(struct classifier *m, const char *path, char *err,
 	else if (json_object_get(doc, "solver") &&
 		 !json_is_string(json_object_get(doc, "solver")))
 		why = "solver is not a string";
+	else if (json_integer_value(json_object_get(doc, "char_ngrams")) < 0 ||
+		 json_integer_value(json_object_get(doc, "char_ngrams")) > 8)
+		why = "char_ngrams out of range";
 	else if (nl < 2 || !json_is_array(terms) || nt == 0 || nt > 10000000)
 		why = "labels or terms missing";
 	else if (json_array_size(idf) != nt || !all_numbers(idf))
@@ -264,6 +267,8 @@ int classifier_load(struct classifier *m, const char *path, char *err,
 	m->nlabels = (int)nl;
 	const char *solver = json_string_value(json_object_get(doc, "solver"));
 	m->lr = solver && !strcmp(solver, "lr");
+	m->tf.chars =
+	    (int)json_integer_value(json_object_get(doc, "char_ngrams"));
 	m->labels = xcalloc(nl, sizeof(*m->labels));
 	for (size_t k = 0; k < nl; k++)
 		m->labels[k] =

@@ -22,6 +22,7 @@ struct classifier_params {
 	double C;     /* cost, default 1 */
 	int balanced; /* weigh classes inversely to their size */
 	int lr;	      /* logistic regression instead of the SVM */
+	int chars;    /* character n-grams up to this (0: words only) */
 };
 
 /* One term's push towards a class: tf-idf value x weight. */

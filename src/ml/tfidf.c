@@ -1,5 +1,6 @@
-/* tfidf.c - vocabulary and vectors. Terms are a document's tokens and
- * its adjacent token pairs ("a b"). idf = ln((1 + N) / (1 + df)) + 1 and
+/* tfidf.c - vocabulary and vectors. Terms are a document's tokens, its
+ * adjacent token pairs ("a b") and, as an option, character n-grams
+ * ("~phi"). idf = ln((1 + N) / (1 + df)) + 1 and
  * tf = 1 + ln(count), as scikit-learn's TfidfVectorizer(sublinear_tf=True)
  * computes them; each vector has unit L2 length. */
 #include "tfidf.h"
@@ -13,25 +14,62 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Returns a document's terms (unigrams then bigrams), sorted, in the
- * arena; *n is set to their number (duplicates kept). */
-static const char **doc_terms(arena *a, const struct tokens *d, size_t *n)
+/* Appends the character 3..max-grams of token w, padded with a space
+ * on each side and counted in UTF-8 characters, as "~gram" to t[*k]
+ * (t must have room: see gram_room). */
+static void char_grams(arena *a, const char *w, int max, const char **t,
+		       size_t *k)
 {
-	size_t cap = d->n ? 2 * d->n - 1 : 0;
+	const char *padded = arena_printf(a, " %s ", w);
+	size_t starts[260], nc = 0;
+	for (size_t i = 0; padded[i] && nc < 259; i++)
+		if (((unsigned char)padded[i] & 0xc0) != 0x80)
+			starts[nc++] = i;
+	starts[nc] = strlen(padded);
+	for (int n = 3; n <= max; n++)
+		for (size_t i = 0; i + (size_t)n <= nc; i++)
+			t[(*k)++] = arena_printf(
+			    a, "~%.*s", (int)(starts[i + n] - starts[i]),
+			    padded + starts[i]);
+}
+
+/* Returns how many character n-grams char_grams makes at most for a
+ * token list. */
+static size_t gram_room(const struct tokens *d, int max)
+{
+	size_t r = 0;
+	for (size_t i = 0; i < d->n; i++)
+		r += (strlen(d->v[i]) + 2) * (size_t)(max > 2 ? max - 2 : 0);
+	return r;
+}
+
+/* Returns a document's terms (unigrams, bigrams, then character n-grams
+ * when chars is set), sorted, in the arena; *n is set to their number
+ * (duplicates kept). */
+static const char **doc_terms(arena *a, const struct tokens *d, int chars,
+			      size_t *n)
+{
+	size_t cap =
+	    (d->n ? 2 * d->n - 1 : 0) + (chars ? gram_room(d, chars) : 0);
 	const char **t = arena_alloc(a, (cap + 1) * sizeof(*t));
 	size_t k = 0;
 	for (size_t i = 0; i < d->n; i++)
 		t[k++] = d->v[i];
 	for (size_t i = 0; i + 1 < d->n; i++)
 		t[k++] = arena_printf(a, "%s %s", d->v[i], d->v[i + 1]);
+	for (size_t i = 0; chars && i < d->n; i++)
+		if (d->v[i][0] != '<')
+			char_grams(a, d->v[i], chars, t, &k);
 	qsort(t, k, sizeof(*t), cmp_str);
 	*n = k;
 	return t;
 }
 
-/* Builds the vocabulary from ndocs token lists. Returns 0, or -1 when no
- * term reaches min_df. t owns its memory (tfidf_free). */
-int tfidf_fit(struct tfidf *t, const struct tokens *docs, int ndocs, int min_df)
+/* Builds the vocabulary from ndocs token lists (character n-grams up to
+ * chars when not 0). Returns 0, or -1 when no term reaches min_df. t owns
+ * its memory (tfidf_free). */
+int tfidf_fit(struct tfidf *t, const struct tokens *docs, int ndocs, int min_df,
+	      int chars)
 {
 	arena a;
 	arena_init(&a);
@@ -39,7 +77,7 @@ int tfidf_fit(struct tfidf *t, const struct tokens *docs, int ndocs, int min_df)
 	const char **all = xmalloc(cap * sizeof(*all));
 	for (int d = 0; d < ndocs; d++) {
 		size_t n;
-		const char **terms = doc_terms(&a, &docs[d], &n);
+		const char **terms = doc_terms(&a, &docs[d], chars, &n);
 		for (size_t i = 0; i < n; i++) {
 			if (i && !strcmp(terms[i], terms[i - 1]))
 				continue; /* document frequency: once per doc */
@@ -50,6 +88,7 @@ int tfidf_fit(struct tfidf *t, const struct tokens *docs, int ndocs, int min_df)
 	}
 	qsort(all, total, sizeof(*all), cmp_str);
 	memset(t, 0, sizeof(*t));
+	t->chars = chars;
 	t->terms = xmalloc((total + 1) * sizeof(*t->terms));
 	t->idf = xmalloc((total + 1) * sizeof(*t->idf));
 	for (size_t i = 0; i < total;) {
@@ -83,7 +122,7 @@ struct feature_node *tfidf_vector(const struct tfidf *t,
 				  const struct tokens *doc, arena *a)
 {
 	size_t n;
-	const char **terms = doc_terms(a, doc, &n);
+	const char **terms = doc_terms(a, doc, t->chars, &n);
 	struct feature_node *x = arena_alloc(a, (n + 2) * sizeof(*x));
 	int k = 0;
 	double norm = 0;

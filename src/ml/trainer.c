@@ -226,6 +226,9 @@ static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out)
 	if (json_is_number(json_object_get(man, "test_fraction")))
 		o->test_fraction =
 		    json_number_value(json_object_get(man, "test_fraction"));
+	if (json_is_integer(json_object_get(man, "char_ngrams")))
+		o->chars = (int)json_integer_value(
+		    json_object_get(man, "char_ngrams"));
 	if (json_is_integer(json_object_get(man, "seed")))
 		o->seed = (unsigned long)json_integer_value(
 		    json_object_get(man, "seed"));
@@ -434,6 +437,24 @@ static void print_metrics(FILE *out, json_t *mt)
 	}
 }
 
+/* Writes {"train": [ids], "test": [ids]} of the rows' parts to path,
+ * so another tool can use the same split. Returns 0, or -1 with a
+ * message on out. */
+static int write_split(const struct rows *r, const char *path, FILE *out)
+{
+	json_t *parts[2] = {json_array(), json_array()};
+	for (int i = 0; i < r->n; i++)
+		if (r->part[i] == 0 || r->part[i] == 1)
+			json_array_append_new(parts[r->part[i]],
+					      json_string(r->id[i]));
+	json_t *o = json_pack("{so so}", "train", parts[0], "test", parts[1]);
+	int rc = json_dump_file(o, path, JSON_COMPACT);
+	json_decref(o);
+	if (rc)
+		fprintf(out, "secura: cannot write %s\n", path);
+	return rc ? -1 : 0;
+}
+
 /* Trains on the train part, reports on the test part (if any) and saves
  * the model with its metrics. Returns 0, or 1 on failure. */
 int trainer_train(const struct trainer_opts *opts, FILE *out)
@@ -445,7 +466,8 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 	if ((o->manifest ? read_manifest(&mo, &r, out)
 			 : read_rows(o, &r, out)) != 0)
 		return 1;
-	if (split_rows(o, &r, out) != 0)
+	if (split_rows(o, &r, out) != 0 ||
+	    (o->write_split && write_split(&r, o->write_split, out) != 0))
 		goto done;
 	/* labels: the sorted distinct values of the training rows */
 	char **labels = xcalloc((size_t)r.n, sizeof(char *));
@@ -474,7 +496,7 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 	struct classifier m;
 	char err[256];
 	double t0 = clock_mono_ms();
-	struct classifier_params cp = {o->C, !o->unbalanced, o->lr};
+	struct classifier_params cp = {o->C, !o->unbalanced, o->lr, o->chars};
 	if (classifier_train(&m, docs, y, ntrain, labels, nl, &cp, err,
 			     sizeof(err)) != 0) {
 		fprintf(out, "secura: %s\n", err);
@@ -509,9 +531,15 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 		json_object_set_new(
 		    m.meta, "class_weights",
 		    json_string(o->unbalanced ? "equal" : "balanced"));
-		json_object_set_new(m.meta, "features",
-				    json_string("word 1-2-grams, min_df 2, "
-						"sublinear tf, idf, L2"));
+		json_object_set_new(
+		    m.meta, "features",
+		    json_string(o->chars ? "word 1-2-grams and character "
+					   "n-grams, min_df 2, sublinear tf, "
+					   "idf, L2"
+					 : "word 1-2-grams, min_df 2, "
+					   "sublinear tf, idf, L2"));
+		json_object_set_new(m.meta, "char_ngrams",
+				    json_integer(o->chars));
 		json_t *dist = json_object();
 		for (int i = 0; i < ntrain; i++) {
 			json_t *c = json_object_get(dist, labels[y[i]]);

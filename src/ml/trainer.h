@@ -20,10 +20,12 @@ struct trainer_opts {
 	double C;		 /* SVM cost, default 1 */
 	int unbalanced;		 /* 1: equal class weights */
 	int lr;			 /* 1: logistic regression, 0: linear SVM */
+	int chars; /* character n-grams up to this (3-6), 0: words only */
 	const char *manifest; /* JSON: sources, label maps, options (instead of
 				 data, fields and split) */
 	const char *datasets; /* the manifest's files are relative to this */
 	json_t **metrics;     /* when set: gets the test metrics (new ref) */
+	const char *write_split; /* when set: the ids of each part, as JSON */
 };
 
 int trainer_train(const struct trainer_opts *o, FILE *out);

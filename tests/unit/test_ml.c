@@ -150,7 +150,7 @@ static void test_tfidf(void)
 	text_tokens(&a, "laptop lost", &d[1]);
 	text_tokens(&a, "phishing email", &d[2]);
 	struct tfidf t;
-	test_cond("vocabulary fits", tfidf_fit(&t, d, 3, 2) == 0);
+	test_cond("vocabulary fits", tfidf_fit(&t, d, 3, 2, 0) == 0);
 	/* Only "laptop" occurs in 2 documents. idf = ln(4/3) + 1. */
 	test_cond("min_df keeps only terms in 2+ documents",
 		  t.n == 1 && !strcmp(t.terms[0], "laptop"));
@@ -170,7 +170,7 @@ static void test_tfidf(void)
 	struct tokens e[2] = {{0}, {0}};
 	text_tokens(&a, "alpha alpha beta", &e[0]);
 	text_tokens(&a, "alpha beta", &e[1]);
-	tfidf_fit(&t, e, 2, 2);
+	tfidf_fit(&t, e, 2, 2, 0);
 	x = tfidf_vector(&t, &e[0], &a);
 	/* alpha, "alpha beta" and beta all have df 2: equal idf, so the
 	 * vector is (1 + ln 2, 1, 1) normalised; "alpha alpha" has df 1. */
@@ -201,8 +201,8 @@ static void test_train_save_load(void)
 	char err[256];
 	test_cond("trains on a tiny set",
 		  classifier_train(&m, d, y, 8, labels, 2,
-				   &(struct classifier_params){1.0, 1, 0}, err,
-				   sizeof(err)) == 0);
+				   &(struct classifier_params){1.0, 1, 0, 0},
+				   err, sizeof(err)) == 0);
 	struct tokens q1 = {0}, q2 = {0};
 	text_tokens(&a, "my laptop was stolen", &q1);
 	text_tokens(&a, "suspicious email with a link", &q2);
@@ -226,8 +226,8 @@ static void test_train_save_load(void)
 	struct classifier lr;
 	test_cond("trains logistic regression",
 		  classifier_train(&lr, d, y, 8, labels, 2,
-				   &(struct classifier_params){10.0, 1, 1}, err,
-				   sizeof(err)) == 0 &&
+				   &(struct classifier_params){10.0, 1, 1, 4},
+				   err, sizeof(err)) == 0 &&
 		      lr.lr);
 	double p[2];
 	struct feature_node *x;
@@ -241,10 +241,15 @@ static void test_train_save_load(void)
 		      top[1].weight > 0 &&
 		      (!strcmp(top[0].term, "laptop") ||
 		       !strcmp(top[0].term, "stolen")));
-	test_cond("the solver survives the model file",
+	test_cond("character n-grams are in the vocabulary",
+		  tfidf_find(&lr.tf, "~lap") && tfidf_find(&lr.tf, "~top ") &&
+		      tfidf_find(&lr.tf, "~lapt") &&
+		      !tfidf_find(&lr.tf, "~lapto"));
+	test_cond("the solver and n-gram option survive the model file",
 		  classifier_save(&lr, path, err, sizeof(err)) == 0 &&
 		      classifier_load(&back, path, err, sizeof(err)) == 0 &&
-		      back.lr == 1);
+		      back.lr == 1 && back.tf.chars == 4 &&
+		      classifier_predict(&back, &q1, &a) == 0);
 	classifier_free(&back);
 	classifier_free(&lr);
 	static const char *bad[] = {
