@@ -13,10 +13,8 @@
  *   secura report verify FILE.pdf
  *   secura demo [--count N] [--seed S]
  *   secura worker [--once]
- *   secura ml train --data F.jsonl [--label-field L] [--text-field T]
- *                   [--split S.json | --year-split Y] [--c C] --out MODEL
- *   secura ml eval --model MODEL --data F.jsonl [--label-field L]
- *                  [--text-field T] [--split S.json | --year-split Y]
+ *   secura ml train|eval ...  (usage() lists every option)
+ *   secura ml train --from-db [--field category|severity]
  */
 #include "../src/core/buf.h"
 #include "../src/core/clock.h"
@@ -55,7 +53,7 @@ struct opts {
 	const char *count, *seed;
 	const char *data, *label_field, *text_field, *split, *year_split;
 	const char *out, *model, *cost, *test_fraction, *solver, *manifest;
-	const char *datasets, *field, *chars, *write_split;
+	const char *datasets, *field, *chars, *write_split, *test;
 	int password_stdin, unbalanced, from_db;
 };
 
@@ -79,8 +77,9 @@ static int usage(void)
 		"       secura demo [--count N] [--seed S]\n"
 		"       secura worker [--once]\n"
 		"       secura ml train --data F.jsonl [--label-field L] "
-		"[--text-field T] [--split S.json | --year-split Y | "
-		"--test-fraction F [--seed S]] [--solver svm|lr] [--c C] "
+		"[--text-field T] [--test T.jsonl | --split S.json | "
+		"--year-split Y | --test-fraction F [--seed S]] [--solver "
+		"svm|lr] [--c C] "
 		"[--unbalanced] [--char-ngrams 3-6] [--write-split S.json] "
 		"--out MODEL\n"
 		"       secura ml train --manifest M.json [--datasets DIR] "
@@ -123,6 +122,7 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	    {"--field", offsetof(struct opts, field)},
 	    {"--char-ngrams", offsetof(struct opts, chars)},
 	    {"--write-split", offsetof(struct opts, write_split)},
+	    {"--test", offsetof(struct opts, test)},
 	};
 	memset(o, 0, sizeof(*o));
 	for (int i = from; i < argc; i++) {
@@ -541,6 +541,7 @@ static int cmd_ml(int argc, char **argv)
 	    .lr = o.solver && !strcmp(o.solver, "lr"),
 	    .chars = (int)chars,
 	    .write_split = o.write_split,
+	    .test = o.test,
 	    .manifest = o.manifest,
 	    .datasets = o.datasets ? o.datasets : "../shared/datasets",
 	};

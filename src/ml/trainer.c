@@ -437,6 +437,27 @@ static void print_metrics(FILE *out, json_t *mt)
 	}
 }
 
+/* Every row read so far is training data; appends the rows of the test
+ * file o->test as the test part. Returns 0, or -1 with a message on
+ * out. */
+static int add_test_file(const struct trainer_opts *o, struct rows *r,
+			 FILE *out)
+{
+	struct trainer_opts to = *o;
+	struct rows t;
+	to.data = o->test;
+	if (read_rows(&to, &t, out) != 0)
+		return -1;
+	for (int i = 0; i < r->n; i++)
+		r->part[i] = 0;
+	for (int i = 0; i < t.n; i++) {
+		add_row(r, t.id[i], t.text[i], t.label[i], t.year[i]);
+		r->part[r->n - 1] = 1;
+	}
+	free_rows(&t);
+	return 0;
+}
+
 /* Writes {"train": [ids], "test": [ids]} of the rows' parts to path,
  * so another tool can use the same split. Returns 0, or -1 with a
  * message on out. */
@@ -466,7 +487,8 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 	if ((o->manifest ? read_manifest(&mo, &r, out)
 			 : read_rows(o, &r, out)) != 0)
 		return 1;
-	if (split_rows(o, &r, out) != 0 ||
+	if ((o->test ? add_test_file(o, &r, out) : split_rows(o, &r, out)) !=
+		0 ||
 	    (o->write_split && write_split(&r, o->write_split, out) != 0))
 		goto done;
 	/* labels: the sorted distinct values of the training rows */

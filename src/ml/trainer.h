@@ -13,6 +13,7 @@ struct trainer_opts {
 	const char *text_field;	 /* default "text" */
 	const char *label_field; /* default "label" */
 	const char *split;	 /* {"train": [ids], "test": [ids]} or NULL */
+	const char *test;	 /* a separate test file (same fields) */
 	int year_split;		 /* train year < Y, test year >= Y; 0 = off */
 	double test_fraction;	 /* stratified random test part; 0 = off */
 	unsigned long seed;	 /* for test_fraction */

@@ -349,6 +349,18 @@ static void test_trainer_files(void)
 	test_cond("trains from JSONL with a split file",
 		  trainer_train(&j, out) == 0);
 	test_cond("and evaluates the saved model", trainer_eval(&j, out) == 0);
+	json_t *mt = NULL;
+	struct trainer_opts sep = {.data = csv,
+				   .test = csv,
+				   .text_field = "Description",
+				   .label_field = "Severity",
+				   .model = model,
+				   .C = 1,
+				   .metrics = &mt};
+	test_cond("--test: a separate test file is the test part",
+		  trainer_train(&sep, out) == 0 &&
+		      json_integer_value(json_object_get(mt, "rows")) == 40);
+	json_decref(mt);
 	FILE *again = fopen(jsonl, "w");
 	fputs("{\"id\":\"x\",\"txt\":\"no text field\"}\n", again);
 	fclose(again);
