@@ -23,10 +23,20 @@ static const char *const stmt_names[STMT__COUNT] = {
 #undef STMT
 };
 
+/* Turns off SQLite's memory statistics once, before its first use:
+ * they take one process-wide mutex on every allocation, which threads
+ * with connections of their own then queue on. */
+static void no_memstatus(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens path with the pragmas of DESIGN.md. Returns 0, or -1 with a
  * message in err; d is then closed. */
 int db_open(db *d, const char *path, char *err, size_t errlen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, no_memstatus);
 	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
 				      "PRAGMA synchronous=FULL;"
 				      "PRAGMA foreign_keys=ON;"

@@ -73,11 +73,12 @@ char *ioc_refang(arena *a, const char *text)
 	size_t n = strlen(text);
 	char *o = arena_alloc(a, n + 1), *w = o;
 	for (const char *p = text; *p;) {
-		size_t k;
-		for (k = 0; k < sizeof(fangs) / sizeof(fangs[0]); k++)
-			if (!strncasecmp(p, fangs[k].from,
-					 strlen(fangs[k].from)))
-				break;
+		size_t k = sizeof(fangs) / sizeof(fangs[0]);
+		if (strchr("[({hHfF", *p)) /* every defanged form starts so */
+			for (k = 0; k < sizeof(fangs) / sizeof(fangs[0]); k++)
+				if (!strncasecmp(p, fangs[k].from,
+						 strlen(fangs[k].from)))
+					break;
 		if (k < sizeof(fangs) / sizeof(fangs[0])) {
 			size_t t = strlen(fangs[k].to);
 			memcpy(w, fangs[k].to, t);
