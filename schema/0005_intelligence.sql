@@ -231,3 +231,12 @@ CREATE TABLE assistant_requests (
 );
 CREATE INDEX assistant_requests_incident ON assistant_requests(incident_id, id);
 CREATE INDEX assistant_requests_status ON assistant_requests(status, id);
+
+-- Each incident's TF-IDF vector in the category model's vocabulary
+-- (packed (index, value) pairs), so similarity needs no re-reading of
+-- texts; model names the vocabulary (a retrained model makes them stale).
+CREATE TABLE incident_vectors (
+	incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
+	model TEXT NOT NULL,
+	vec BLOB NOT NULL
+);

@@ -395,6 +395,12 @@ static int cmd_demo(const struct opts *o)
 	if (password_generate(pw, sizeof(pw)) != 0 ||
 	    password_hash(pw, hash) != 0)
 		return 1;
+	char err[512];
+	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
+		fprintf(stderr,
+			"secura: no text vectors for similar incidents: "
+			"%s\n",
+			err);
 	double t0 = clock_mono_ms();
 	if (demo_fill(&d, config_get()->data_dir, count, (uint64_t)seed, hash,
 		      isatty(2) ? stderr : NULL) != 0 ||

@@ -11,6 +11,7 @@
 #include "evidence.h"
 #include "incidents.h"
 #include "indicators.h"
+#include "intel.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -230,6 +231,17 @@ static int write_events(db *d, int64_t inc, struct demo_event *ev, int n)
 	return 0;
 }
 
+/* Stores the incident's text vector for similar incidents (when the
+ * models are loaded). Returns 0 or -1. */
+static int vectorize(db *d, int64_t id, const char *title, const char *desc)
+{
+	arena a;
+	arena_init(&a);
+	int rc = intel_vectorize(d, &a, id, title, desc);
+	arena_free(&a);
+	return rc;
+}
+
 /* Creates one incident with its whole timeline. Returns 0 or -1. */
 static int one_incident(db *d, const char *data_dir, const struct people *p,
 			const int64_t *cat_ids, int64_t now)
@@ -384,7 +396,8 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 #undef EV
 	ok = ok && write_events(d, id, ev, n) == 0 &&
 	     indicators_record(d, id, "description", desc, strlen(desc),
-			       created) >= 0;
+			       created) >= 0 &&
+	     vectorize(d, id, title, desc) == 0;
 	return ok && incidents_reindex(d, id) == 0 ? 0 : -1;
 }
 

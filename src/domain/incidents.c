@@ -2,7 +2,6 @@
  * and their full-text index. */
 #include "incidents.h"
 
-#include "indicators.h"
 #include "intel.h"
 
 #include "../core/clock.h"
@@ -157,10 +156,11 @@ int incidents_reindex(db *d, int64_t id)
 /* Creates an incident from in (title, description, category_id,
  * reporter_id, times, assets, location, personal data fields), gives it
  * the next reference of the current year, records the "created" event,
- * indexes it, links the indicators in its text and stores the models'
- * suggestions. Sets in->id and in->ref. Returns the id, or -1. Must
+ * indexes it and stores what intel_prepare found (prep; may be NULL).
+ * Sets in->id and in->ref. Returns the id, or -1. Must
  * run inside a transaction. */
-int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor)
+int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor,
+			 const struct intel_prep *prep)
 {
 	int64_t now = clock_now();
 	time_t tt = (time_t)now;
@@ -182,14 +182,10 @@ int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor)
 	in->id = sqlite3_last_insert_rowid(d->h);
 	in->status = "new";
 	in->created_at = in->updated_at = now;
-	const char *text =
-	    arena_printf(a, "%s\n%s", in->title, in->description);
 	if (incidents_event(d, in->id, actor, "created", "status", NULL, "new",
 			    0) != 0 ||
 	    incidents_reindex(d, in->id) != 0 ||
-	    indicators_record(d, in->id, "description", text, strlen(text),
-			      now) < 0 ||
-	    intel_suggest(d, a, in) != 0)
+	    (prep && intel_store(d, in->id, prep, now) != 0))
 		return -1;
 	return in->id;
 }

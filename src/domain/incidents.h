@@ -51,7 +51,9 @@ int incidents_can_move(const char *from, const char *to);
 json_t *incidents_moves(const char *from);
 int incidents_get(db *d, arena *a, int64_t id, struct incident *in);
 int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in);
-int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor);
+struct intel_prep;
+int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor,
+			 const struct intel_prep *prep);
 int incidents_event(db *d, int64_t incident, int64_t actor, const char *kind,
 		    const char *field, const char *old_value,
 		    const char *new_value, int internal);

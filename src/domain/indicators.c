@@ -9,25 +9,33 @@
 #include <string.h>
 #include <time.h>
 
+/* Links the indicators v to the incident (source: "description",
+ * "comment" or "evidence") at time now; one already linked keeps its
+ * first source. Returns 0 or -1. Inside a transaction. */
+int indicators_link(db *d, int64_t incident, const char *source,
+		    const struct iocs *v, int64_t now)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		int64_t id = db_scalar(d, STMT_INDICATOR_UPSERT, "ssI",
+				       v->v[i].kind, v->v[i].value, now);
+		if (id <= 0 || db_exec(d, STMT_INCIDENT_INDICATOR_INSERT,
+				       "IIsI", incident, id, source, now) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Finds the indicators in text[0..len) (need not end in NUL) and links
- * each to the incident (source: "description", "comment" or
- * "evidence") at time now; one already linked keeps its first source.
- * Returns how many the text held, or -1. Inside a transaction. */
+ * them (indicators_link). Returns how many the text held, or -1. Inside
+ * a transaction. */
 int indicators_record(db *d, int64_t incident, const char *source,
 		      const char *text, size_t len, int64_t now)
 {
 	arena a;
 	struct iocs v = {0};
-	int rc = 0;
 	arena_init(&a);
 	ioc_extract(&a, arena_strndup(&a, text, len), &v);
-	for (size_t i = 0; i < v.n && rc == 0; i++) {
-		int64_t id = db_scalar(d, STMT_INDICATOR_UPSERT, "ssI",
-				       v.v[i].kind, v.v[i].value, now);
-		if (id <= 0 || db_exec(d, STMT_INCIDENT_INDICATOR_INSERT,
-				       "IIsI", incident, id, source, now) != 0)
-			rc = -1;
-	}
+	int rc = indicators_link(d, incident, source, &v, now);
 	arena_free(&a);
 	return rc ? -1 : (int)v.n;
 }

@@ -9,11 +9,14 @@
 
 #include "../core/arena.h"
 #include "../core/db.h"
+#include "../ml/ioc.h"
 #include "incidents.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
+int indicators_link(db *d, int64_t incident, const char *source,
+		    const struct iocs *v, int64_t now);
 int indicators_record(db *d, int64_t incident, const char *source,
 		      const char *text, size_t len, int64_t now);
 json_t *indicators_of(db *d, int64_t incident);

@@ -28,12 +28,6 @@ const struct tfidf *intel_vocabulary(void)
 	return m ? &m->tf : NULL;
 }
 
-/* The text the models read: title and description. Arena string. */
-static const char *model_text(arena *a, const struct incident *in)
-{
-	return arena_printf(a, "%s\n%s", in->title, in->description);
-}
-
 /* Returns the top terms behind class k as a JSON text (arena). */
 static const char *terms_json(arena *a, const struct classifier *m,
 			      const struct feature_node *x, int k)
@@ -60,20 +54,26 @@ static const char *trained_at(const struct classifier *m)
 	return t ? t : "";
 }
 
-/* Predicts the incident's category and severity and stores them with
- * their explanations. Does nothing (returns 0) without models. Returns 0
- * or -1. Inside a transaction. */
-int intel_suggest(db *d, arena *a, const struct incident *in)
+/* Works out, before the incident is written (reads only): the
+ * indicators in title and description, and with models the suggested
+ * category and severity with their explanations and the text's vector.
+ * Strings are in the arena. Never fails: without models p->suggested is
+ * 0. */
+void intel_prepare(db *d, arena *a, const char *title, const char *description,
+		   struct intel_prep *p)
 {
+	memset(p, 0, sizeof(*p));
+	const char *text = arena_printf(a, "%s\n%s", title, description);
+	ioc_extract(a, text, &p->iocs);
 	models_lock(d);
 	const struct classifier *cat = models_get(MODEL_CATEGORY),
 				*sev = models_get(MODEL_SEVERITY);
 	if (!cat || !sev) {
 		models_unlock();
-		return 0;
+		return;
 	}
 	struct tokens t = {0};
-	text_tokens(a, model_text(a, in), &t);
+	text_tokens(a, text, &t);
 	double *pc = arena_alloc(a, (size_t)cat->nlabels * sizeof(double));
 	double *ps = arena_alloc(a, (size_t)sev->nlabels * sizeof(double));
 	struct feature_node *xc, *xs;
@@ -85,15 +85,62 @@ int intel_suggest(db *d, arena *a, const struct incident *in)
 				    json_real(round(ps[k] * 1000) / 1000));
 	char *pj = json_dumps(probs, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	json_decref(probs);
-	const char *model = arena_printf(a, "category %s; severity %s",
-					 trained_at(cat), trained_at(sev));
-	int rc = db_exec(d, STMT_SUGGESTION_PUT, "IsdssdsssI", in->id,
-			 cat->labels[kc], pc[kc], terms_json(a, cat, xc, kc),
-			 sev->labels[ks], ps[ks], pj,
-			 terms_json(a, sev, xs, ks), model, clock_now());
+	p->suggested = 1;
+	p->category = arena_strdup(a, cat->labels[kc]);
+	p->category_conf = pc[kc];
+	p->category_terms = terms_json(a, cat, xc, kc);
+	p->severity = arena_strdup(a, sev->labels[ks]);
+	p->severity_conf = ps[ks];
+	p->severity_probs = arena_strdup(a, pj);
+	p->severity_terms = terms_json(a, sev, xs, ks);
+	p->model = arena_printf(a, "category %s; severity %s", trained_at(cat),
+				trained_at(sev));
+	p->vec = similar_pack(a, xc, cat->tf.n, &p->veclen);
+	p->vec_model = arena_strdup(a, models_version(MODEL_CATEGORY));
 	models_unlock();
 	free(pj);
+}
+
+/* Stores the TF-IDF vector of an incident's text (for similar.c) when a
+ * category model is loaded. Returns 0 or -1. Inside a transaction. */
+int intel_vectorize(db *d, arena *a, int64_t incident, const char *title,
+		    const char *description)
+{
+	models_lock(d);
+	const struct classifier *cat = models_get(MODEL_CATEGORY);
+	int rc = 0;
+	if (cat) {
+		struct tokens t = {0};
+		int len;
+		text_tokens(a, arena_printf(a, "%s\n%s", title, description),
+			    &t);
+		const void *v = similar_pack(a, tfidf_vector(&cat->tf, &t, a),
+					     cat->tf.n, &len);
+		rc = db_exec(d, STMT_VECTOR_PUT, "Isb", incident,
+			     models_version(MODEL_CATEGORY), v, len);
+	}
+	models_unlock();
 	return rc;
+}
+
+/* Stores what intel_prepare found for the new incident: its indicators,
+ * the suggestion and its vector. Returns 0 or -1. Inside a
+ * transaction. */
+int intel_store(db *d, int64_t incident, const struct intel_prep *p,
+		int64_t now)
+{
+	if (indicators_link(d, incident, "description", &p->iocs, now) != 0)
+		return -1;
+	if (!p->suggested)
+		return 0;
+	return db_exec(d, STMT_SUGGESTION_PUT, "IsdssdsssI", incident,
+		       p->category, p->category_conf, p->category_terms,
+		       p->severity, p->severity_conf, p->severity_probs,
+		       p->severity_terms, p->model, now) != 0 ||
+		       db_exec(d, STMT_VECTOR_PUT, "Isb", incident,
+			       p->vec_model, p->vec, p->veclen) != 0
+		   ? -1
+		   : 0;
 }
 
 /* Records a person's decision on a suggested field (the suggestion is

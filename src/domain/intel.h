@@ -10,6 +10,7 @@
 
 #include "../core/arena.h"
 #include "../core/db.h"
+#include "../ml/ioc.h"
 #include "../ml/tfidf.h"
 #include "incidents.h"
 
@@ -18,7 +19,26 @@
 
 extern const char *const intel_label_fields[];
 
-int intel_suggest(db *d, arena *a, const struct incident *in);
+/* What intel_prepare works out about a new incident before its write
+ * transaction (so the models' work never holds the database's write
+ * lock), stored with it by intel_store. Strings in the arena. */
+struct intel_prep {
+	struct iocs iocs; /* in title and description */
+	int suggested;	  /* 0: no models loaded, the rest is empty */
+	const char *category, *category_terms, *severity, *severity_probs;
+	const char *severity_terms, *model;
+	double category_conf, severity_conf;
+	const void *vec; /* the text's vector (similar_pack) */
+	int veclen;
+	const char *vec_model; /* the vocabulary it is in */
+};
+
+void intel_prepare(db *d, arena *a, const char *title, const char *description,
+		   struct intel_prep *p);
+int intel_store(db *d, int64_t incident, const struct intel_prep *p,
+		int64_t now);
+int intel_vectorize(db *d, arena *a, int64_t incident, const char *title,
+		    const char *description);
 int intel_label(db *d, int64_t incident, const char *field, const char *value,
 		int64_t user);
 json_t *intel_json(db *d, arena *a, const struct incident *in, int staff);

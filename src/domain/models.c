@@ -13,6 +13,7 @@ struct slot {
 	struct classifier m;
 	int loaded;
 	int64_t training; /* 0: the shipped model */
+	char version[96]; /* "shipped <trained_at>" or "training <id>" */
 };
 
 static struct slot slots[MODEL__COUNT];
@@ -27,6 +28,19 @@ int models_kind(const char *name)
 		if (name && !strcmp(name, models_kinds[k]))
 			return k;
 	return -1;
+}
+
+/* Sets a slot's version from its model. */
+static void set_version(struct slot *sl)
+{
+	const char *t =
+	    json_string_value(json_object_get(sl->m.meta, "trained_at"));
+	if (sl->training)
+		snprintf(sl->version, sizeof(sl->version), "training %lld",
+			 (long long)sl->training);
+	else
+		snprintf(sl->version, sizeof(sl->version), "shipped %s",
+			 t ? t : "");
 }
 
 /* Loads the shipped models from dir (remembered for later). Returns 0,
@@ -45,6 +59,8 @@ int models_init(const char *dir, char *err, size_t errlen)
 		slots[k].training = 0;
 		if (!slots[k].loaded)
 			rc = -1;
+		else
+			set_version(&slots[k]);
 	}
 	pthread_rwlock_unlock(&lock);
 	return rc;
@@ -96,11 +112,21 @@ static void sync_models(db *d)
 		slots[k].m = m;
 		slots[k].loaded = 1;
 		slots[k].training = want[k];
+		set_version(&slots[k]);
 		pthread_rwlock_unlock(&lock);
 		log_event(NULL, NULL, "model %s: now training #%lld",
 			  models_kinds[k], (long long)want[k]);
 	}
 	pthread_mutex_unlock(&swap);
+}
+
+/* Returns the version of a kind's loaded model (empty when none); only
+ * while locked. */
+const char *models_version(int kind)
+{
+	return kind >= 0 && kind < MODEL__COUNT && slots[kind].loaded
+		   ? slots[kind].version
+		   : "";
 }
 
 /* Brings the models up to date and takes the shared lock; pair with

@@ -19,6 +19,7 @@ void models_free(void);
 void models_lock(db *d);
 void models_unlock(void);
 const struct classifier *models_get(int kind);
+const char *models_version(int kind);
 json_t *models_info(db *d, int kind);
 const char *models_current_path(db *d, arena *a, int kind);
 int models_kind(const char *name);

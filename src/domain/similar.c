@@ -4,16 +4,19 @@
  * ranking every match took 200 ms at 100,000 incidents) and the 20
  * incidents sharing most indicators with it (of the 100 newest per
  * indicator). Each candidate scores 0.75 x the cosine similarity
- * of the two TF-IDF vectors (word 1-2-grams) + 0.25 x its shared
- * indicators (two or more count fully); the n best above 0.05 are kept.
+ * of the two TF-IDF vectors (word 1-2-grams; stored with each incident,
+ * computed from its text when missing or in another vocabulary) + 0.25 x its
+ * shared indicators (two or more count fully); the n best above 0.05 are kept.
  * Without models only shared indicators count. */
 #include "similar.h"
 
 #include "../core/clock.h"
 #include "../ml/text.h"
 #include "intel.h"
+#include "models.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +44,51 @@ static struct feature_node *vector(arena *a, const struct tfidf *voc,
 	text_tokens(a, arena_printf(a, "%s\n%s", in->title, in->description),
 		    &t);
 	return tfidf_vector(voc, &t, a);
+}
+
+/* Packs x's word features (indexes up to nterms, the bias left out) as
+ * (int32 index, float value) pairs; *len gets the size. Arena memory. */
+const void *similar_pack(arena *a, const struct feature_node *x, int nterms,
+			 int *len)
+{
+	size_t n = 0;
+	while (x[n].index > 0 && x[n].index <= nterms)
+		n++;
+	unsigned char *p = arena_alloc(a, n * 8 + 1), *o = p;
+	for (size_t i = 0; i < n; i++, o += 8) {
+		int32_t idx = x[i].index;
+		float v = (float)x[i].value;
+		memcpy(o, &idx, 4);
+		memcpy(o + 4, &v, 4);
+	}
+	*len = (int)(n * 8);
+	return p;
+}
+
+/* Returns the stored vector of incident id when it is in the vocabulary
+ * named version, else NULL. Arena memory. */
+static struct feature_node *stored(db *d, arena *a, int64_t id,
+				   const char *version)
+{
+	sqlite3_stmt *st = db_query(d, STMT_VECTOR_GET, "I", id);
+	struct feature_node *x = NULL;
+	if (st && sqlite3_step(st) == SQLITE_ROW &&
+	    !strcmp(db_text(st, 0), version)) {
+		const unsigned char *p = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_bytes(st, 1) / 8;
+		x = arena_alloc(a, (n + 1) * sizeof(*x));
+		for (size_t i = 0; i < n; i++, p += 8) {
+			int32_t idx;
+			float v;
+			memcpy(&idx, p, 4);
+			memcpy(&v, p + 4, 4);
+			x[i] = (struct feature_node){idx, v};
+		}
+		x[n] = (struct feature_node){-1, 0};
+	}
+	if (st)
+		sqlite3_reset(st);
+	return x;
 }
 
 /* Returns the dot product of two unit vectors, the bias left out. */
@@ -169,7 +217,10 @@ static int by_score(const void *a, const void *b)
 json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 {
 	const struct tfidf *voc = intel_vocabulary();
-	struct feature_node *x = vector(a, voc, in);
+	const char *version = models_version(MODEL_CATEGORY);
+	struct feature_node *x = voc ? stored(d, a, in->id, version) : NULL;
+	if (!x)
+		x = vector(a, voc, in);
 	struct cand c[CANDIDATES];
 	int nc = 0;
 	const char *q = x ? query(a, voc, x) : NULL;
@@ -184,19 +235,18 @@ json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 	}
 	if (shared_candidates(d, in->id, c, &nc) != 0)
 		return NULL;
-	struct incident *other =
-	    arena_calloc(a, (size_t)nc + 1, sizeof(*other));
 	for (int i = 0; i < nc; i++) {
-		if (incidents_get(d, a, c[i].id, &other[i]) != 1)
-			continue;
-		struct feature_node *y = vector(a, voc, &other[i]);
+		struct feature_node *y =
+		    voc ? stored(d, a, c[i].id, version) : NULL;
+		struct incident o;
+		if (voc && !y && incidents_get(d, a, c[i].id, &o) == 1)
+			y = vector(a, voc, &o); /* no vector stored yet */
 		c[i].text = x && y ? cosine(x, y, voc->n) : 0;
 		c[i].score =
 		    0.75 * c[i].text + 0.25 * fmin(1, c[i].shared / 2.0);
 	}
 	json_t *arr = json_array();
-	/* sort indexes, not the candidates: other[] is parallel to c[] */
-	for (int picked = 0; picked < n; picked++) {
+	for (int picked = 0; picked < n;) {
 		int best = -1;
 		for (int i = 0; i < nc; i++)
 			if (c[i].score > 0.05 &&
@@ -204,21 +254,25 @@ json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 				best = i;
 		if (best < 0)
 			break;
-		const struct incident *o = &other[best];
+		struct incident o;
+		double score = c[best].score;
+		c[best].score = -1;
+		if (incidents_get(d, a, c[best].id, &o) != 1)
+			continue;
 		char at[21];
-		clock_iso(o->created_at, at);
+		clock_iso(o.created_at, at);
 		json_array_append_new(
 		    arr,
 		    json_pack(
 			"{sI ss ss ss ss ss ss ss si sf si}", "id",
-			(json_int_t)o->id, "ref", o->ref, "title", o->title,
-			"status", o->status, "severity", o->severity,
-			"category", o->category_name, "created_at", at, "url",
-			arena_printf(a, "/incidents/%lld", (long long)o->id),
-			"similarity", (int)lround(c[best].score * 100), "text",
+			(json_int_t)o.id, "ref", o.ref, "title", o.title,
+			"status", o.status, "severity", o.severity, "category",
+			o.category_name, "created_at", at, "url",
+			arena_printf(a, "/incidents/%lld", (long long)o.id),
+			"similarity", (int)lround(score * 100), "text",
 			round(c[best].text * 100) / 100, "shared",
 			c[best].shared));
-		c[best].score = -1;
+		picked++;
 	}
 	return arr;
 }

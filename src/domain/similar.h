@@ -5,10 +5,13 @@
 
 #include "../core/arena.h"
 #include "../core/db.h"
+#include "../ml/tfidf.h"
 #include "incidents.h"
 
 #include <jansson.h>
 
 json_t *similar_find(db *d, arena *a, const struct incident *in, int n);
+const void *similar_pack(arena *a, const struct feature_node *x, int nterms,
+			 int *len);
 
 #endif

@@ -285,9 +285,11 @@ int incidents_report(struct ctx *c)
 	in.records_affected = ctx_int(c, "records_affected", -1);
 	in.data_types =
 	    ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
+	struct intel_prep prep;
+	intel_prepare(c->db, c->a, in.title, in.description, &prep);
 	if (incidents_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
 		return -1;
-	if (incidents_create(c->db, c->a, &in, c->me.user_id) < 0 ||
+	if (incidents_create(c->db, c->a, &in, c->me.user_id, &prep) < 0 ||
 	    incidents_record_files(c, in.id, mimes, shas) < 0 ||
 	    ctx_audit(c, "incident.create", "incident", in.id,
 		      json_pack("{ss}", "ref", in.ref)) != 0)
