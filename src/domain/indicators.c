@@ -63,7 +63,8 @@ static json_t *with_url(json_t *o)
 }
 
 /* Returns the incident's indicators as a new JSON array, each with its
- * source and "others" (how many other incidents have it). NULL on
+ * source and "others" (how many other incidents have it, counted to 1000:
+ * others_capped says there are more). NULL on
  * error. */
 json_t *indicators_of(db *d, int64_t incident)
 {
@@ -76,10 +77,10 @@ json_t *indicators_of(db *d, int64_t incident)
 		char seen[21];
 		clock_iso(db_int(st, 5), seen);
 		json_t *o = json_pack(
-		    "{sI ss ss ss sI ss}", "id", (json_int_t)db_int(st, 0),
+		    "{sI ss ss ss sI sb ss}", "id", (json_int_t)db_int(st, 0),
 		    "kind", db_text(st, 1), "value", db_text(st, 2), "source",
 		    db_text(st, 3), "others", (json_int_t)db_int(st, 4),
-		    "first_seen", seen);
+		    "others_capped", db_int(st, 4) >= 1000, "first_seen", seen);
 		json_array_append_new(arr, with_url(o));
 	}
 	sqlite3_reset(st);
