@@ -18,6 +18,7 @@ extern const int64_t metrics_sla_triage[4], metrics_sla_resolve[4];
 
 json_t *metrics_operational(db *d, int64_t now);
 json_t *metrics_executive(db *d, int64_t from, int64_t to);
+json_t *metrics_executive_cached(db *d, int64_t from, int64_t to);
 double metrics_percentile(const int64_t *sorted, size_t n, double p);
 const char *metrics_duration_text(int64_t seconds, char out[32]);
 

@@ -79,7 +79,7 @@ int dashboards_executive(struct ctx *c)
 	json_t *period = period_read(c, &from, &to);
 	if (!period)
 		return 0;
-	c->view = metrics_executive(c->db, from, to);
+	c->view = metrics_executive_cached(c->db, from, to);
 	if (!c->view) {
 		json_decref(period);
 		return -1;

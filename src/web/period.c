@@ -23,7 +23,9 @@ json_t *period_read(struct ctx *c, int64_t *from, int64_t *to)
 	if (strcmp(p, "custom") != 0) {
 		int64_t days = 0;
 		valid_int(p, 1, 365, &days);
-		*to = now + 1; /* the current second included */
+		/* up to the end of the current minute: the same period for
+		   a minute, so the figures can be cached */
+		*to = (now / 60 + 1) * 60;
 		*from = *to - days * 86400;
 	} else {
 		*from = incidents_time_field(c, "from");
