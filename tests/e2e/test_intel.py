@@ -473,3 +473,18 @@ def assistant_with_a_local_model(_):
     finally:
         srv.stop()
         model.httpd.shutdown()
+
+
+@test
+def executive_figures_follow_new_data(s):
+    """The executive figures are cached per period; any new incident must
+    show at once."""
+    p, tok = intel_people(s)
+    manager = p["manager"][0]
+    before = manager.request("GET", "/api/v1/metrics/executive?period=7").json()["totals"]["incidents"]
+    again = manager.request("GET", "/api/v1/metrics/executive?period=7").json()["totals"]["incidents"]
+    api(s, tok["emp"], "POST", "/incidents", {"title": "One more for the figures",
+                                              "category": "other", "description": "x y z"})
+    after = manager.request("GET", "/api/v1/metrics/executive?period=7").json()["totals"]["incidents"]
+    check(before == again and after == before + 1,
+          "a new incident shows in the executive figures at once", (before, again, after))
