@@ -476,7 +476,7 @@ done:
 }
 
 #define CACHE_SLOTS 8
-#define CACHE_TTL   300
+#define CACHE_TTL   3600
 
 /* Recent executive results: the period, what the data looked like
  * (METRICS_VERSION) and the figures. */

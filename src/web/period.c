@@ -11,7 +11,8 @@ const char *const period_choices[] = {"7", "30", "90", "365", "custom", NULL};
 const struct field period_fields[] = {PERIOD_FIELDS,
 				      {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Reads the period of the request (default: the last 30 days up to now)
+/* Reads the period of the request (default: the last 30 days, to the end
+ * of the current hour)
  * into [*from, *to) and returns its JSON description for the view (new
  * reference), or NULL after recording field errors (422). */
 json_t *period_read(struct ctx *c, int64_t *from, int64_t *to)
@@ -23,9 +24,9 @@ json_t *period_read(struct ctx *c, int64_t *from, int64_t *to)
 	if (strcmp(p, "custom") != 0) {
 		int64_t days = 0;
 		valid_int(p, 1, 365, &days);
-		/* up to the end of the current minute: the same period for
-		   a minute, so the figures can be cached */
-		*to = (now / 60 + 1) * 60;
+		/* up to the end of the current hour: the same period for
+		   an hour, so its figures can be cached */
+		*to = (now / 3600 + 1) * 3600;
 		*from = *to - days * 86400;
 	} else {
 		*from = incidents_time_field(c, "from");
