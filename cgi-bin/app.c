@@ -46,6 +46,8 @@ static const struct route routes[] = {
      incidents_list_fields, NULL, 0},
     {"GET", "/incidents.csv", incidents_export, PERM_INCIDENT_READ_ALL, NULL,
      incidents_list_fields, NULL, 0},
+    {"GET", "/incidents.xlsx", xlsx_incidents, PERM_INCIDENT_READ_ALL, NULL,
+     incidents_list_fields, NULL, 0},
     {"GET", "/incidents.json", incidents_export_json, PERM_INCIDENT_READ_ALL,
      NULL, incidents_list_fields, NULL, 0},
     {"GET", "/incidents/{id}", incidents_show, PERM_INCIDENT_REPORT, "incident",

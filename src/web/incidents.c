@@ -402,7 +402,7 @@ static const char *val_or_empty(struct ctx *c, const char *name)
 
 /* Reads the list filters (declared by incidents_list_fields) into f,
  * scoped to what the caller may see. Returns 0, or -1 with a 422. */
-static int read_filter(struct ctx *c, struct incident_filter *f)
+int incidents_read_filter(struct ctx *c, struct incident_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->assignee = person_filter(c, "assignee", 1);
@@ -433,7 +433,7 @@ int incidents_index(struct ctx *c)
 	int page, limit, offset, staff = incidents_staff(c);
 	int64_t total;
 	struct incident_filter f;
-	if (read_filter(c, &f) != 0)
+	if (incidents_read_filter(c, &f) != 0)
 		return 0;
 	ctx_page_args(c, &page, &limit, &offset);
 	f.limit = limit;
@@ -577,64 +577,79 @@ int incidents_show(struct ctx *c)
 	return 0;
 }
 
+/* The columns of the CSV and XLSX exports, in order. */
+const char *const incidents_export_columns[INCIDENT_COLUMNS] = {
+    "reference",     "title",		"status",	    "severity",
+    "tlp",	     "category",	"enisa_class",	    "reporter",
+    "assignee",	     "created_at",	"updated_at",	    "occurred_at",
+    "noticed_at",    "contained_at",	"resolved_at",	    "closed_at",
+    "personal_data", "people_affected", "records_affected", "data_types",
+    "assets",	     "location",	"root_cause",	    "resolution",
+    "description"};
+
+/* Fills one export row of in: cells[] as text (times ISO 8601 UTC, ""
+ * when unknown; strings in the arena or in), times[] the Unix times of
+ * the 7 time columns (9..15) and counts[] people and records (-1
+ * unknown). */
+void incidents_export_row(arena *a, const struct incident *in,
+			  const char *cells[INCIDENT_COLUMNS], int64_t times[7],
+			  int64_t counts[2])
+{
+	int64_t t[7] = {in->created_at, in->updated_at,	  in->occurred_at,
+			in->noticed_at, in->contained_at, in->resolved_at,
+			in->closed_at};
+	memcpy(times, t, sizeof(t));
+	counts[0] = in->people_affected;
+	counts[1] = in->records_affected;
+	const char *fixed[] = {in->ref,		  in->title,
+			       in->status,	  in->severity,
+			       in->tlp,		  in->category_name,
+			       in->enisa_class,	  in->reporter_email,
+			       in->assignee_email};
+	for (int i = 0; i < 9; i++)
+		cells[i] = fixed[i];
+	for (int i = 0; i < 7; i++) {
+		char *iso = arena_alloc(a, 21);
+		iso[0] = '\0';
+		if (times[i])
+			clock_iso(times[i], iso);
+		cells[9 + i] = iso;
+	}
+	cells[16] = in->personal_data ? "yes" : "no";
+	for (int i = 0; i < 2; i++)
+		cells[17 + i] =
+		    counts[i] >= 0
+			? arena_printf(a, "%lld", (long long)counts[i])
+			: "";
+	const char *rest[] = {in->data_types, in->assets,     in->location,
+			      in->root_cause, in->resolution, in->description};
+	for (int i = 0; i < 6; i++)
+		cells[19 + i] = rest[i];
+}
+
 /* incidents_each callback: one CSV record per incident. */
 static int csv_row(void *ud, const struct incident *in)
 {
 	buf *b = ud;
-	char t[7][21];
-	int64_t times[7] = {in->created_at, in->updated_at,   in->occurred_at,
-			    in->noticed_at, in->contained_at, in->resolved_at,
-			    in->closed_at};
-	for (int i = 0; i < 7; i++) {
-		t[i][0] = '\0';
-		if (times[i])
-			clock_iso(times[i], t[i]);
-	}
-	char people[24] = "", records[24] = "";
-	if (in->people_affected >= 0)
-		snprintf(people, sizeof(people), "%lld",
-			 (long long)in->people_affected);
-	if (in->records_affected >= 0)
-		snprintf(records, sizeof(records), "%lld",
-			 (long long)in->records_affected);
-	const char *cells[] = {in->ref,
-			       in->title,
-			       in->status,
-			       in->severity,
-			       in->tlp,
-			       in->category_name,
-			       in->enisa_class,
-			       in->reporter_email,
-			       in->assignee_email,
-			       t[0],
-			       t[1],
-			       t[2],
-			       t[3],
-			       t[4],
-			       t[5],
-			       t[6],
-			       in->personal_data ? "yes" : "no",
-			       people,
-			       records,
-			       in->data_types,
-			       in->assets,
-			       in->location,
-			       in->root_cause,
-			       in->resolution,
-			       in->description};
-	for (size_t i = 0; i < sizeof(cells) / sizeof(*cells); i++) {
+	arena a;
+	const char *cells[INCIDENT_COLUMNS];
+	int64_t times[7], counts[2];
+	arena_init(&a);
+	incidents_export_row(&a, in, cells, times, counts);
+	for (int i = 0; i < INCIDENT_COLUMNS; i++) {
 		if (i)
 			buf_putc(b, ',');
 		esc_csv(b, cells[i]);
 	}
 	buf_puts(b, "\r\n");
+	arena_free(&a);
 	return 0;
 }
 
 /* Writes the audit row of an export in its own transaction. Returns 0
  * or -1. */
-static int audit_export(struct ctx *c, const struct incident_filter *f,
-			const char *format)
+int incidents_audit_export(struct ctx *c, const struct incident_filter *f,
+			   const char *format)
 {
 	if (db_begin(c->db) != 0 ||
 	    ctx_audit(c, "incident.export", "incident", 0,
@@ -655,7 +670,7 @@ static int json_row(void *ud, const struct incident *in)
 int incidents_export_json(struct ctx *c)
 {
 	struct incident_filter f;
-	if (read_filter(c, &f) != 0)
+	if (incidents_read_filter(c, &f) != 0)
 		return 0;
 	f.limit = -1;
 	json_t *all = json_array();
@@ -669,7 +684,7 @@ int incidents_export_json(struct ctx *c)
 		return -1;
 	buf_puts(&c->out, s);
 	free(s);
-	if (audit_export(c, &f, "json") != 0)
+	if (incidents_audit_export(c, &f, "json") != 0)
 		return -1;
 	c->status = 200;
 	c->out_type = "application/json";
@@ -682,18 +697,16 @@ int incidents_export_json(struct ctx *c)
 int incidents_export(struct ctx *c)
 {
 	struct incident_filter f;
-	if (read_filter(c, &f) != 0)
+	if (incidents_read_filter(c, &f) != 0)
 		return 0;
 	f.limit = -1; /* SQLite: no limit */
-	buf_puts(&c->out,
-		 "reference,title,status,severity,tlp,category,enisa_class,"
-		 "reporter,assignee,created_at,updated_at,occurred_at,"
-		 "noticed_at,contained_at,resolved_at,closed_at,personal_data,"
-		 "people_affected,records_affected,data_types,assets,location,"
-		 "root_cause,resolution,description\r\n");
+	for (int i = 0; i < INCIDENT_COLUMNS; i++)
+		buf_printf(&c->out, "%s%s", i ? "," : "",
+			   incidents_export_columns[i]);
+	buf_puts(&c->out, "\r\n");
 	if (incidents_each(c->db, &f, csv_row, &c->out) != 0)
 		return -1;
-	if (audit_export(c, &f, "csv") != 0)
+	if (incidents_audit_export(c, &f, "csv") != 0)
 		return -1;
 	char day[21];
 	clock_iso(clock_now(), day);

@@ -48,6 +48,19 @@ int incidents_index(struct ctx *c);
 int incidents_show(struct ctx *c);
 int incidents_export(struct ctx *c);
 int incidents_export_json(struct ctx *c);
+struct incident;
+struct incident_filter;
+int incidents_read_filter(struct ctx *c, struct incident_filter *f);
+int incidents_audit_export(struct ctx *c, const struct incident_filter *f,
+			   const char *format);
+#define INCIDENT_COLUMNS 25
+extern const char *const incidents_export_columns[INCIDENT_COLUMNS];
+void incidents_export_row(arena *a, const struct incident *in,
+			  const char *cells[INCIDENT_COLUMNS], int64_t times[7],
+			  int64_t counts[2]);
+
+/* xlsx.c */
+int xlsx_incidents(struct ctx *c);
 extern const struct field incidents_report_fields[];
 extern const struct field incidents_list_fields[];
 /* shared with incident_actions.c */

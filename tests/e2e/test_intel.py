@@ -488,3 +488,27 @@ def executive_figures_follow_new_data(s):
     after = manager.request("GET", "/api/v1/metrics/executive?period=7").json()["totals"]["incidents"]
     check(before == again and after == before + 1,
           "a new incident shows in the executive figures at once", (before, again, after))
+
+
+@test
+def xlsx_export(s):
+    import io
+    import zipfile
+    p, tok = intel_people(s)
+    r = p["analyst"][0].get("/incidents.xlsx?category=phishing")
+    check(r.status == 200 and r.header("Content-Type", ).startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        and "attachment" in (r.header("Content-Disposition") or ""),
+        "the filtered list downloads as an Excel workbook", r.status)
+    z = zipfile.ZipFile(io.BytesIO(r.body))
+    sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    strings = z.read("xl/sharedStrings.xml").decode() if "xl/sharedStrings.xml" in z.namelist() else ""
+    text = sheet + strings
+    want = api(s, tok["analyst"], "GET", "/incidents?category=phishing&limit=200").json()
+    refs = [x["ref"] for x in want["incidents"]]
+    check(z.testzip() is None and all(ref in text for ref in refs) and "reference" in text
+          and "<f>" not in sheet,
+          "it is a valid workbook with the header and every matching incident, no formulas",
+          len(refs))
+    check(p["emp"][0].get("/incidents.xlsx").status in (403, 404),
+          "an employee cannot export")
