@@ -18,6 +18,10 @@ static const struct route routes[] = {
      reports_period_fields, NULL, 0},
     {"GET", "/reports/executive", reports_executive, PERM_REPORT, "reports",
      reports_period_fields, NULL, 0},
+    {"GET", "/reports/jobs/{id}", reports_job, PERM_REPORT, "report_job", NULL,
+     NULL, 0},
+    {"GET", "/reports/jobs/{id}/file", reports_job_file, PERM_REPORT, NULL,
+     NULL, NULL, 0},
 };
 
 int main(int argc, char **argv)

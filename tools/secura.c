@@ -25,6 +25,7 @@
 #include "../src/core/sha256.h"
 #include "../src/core/valid.h"
 #include "../src/core/http.h"
+#include "../src/web/web.h"
 #include "../src/core/log.h"
 #include "../src/core/net.h"
 #include "../src/domain/assistant.h"
@@ -569,6 +570,14 @@ static const char *retrained_dir(void)
 	return dir;
 }
 
+/* The folder of reports made in the background: $SECURA_DATA/reports. */
+static const char *reports_dir(void)
+{
+	static char dir[4200];
+	snprintf(dir, sizeof(dir), "%s/reports", config_get()->data_dir);
+	return dir;
+}
+
 /* secura ml train --from-db [--field F]: queues a training of F
  * (category by default) from the labelled incidents and runs the queue
  * now; the new model is adopted only if not worse on held-out labels. */
@@ -616,8 +625,9 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
-/* One scheduler run, every delivery then due, one queued retraining and
- * one queued question to the language model. Returns 0 or -1. */
+/* One scheduler run, every delivery then due, one queued retraining, one
+ * queued question to the language model and one queued report. Returns
+ * 0 or -1. */
 static int worker_round(int tick, int *alerts, int *sent, int *failed)
 {
 	if (tick && clocks_tick(&d, clock_now(), alerts) != 0)
@@ -628,7 +638,7 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 		;
 	if (n >= 0 && !stopping &&
 	    (retrain_next(&d, retrained_dir(), stdout) < 0 ||
-	     assistant_next(&d) < 0))
+	     assistant_next(&d) < 0 || reports_run_next(&d, reports_dir()) < 0))
 		n = -1;
 	return n < 0 ? -1 : 0;
 }
@@ -636,9 +646,9 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 /* secura worker [--once]: the delivery worker and the scheduler. Holds
  * $SECURA_DATA/worker.lock so only one runs; at start puts deliveries a
  * killed worker left half-done back in the queue and gives open incidents
- * their clocks; then sends due deliveries, runs queued retrainings and
- * questions to the language model every second and evaluates the clocks
- * every minute. --once does one round and exits. */
+ * their clocks; then sends due deliveries, runs queued retrainings,
+ * questions to the language model and reports every second and evaluates the
+ * clocks every minute. --once does one round and exits. */
 static int cmd_worker(int once)
 {
 	char path[4200], err[512];
@@ -662,7 +672,8 @@ static int cmd_worker(int once)
 		log_event(NULL, NULL, "worker: current model: %s", err);
 	int clocks = clocks_backfill(&d);
 	if (outbox_recover(&d) != 0 || retrain_recover(&d) != 0 ||
-	    assistant_recover(&d) != 0 || clocks < 0) {
+	    assistant_recover(&d) != 0 || reports_recover(&d) != 0 ||
+	    clocks < 0) {
 		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
 		return 1;
 	}

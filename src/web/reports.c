@@ -8,19 +8,24 @@
 #include "../core/clock.h"
 #include "../core/pdf.h"
 #include "../core/sha256.h"
+#include "../domain/audit.h"
 #include "../domain/compliance.h"
 #include "../domain/report_data.h"
 #include "../domain/settings.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const formats[] = {"pdf", "json", NULL};
 
 const struct field reports_period_fields[] = {
     PERIOD_FIELDS,
     {"format", V_ENUM, 0, 0, 0, formats, "Format"},
+    {"background", V_BOOL, 0, 0, 0, NULL, "In the background"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 const struct field reports_incident_fields[] = {
     {"incident", V_LINE, F_REQUIRED, 1, 64, NULL, "Incident reference"},
@@ -428,6 +433,10 @@ static void render_executive(pdf *p, arena *a, json_t *d)
 			    text(a, x, "expected")));
 }
 
+/* Page requests for a period holding more incidents than this are made
+ * in the background (the worker), with progress. */
+#define BACKGROUND_ROWS 5000
+
 typedef void (*render_fn)(pdf *p, arena *a, json_t *data);
 
 static const struct {
@@ -440,13 +449,39 @@ static const struct {
 		 {"sox", render_sox},
 		 {"executive", render_executive}};
 
+/* Draws report kind from its data into out as a PDF (subject and who
+ * asked on the title page); *pages gets the page count. Returns 0, or -1
+ * with a reason in err. */
+static int draw(arena *a, const char *kind, json_t *data, const char *subject,
+		const char *by, const char *data_sha, buf *out, int *pages,
+		char *err, size_t errlen)
+{
+	char now[21];
+	clock_iso(clock_now(), now);
+	struct pdf_meta m = {
+	    report_kind(kind)->title,
+	    subject,
+	    settings_str(json_object_get(data, "settings"), "org_name"),
+	    by,
+	    now,
+	    data_sha};
+	pdf *p = pdf_new(&m, err, errlen);
+	if (!p)
+		return -1;
+	for (size_t i = 0; i < sizeof(renderers) / sizeof(*renderers); i++)
+		if (!strcmp(renderers[i].kind, kind))
+			renderers[i].render(p, a, data);
+	int rc = pdf_finish(p, out, pages, err, errlen);
+	pdf_free(p);
+	return rc;
+}
+
 /* Generates report kind for params and answers with the PDF (or the data
  * as JSON with ?format=json). Registers and audits a generated PDF. */
 static int make(struct ctx *c, const char *kind, json_t *params,
 		const char *subject)
 {
-	char err[160], data_sha[65], pdf_sha[65];
-	const struct report_kind *k = report_kind(kind);
+	char err[160], data_sha[65], pdf_sha[65], now[21];
 	json_t *data = report_data(c->db, c->a, kind, params, err, sizeof(err));
 	if (!data) {
 		json_decref(params);
@@ -462,23 +497,9 @@ static int make(struct ctx *c, const char *kind, json_t *params,
 		json_decref(params);
 		return 0;
 	}
-	char now[21];
-	clock_iso(clock_now(), now);
-	struct pdf_meta m = {
-	    k->title,
-	    subject,
-	    settings_str(json_object_get(data, "settings"), "org_name"),
-	    c->me.email,
-	    now,
-	    data_sha};
-	pdf *p = pdf_new(&m, err, sizeof(err));
 	int pages = 0, rc = -1;
-	if (!p)
-		goto done;
-	for (size_t i = 0; i < sizeof(renderers) / sizeof(*renderers); i++)
-		if (!strcmp(renderers[i].kind, kind))
-			renderers[i].render(p, c->a, data);
-	if (pdf_finish(p, &c->out, &pages, err, sizeof(err)) != 0)
+	if (draw(c->a, kind, data, subject, c->me.email, data_sha, &c->out,
+		 &pages, err, sizeof(err)) != 0)
 		goto done;
 	sha256_hex(c->out.data, c->out.len, pdf_sha);
 	if (db_begin(c->db) != 0)
@@ -495,6 +516,7 @@ static int make(struct ctx *c, const char *kind, json_t *params,
 	}
 	if (db_commit(c->db) != 0)
 		goto done;
+	clock_iso(clock_now(), now);
 	ctx_header(c, "Content-Disposition",
 		   arena_printf(c->a,
 				"attachment; filename=\"secura-%s-%.10s.pdf\"",
@@ -507,13 +529,42 @@ static int make(struct ctx *c, const char *kind, json_t *params,
 done:
 	if (rc != 0) {
 		buf_reset(&c->out);
-		if (p || strstr(err, "font"))
-			fprintf(stderr, "reports: %s: %s\n", kind, err);
+		fprintf(stderr, "reports: %s: %s\n", kind, err);
 	}
-	pdf_free(p);
 	json_decref(data);
 	json_decref(params);
 	return rc;
+}
+
+/* Queues report kind for params to be made by the worker and answers
+ * with the job (HTML: 303 to its progress page; JSON: 202). */
+static int queue(struct ctx *c, const char *kind, json_t *params,
+		 const char *subject)
+{
+	char *pj = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(params);
+	if (!pj || db_begin(c->db) != 0) {
+		free(pj);
+		return -1;
+	}
+	int rc = db_exec(c->db, STMT_REPORT_JOB_QUEUE, "sssII", kind, pj,
+			 subject, c->me.user_id, clock_now());
+	free(pj);
+	if (rc != 0)
+		return web_abort(c);
+	int64_t id = sqlite3_last_insert_rowid(c->db->h);
+	if (db_commit(c->db) != 0)
+		return -1;
+	c->view = json_pack("{sI ss ss si}", "id", (json_int_t)id, "kind", kind,
+			    "status", "queued", "progress", 0);
+	json_object_set_new(c->view, "url",
+			    json_string(arena_printf(c->a, "/reports/jobs/%lld",
+						     (long long)id)));
+	c->status = 202;
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/reports/jobs/%lld", (long long)id),
+	    "This report covers many incidents: it is being "
+	    "made in the background.");
 }
 
 /* Per-incident reports: GET /reports/{kind}?incident=REF. */
@@ -538,10 +589,18 @@ static int per_period(struct ctx *c, const char *kind)
 	const char *subject = arena_printf(
 	    c->a, "%s to %s (UTC)", str(period, "from"), str(period, "to"));
 	json_decref(period);
-	return make(c, kind,
-		    json_pack("{sI sI}", "from", (json_int_t)from, "to",
-			      (json_int_t)to),
-		    subject);
+	json_t *params = json_pack("{sI sI}", "from", (json_int_t)from, "to",
+				   (json_int_t)to);
+	/* a large period goes to the worker: asked for (background=1), or
+	   a page request over more than BACKGROUND_ROWS incidents */
+	const char *fmt = ctx_val(c, "format");
+	int json_data = fmt && !strcmp(fmt, "json");
+	if (!json_data &&
+	    (ctx_int(c, "background", 0) == 1 ||
+	     (!c->api && db_scalar(c->db, STMT_REPORT_PERIOD_COUNT, "II", from,
+				   to) > BACKGROUND_ROWS)))
+		return queue(c, kind, params, subject);
+	return make(c, kind, params, subject);
 }
 
 /* GET /reports/gdpr-art33?incident=REF */
@@ -626,4 +685,204 @@ int reports_index(struct ctx *c)
 	c->view = json_pack("{so so ss#}", "kinds", kinds, "recent", recent,
 			    "year", now, 4);
 	return 0;
+}
+
+/* A report job row (REPORT_JOB_GET) as a new JSON object. */
+static json_t *job_json(sqlite3_stmt *st)
+{
+	char at[21], fin[21] = "";
+	clock_iso(db_int(st, 11), at);
+	if (db_int(st, 12))
+		clock_iso(db_int(st, 12), fin);
+	const char *status = db_text(st, 4);
+	json_int_t id = (json_int_t)db_int(st, 0);
+	char url[64];
+	snprintf(url, sizeof(url), "/reports/jobs/%lld/file", (long long)id);
+	return json_pack(
+	    "{sI ss ss ss si ss ss si ss ss ss sb sb ss sI}", "id", id, "kind",
+	    db_text(st, 1), "subject", db_text(st, 2), "status", status,
+	    "progress", (int)db_int(st, 5), "stage", db_text(st, 6),
+	    "data_sha256", db_text(st, 8), "pages", (int)db_int(st, 9), "error",
+	    db_text(st, 10), "created_at", at, "finished_at", fin, "pending",
+	    !strcmp(status, "queued") || !strcmp(status, "running"), "done",
+	    !strcmp(status, "done"), "download", url, "requested_by",
+	    (json_int_t)db_int(st, 3));
+}
+
+/* Loads job c->id into *out (new reference) with its file path (arena)
+ * when the caller may see it (who asked, or an admin). Returns 1, 0
+ * (answered 404) or -1. */
+static int load_job(struct ctx *c, json_t **out, const char **file)
+{
+	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_JOB_GET, "I", c->id);
+	if (!st)
+		return -1;
+	*out = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    (db_int(st, 3) == c->me.user_id ||
+	     perm_has(c->me.role, PERM_SETTINGS))) {
+		*out = job_json(st);
+		*file = arena_strdup(c->a, db_text(st, 7));
+	}
+	sqlite3_reset(st);
+	if (*out)
+		return 1;
+	ctx_fail(c, 404, "not_found", "No such report job.");
+	return 0;
+}
+
+/* GET /reports/jobs/{id} - a background report's progress. */
+int reports_job(struct ctx *c)
+{
+	json_t *job;
+	const char *file;
+	int rc = load_job(c, &job, &file);
+	if (rc <= 0)
+		return rc;
+	c->view = json_pack("{so}", "job", job);
+	return 0;
+}
+
+/* GET /reports/jobs/{id}/file - the finished PDF, as an attachment. */
+int reports_job_file(struct ctx *c)
+{
+	json_t *job;
+	const char *file;
+	int rc = load_job(c, &job, &file);
+	if (rc <= 0)
+		return rc;
+	int done = json_is_true(json_object_get(job, "done"));
+	const char *kind =
+	    arena_strdup(c->a, json_string_value(json_object_get(job, "kind")));
+	const char *sha = arena_strdup(
+	    c->a, json_string_value(json_object_get(job, "data_sha256")));
+	json_decref(job);
+	if (!done)
+		return ctx_fail(c, 409, "conflict",
+				"The report is not finished yet.");
+	FILE *f = fopen(file, "rb");
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return ctx_fail(c, 410, "gone", "The report file is gone.");
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&c->out, chunk, n);
+	fclose(f);
+	ctx_header(
+	    c, "Content-Disposition",
+	    arena_printf(c->a, "attachment; filename=\"secura-%s-job%lld.pdf\"",
+			 kind, (long long)c->id));
+	ctx_header(c, "X-Secura-Data-SHA256", sha);
+	c->status = 200;
+	c->out_type = "application/pdf";
+	c->out_ready = 1;
+	return 0;
+}
+
+/* Sets a job's progress in its own transaction. */
+static void progress(db *d, int64_t id, int pct, const char *stage)
+{
+	if (db_begin(d) == 0 &&
+	    db_exec(d, STMT_REPORT_JOB_PROGRESS, "Iis", id, pct, stage) == 0)
+		db_commit(d);
+	else
+		db_rollback(d);
+}
+
+/* Puts jobs a killed worker left running back in the queue. */
+int reports_recover(db *d)
+{
+	return db_exec(d, STMT_REPORT_JOB_RECOVER, NULL);
+}
+
+/* Makes the oldest queued report (secura worker): collects the data,
+ * draws the PDF into dir/job-<id>.pdf, registers and audits it as made
+ * for who asked, with progress along the way. Returns 1 when one was
+ * handled (done or failed), 0 when none waited, -1 on a database
+ * error. */
+int reports_run_next(db *d, const char *dir)
+{
+	sqlite3_stmt *st = db_query(d, STMT_REPORT_JOB_NEXT, NULL);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	arena a;
+	arena_init(&a);
+	int64_t id = db_int(st, 0), user = db_int(st, 4);
+	const char *kind = arena_strdup(&a, db_text(st, 1)),
+		   *subject = arena_strdup(&a, db_text(st, 3)),
+		   *email = arena_strdup(&a, db_text(st, 5));
+	json_t *params = json_loads(db_text(st, 2), 0, NULL);
+	sqlite3_reset(st);
+	char err[160] = "", data_sha[65] = "", pdf_sha[65];
+	const char *file =
+	    arena_printf(&a, "%s/job-%lld.pdf", dir, (long long)id);
+	int pages = 0, ok = 0, rc = 1;
+	buf out = BUF_INIT;
+	if (db_begin(d) != 0 ||
+	    db_exec(d, STMT_REPORT_JOB_CLAIM, "I", id) != 0 ||
+	    db_commit(d) != 0) {
+		db_rollback(d);
+		rc = -1;
+		goto done;
+	}
+	json_t *data =
+	    params ? report_data(d, &a, kind, params, err, sizeof(err)) : NULL;
+	if (data) {
+		report_hash(data, data_sha);
+		progress(d, id, 40, "drawing the pages");
+		FILE *f = NULL;
+		ok = draw(&a, kind, data, subject, email, data_sha, &out,
+			  &pages, err, sizeof(err)) == 0 &&
+		     (mkdir(dir, 0750) == 0 || errno == EEXIST) &&
+		     (f = fopen(file, "wb")) != NULL &&
+		     fwrite(out.data, 1, out.len, f) == out.len;
+		if (f && fclose(f) != 0)
+			ok = 0;
+		if (!ok && !*err)
+			snprintf(err, sizeof(err), "cannot write %s", file);
+		json_decref(data);
+	}
+	if (ok) {
+		progress(d, id, 90, "registering the report");
+		sha256_hex(out.data, out.len, pdf_sha);
+		char oid[24];
+		struct audit_entry e = {
+		    user,     email, "worker", "report.generate",
+		    "report", oid,   NULL};
+		ok = db_begin(d) == 0 &&
+		     report_record(d, kind, params, data_sha, pdf_sha, pages,
+				   user) == 0;
+		snprintf(oid, sizeof(oid), "%lld",
+			 (long long)sqlite3_last_insert_rowid(d->h));
+		e.detail = json_pack("{ss sO ss si sI}", "kind", kind, "params",
+				     params, "data_sha256", data_sha, "pages",
+				     pages, "job", (json_int_t)id);
+		ok = ok && audit_append(d, &e) == 0 && db_commit(d) == 0;
+		json_decref(e.detail);
+		if (!ok) {
+			db_rollback(d);
+			snprintf(err, sizeof(err),
+				 "cannot register the report");
+		}
+	}
+	if (!ok)
+		unlink(file);
+	if (db_begin(d) != 0 ||
+	    db_exec(d, STMT_REPORT_JOB_FINISH, "IsisssisI", id,
+		    ok ? "done" : "failed", ok ? 100 : 0,
+		    ok ? "ready" : "failed", ok ? file : "", data_sha, pages,
+		    ok ? "" : err, clock_now()) != 0 ||
+	    db_commit(d) != 0) {
+		db_rollback(d);
+		rc = -1;
+	}
+done:
+	buf_free(&out);
+	json_decref(params);
+	arena_free(&a);
+	return rc;
 }

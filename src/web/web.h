@@ -152,6 +152,10 @@ extern const struct field regulatory_notice_fields[];
 
 /* reports.c (the reports program) */
 int reports_index(struct ctx *c);
+int reports_job(struct ctx *c);
+int reports_job_file(struct ctx *c);
+int reports_run_next(db *d, const char *dir);
+int reports_recover(db *d);
 int reports_gdpr_art33(struct ctx *c);
 int reports_gdpr_register(struct ctx *c);
 int reports_hipaa(struct ctx *c);

@@ -512,3 +512,40 @@ def xlsx_export(s):
           len(refs))
     check(p["emp"][0].get("/incidents.xlsx").status in (403, 404),
           "an employee cannot export")
+
+
+@test
+def reports_in_the_background(s):
+    """Issue 6: a report over a large period is made by the worker with
+    progress; only who asked (or an admin) sees the job."""
+    p, tok = intel_people(s)
+    manager = p["manager"][0]
+    r = manager.request("GET", "/api/v1/reports/gdpr-register?period=365&background=1")
+    job = r.json()
+    check(r.status == 202 and job.get("status") == "queued" and job["url"].startswith("/reports/jobs/"),
+          "a background report answers 202 with its job", r.status)
+    for _ in range(150):
+        j = manager.request("GET", "/api/v1" + job["url"]).json()["job"]
+        if not j["pending"]:
+            break
+        time.sleep(0.1)
+    check(j["status"] == "done" and j["progress"] == 100 and j["pages"] >= 1,
+          "the worker makes it and reports progress to 100%", j)
+    f = manager.get(j["download"])
+    check(f.status == 200 and f.body.startswith(b"%PDF")
+          and f.header("X-Secura-Data-SHA256") == j["data_sha256"],
+          "the finished PDF downloads with its data fingerprint", f.status)
+    check(p["admin"][0].get(job["url"]).status == 200, "an admin may follow it")
+    other = Client(s)
+    s.add_user("inc-manager2@example.org", "manager", PW)
+    other.login("inc-manager2@example.org", PW)
+    check(other.get(job["url"]).status == 404 and other.get(j["download"]).status == 404,
+          "another manager cannot see or fetch it")
+    check(p["emp"][0].get(job["url"]).status in (403, 404), "an employee cannot")
+    r = manager.get("/reports/gdpr-register?period=30&background=1")
+    loc = r.header("Location") or ""
+    page = manager.get(loc)
+    check(r.status == 303 and "/reports/jobs/" in loc and "<progress" in page.text,
+          "from the reports page it goes to a progress page", r.status)
+    recent = manager.get("/reports").text
+    check("gdpr-register" in recent, "the made report is in the register of reports")
