@@ -177,14 +177,10 @@ sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...)
 	return st;
 }
 
-/* Runs a statement that returns no rows. Returns 0, or -1 on error
- * (logged; constraint violations included). */
-int db_exec(db *d, enum stmt_id id, const char *fmt, ...)
+/* Runs a bound statement to completion. Returns 0 or -1 (logged). */
+static int db_vexec(db *d, enum stmt_id id, const char *fmt, va_list ap)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	sqlite3_stmt *st = db_vquery(d, id, fmt, ap);
-	va_end(ap);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -195,6 +191,33 @@ int db_exec(db *d, enum stmt_id id, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
+}
+
+/* Runs a statement that returns no rows (or ignores them). Returns 0 or
+ * -1 (logged). */
+int db_exec(db *d, enum stmt_id id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = db_vexec(d, id, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* db_exec in a transaction of its own (BEGIN IMMEDIATE, COMMIT; rolled
+ * back on failure). Returns 0 or -1. */
+int db_exec_tx(db *d, enum stmt_id id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = db_begin(d) == 0 && db_vexec(d, id, fmt, ap) == 0 &&
+			 db_commit(d) == 0
+		     ? 0
+		     : -1;
+	va_end(ap);
+	if (rc)
+		db_rollback(d);
+	return rc;
 }
 
 /* Runs a query and returns the first column of its first row; 0 when no

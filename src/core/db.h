@@ -30,6 +30,7 @@ sqlite3_stmt *db_stmt(db *d, enum stmt_id id);
 int db_bind(sqlite3_stmt *st, const char *fmt, ...);
 sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...);
 int db_exec(db *d, enum stmt_id id, const char *fmt, ...);
+int db_exec_tx(db *d, enum stmt_id id, const char *fmt, ...);
 int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...);
 int db_begin(db *d);
 int db_commit(db *d);

@@ -65,6 +65,27 @@ int ctx_redirect(struct ctx *c, const char *location, const char *flash)
 	return 0;
 }
 
+/* Answers with c->out as a download: status 200, the content type and
+ * Content-Disposition: attachment with filename (an ASCII fallback, quotes
+ * and backslashes replaced, and the exact UTF-8 name as filename*). */
+void ctx_download(struct ctx *c, const char *filename, const char *type)
+{
+	buf cd = BUF_INIT;
+	buf_puts(&cd, "attachment; filename=\"");
+	for (const char *p = filename; *p; p++)
+		buf_putc(&cd,
+			 (unsigned char)*p < 0x80 && *p != '\\' && *p != '"'
+			     ? *p
+			     : '_');
+	buf_puts(&cd, "\"; filename*=UTF-8''");
+	esc_url(&cd, filename);
+	ctx_header(c, "Content-Disposition", buf_cstr(&cd));
+	buf_free(&cd);
+	c->status = 200;
+	c->out_type = type;
+	c->out_ready = 1;
+}
+
 /* Adds a response header; CR/LF in name or value are stripped. */
 void ctx_header(struct ctx *c, const char *name, const char *value)
 {

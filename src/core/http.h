@@ -87,6 +87,7 @@ int ctx_fail(struct ctx *c, int status, const char *code, const char *msg);
 int ctx_field_error(struct ctx *c, const char *field, const char *msg);
 int ctx_redirect(struct ctx *c, const char *location, const char *flash);
 void ctx_header(struct ctx *c, const char *name, const char *value);
+void ctx_download(struct ctx *c, const char *filename, const char *type);
 void ctx_cookie(struct ctx *c, const char *name, const char *value,
 		long max_age);
 int ctx_audit(struct ctx *c, const char *action, const char *object_type,

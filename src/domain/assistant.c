@@ -156,23 +156,15 @@ int assistant_next(db *d)
 	     *question = strdup(db_text(st, 2));
 	sqlite3_reset(st);
 	int rc = -1;
-	if (db_begin(d) != 0 ||
-	    db_exec(d, STMT_ASSISTANT_CLAIM, "I", id) != 0 ||
-	    db_commit(d) != 0) {
-		db_rollback(d);
+	if (db_exec_tx(d, STMT_ASSISTANT_CLAIM, "I", id) != 0)
 		goto done;
-	}
 	char err[256] = "", *answer;
 	int ok = ask(model, question, &answer, err, sizeof(err)) == 0;
-	rc = db_begin(d) == 0 &&
-		     db_exec(d, STMT_ASSISTANT_FINISH, "IsssI", id,
-			     ok ? "done" : "failed", ok ? answer : "",
-			     ok ? "" : err, clock_now()) == 0 &&
-		     db_commit(d) == 0
+	rc = db_exec_tx(d, STMT_ASSISTANT_FINISH, "IsssI", id,
+			ok ? "done" : "failed", ok ? answer : "", ok ? "" : err,
+			clock_now()) == 0
 		 ? 1
 		 : -1;
-	if (rc < 0)
-		db_rollback(d);
 	free(answer);
 done:
 	free(model);

@@ -20,14 +20,6 @@
 
 const char *const intel_label_fields[] = {"category", "severity", NULL};
 
-/* Returns the category model's vocabulary (terms and idf), or NULL
- * without models; only while the models are locked (models_lock). */
-const struct tfidf *intel_vocabulary(void)
-{
-	const struct classifier *m = models_get(MODEL_CATEGORY);
-	return m ? &m->tf : NULL;
-}
-
 /* Returns the top terms behind class k as a JSON text (arena). */
 static const char *terms_json(arena *a, const struct classifier *m,
 			      const struct feature_node *x, int k)

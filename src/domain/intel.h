@@ -11,7 +11,6 @@
 #include "../core/arena.h"
 #include "../core/db.h"
 #include "../ml/ioc.h"
-#include "../ml/tfidf.h"
 #include "incidents.h"
 
 #include <jansson.h>
@@ -42,6 +41,5 @@ int intel_vectorize(db *d, arena *a, int64_t incident, const char *title,
 int intel_label(db *d, int64_t incident, const char *field, const char *value,
 		int64_t user);
 json_t *intel_json(db *d, arena *a, const struct incident *in, int staff);
-const struct tfidf *intel_vocabulary(void);
 
 #endif

@@ -70,15 +70,8 @@ static int finish(db *d, int64_t id, const char *status, int rows,
 		  json_t *metrics, const char *path, const char *message)
 {
 	char *m = json_dumps(metrics, JSON_COMPACT | JSON_REAL_PRECISION(6));
-	int rc = db_begin(d) == 0 &&
-			 db_exec(d, STMT_TRAINING_FINISH, "IsIisss", id, status,
-				 clock_now(), rows, m ? m : "{}", path,
-				 message) == 0 &&
-			 db_commit(d) == 0
-		     ? 0
-		     : -1;
-	if (rc)
-		db_rollback(d);
+	int rc = db_exec_tx(d, STMT_TRAINING_FINISH, "IsIisss", id, status,
+			    clock_now(), rows, m ? m : "{}", path, message);
 	free(m);
 	return rc;
 }
@@ -108,10 +101,7 @@ int retrain_next(db *d, const char *dir, FILE *log)
 	arena_init(&a);
 	const char *kind = arena_strdup(&a, db_text(st, 1));
 	sqlite3_reset(st);
-	if (db_begin(d) != 0 ||
-	    db_exec(d, STMT_TRAINING_START, "II", id, clock_now()) != 0 ||
-	    db_commit(d) != 0) {
-		db_rollback(d);
+	if (db_exec_tx(d, STMT_TRAINING_START, "II", id, clock_now()) != 0) {
 		arena_free(&a);
 		return -1;
 	}

@@ -12,7 +12,6 @@
 
 #include "../core/clock.h"
 #include "../ml/text.h"
-#include "intel.h"
 #include "models.h"
 
 #include <math.h>
@@ -216,7 +215,8 @@ static int by_score(const void *a, const void *b)
  * (0-100), text (cosine), shared (indicators)}; NULL on error. */
 json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 {
-	const struct tfidf *voc = intel_vocabulary();
+	const struct classifier *cat = models_get(MODEL_CATEGORY);
+	const struct tfidf *voc = cat ? &cat->tf : NULL;
 	const char *version = models_version(MODEL_CATEGORY);
 	struct feature_node *x = voc ? stored(d, a, in->id, version) : NULL;
 	if (!x)

@@ -1,5 +1,6 @@
 /* similar.h - the past incidents most like one, by text and shared
- * indicators. For the security team only (it shows other incidents). */
+ * indicators. For the security team only (it shows other incidents).
+ * similar_find reads the category model: call it under models_lock. */
 #ifndef SECURA_SIMILAR_H
 #define SECURA_SIMILAR_H
 

@@ -109,14 +109,15 @@ static int csv_field(const char **p, buf *b, int *end_row)
 
 /* Reads CSV rows: the header names the text and label columns; the row
  * number is the id. Returns 0, or -1 with a message on out. */
-static int read_csv(const struct trainer_opts *o, FILE *f, struct rows *r,
-		    FILE *out)
+static int read_csv(const struct trainer_opts *o, struct rows *r, FILE *out)
 {
 	buf all = BUF_INIT, cell = BUF_INIT;
-	char chunk[65536], id[24];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&all, chunk, n);
+	char id[24];
+	if (buf_read_file(&all, o->data) != 0) {
+		fprintf(out, "secura: cannot read %s\n", o->data);
+		buf_free(&all);
+		return -1;
+	}
 	const char *p = buf_cstr(&all);
 	int col = 0, tcol = -1, lcol = -1, end, row = 0, rc = 0;
 	while (csv_field(&p, &cell, &end) == 0) { /* the header */
@@ -161,17 +162,17 @@ static int read_csv(const struct trainer_opts *o, FILE *f, struct rows *r,
  * Returns 0, or -1 with a message on out. */
 static int read_rows(const struct trainer_opts *o, struct rows *r, FILE *out)
 {
-	FILE *f = fopen(o->data, "r");
-	if (!f) {
+	size_t len = strlen(o->data);
+	int csv = len > 4 && !strcmp(o->data + len - 4, ".csv");
+	FILE *f = csv ? NULL : fopen(o->data, "r");
+	memset(r, 0, sizeof(*r));
+	if (!csv && !f) {
 		fprintf(out, "secura: cannot read %s\n", o->data);
 		return -1;
 	}
-	memset(r, 0, sizeof(*r));
-	size_t len = strlen(o->data);
-	int rc = len > 4 && !strcmp(o->data + len - 4, ".csv")
-		     ? read_csv(o, f, r, out)
-		     : read_jsonl(o, f, r, out);
-	fclose(f);
+	int rc = csv ? read_csv(o, r, out) : read_jsonl(o, f, r, out);
+	if (f)
+		fclose(f);
 	if (rc == 0 && r->n == 0) {
 		fprintf(out, "secura: %s has no rows\n", o->data);
 		rc = -1;
@@ -204,9 +205,11 @@ static const char *str_or(json_t *o, const char *key, const char *def)
 /* Reads every source of the manifest o->manifest (files relative to
  * o->datasets, each with its text and label fields and a map from its
  * labels to ours; rows whose label maps to nothing are left out) into r,
- * and applies the manifest's options (solver, C, balanced,
- * test_fraction, seed) to o. Returns 0, or -1 with a message on out. */
-static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out)
+ * applies the manifest's options (solver, C, balanced, char_ngrams,
+ * test_fraction, seed) to o and hands back its "sources" (new reference,
+ * for the model's metadata). Returns 0, or -1 with a message on out. */
+static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out,
+			 json_t **provenance)
 {
 	json_error_t je;
 	json_t *man = json_load_file(o->manifest, 0, &je), *src;
@@ -266,6 +269,8 @@ static int read_manifest(struct trainer_opts *o, struct rows *r, FILE *out)
 	if (rc)
 		fprintf(out, "secura: %s: no rows map to a label\n",
 			o->manifest);
+	else
+		*provenance = json_incref(sources);
 done:
 	json_decref(man);
 	return rc;
@@ -483,8 +488,9 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 	struct trainer_opts mo = *opts;
 	const struct trainer_opts *o = &mo;
 	struct rows r;
+	json_t *sources = NULL;
 	int rc = 1;
-	if ((o->manifest ? read_manifest(&mo, &r, out)
+	if ((o->manifest ? read_manifest(&mo, &r, out, &sources)
 			 : read_rows(o, &r, out)) != 0)
 		return 1;
 	if ((o->test ? add_test_file(o, &r, out) : split_rows(o, &r, out)) !=
@@ -532,12 +538,8 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 		json_object_set_new(
 		    m.meta, "data",
 		    json_string(o->manifest ? o->manifest : o->data));
-		if (o->manifest) {
-			json_t *man = json_load_file(o->manifest, 0, NULL);
-			json_object_set(m.meta, "sources",
-					json_object_get(man, "sources"));
-			json_decref(man);
-		}
+		if (sources)
+			json_object_set(m.meta, "sources", sources);
 		json_object_set_new(
 		    m.meta, "solver",
 		    json_string(o->lr ? "logistic regression" : "linear SVM"));
@@ -588,6 +590,7 @@ int trainer_train(const struct trainer_opts *opts, FILE *out)
 	free(y);
 	free(labels);
 done:
+	json_decref(sources);
 	free_rows(&r);
 	return rc;
 }

@@ -411,17 +411,6 @@ int incidents_download(struct ctx *c)
 		return web_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
-	buf cd = BUF_INIT;
-	buf_puts(&cd, "attachment; filename=\"");
-	for (const char *p = e.filename; *p; p++)
-		buf_putc(&cd,
-			 (unsigned char)*p < 0x80 && *p != '\\' ? *p : '_');
-	buf_puts(&cd, "\"; filename*=UTF-8''");
-	esc_url(&cd, e.filename);
-	ctx_header(c, "Content-Disposition", buf_cstr(&cd));
-	buf_free(&cd);
-	c->status = 200;
-	c->out_type = "application/octet-stream";
-	c->out_ready = 1;
+	ctx_download(c, e.filename, "application/octet-stream");
 	return 0;
 }

@@ -627,22 +627,26 @@ void incidents_export_row(arena *a, const struct incident *in,
 		cells[19 + i] = rest[i];
 }
 
+/* Where CSV records go: the body, and scratch memory reset per row. */
+struct csv_out {
+	buf *b;
+	arena a;
+};
+
 /* incidents_each callback: one CSV record per incident. */
 static int csv_row(void *ud, const struct incident *in)
 {
-	buf *b = ud;
-	arena a;
+	struct csv_out *o = ud;
 	const char *cells[INCIDENT_COLUMNS];
 	int64_t times[7], counts[2];
-	arena_init(&a);
-	incidents_export_row(&a, in, cells, times, counts);
+	incidents_export_row(&o->a, in, cells, times, counts);
 	for (int i = 0; i < INCIDENT_COLUMNS; i++) {
 		if (i)
-			buf_putc(b, ',');
-		esc_csv(b, cells[i]);
+			buf_putc(o->b, ',');
+		esc_csv(o->b, cells[i]);
 	}
-	buf_puts(b, "\r\n");
-	arena_free(&a);
+	buf_puts(o->b, "\r\n");
+	arena_reset(&o->a);
 	return 0;
 }
 
@@ -704,18 +708,17 @@ int incidents_export(struct ctx *c)
 		buf_printf(&c->out, "%s%s", i ? "," : "",
 			   incidents_export_columns[i]);
 	buf_puts(&c->out, "\r\n");
-	if (incidents_each(c->db, &f, csv_row, &c->out) != 0)
+	struct csv_out o = {&c->out, {0}};
+	arena_init(&o.a);
+	int rc = incidents_each(c->db, &f, csv_row, &o);
+	arena_free(&o.a);
+	if (rc != 0)
 		return -1;
 	if (incidents_audit_export(c, &f, "csv") != 0)
 		return -1;
 	char day[21];
 	clock_iso(clock_now(), day);
-	ctx_header(c, "Content-Disposition",
-		   arena_printf(c->a,
-				"attachment; filename=\"incidents-%.10s.csv\"",
-				day));
-	c->status = 200;
-	c->out_type = "text/csv; charset=utf-8";
-	c->out_ready = 1;
+	ctx_download(c, arena_printf(c->a, "incidents-%.10s.csv", day),
+		     "text/csv; charset=utf-8");
 	return 0;
 }

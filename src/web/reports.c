@@ -517,14 +517,9 @@ static int make(struct ctx *c, const char *kind, json_t *params,
 	if (db_commit(c->db) != 0)
 		goto done;
 	clock_iso(clock_now(), now);
-	ctx_header(c, "Content-Disposition",
-		   arena_printf(c->a,
-				"attachment; filename=\"secura-%s-%.10s.pdf\"",
-				kind, now));
 	ctx_header(c, "X-Secura-Data-SHA256", data_sha);
-	c->status = 200;
-	c->out_type = "application/pdf";
-	c->out_ready = 1;
+	ctx_download(c, arena_printf(c->a, "secura-%s-%.10s.pdf", kind, now),
+		     "application/pdf");
 	rc = 0;
 done:
 	if (rc != 0) {
@@ -760,33 +755,14 @@ int reports_job_file(struct ctx *c)
 	if (!done)
 		return ctx_fail(c, 409, "conflict",
 				"The report is not finished yet.");
-	FILE *f = fopen(file, "rb");
-	char chunk[65536];
-	size_t n;
-	if (!f)
+	if (buf_read_file(&c->out, file) != 0)
 		return ctx_fail(c, 410, "gone", "The report file is gone.");
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&c->out, chunk, n);
-	fclose(f);
-	ctx_header(
-	    c, "Content-Disposition",
-	    arena_printf(c->a, "attachment; filename=\"secura-%s-job%lld.pdf\"",
-			 kind, (long long)c->id));
 	ctx_header(c, "X-Secura-Data-SHA256", sha);
-	c->status = 200;
-	c->out_type = "application/pdf";
-	c->out_ready = 1;
+	ctx_download(
+	    c,
+	    arena_printf(c->a, "secura-%s-job%lld.pdf", kind, (long long)c->id),
+	    "application/pdf");
 	return 0;
-}
-
-/* Sets a job's progress in its own transaction. */
-static void progress(db *d, int64_t id, int pct, const char *stage)
-{
-	if (db_begin(d) == 0 &&
-	    db_exec(d, STMT_REPORT_JOB_PROGRESS, "Iis", id, pct, stage) == 0)
-		db_commit(d);
-	else
-		db_rollback(d);
 }
 
 /* Puts jobs a killed worker left running back in the queue. */
@@ -822,10 +798,7 @@ int reports_run_next(db *d, const char *dir)
 	    arena_printf(&a, "%s/job-%lld.pdf", dir, (long long)id);
 	int pages = 0, ok = 0, rc = 1;
 	buf out = BUF_INIT;
-	if (db_begin(d) != 0 ||
-	    db_exec(d, STMT_REPORT_JOB_CLAIM, "I", id) != 0 ||
-	    db_commit(d) != 0) {
-		db_rollback(d);
+	if (db_exec_tx(d, STMT_REPORT_JOB_CLAIM, "I", id) != 0) {
 		rc = -1;
 		goto done;
 	}
@@ -833,7 +806,8 @@ int reports_run_next(db *d, const char *dir)
 	    params ? report_data(d, &a, kind, params, err, sizeof(err)) : NULL;
 	if (data) {
 		report_hash(data, data_sha);
-		progress(d, id, 40, "drawing the pages");
+		db_exec_tx(d, STMT_REPORT_JOB_PROGRESS, "Iis", id, 40,
+			   "drawing the pages");
 		FILE *f = NULL;
 		ok = draw(&a, kind, data, subject, email, data_sha, &out,
 			  &pages, err, sizeof(err)) == 0 &&
@@ -847,7 +821,8 @@ int reports_run_next(db *d, const char *dir)
 		json_decref(data);
 	}
 	if (ok) {
-		progress(d, id, 90, "registering the report");
+		db_exec_tx(d, STMT_REPORT_JOB_PROGRESS, "Iis", id, 90,
+			   "registering the report");
 		sha256_hex(out.data, out.len, pdf_sha);
 		char oid[24];
 		struct audit_entry e = {
@@ -871,15 +846,11 @@ int reports_run_next(db *d, const char *dir)
 	}
 	if (!ok)
 		unlink(file);
-	if (db_begin(d) != 0 ||
-	    db_exec(d, STMT_REPORT_JOB_FINISH, "IsisssisI", id,
-		    ok ? "done" : "failed", ok ? 100 : 0,
-		    ok ? "ready" : "failed", ok ? file : "", data_sha, pages,
-		    ok ? "" : err, clock_now()) != 0 ||
-	    db_commit(d) != 0) {
-		db_rollback(d);
+	if (db_exec_tx(d, STMT_REPORT_JOB_FINISH, "IsisssisI", id,
+		       ok ? "done" : "failed", ok ? 100 : 0,
+		       ok ? "ready" : "failed", ok ? file : "", data_sha, pages,
+		       ok ? "" : err, clock_now()) != 0)
 		rc = -1;
-	}
 done:
 	buf_free(&out);
 	json_decref(params);

@@ -62,21 +62,6 @@ static int xlsx_row(void *ud, const struct incident *in)
 	return 0;
 }
 
-/* Reads a whole file into b. Returns 0 or -1. */
-static int slurp(const char *path, buf *b)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
-	if (!f)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(b, chunk, n);
-	int rc = ferror(f) ? -1 : 0;
-	fclose(f);
-	return rc;
-}
-
 /* GET /incidents.xlsx - every incident matching the filter as a
  * workbook, for analysts and managers; audited. */
 int xlsx_incidents(struct ctx *c)
@@ -115,7 +100,8 @@ int xlsx_incidents(struct ctx *c)
 	arena_free(&s.a);
 	worksheet_autofilter(s.ws, 0, 0, s.row, INCIDENT_COLUMNS - 1);
 	lxw_error err = workbook_close(wb);
-	if (rc != 0 || err != LXW_NO_ERROR || slurp(path, &c->out) != 0) {
+	if (rc != 0 || err != LXW_NO_ERROR ||
+	    buf_read_file(&c->out, path) != 0) {
 		unlink(path);
 		return -1;
 	}
@@ -124,13 +110,8 @@ int xlsx_incidents(struct ctx *c)
 		return -1;
 	char day[21];
 	clock_iso(clock_now(), day);
-	ctx_header(c, "Content-Disposition",
-		   arena_printf(c->a,
-				"attachment; filename=\"incidents-%.10s.xlsx\"",
-				day));
-	c->status = 200;
-	c->out_type =
-	    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	c->out_ready = 1;
+	ctx_download(c, arena_printf(c->a, "incidents-%.10s.xlsx", day),
+		     "application/"
+		     "vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 	return 0;
 }
