@@ -310,15 +310,6 @@ void sse_close(sse_handle h)
 	pthread_mutex_unlock(&mu);
 }
 
-/* The number of open streams. */
-size_t sse_count(void)
-{
-	pthread_mutex_lock(&mu);
-	size_t n = live_count;
-	pthread_mutex_unlock(&mu);
-	return n;
-}
-
 /* Sends a heartbeat comment to the streams whose slot falls in this
  * second's share (slot % heartbeat == second % heartbeat), so each gets
  * one every heartbeat seconds and 10,000 of them never all at once.

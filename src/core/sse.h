@@ -32,6 +32,5 @@ int sse_send_stream(sse_handle h, int64_t id, const char *text, size_t len);
 void sse_live(sse_handle h);
 size_t sse_send_user(int64_t user, int64_t id, const char *text, size_t len);
 void sse_close(sse_handle h);
-size_t sse_count(void);
 
 #endif

@@ -41,15 +41,6 @@ struct clk {
 	int64_t started, due, met;
 };
 
-/* Returns the label of a clock name (the name itself if unknown). */
-const char *clocks_label(const char *clock)
-{
-	for (int i = 0; names[i]; i++)
-		if (!strcmp(names[i], clock))
-			return labels[i];
-	return clock;
-}
-
 /* Index of a clock name, or -1. */
 static int clock_index(const char *name)
 {

@@ -17,6 +17,5 @@ int clocks_backfill(db *d);
 int clocks_refresh_open(db *d);
 json_t *clocks_json(db *d, int64_t incident, int64_t now);
 int clocks_tick(db *d, int64_t now, int *sent);
-const char *clocks_label(const char *clock);
 
 #endif

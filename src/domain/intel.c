@@ -286,17 +286,14 @@ static json_t *score_json(db *d, arena *a, const struct incident *in,
 			       : "involved, number unknown";
 	}
 	total += part(parts, "data", "Personal data", fmin(v, 1), 20, detail);
-	json_t *settings = settings_all(d);
 	const char *hit = NULL;
 	if (!*in->assets)
 		v = 0, detail = "none named";
 	else if (critical_asset(a, in->assets,
-				settings_str(settings, "critical_assets"),
-				&hit))
+				settings_get(d, a, "critical_assets"), &hit))
 		v = 1, detail = arena_printf(a, "critical asset: %s", hit);
 	else
 		v = 0.4, detail = "named, none critical";
-	json_decref(settings);
 	total += part(parts, "assets", "Assets", v, 15, detail);
 	total += part(parts, "indicators", "Indicators", fmin(1, nind / 5.0),
 		      15, arena_printf(a, "%zu found", nind));

@@ -14,6 +14,18 @@ const char *const settings_keys[] = {
     "org_name",	   "controller", "controller_contact", "dpo_name",
     "dpo_contact", "authority",	 "sox_committee",      NULL};
 
+/* Returns one setting's value (arena string), "" when unset or on error. */
+const char *settings_get(db *d, arena *a, const char *key)
+{
+	sqlite3_stmt *st = db_query(d, STMT_SETTING_GET, "s", key);
+	const char *v = "";
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		v = arena_strdup(a, db_text(st, 0));
+	if (st)
+		sqlite3_reset(st);
+	return v;
+}
+
 /* Returns every setting as a new JSON object {key: value}; NULL on a
  * database error. */
 json_t *settings_all(db *d)

@@ -10,6 +10,7 @@
 extern const char *const settings_keys[];
 
 json_t *settings_all(db *d);
+const char *settings_get(db *d, arena *a, const char *key);
 int settings_set(db *d, const char *key, const char *value);
 const char *settings_str(json_t *settings, const char *key);
 void settings_sla(db *d, int64_t triage[4], int64_t resolve[4]);
