@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_CHUNK 8192
+#define ARENA_CHUNK 32768
+#define ARENA_SPARE 32 /* chunks kept across resets: 1 MiB */
 #define ARENA_ALIGN 16
 
 struct arena_chunk {
@@ -60,39 +61,46 @@ char *xstrdup(const char *s)
 void arena_init(arena *a)
 {
 	a->head = NULL;
+	a->spare = NULL;
 	a->used = 0;
+}
+
+/* Frees a list of chunks. */
+static void free_chunks(struct arena_chunk *c)
+{
+	for (struct arena_chunk *next; c; c = next) {
+		next = c->next;
+		free(c);
+	}
 }
 
 /* Releases every chunk; the arena is empty and reusable afterwards. */
 void arena_free(arena *a)
 {
-	struct arena_chunk *c = a->head, *next;
-	for (; c; c = next) {
-		next = c->next;
-		free(c);
-	}
-	a->head = NULL;
-	a->used = 0;
+	free_chunks(a->head);
+	free_chunks(a->spare);
+	arena_init(a);
 }
 
-/* Empties the arena but keeps its newest chunk for reuse, so a loop
- * (rows, requests) does not malloc and free a chunk per round. */
+/* Empties the arena but keeps up to ARENA_SPARE standard chunks for the
+ * next round (requests, rows), so a steady loop does not malloc and
+ * free its memory every time; larger chunks are freed. */
 void arena_reset(arena *a)
 {
-	struct arena_chunk *keep = a->head;
-	if (!keep)
-		return;
-	for (struct arena_chunk *c = keep->next, *next; c; c = next) {
+	size_t kept = 0;
+	for (struct arena_chunk *c = a->spare; c; c = c->next)
+		kept++;
+	for (struct arena_chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
-		free(c);
+		if (c->cap == ARENA_CHUNK && kept < ARENA_SPARE) {
+			c->next = a->spare;
+			a->spare = c;
+			kept++;
+		} else {
+			free(c);
+		}
 	}
-	if (keep->cap > 4 * ARENA_CHUNK) { /* do not hoard a huge chunk */
-		free(keep);
-		a->head = NULL;
-	} else {
-		keep->next = NULL;
-		keep->off = 0;
-	}
+	a->head = NULL;
 	a->used = 0;
 }
 
@@ -104,9 +112,14 @@ void *arena_alloc(arena *a, size_t n)
 	if (need < n)
 		oom(n);
 	if (!c || c->cap - c->off < need) {
-		size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
-		c = xmalloc(sizeof(*c) + cap);
-		c->cap = cap;
+		if (need <= ARENA_CHUNK && a->spare) {
+			c = a->spare;
+			a->spare = c->next;
+		} else {
+			size_t cap = need > ARENA_CHUNK ? need : ARENA_CHUNK;
+			c = xmalloc(sizeof(*c) + cap);
+			c->cap = cap;
+		}
 		c->off = 0;
 		c->next = a->head;
 		a->head = c;

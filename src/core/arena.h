@@ -9,7 +9,8 @@ struct arena_chunk;
 
 typedef struct arena {
 	struct arena_chunk *head;
-	size_t used; /* bytes handed out, for limits and logs */
+	struct arena_chunk *spare; /* emptied chunks kept by arena_reset */
+	size_t used;		   /* bytes handed out, for limits and logs */
 } arena;
 
 void arena_init(arena *a);

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "config.h"
+#include "jsonmem.h"
 #include "log.h"
 #include "rand.h"
 
@@ -204,6 +205,7 @@ static void handle(FCGX_Request *r, db *d, const struct server *s, arena *a,
 	c.out = *out;
 	c.db = d;
 	c.me.role = ROLE_NONE;
+	jsonmem_use(a);
 	read_params(r, &c);
 	if (read_body(r, &c) == 0)
 		route_dispatch(&c, s->routes, s->nroutes);
@@ -217,6 +219,7 @@ static void handle(FCGX_Request *r, db *d, const struct server *s, arena *a,
 		/* hand the connection over: free libfcgi's streams without
 		   ending the request or closing the socket */
 		int fd = r->ipcFd, reqid = r->requestId;
+		jsonmem_use(NULL); /* the stream outlives the request */
 		FCGX_Free(r, 0);
 		r->ipcFd = -1;
 		c.adopt(&c, fd, reqid);
@@ -224,6 +227,7 @@ static void handle(FCGX_Request *r, db *d, const struct server *s, arena *a,
 	json_decref(c.view);
 	json_decref(c.json);
 	json_decref(c.field_errors);
+	jsonmem_use(NULL);
 	*out = c.out;
 	if (out->cap > (1 << 20))
 		buf_free(out);
@@ -285,6 +289,7 @@ int server_main_with(int argc, char **argv, const char *name,
 	const char *sockpath = NULL;
 	char err[512];
 	int64_t threads = 0;
+	jsonmem_init();
 	log_init(name);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--routes")) {

@@ -5,6 +5,7 @@
 #include "http.h"
 
 #include "config.h"
+#include "jsonmem.h"
 #include "esc.h"
 #include "log.h"
 #include "tmpl.h"
@@ -169,7 +170,7 @@ static void render_json(struct ctx *c, json_t *v)
 	buf_reset(&c->out);
 	buf_puts(&c->out, s ? s : "{}");
 	buf_putc(&c->out, '\n');
-	free(s);
+	jsonmem_free(s);
 	c->out_type = "application/json";
 }
 

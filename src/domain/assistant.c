@@ -3,6 +3,7 @@
 
 #include "../core/buf.h"
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/config.h"
 #include "../core/md.h"
 #include "../core/net.h"
@@ -116,7 +117,7 @@ static int ask(const char *model, const char *question, char **answer,
 			     .reply = &reply,
 			     .agent = "Secura/1"};
 	int rc = net_post(&p, err, errlen);
-	free(body);
+	jsonmem_free(body);
 	*answer = NULL;
 	if (rc == 0) {
 		json_t *j = json_loads(buf_cstr(&reply), 0, NULL);

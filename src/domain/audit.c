@@ -6,6 +6,7 @@
 #include "audit.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/sha256.h"
 
 #include <stdio.h>
@@ -26,7 +27,7 @@ static void row_hash(const char *prev, int64_t id, int64_t at, int64_t actor_id,
 				action, otype, oid, detail);
 	char *s = json_dumps(arr, JSON_COMPACT);
 	sha256_hex(s, strlen(s), out);
-	free(s);
+	jsonmem_free(s);
 	json_decref(arr);
 }
 
@@ -46,9 +47,10 @@ int audit_append(db *d, const struct audit_entry *e)
 		snprintf(prev, sizeof(prev), "%s", db_text(st, 1));
 	}
 	sqlite3_reset(st);
-	char *detail =
+	char *dumped =
 	    e->detail ? json_dumps(e->detail, JSON_COMPACT | JSON_SORT_KEYS)
-		      : strdup("{}");
+		      : NULL;
+	const char *detail = dumped ? dumped : "{}";
 	const char *email = e->actor_email ? e->actor_email : "";
 	const char *ip = e->ip ? e->ip : "";
 	const char *otype = e->object_type ? e->object_type : "";
@@ -60,7 +62,7 @@ int audit_append(db *d, const struct audit_entry *e)
 			 "sssss",
 			 id, at, e->actor_id, email, ip, e->action, otype, oid,
 			 detail, prev, hash);
-	free(detail);
+	jsonmem_free(dumped);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "intel.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/log.h"
 #include "indicators.h"
 #include "models.h"
@@ -33,7 +34,7 @@ static const char *terms_json(arena *a, const struct classifier *m,
 				   round(top[i].weight * 1000) / 1000));
 	char *s = json_dumps(arr, JSON_COMPACT);
 	const char *r = arena_strdup(a, s);
-	free(s);
+	jsonmem_free(s);
 	json_decref(arr);
 	return r;
 }
@@ -90,7 +91,7 @@ void intel_prepare(db *d, arena *a, const char *title, const char *description,
 	p->vec = similar_pack(a, xc, cat->tf.n, &p->veclen);
 	p->vec_model = arena_strdup(a, models_version(MODEL_CATEGORY));
 	models_unlock();
-	free(pj);
+	jsonmem_free(pj);
 }
 
 /* Stores the TF-IDF vector of an incident's text (for similar.c) when a

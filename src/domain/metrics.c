@@ -8,6 +8,7 @@
 #include "settings.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "forecast.h"
 
 #include <math.h>
@@ -524,7 +525,9 @@ json_t *metrics_executive_cached(db *d, int64_t from, int64_t to)
 	cache[slot].at = now;
 	snprintf(cache[slot].version, sizeof(cache[slot].version), "%s",
 		 version);
+	arena *req = jsonmem_use(NULL); /* the copy outlives the request */
 	cache[slot].figures = json_deep_copy(fresh);
+	jsonmem_use(req);
 	pthread_mutex_unlock(&cache_mu);
 	return fresh;
 }

@@ -1,6 +1,7 @@
 /* models.c - see models.h. */
 #include "models.h"
 
+#include "../core/jsonmem.h"
 #include "../core/log.h"
 
 #include <pthread.h>
@@ -101,7 +102,10 @@ static void sync_models(db *d)
 			continue;
 		struct classifier m;
 		char err[512];
-		if (classifier_load(&m, path[k], err, sizeof(err)) != 0) {
+		arena *req = jsonmem_use(NULL); /* the model outlives it */
+		int rc = classifier_load(&m, path[k], err, sizeof(err));
+		jsonmem_use(req);
+		if (rc != 0) {
 			log_event(NULL, NULL, "model %s #%lld not loaded: %s",
 				  models_kinds[k], (long long)want[k], err);
 			continue;

@@ -5,6 +5,7 @@
 #include "outbox.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/config.h"
 
 #include <stdlib.h>
@@ -24,7 +25,7 @@ int outbox_add(db *d, const char *channel, const char *key,
 		return -1;
 	int rc = db_exec(d, STMT_OUTBOX_INSERT, "sssNssI", channel, key,
 			 recipient, webhook_id, subject, p, clock_now());
-	free(p);
+	jsonmem_free(p);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #include "report_data.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/sha256.h"
 #include "compliance.h"
 #include "incidents.h"
@@ -40,7 +41,7 @@ void report_hash(json_t *data, char hex[65])
 {
 	char *s = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 	sha256_hex(s ? s : "", s ? strlen(s) : 0, hex);
-	free(s);
+	jsonmem_free(s);
 }
 
 /* Returns an ISO time as a JSON string, or "" for 0. */
@@ -205,6 +206,6 @@ int report_record(db *d, const char *kind, json_t *params, const char *data_sha,
 	char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 	int rc = db_exec(d, STMT_REPORT_INSERT, "ssssiII", kind, p ? p : "{}",
 			 data_sha, pdf_sha, pages, user, clock_now());
-	free(p);
+	jsonmem_free(p);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "../core/arena.h"
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../ml/trainer.h"
 #include "models.h"
 
@@ -53,7 +54,7 @@ static int write_rows(db *d, const char *kind, const char *path, int *rows,
 			      db_text(st, 1), "label", db_text(st, 2));
 		char *line = json_dumps(o, JSON_COMPACT);
 		fprintf(f, "%s\n", line);
-		free(line);
+		jsonmem_free(line);
 		json_decref(o);
 		json_object_set_new(seen, db_text(st, 2), json_true());
 		(*rows)++;
@@ -72,7 +73,7 @@ static int finish(db *d, int64_t id, const char *status, int rows,
 	char *m = json_dumps(metrics, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	int rc = db_exec_tx(d, STMT_TRAINING_FINISH, "IsIisss", id, status,
 			    clock_now(), rows, m ? m : "{}", path, message);
-	free(m);
+	jsonmem_free(m);
 	return rc;
 }
 

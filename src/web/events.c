@@ -17,6 +17,7 @@
 #include "web.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/config.h"
 #include "../core/log.h"
 #include "../core/sse.h"
@@ -85,7 +86,7 @@ static void format(db *d, sqlite3_stmt *st, buf *b)
 	buf_reset(b);
 	buf_printf(b, "id: %lld\nevent: notification\ndata: %s\n\n",
 		   (long long)db_int(st, 0), s ? s : "{}");
-	free(s);
+	jsonmem_free(s);
 	json_decref(n);
 }
 

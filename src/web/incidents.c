@@ -4,6 +4,7 @@
 #include "web.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/config.h"
 #include "../core/esc.h"
 #include "../core/md.h"
@@ -687,7 +688,7 @@ int incidents_export_json(struct ctx *c)
 	if (!s)
 		return -1;
 	buf_puts(&c->out, s);
-	free(s);
+	jsonmem_free(s);
 	if (incidents_audit_export(c, &f, "json") != 0)
 		return -1;
 	c->status = 200;

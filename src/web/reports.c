@@ -6,6 +6,7 @@
 #include "web.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/pdf.h"
 #include "../core/sha256.h"
 #include "../domain/audit.h"
@@ -539,12 +540,12 @@ static int queue(struct ctx *c, const char *kind, json_t *params,
 	char *pj = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(params);
 	if (!pj || db_begin(c->db) != 0) {
-		free(pj);
+		jsonmem_free(pj);
 		return -1;
 	}
 	int rc = db_exec(c->db, STMT_REPORT_JOB_QUEUE, "sssII", kind, pj,
 			 subject, c->me.user_id, clock_now());
-	free(pj);
+	jsonmem_free(pj);
 	if (rc != 0)
 		return web_abort(c);
 	int64_t id = sqlite3_last_insert_rowid(c->db->h);
