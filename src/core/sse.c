@@ -300,6 +300,19 @@ size_t sse_send_user(int64_t user, int64_t id, const char *text, size_t len)
 	return n;
 }
 
+/* Returns 1 when user has a live stream (one that sse_send_user would
+ * send to), else 0: the feeder formats an event only for those. */
+int sse_user_live(int64_t user)
+{
+	int live = 0;
+	pthread_mutex_lock(&mu);
+	for (struct stream *s = buckets[(uint64_t)user % NBUCKETS]; s && !live;
+	     s = s->next)
+		live = s->user == user && !s->fresh;
+	pthread_mutex_unlock(&mu);
+	return live;
+}
+
 /* Ends a stream (its session ended): the response completes, the client
  * sees the end. */
 void sse_close(sse_handle h)

@@ -30,6 +30,7 @@ size_t sse_fresh(struct sse_ref **out);
 size_t sse_streams(struct sse_ref **out);
 int sse_send_stream(sse_handle h, int64_t id, const char *text, size_t len);
 void sse_live(sse_handle h);
+int sse_user_live(int64_t user);
 size_t sse_send_user(int64_t user, int64_t id, const char *text, size_t len);
 void sse_close(sse_handle h);
 

@@ -119,7 +119,8 @@ static void catch_up(db *d, buf *b)
 	free(r);
 }
 
-/* Sends every notification after *cursor to its user's live streams. */
+/* Sends every notification after *cursor to its user's live streams
+ * (formatting only those someone is listening for). */
 static void dispatch(db *d, int64_t *cursor, buf *b)
 {
 	int rows;
@@ -128,10 +129,12 @@ static void dispatch(db *d, int64_t *cursor, buf *b)
 		    db_query(d, STMT_NOTIFY_SINCE, "Ii", *cursor, BATCH);
 		rows = 0;
 		while (st && sqlite3_step(st) == SQLITE_ROW) {
-			format(d, st, b);
 			*cursor = db_int(st, 0);
-			sse_send_user(db_int(st, 1), *cursor, b->data, b->len);
 			rows++;
+			if (!sse_user_live(db_int(st, 1)))
+				continue; /* nobody to send it to */
+			format(d, st, b);
+			sse_send_user(db_int(st, 1), *cursor, b->data, b->len);
 		}
 		if (st)
 			sqlite3_reset(st);
