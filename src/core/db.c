@@ -6,6 +6,7 @@
 #include "log.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +41,10 @@ int db_open(db *d, const char *path, char *err, size_t errlen)
 	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
 				      "PRAGMA synchronous=FULL;"
 				      "PRAGMA foreign_keys=ON;"
-				      "PRAGMA trusted_schema=OFF;";
+				      "PRAGMA trusted_schema=OFF;"
+				      "PRAGMA mmap_size=1073741824;";
 	memset(d, 0, sizeof(*d));
+	d->st = d->own_st;
 	int rc = sqlite3_open_v2(path, &d->h,
 				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 				     SQLITE_OPEN_NOMUTEX,
@@ -50,6 +53,7 @@ int db_open(db *d, const char *path, char *err, size_t errlen)
 		rc = sqlite3_busy_timeout(d->h, 5000);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(d->h, pragmas, NULL, NULL, NULL);
+	d->own_h = d->h;
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "cannot open database %s: %s", path,
 			 d->h ? sqlite3_errmsg(d->h) : "out of memory");
@@ -63,8 +67,8 @@ int db_open(db *d, const char *path, char *err, size_t errlen)
 void db_close(db *d)
 {
 	for (int i = 0; i < STMT__COUNT; i++)
-		sqlite3_finalize(d->st[i]);
-	sqlite3_close(d->h);
+		sqlite3_finalize(d->own_st[i]);
+	sqlite3_close(d->own_h);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -247,21 +251,147 @@ int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...)
  * under load). busy_timeout still arbitrates between processes. */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Starts a write transaction (BEGIN IMMEDIATE). Returns 0 or -1. */
-int db_begin(db *d)
+/* Group commit (programs that call db_group_open: the FastCGI servers).
+ * Every write transaction of the process runs on one shared connection,
+ * each inside its own savepoint, and a transaction that ends while other
+ * threads wait to write leaves the SQLite transaction open for them and
+ * waits: the last of the group (nobody waiting, or GROUP_MAX reached)
+ * commits for all and wakes them with the result. No caller returns
+ * before its data is committed; pages that every transaction touches
+ * (indexes' ends, counters, the audit chain) are written once per group
+ * instead of once per transaction. A transaction that rolls back undoes
+ * only its savepoint. */
+#define GROUP_MAX 64
+
+struct group_waiter {
+	int done, rc;
+	struct group_waiter *next;
+};
+
+static struct {
+	int on;
+	db w;		     /* the shared writer connection */
+	int open;	     /* w has an open BEGIN IMMEDIATE */
+	int members;	     /* committed savepoints in it */
+	_Atomic int waiting; /* threads queued in db_begin */
+	struct group_waiter *waiters;
+	pthread_cond_t done;
+} group = {.done = PTHREAD_COND_INITIALIZER};
+
+/* Opens the shared writer connection and turns group commit on for the
+ * process. Call once, before threads start. Returns 0 or -1 with err. */
+int db_group_open(const char *path, char *err, size_t errlen)
 {
-	pthread_mutex_lock(&write_lock);
-	if (db_exec(d, STMT_BEGIN, NULL) != 0) {
-		pthread_mutex_unlock(&write_lock);
+	if (db_open(&group.w, path, err, errlen) != 0)
 		return -1;
-	}
-	d->in_tx = 1;
+	group.on = 1;
 	return 0;
 }
 
-/* Commits. Returns 0, or -1 after rolling back. */
+/* Points d at the shared writer (1) or back at its own connection (0). */
+static void group_swap(db *d, int shared)
+{
+	d->h = shared ? group.w.h : d->own_h;
+	d->st = shared ? group.w.own_st : d->own_st;
+	d->grouped = shared;
+}
+
+/* Ends the group's SQLite transaction: COMMIT when it holds members and
+ * ok, else ROLLBACK; wakes the waiting members with the outcome. Returns
+ * 0 when committed (or nothing to commit), -1 otherwise. Holds the
+ * write lock. */
+static int group_end(int ok)
+{
+	int rc = ok ? 0 : -1;
+	if (group.open) {
+		if (ok && group.members > 0 &&
+		    db_exec(&group.w, STMT_COMMIT, NULL) != 0)
+			rc = -1;
+		/* not committed: failed, nothing to commit, or !ok */
+		if (!sqlite3_get_autocommit(group.w.h))
+			db_exec(&group.w, STMT_ROLLBACK, NULL);
+	}
+	for (struct group_waiter *w = group.waiters; w; w = w->next) {
+		w->done = 1;
+		w->rc = rc;
+	}
+	group.waiters = NULL;
+	group.open = 0;
+	group.members = 0;
+	pthread_cond_broadcast(&group.done);
+	return rc;
+}
+
+/* The end of d's part of a group (joined: its savepoint was released,
+ * else rolled back): waits for the group's commit while others are
+ * queued to write, or ends the group now. Releases the write lock.
+ * Returns the group's outcome for a member, 0 for a rolled-back one. */
+static int group_leave(db *d, int joined)
+{
+	group_swap(d, 0);
+	d->in_tx = 0;
+	int rc = 0;
+	if (group.open && atomic_load(&group.waiting) > 0 &&
+	    group.members > 0 && group.members < GROUP_MAX) {
+		if (joined) { /* the next writer carries the group on */
+			struct group_waiter me = {0, 0, group.waiters};
+			group.waiters = &me;
+			while (!me.done)
+				pthread_cond_wait(&group.done, &write_lock);
+			rc = me.rc;
+		}
+	} else {
+		rc = group_end(1);
+	}
+	pthread_mutex_unlock(&write_lock);
+	return joined ? rc : 0;
+}
+
+/* Starts a write transaction: BEGIN IMMEDIATE on d, or with group commit
+ * a savepoint on the shared writer (beginning its transaction when none
+ * is open). Returns 0 or -1. */
+int db_begin(db *d)
+{
+	atomic_fetch_add(&group.waiting, 1);
+	pthread_mutex_lock(&write_lock);
+	atomic_fetch_sub(&group.waiting, 1);
+	if (!group.on) {
+		if (db_exec(d, STMT_BEGIN, NULL) != 0) {
+			pthread_mutex_unlock(&write_lock);
+			return -1;
+		}
+		d->in_tx = 1;
+		return 0;
+	}
+	group_swap(d, 1);
+	if (!group.open) {
+		if (db_exec(d, STMT_BEGIN, NULL) != 0) {
+			group_swap(d, 0);
+			pthread_mutex_unlock(&write_lock);
+			return -1;
+		}
+		group.open = 1;
+	}
+	d->in_tx = 1;
+	if (db_exec(d, STMT_SAVEPOINT, NULL) != 0) {
+		db_rollback(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Commits (with group commit: once the group is committed). Returns 0,
+ * or -1 after rolling back. */
 int db_commit(db *d)
 {
+	if (d->grouped) {
+		if (db_exec(d, STMT_RELEASE, NULL) != 0) {
+			db_rollback(d);
+			return -1;
+		}
+		group.members++;
+		return group_leave(d, 1);
+	}
 	if (db_exec(d, STMT_COMMIT, NULL) != 0) {
 		db_rollback(d);
 		return -1;
@@ -271,9 +401,20 @@ int db_commit(db *d)
 	return 0;
 }
 
-/* Rolls back the open transaction, if any, and lets the next writer in. */
+/* Rolls back the open transaction, if any, and lets the next writer in.
+ * In a group only d's savepoint is undone, unless SQLite has already
+ * rolled back the whole transaction (then the group fails). */
 void db_rollback(db *d)
 {
+	if (d->grouped) {
+		sqlite3 *w = group.w.h;
+		if (sqlite3_get_autocommit(w) ||
+		    db_exec(d, STMT_ROLLBACK_TO, NULL) != 0 ||
+		    db_exec(d, STMT_RELEASE, NULL) != 0)
+			group_end(0);
+		group_leave(d, 0);
+		return;
+	}
 	if (d->in_tx || !sqlite3_get_autocommit(d->h))
 		db_exec(d, STMT_ROLLBACK, NULL);
 	if (d->in_tx)

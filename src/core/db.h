@@ -16,10 +16,16 @@ enum stmt_id {
 	STMT__COUNT
 };
 
+/* A connection and its prepared statements. During a write transaction
+ * of a program with a group writer (db_group_open), h and st point at
+ * the shared writer's; own_h and own_st stay this thread's. */
 typedef struct db {
 	sqlite3 *h;
-	sqlite3_stmt *st[STMT__COUNT];
+	sqlite3_stmt **st;
+	sqlite3 *own_h;
+	sqlite3_stmt *own_st[STMT__COUNT];
 	int in_tx;
+	int grouped; /* the open transaction is part of a group commit */
 } db;
 
 int db_open(db *d, const char *path, char *err, size_t errlen);
@@ -32,6 +38,7 @@ sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...);
 int db_exec(db *d, enum stmt_id id, const char *fmt, ...);
 int db_exec_tx(db *d, enum stmt_id id, const char *fmt, ...);
 int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...);
+int db_group_open(const char *path, char *err, size_t errlen);
 int db_begin(db *d);
 int db_commit(db *d);
 void db_rollback(db *d);

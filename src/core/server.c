@@ -319,6 +319,7 @@ int server_main_with(int argc, char **argv, const char *name,
 	}
 	if (!sockpath || config_load(err, sizeof(err)) != 0 ||
 	    prepare_db(err, sizeof(err)) != 0 ||
+	    db_group_open(config_get()->db_path, err, sizeof(err)) != 0 ||
 	    view_load_templates(config_get()->templates_dir, err, sizeof(err)) <
 		0) {
 		fprintf(stderr, "%s: %s\n", name,

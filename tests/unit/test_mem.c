@@ -50,8 +50,8 @@ static void test_jsonmem(void)
 	test_cond("jsonmem: no arena in force at first",
 		  jsonmem_use(&a) == NULL);
 	size_t before = a.used;
-	json_t *v = json_pack("{ss s[i i i]}", "name", "request", "xs", 1,
-			      2, 3);
+	json_t *v =
+	    json_pack("{ss s[i i i]}", "name", "request", "xs", 1, 2, 3);
 	test_cond("jsonmem: values come from the arena in force",
 		  a.used > before);
 	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
