@@ -45,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -616,6 +617,7 @@ static int cmd_ml_from_db(const struct opts *o)
 	return failed;
 }
 
+/* Set by SIGTERM/SIGINT; read by both worker threads. */
 static volatile sig_atomic_t stopping;
 
 /* SIGTERM/SIGINT handler of the worker: finish the current item, stop. */
@@ -625,10 +627,47 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
-/* One scheduler run, every delivery then due, one queued retraining, one
- * queued question to the language model and one queued report. Returns
- * 0 or -1. */
-static int worker_round(int tick, int *alerts, int *sent, int *failed)
+/* One round of the long jobs: one queued retraining, one queued
+ * question to the language model and one queued report, on connection
+ * jd. Returns how many ran (0-3), or -1 on a database error. */
+static int jobs_round(db *jd)
+{
+	int a = retrain_next(jd, retrained_dir(), stdout), b = 0, c = 0;
+	if (a >= 0 && !stopping)
+		b = assistant_next(jd);
+	if (a >= 0 && b >= 0 && !stopping)
+		c = reports_run_next(jd, reports_dir());
+	return a < 0 || b < 0 || c < 0 ? -1 : a + b + c;
+}
+
+/* The worker's second thread: the long jobs on a connection of their
+ * own, so that a slow language model or a big report never holds up
+ * deliveries and clocks. Goes on at once while there is work, else
+ * looks every second. */
+static void *jobs_thread(void *arg)
+{
+	(void)arg;
+	db jd;
+	char err[512];
+	if (db_open(&jd, config_get()->db_path, err, sizeof(err)) != 0) {
+		log_event(NULL, NULL, "worker jobs: %s", err);
+		return NULL;
+	}
+	while (!stopping) {
+		int n = jobs_round(&jd);
+		if (n < 0)
+			log_event(NULL, NULL, "worker jobs: %s",
+				  db_errmsg(&jd));
+		if (n <= 0)
+			sleep(1);
+	}
+	db_close(&jd);
+	return NULL;
+}
+
+/* One scheduler run and every delivery then due (with jobs, also one
+ * round of the long jobs: --once). Returns 0 or -1. */
+static int worker_round(int tick, int jobs, int *alerts, int *sent, int *failed)
 {
 	if (tick && clocks_tick(&d, clock_now(), alerts) != 0)
 		return -1;
@@ -636,9 +675,7 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 	/* full batches only: what failed in this round waits for the next */
 	while (!stopping && (n = delivery_batch(&d, 32, sent, failed)) == 32)
 		;
-	if (n >= 0 && !stopping &&
-	    (retrain_next(&d, retrained_dir(), stdout) < 0 ||
-	     assistant_next(&d) < 0 || reports_run_next(&d, reports_dir()) < 0))
+	if (n >= 0 && jobs && !stopping && jobs_round(&d) < 0)
 		n = -1;
 	return n < 0 ? -1 : 0;
 }
@@ -646,9 +683,10 @@ static int worker_round(int tick, int *alerts, int *sent, int *failed)
 /* secura worker [--once]: the delivery worker and the scheduler. Holds
  * $SECURA_DATA/worker.lock so only one runs; at start puts deliveries a
  * killed worker left half-done back in the queue and gives open incidents
- * their clocks; then sends due deliveries, runs queued retrainings,
- * questions to the language model and reports every second and evaluates the
- * clocks every minute. --once does one round and exits. */
+ * their clocks; then sends due deliveries every second and evaluates the
+ * clocks every minute, while a second thread runs queued retrainings,
+ * questions to the language model and reports. --once does one round of
+ * all of it on one thread and exits. */
 static int cmd_worker(int once)
 {
 	char path[4200], err[512];
@@ -681,12 +719,16 @@ static int cmd_worker(int once)
 		  clocks);
 	int alerts = 0, sent = 0, failed = 0, rc = 0;
 	int64_t last_tick = 0;
+	pthread_t jobs;
+	int threaded =
+	    !once && pthread_create(&jobs, NULL, jobs_thread, NULL) == 0;
 	while (!stopping) {
 		int64_t now = clock_now();
 		int tick = once || now - last_tick >= 60;
 		if (tick)
 			last_tick = now;
-		if (worker_round(tick, &alerts, &sent, &failed) != 0) {
+		if (worker_round(tick, !threaded, &alerts, &sent, &failed) !=
+		    0) {
 			log_event(NULL, NULL, "worker: %s", db_errmsg(&d));
 			rc = 1;
 		}
@@ -694,6 +736,8 @@ static int cmd_worker(int once)
 			break;
 		sleep(1);
 	}
+	if (threaded)
+		pthread_join(jobs, NULL);
 	printf("worker: %d alerts, %d sent, %d failed\n", alerts, sent, failed);
 	view_free_templates();
 	close(lock);

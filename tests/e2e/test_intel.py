@@ -373,20 +373,26 @@ def assistant_off_by_default(s):
 
 class FakeModel:
     """A small OpenAI-compatible chat-completions server on loopback: it
-    records each request and answers with a fixed markdown text, or 500
-    while failing is set."""
+    records each request and answers with a fixed markdown text (after
+    delay seconds), or 500 while failing is set; POSTs to /hook are
+    webhook deliveries, recorded and answered at once."""
 
     def __init__(self):
         import http.server
         import json as _json
         import threading
         outer = self
-        self.requests, self.failing = [], False
+        self.requests, self.failing, self.delay = [], False, 0
 
         class H(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.requests.append((self.path, dict(self.headers), _json.loads(body)))
+                if self.path == "/hook":  # also a webhook receiver
+                    self.send_response(204)
+                    self.end_headers()
+                    return
+                time.sleep(outer.delay)
                 if outer.failing:
                     self.send_response(500)
                     self.end_headers()
@@ -414,7 +420,7 @@ def assistant_with_a_local_model(_):
     model = FakeModel()
     srv = Server(SECURA_LLM_URL=f"http://127.0.0.1:{model.port}/v1/chat/completions",
                  SECURA_LLM_MODEL="tiny-test-model", SECURA_LLM_KEY="sk-test-123",
-                 SECURA_LLM_ALLOW_PRIVATE="1").start()
+                 SECURA_LLM_ALLOW_PRIVATE="1", SECURA_WEBHOOK_ALLOW_PRIVATE="1").start()
     try:
         srv.add_user("as-analyst@example.org", "analyst", PW)
         srv.add_user("as-emp@example.org", "employee", PW)
@@ -465,6 +471,36 @@ def assistant_with_a_local_model(_):
             time.sleep(0.1)
         check(a["status"] == "failed" and "HTTP 500" in a["error"],
               "a failing model is reported on the incident", a)
+        # a slow model does not hold up deliveries: the webhook for a new
+        # incident arrives while the question is still waiting
+        srv.add_user("as-admin@example.org", "admin", PW)
+        r = api(srv, token(srv, "as-admin@example.org"), "POST", "/admin/webhooks",
+                {"url": f"http://127.0.0.1:{model.port}/hook", "kinds": ["incident.created"]})
+        check(r.status == 201, "an admin registers a webhook", r.status)
+        model.failing, model.delay = False, 4
+        asked = len(model.requests)
+        analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/assistant", {})
+        for _ in range(50):  # until the worker is waiting for the answer
+            if len(model.requests) > asked:
+                break
+            time.sleep(0.1)
+        api(srv, emp_tok, "POST", "/incidents", {"title": "Second odd mail", "category": "phishing",
+                                                 "description": "Gift cards again"})
+        hooked = pending = False
+        for _ in range(50):
+            hooked = any(p == "/hook" for p, _h, _b in model.requests)
+            if hooked:
+                pending = api(srv, an_tok, "GET", f"/incidents/{iid}").json()[
+                    "assistant"]["answers"][0]["pending"]
+                break
+            time.sleep(0.1)
+        check(hooked and pending, "the webhook is delivered while the model is still answering",
+              (hooked, pending))
+        for _ in range(150):
+            if not api(srv, an_tok, "GET", f"/incidents/{iid}").json()["assistant"]["answers"][0]["pending"]:
+                break
+            time.sleep(0.1)
+        model.delay = 0
         api(srv, an_tok, "POST", f"/incidents/{iid}/fields", {"tlp": "red"})
         n = len(model.requests)
         r = api(srv, an_tok, "POST", f"/incidents/{iid}/assistant")
