@@ -332,14 +332,31 @@ json_t *incidents_list(db *d, const struct incident_filter *f)
 	return arr;
 }
 
+/* Returns 1 when f filters on nothing but (perhaps) its status and
+ * search, i.e. every incident may match. */
+static int filter_is_plain(const struct incident_filter *f)
+{
+	return !*f->severity && !f->category_id && !f->assignee &&
+	       !f->reporter && !f->from && !f->to && !f->visible_to &&
+	       !(f->due && *f->due);
+}
+
 /* Returns the counts of a search: {"all": n, "capped": n > 1000} with
  * n counted up to 1001; NULL on error. */
 static json_t *search_counts(db *d, const struct incident_filter *f,
 			     int64_t *total)
 {
-	sqlite3_stmt *st = db_stmt(d, STMT_INCIDENT_SEARCH_COUNT);
-	if (!st || bind_filter(st, f) != SQLITE_OK)
+	sqlite3_stmt *st;
+	if (filter_is_plain(f) && !*f->status) {
+		/* every incident may match: the full-text index alone
+		   answers, without looking up each match's incident */
+		if (!(st = db_query(d, STMT_INCIDENT_SEARCH_COUNT_PLAIN, "s",
+				    f->query)))
+			return NULL;
+	} else if (!(st = db_stmt(d, STMT_INCIDENT_SEARCH_COUNT)) ||
+		   bind_filter(st, f) != SQLITE_OK) {
 		return NULL;
+	}
 	int rc = sqlite3_step(st);
 	*total = rc == SQLITE_ROW ? db_int(st, 0) : -1;
 	sqlite3_reset(st);
@@ -361,9 +378,7 @@ json_t *incidents_counts(db *d, const struct incident_filter *f, int64_t *total)
 		return search_counts(d, f, total);
 	struct incident_filter any = *f;
 	any.status = "";
-	int plain = !*f->severity && !f->category_id && !f->assignee &&
-		    !f->reporter && !f->from && !f->to && !f->visible_to &&
-		    !due;
+	int plain = filter_is_plain(f);
 	sqlite3_stmt *st = db_stmt(d, plain ? STMT_INCIDENT_STATUS_TOTALS
 				      : due ? STMT_INCIDENT_COUNT_DUE
 					    : STMT_INCIDENT_COUNT_BY_STATUS);
