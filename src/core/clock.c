@@ -31,13 +31,46 @@ double clock_mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes). */
+/* Writes n as width decimal digits (zero-padded) at p. */
+static void digits(char *p, int64_t n, int width)
+{
+	for (int i = width - 1; i >= 0; i--, n /= 10)
+		p[i] = (char)('0' + n % 10);
+}
+
+/* Formats t as "YYYY-MM-DDTHH:MM:SSZ" into out (21 bytes). By
+ * arithmetic (days to civil date, proleptic Gregorian) rather than
+ * gmtime_r, which takes glibc's time-zone lock on every call; years
+ * outside 0000-9999 are clamped to the range's ends. */
 void clock_iso(int64_t t, char out[21])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	static const int64_t lo = -62167219200, hi = 253402300799;
+	t = t < lo ? lo : t > hi ? hi : t;
+	int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+	int64_t secs = t - days * 86400;
+	/* civil_from_days (H. Hinnant), era of 400 years */
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int64_t d = doy - (153 * mp + 2) / 5 + 1;
+	int64_t m = mp < 10 ? mp + 3 : mp - 9;
+	int64_t y = yoe + era * 400 + (m <= 2);
+	digits(out, y, 4);
+	out[4] = '-';
+	digits(out + 5, m, 2);
+	out[7] = '-';
+	digits(out + 8, d, 2);
+	out[10] = 'T';
+	digits(out + 11, secs / 3600, 2);
+	out[13] = ':';
+	digits(out + 14, secs / 60 % 60, 2);
+	out[16] = ':';
+	digits(out + 17, secs % 60, 2);
+	out[19] = 'Z';
+	out[20] = '\0';
 }
 
 /* Parses "YYYY-MM-DD", "YYYY-MM-DDTHH:MM" or "...:SS" with optional "Z"

@@ -10,6 +10,9 @@
 #include "../../src/core/valid.h"
 #include "../testhelp.h"
 
+#include <stdint.h>
+#include <time.h>
+
 static void test_sha256(void)
 {
 	char hex[SHA256_HEX];
@@ -108,6 +111,31 @@ static void test_dates(void)
 	test_cond("date: empty rejected", clock_parse_iso("", &t) != 0);
 	clock_iso(0, out);
 	test_streq("clock_iso of epoch", out, "1970-01-01T00:00:00Z");
+	clock_iso(951782400, out);
+	test_streq("clock_iso of a leap day", out, "2000-02-29T00:00:00Z");
+	clock_iso(-1, out);
+	test_streq("clock_iso before the epoch", out, "1969-12-31T23:59:59Z");
+	/* the same text as gmtime_r + strftime from year 1000 to 9999
+	   (strftime does not pad earlier years to four digits) */
+	int same = 1;
+	uint64_t x = 88172645463325252u;
+	for (int i = 0; i < 200000 && same; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64 */
+		int64_t v = -30610224000 + (int64_t)(x % 284012524800u);
+		if (i < 4000) /* and every day around 1970 and 2100 */
+			v = (i % 2 ? 4102444800 : 0) + (i / 2 - 1000) * 86399;
+		time_t tt = (time_t)v;
+		struct tm tm;
+		char want[32];
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		clock_iso(v, out);
+		same = strcmp(out, want) == 0;
+		if (!same)
+			printf("# %lld: %s, want %s\n", (long long)v, out,
+			       want);
+	}
+	test_cond("clock_iso agrees with gmtime_r over 200,000 times", same);
 }
 
 static void test_validators(void)
