@@ -326,6 +326,8 @@ struct render {
 
 static int render_nodes(struct render *r, const struct node *n,
 			struct override *ov);
+static int render_block(struct render *r, const struct node *n,
+			struct override *ov);
 
 /* Resolves a (dotted) name against the context stack; NULL if missing. */
 static json_t *lookup(struct render *r, const char *name, size_t len)
@@ -509,6 +511,37 @@ static int render_section(struct render *r, const struct node *n, json_t *v,
 	return rc;
 }
 
+/* Returns 1 when n is the block the environment names. */
+static int is_env_block(const struct render *r, const struct node *n)
+{
+	const char *b = r->env->block;
+	return b && strlen(b) == n->len && !memcmp(b, n->str, n->len);
+}
+
+/* Renders a block: the innermost override of it, else its own body; the
+ * environment's block is replaced by its given HTML or captured. */
+static int render_block(struct render *r, const struct node *n,
+			struct override *ov)
+{
+	const struct node *body = n;
+	for (struct override *o = ov; o; o = o->next)
+		if (o->len == n->len && !memcmp(o->name, n->str, n->len)) {
+			body = o->body;
+			break;
+		}
+	int mine = is_env_block(r, n);
+	if (mine && r->env->block_html) {
+		buf_puts(r->out, r->env->block_html);
+		return 0;
+	}
+	size_t start = r->out->len;
+	int rc = render_nodes(r, body->kids, ov);
+	if (mine && r->env->capture && rc == 0)
+		buf_put(r->env->capture, r->out->data + start,
+			r->out->len - start);
+	return rc;
+}
+
 /* Renders a node list. Returns 0, or -1 when nesting is too deep. */
 static int render_nodes(struct render *r, const struct node *n,
 			struct override *ov)
@@ -550,17 +583,9 @@ static int render_nodes(struct render *r, const struct node *n,
 						 collect(n, ov, store, 32));
 			break;
 		}
-		case N_BLOCK: {
-			const struct node *body = n;
-			for (struct override *o = ov; o; o = o->next)
-				if (o->len == n->len &&
-				    !memcmp(o->name, n->str, n->len)) {
-					body = o->body;
-					break;
-				}
-			rc = render_nodes(r, body->kids, ov);
+		case N_BLOCK:
+			rc = render_block(r, n, ov);
 			break;
-		}
 		}
 		if (rc != 0)
 			return rc;

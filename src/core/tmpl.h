@@ -22,6 +22,12 @@ struct tmpl_env {
 	tmpl_partial_fn partial;
 	void *ud;
 	const char *raw_suffix; /* NULL: spec behaviour; else strict mode */
+	/* One block of the page, by name (e.g. "content"): with block_html
+	   its rendering is replaced by that HTML, else with capture what it
+	   renders is also appended there (the page cache, core/view.c). */
+	const char *block;
+	const char *block_html;
+	buf *capture;
 };
 
 tmpl *tmpl_parse(const char *src, size_t len, char *err, size_t errlen);

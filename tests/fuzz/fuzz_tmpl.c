@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!t)
 		return 0;
 	self = t;
-	struct tmpl_env env = {partial, NULL, size % 2 ? "_html" : NULL};
+	struct tmpl_env env = {.partial = partial,
+			       .raw_suffix = size % 2 ? "_html" : NULL};
 	buf out = BUF_INIT;
 	tmpl_render(t, view, &env, &out);
 	buf_free(&out);

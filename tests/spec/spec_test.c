@@ -71,7 +71,7 @@ static void run_one(const char *file, json_t *t)
 		return;
 	}
 	struct partials p = {.src = json_object_get(t, "partials")};
-	struct tmpl_env env = {get_partial, &p, NULL};
+	struct tmpl_env env = {.partial = get_partial, .ud = &p};
 	buf out = BUF_INIT;
 	tmpl *tp = tmpl_parse(src, strlen(src), err, sizeof(err));
 	if (tp)

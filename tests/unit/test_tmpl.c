@@ -5,12 +5,55 @@
 #include "../testhelp.h"
 
 static const char *rec_src = "{{>rec}}";
-static tmpl *rec;
+static tmpl *rec, *layout;
 
 static const tmpl *partial(void *ud, const char *name)
 {
 	(void)ud;
-	return strcmp(name, "rec") == 0 ? rec : NULL;
+	return strcmp(name, "rec") == 0	     ? rec
+	       : strcmp(name, "layout") == 0 ? layout
+					     : NULL;
+}
+
+/* The page cache's use of blocks: a page extending a layout renders its
+ * "content" block into a capture, then with that block replaced. */
+static void test_blocks(void)
+{
+	const char *lsrc = "<h1>{{$title}}T{{/title}}</h1>[{{$content}}"
+			   "default{{/content}}] {{who}}";
+	const char *psrc = "{{<layout}}{{$title}}Page{{/title}}"
+			   "{{$content}}{{#items}}<i>{{.}}</i>{{/items}}"
+			   "{{/content}}{{/layout}}";
+	layout = tmpl_parse(lsrc, strlen(lsrc), NULL, 0);
+	tmpl *page = tmpl_parse(psrc, strlen(psrc), NULL, 0);
+	json_t *d = json_pack("{s[ss] ss}", "items", "a", "<b>", "who", "Ann");
+	buf out = BUF_INIT, cap = BUF_INIT;
+	struct tmpl_env env = {.partial = partial,
+			       .raw_suffix = "_html",
+			       .block = "content",
+			       .capture = &cap};
+	int rc = tmpl_render(page, d, &env, &out);
+	test_streq("block: the page renders as usual with a capture",
+		   rc == 0 ? buf_cstr(&out) : "(error)",
+		   "<h1>Page</h1>[<i>a</i><i>&lt;b&gt;</i>] Ann");
+	test_streq("block: the capture holds the block alone", buf_cstr(&cap),
+		   "<i>a</i><i>&lt;b&gt;</i>");
+	buf_reset(&out);
+	json_object_set_new(d, "who", json_string("Bob"));
+	json_object_set_new(d, "items", json_array());
+	env = (struct tmpl_env){.partial = partial,
+				.raw_suffix = "_html",
+				.block = "content",
+				.block_html = "<i>kept</i>"};
+	rc = tmpl_render(page, d, &env, &out);
+	test_streq("block: replaced by the given HTML, the rest rendered anew",
+		   rc == 0 ? buf_cstr(&out) : "(error)",
+		   "<h1>Page</h1>[<i>kept</i>] Bob");
+	buf_free(&out);
+	buf_free(&cap);
+	json_decref(d);
+	tmpl_free(page);
+	tmpl_free(layout);
 }
 
 /* Renders src with data (JSON text) in strict mode; returns a static
@@ -18,7 +61,7 @@ static const tmpl *partial(void *ud, const char *name)
 static const char *render(const char *src, const char *data)
 {
 	static char out[1024];
-	struct tmpl_env env = {partial, NULL, "_html"};
+	struct tmpl_env env = {.partial = partial, .raw_suffix = "_html"};
 	json_t *d = json_loads(data, 0, NULL);
 	tmpl *t = tmpl_parse(src, strlen(src), NULL, 0);
 	buf b = BUF_INIT;
@@ -69,5 +112,6 @@ int main(void)
 	test_streq("self-recursive partial stops with an error",
 		   render("{{>rec}}", "{}"), "(error)");
 	tmpl_free(rec);
+	test_blocks();
 	return test_report();
 }
