@@ -38,7 +38,7 @@ static const char *env_str(const char *name, const char *def)
 int config_load(char *err, size_t errlen)
 {
 	int64_t threads, idle, max, body, upload, request, acct, addr, window;
-	int64_t priv, attempts, backoff, llm_priv, llm_timeout;
+	int64_t priv, attempts, backoff, llm_priv, llm_timeout, page_cache;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
 		    errlen) ||
@@ -65,7 +65,8 @@ int config_load(char *err, size_t errlen)
 	    env_int("SECURA_LLM_ALLOW_PRIVATE", 0, 0, 1, &llm_priv, err,
 		    errlen) ||
 	    env_int("SECURA_LLM_TIMEOUT", 60, 1, 600, &llm_timeout, err,
-		    errlen))
+		    errlen) ||
+	    env_int("SECURA_PAGE_CACHE", 1, 0, 1, &page_cache, err, errlen))
 		return -1;
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
 	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);
@@ -77,6 +78,7 @@ int config_load(char *err, size_t errlen)
 	    env_str("SECURA_FONT_DIR", "/usr/share/fonts/truetype/dejavu");
 	cfg.origin = env_str("SECURA_ORIGIN", NULL);
 	cfg.threads = (int)threads;
+	cfg.page_cache = (int)page_cache;
 	cfg.session_idle = idle;
 	cfg.session_max = max;
 	cfg.max_body = (size_t)body;

@@ -16,6 +16,7 @@ struct config {
 	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
 				 derived from each request */
 	int threads;	      /* SECURA_THREADS, default 8 */
+	int page_cache;	      /* SECURA_PAGE_CACHE=0: no shared page cache */
 	int64_t session_idle; /* SECURA_SESSION_IDLE seconds, 1 h */
 	int64_t session_max;  /* SECURA_SESSION_MAX seconds, 12 h */
 	size_t max_body;      /* SECURA_MAX_BODY bytes, 1 MiB */

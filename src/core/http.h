@@ -49,6 +49,7 @@ struct ctx {
 	const char *sec_fetch_site, *cookie;
 	const char *authorization, *accept, *user_agent, *csrf_header;
 	const char *last_event_id; /* EventSource reconnects send it */
+	const char *cache_control; /* "no-cache": a forced reload */
 	int https, api, head;
 	const char *body;
 	size_t body_len;
@@ -72,7 +73,12 @@ struct ctx {
 	struct kvs headers;   /* extra response headers */
 	buf out;	      /* the rendered body */
 	const char *out_type; /* Content-Type of out */
-	int out_ready;	      /* handler produced out itself */
+	/* the shared page cache (pagecache.c): the entry this page is, and
+	   its content block's HTML when found there */
+	const char *cache_key;
+	int64_t cache_version;
+	const char *cached_html;
+	int out_ready; /* handler produced out itself */
 	/* A handler that keeps the connection (an event stream) sets this:
 	   after the headers and c->out are sent, the server hands the
 	   FastCGI connection (its fd and request id) over and forgets it. */

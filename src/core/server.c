@@ -114,6 +114,7 @@ static void read_params(FCGX_Request *r, struct ctx *c)
 	c->user_agent = param(r, c->a, "HTTP_USER_AGENT");
 	c->csrf_header = param(r, c->a, "HTTP_X_CSRF_TOKEN");
 	c->last_event_id = param(r, c->a, "HTTP_LAST_EVENT_ID");
+	c->cache_control = param(r, c->a, "HTTP_CACHE_CONTROL");
 	const char *https = param(r, c->a, "HTTPS");
 	c->https = https && strcasecmp(https, "on") == 0;
 	if (strncmp(path, "/api/v1/", 8) == 0 || strcmp(path, "/api/v1") == 0) {

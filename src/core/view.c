@@ -8,6 +8,7 @@
 #include "jsonmem.h"
 #include "esc.h"
 #include "log.h"
+#include "pagecache.h"
 #include "tmpl.h"
 
 #include <dirent.h>
@@ -96,7 +97,22 @@ static const tmpl *find_tmpl(void *ud, const char *name)
  * or it nests too deeply. */
 int view_render_template(const char *name, json_t *data, buf *out)
 {
-	static const struct tmpl_env env = {find_tmpl, NULL, "_html"};
+	static const struct tmpl_env env = {.partial = find_tmpl,
+					    .raw_suffix = "_html"};
+	const tmpl *t = name ? find_tmpl(NULL, name) : NULL;
+	return t ? tmpl_render(t, data, &env, out) : -1;
+}
+
+/* view_render_template with the "content" block replaced by block_html
+ * (when not NULL), or else captured into capture (when not NULL). */
+static int render_page(const char *name, json_t *data, buf *out,
+		       const char *block_html, buf *capture)
+{
+	const struct tmpl_env env = {.partial = find_tmpl,
+				     .raw_suffix = "_html",
+				     .block = "content",
+				     .block_html = block_html,
+				     .capture = capture};
 	const tmpl *t = name ? find_tmpl(NULL, name) : NULL;
 	return t ? tmpl_render(t, data, &env, out) : -1;
 }
@@ -106,9 +122,31 @@ int view_render_template(const char *name, json_t *data, buf *out)
  * the template is missing. */
 int view_render_text(const char *name, json_t *data, buf *out)
 {
-	static const struct tmpl_env env = {find_tmpl, NULL, NULL};
+	static const struct tmpl_env env = {.partial = find_tmpl};
 	const tmpl *t = name ? find_tmpl(NULL, name) : NULL;
 	return t ? tmpl_render(t, data, &env, out) : -1;
+}
+
+/* Returns {permission: true} for each permission of role. New
+ * reference. */
+static json_t *can_json(int role)
+{
+	json_t *can = json_object();
+	for (int p = 0; p < PERM__COUNT; p++)
+		if (perm_has(role, (enum perm)p))
+			json_object_set_new(can, perm_name((enum perm)p),
+					    json_true());
+	return can;
+}
+
+/* The "page" object of a page's shared content (pagecache.c): the
+ * organisation and the caller's role and permissions, nothing personal.
+ * New reference. */
+static json_t *page_scope(struct ctx *c)
+{
+	return json_pack("{ss s{ss so}}", "org", config_get()->org_name, "me",
+			 "role", perm_role_name(c->me.role), "can",
+			 can_json(c->me.role));
 }
 
 /* Builds the "page" object every HTML page gets: organisation, the
@@ -121,11 +159,7 @@ static json_t *page_data(struct ctx *c)
 	const char *token = c->me.session_id ? c->me.csrf : c->anon_csrf;
 	json_object_set_new(page, "csrf", json_string(token ? token : ""));
 	if (c->me.user_id) {
-		json_t *can = json_object();
-		for (int p = 0; p < PERM__COUNT; p++)
-			if (perm_has(c->me.role, (enum perm)p))
-				json_object_set_new(
-				    can, perm_name((enum perm)p), json_true());
+		json_t *can = can_json(c->me.role);
 		int64_t unread =
 		    db_scalar(c->db, STMT_NOTIFY_UNREAD, "I", c->me.user_id);
 		json_object_set_new(
@@ -146,12 +180,28 @@ static json_t *page_data(struct ctx *c)
 	return page;
 }
 
-/* Renders c->view through template name into c->out as HTML. */
+/* Renders c->view through template name into c->out as HTML. With the
+ * shared page cache (pagecache.c) the content block comes from the
+ * cache, or is rendered first with the scope's page object only, stored
+ * and then put in the layout rendered for this caller. */
 static void render_html(struct ctx *c, const char *name)
 {
+	buf block = BUF_INIT;
+	const char *html = c->cached_html;
+	if (!html && c->cache_key && c->status == 200) {
+		json_object_set_new(c->view, "page", page_scope(c));
+		buf_reset(&c->out); /* scratch: only the block is kept */
+		if (render_page(name, c->view, &c->out, NULL, &block) == 0 &&
+		    block.len) {
+			pagecache_store(c, &block);
+			html = buf_cstr(&block);
+		}
+	}
 	json_object_set_new(c->view, "page", page_data(c));
 	buf_reset(&c->out);
-	if (view_render_template(name, c->view, &c->out) != 0) {
+	int rc = render_page(name, c->view, &c->out, html, NULL);
+	buf_free(&block);
+	if (rc != 0) {
 		log_event(c->rid, c->me.email, "template %s missing or broken",
 			  name);
 		c->status = 500;

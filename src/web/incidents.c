@@ -6,6 +6,7 @@
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
 #include "../core/config.h"
+#include "../core/pagecache.h"
 #include "../core/esc.h"
 #include "../core/md.h"
 #include "../domain/assistant.h"
@@ -435,6 +436,16 @@ int incidents_index(struct ctx *c)
 	int64_t total;
 	struct incident_filter f;
 	if (incidents_read_filter(c, &f) != 0)
+		return 0;
+	/* the page is the same for everyone with the same role, visibility
+	   and people filters ("me" resolved), until an incident, comment,
+	   person or category changes; deadlines also move with the clock */
+	if (!*f.due && pagecache_lookup(c, "lists",
+					arena_printf(c->a, "%s %lld %lld %lld",
+						     perm_role_name(c->me.role),
+						     (long long)f.visible_to,
+						     (long long)f.assignee,
+						     (long long)f.reporter)))
 		return 0;
 	ctx_page_args(c, &page, &limit, &offset);
 	f.limit = limit;

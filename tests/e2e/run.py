@@ -7,6 +7,7 @@ import test_incidents  # noqa: F401
 import test_reports  # noqa: F401
 import test_notifications  # noqa: F401
 import test_intel  # noqa: F401
+import test_cache  # noqa: F401
 from harness import Server, counts, run_all
 
 server = Server().start()
