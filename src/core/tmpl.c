@@ -40,8 +40,9 @@ struct tmpl {
 	struct node root;
 };
 
-#define MAX_DEPTH 64
-#define MAX_DELIM 16
+#define MAX_DEPTH      64
+#define MAX_EXPANSIONS 20000 /* partials and parents in one rendering */
+#define MAX_DELIM      16
 
 struct parser {
 	tmpl *t;
@@ -321,7 +322,8 @@ struct render {
 	buf *out;
 	json_t *stack[MAX_DEPTH * 2];
 	int depth;
-	int calls; /* partial/parent nesting */
+	int calls;	/* partial/parent nesting */
+	int expansions; /* partials/parents rendered in all */
 };
 
 static int render_nodes(struct render *r, const struct node *n,
@@ -438,8 +440,8 @@ static const tmpl *find_partial(struct render *r, const struct node *n)
 static int render_tmpl(struct render *r, const tmpl *t, const char *indent,
 		       struct override *ov)
 {
-	if (r->calls >= MAX_DEPTH)
-		return -1;
+	if (r->calls >= MAX_DEPTH || ++r->expansions > MAX_EXPANSIONS)
+		return -1; /* too deep, or exponential ({{>s}}{{>s}} in s) */
 	r->calls++;
 	int rc;
 	if (indent && *indent) {

@@ -112,6 +112,11 @@ int main(void)
 	test_streq("self-recursive partial stops with an error",
 		   render("{{>rec}}", "{}"), "(error)");
 	tmpl_free(rec);
+	const char *twice = "{{>rec}}{{>rec}}";
+	rec = tmpl_parse(twice, strlen(twice), NULL, 0);
+	test_streq("a partial that includes itself twice stops (no 2^64 work)",
+		   render("{{>rec}}", "{}"), "(error)");
+	tmpl_free(rec);
 	test_blocks();
 	return test_report();
 }
