@@ -479,40 +479,35 @@ done:
 #define CACHE_SLOTS 8
 #define CACHE_TTL   3600
 
-/* Recent executive results: the period, what the data looked like
- * (METRICS_VERSION) and the figures. */
+/* Recent executive results: the period, the "metrics" change counter
+ * (data_versions: bumped by triggers on history rows, people's names,
+ * roles and status, indicator links and categories) and the figures. */
 static struct {
-	int64_t from, to, at;
-	char version[256];
+	int64_t from, to, at, version;
 	json_t *figures;
 } cache[CACHE_SLOTS];
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* metrics_executive through a small cache: the same period over the same
- * data (no history row, person, indicator or category changed since;
- * checked on every call) answers from memory, for at most CACHE_TTL
- * seconds. Returns a new JSON object (a copy), or NULL on error. */
+ * data (the change counter unchanged; read on every call) answers from
+ * memory, for at most CACHE_TTL seconds. Returns a new JSON object (a
+ * copy), or NULL on error. */
 json_t *metrics_executive_cached(db *d, int64_t from, int64_t to)
 {
-	sqlite3_stmt *st = db_query(d, STMT_METRICS_VERSION, NULL);
-	char version[256] = "";
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		snprintf(version, sizeof(version), "%s", db_text(st, 0));
-	if (st)
-		sqlite3_reset(st);
+	int64_t version = db_scalar(d, STMT_CHANGE_COUNTER, "s", "metrics");
 	int64_t now = clock_now();
 	pthread_mutex_lock(&cache_mu);
-	for (int i = 0; *version && i < CACHE_SLOTS; i++)
+	for (int i = 0; version >= 0 && i < CACHE_SLOTS; i++)
 		if (cache[i].figures && cache[i].from == from &&
 		    cache[i].to == to && now - cache[i].at < CACHE_TTL &&
-		    !strcmp(cache[i].version, version)) {
+		    cache[i].version == version) {
 			json_t *hit = json_deep_copy(cache[i].figures);
 			pthread_mutex_unlock(&cache_mu);
 			return hit;
 		}
 	pthread_mutex_unlock(&cache_mu);
 	json_t *fresh = metrics_executive(d, from, to);
-	if (!fresh || !*version)
+	if (!fresh || version < 0)
 		return fresh;
 	pthread_mutex_lock(&cache_mu);
 	int slot = 0; /* the oldest */
@@ -523,8 +518,7 @@ json_t *metrics_executive_cached(db *d, int64_t from, int64_t to)
 	cache[slot].from = from;
 	cache[slot].to = to;
 	cache[slot].at = now;
-	snprintf(cache[slot].version, sizeof(cache[slot].version), "%s",
-		 version);
+	cache[slot].version = version;
 	arena *req = jsonmem_use(NULL); /* the copy outlives the request */
 	cache[slot].figures = json_deep_copy(fresh);
 	jsonmem_use(req);
