@@ -5,8 +5,8 @@
 #include "http.h"
 
 #include "config.h"
-#include "jsonmem.h"
 #include "esc.h"
+#include "jsonmem.h"
 #include "log.h"
 #include "pagecache.h"
 #include "tmpl.h"

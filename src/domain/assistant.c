@@ -3,8 +3,8 @@
 
 #include "../core/buf.h"
 #include "../core/clock.h"
-#include "../core/jsonmem.h"
 #include "../core/config.h"
+#include "../core/jsonmem.h"
 #include "../core/md.h"
 #include "../core/net.h"
 #include "comments.h"

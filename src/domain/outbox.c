@@ -5,8 +5,8 @@
 #include "outbox.h"
 
 #include "../core/clock.h"
-#include "../core/jsonmem.h"
 #include "../core/config.h"
+#include "../core/jsonmem.h"
 
 #include <stdlib.h>
 #include <string.h>

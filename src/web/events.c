@@ -17,8 +17,8 @@
 #include "web.h"
 
 #include "../core/clock.h"
-#include "../core/jsonmem.h"
 #include "../core/config.h"
+#include "../core/jsonmem.h"
 #include "../core/log.h"
 #include "../core/sse.h"
 #include "../domain/notify.h"

@@ -4,11 +4,11 @@
 #include "web.h"
 
 #include "../core/clock.h"
-#include "../core/jsonmem.h"
 #include "../core/config.h"
-#include "../core/pagecache.h"
 #include "../core/esc.h"
+#include "../core/jsonmem.h"
 #include "../core/md.h"
+#include "../core/pagecache.h"
 #include "../domain/assistant.h"
 #include "../domain/clocks.h"
 #include "../domain/comments.h"
