@@ -324,34 +324,36 @@ int incidents_submitted(struct ctx *c)
 	return 0;
 }
 
-/* Returns active staff (who may be assigned) as options, each marked
- * online when seen in the last 2 minutes; new reference. */
-json_t *incidents_staff_options(struct ctx *c, int64_t selected)
+/* Returns active staff (who may be assigned) as options; with online
+ * (borrowed, from notifications_presence) each is marked online or not,
+ * without it (the list's filter, which does not show it) no presence is
+ * read. New reference. */
+json_t *incidents_staff_options(struct ctx *c, int64_t selected, json_t *online)
 {
-	json_t *online = notifications_presence(c);
 	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST, NULL);
 	json_t *arr = json_array();
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = db_int(st, 0);
-		int on = 0;
-		size_t k;
-		json_t *o;
-		json_array_foreach(online, k, o)
-		{
-			on |=
-			    json_integer_value(json_object_get(o, "id")) == id;
+		json_t *opt = json_pack(
+		    "{sI ss ss ss sb}", "id", (json_int_t)id, "email",
+		    db_text(st, 1), "name",
+		    *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1), "role",
+		    db_text(st, 3), "selected", id == selected);
+		if (online) {
+			int on = 0;
+			size_t k;
+			json_t *o;
+			json_array_foreach(online, k, o)
+			{
+				on |= json_integer_value(
+					  json_object_get(o, "id")) == id;
+			}
+			json_object_set_new(opt, "online", json_boolean(on));
 		}
-		json_array_append_new(
-		    arr,
-		    json_pack("{sI ss ss ss sb sb}", "id", (json_int_t)id,
-			      "email", db_text(st, 1), "name",
-			      *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1),
-			      "role", db_text(st, 3), "selected",
-			      id == selected, "online", on));
+		json_array_append_new(arr, opt);
 	}
 	if (st)
 		sqlite3_reset(st);
-	json_decref(online);
 	return arr;
 }
 
@@ -485,7 +487,8 @@ int incidents_index(struct ctx *c)
 		view_choices(incident_sorts, f.sort)));
 	if (staff)
 		json_object_set_new(json_object_get(c->view, "options"),
-				    "assignees", incidents_staff_options(c, 0));
+				    "assignees",
+				    incidents_staff_options(c, 0, NULL));
 	return 0;
 }
 
@@ -561,10 +564,13 @@ int incidents_show(struct ctx *c)
 		    view_choices(incident_tlps, in.tlp), "categories",
 		    category_options(c, in.category_slug, 1), "data_types",
 		    incidents_data_type_options(in.data_types));
-		if (assigner)
+		if (assigner) {
+			json_t *online = notifications_presence(c);
 			json_object_set_new(
 			    o, "assignees",
-			    incidents_staff_options(c, in.assignee_id));
+			    incidents_staff_options(c, in.assignee_id, online));
+			json_decref(online);
+		}
 		/* datetime-local inputs take "YYYY-MM-DDTHH:MM" */
 		json_t *inputs = json_object();
 		const char *const keys[] = {"contained_at", "resolved_at"};

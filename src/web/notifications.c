@@ -163,8 +163,8 @@ int notifications_team(struct ctx *c)
 	json_t *online = notifications_presence(c);
 	if (!online)
 		return -1;
-	c->view = json_pack("{si so so}", "online_count",
-			    (int)json_array_size(online), "online", online,
-			    "team", incidents_staff_options(c, 0));
+	c->view = json_pack(
+	    "{si so so}", "online_count", (int)json_array_size(online), "team",
+	    incidents_staff_options(c, 0, online), "online", online);
 	return 0;
 }

@@ -75,7 +75,8 @@ int incidents_store_files(struct ctx *c, const char **mimes, char **shas);
 int incidents_record_files(struct ctx *c, int64_t id, const char **mimes,
 			   char **shas);
 json_t *incidents_data_type_options(const char *csv);
-json_t *incidents_staff_options(struct ctx *c, int64_t selected);
+json_t *incidents_staff_options(struct ctx *c, int64_t selected,
+				json_t *online);
 
 /* incident_actions.c */
 int incidents_move(struct ctx *c);
