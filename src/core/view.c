@@ -92,19 +92,11 @@ static const tmpl *find_tmpl(void *ud, const char *name)
 	return NULL;
 }
 
-/* Renders template name with data into out, in strict mode (raw output
- * only for *_html names). Returns 0, or -1 if there is no such template
- * or it nests too deeply. */
-int view_render_template(const char *name, json_t *data, buf *out)
-{
-	static const struct tmpl_env env = {.partial = find_tmpl,
-					    .raw_suffix = "_html"};
-	const tmpl *t = name ? find_tmpl(NULL, name) : NULL;
-	return t ? tmpl_render(t, data, &env, out) : -1;
-}
-
-/* view_render_template with the "content" block replaced by block_html
- * (when not NULL), or else captured into capture (when not NULL). */
+/* Renders template name with data into out in strict mode (raw output
+ * only for *_html names), its "content" block replaced by block_html
+ * (when not NULL) or else also captured into capture (when not NULL).
+ * Returns 0, or -1 if there is no such template or it nests too
+ * deeply. */
 static int render_page(const char *name, json_t *data, buf *out,
 		       const char *block_html, buf *capture)
 {
@@ -115,6 +107,14 @@ static int render_page(const char *name, json_t *data, buf *out,
 				     .capture = capture};
 	const tmpl *t = name ? find_tmpl(NULL, name) : NULL;
 	return t ? tmpl_render(t, data, &env, out) : -1;
+}
+
+/* Renders template name with data into out, in strict mode (raw output
+ * only for *_html names). Returns 0, or -1 if there is no such template
+ * or it nests too deeply. */
+int view_render_template(const char *name, json_t *data, buf *out)
+{
+	return render_page(name, data, out, NULL, NULL);
 }
 
 /* Renders plain-text template name (a .txt file) with data into out:
