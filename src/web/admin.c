@@ -15,8 +15,7 @@ const struct field admin_users_fields[] = {
     {"q", V_LINE, 0, 0, 100, NULL, "Search"},
     {"role", V_ENUM, 0, 0, 0, perm_role_names, "Role"},
     {"status", V_ENUM, 0, 0, 0, statuses, "Status"},
-    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field admin_user_create_fields[] = {
@@ -35,8 +34,7 @@ const struct field admin_audit_fields[] = {
     {"actor", V_LINE, 0, 0, 254, NULL, "Actor"},
     {"from", V_DATE, 0, 0, 0, NULL, "From"},
     {"to", V_DATE, 0, 0, 0, NULL, "To"},
-    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /admin/users - search and page through people. */

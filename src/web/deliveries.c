@@ -21,8 +21,7 @@ const struct field webhooks_add_fields[] = {
 
 const struct field deliveries_list_fields[] = {
     {"state", V_ENUM, 0, 0, 0, state_filter, "State"},
-    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /admin/webhooks - registered webhooks and the form for a new one. */

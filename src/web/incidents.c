@@ -62,8 +62,7 @@ const struct field incidents_list_fields[] = {
     {"q", V_LINE, 0, 0, 200, NULL, "Search"},
     {"sort", V_ENUM, 0, 0, 0, incident_sorts, "Sort"},
     {"due", V_ENUM, 0, 0, 0, incident_dues, "Deadline"},
-    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Returns 1 when the caller sees every incident. */

@@ -13,14 +13,11 @@
 const struct field indicators_list_fields[] = {
     {"kind", V_ENUM, 0, 0, 0, ioc_kinds, "Kind"},
     {"q", V_LINE, 0, 0, 200, NULL, "Value contains"},
-    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field indicators_page_fields[] = {
-    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
-    {NULL, 0, 0, 0, 0, NULL, NULL}};
+const struct field indicators_page_fields[] = {PAGE_FIELDS,
+					       {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Returns "%q%" with LIKE wildcards in q escaped, or "" (arena). */
 static const char *like(arena *a, const char *q)

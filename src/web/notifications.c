@@ -10,8 +10,7 @@ static const char *const yes[] = {"1", NULL};
 
 const struct field notifications_list_fields[] = {
     {"unread", V_ENUM, 0, 0, 0, yes, "Unread only"},
-    {"page", V_INT, 0, 1, 1000000, NULL, "Page"},
-    {"limit", V_INT, 0, 1, 200, NULL, "Limit"},
+    PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* The fields of the settings form: one choice per kind. */

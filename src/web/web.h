@@ -101,6 +101,13 @@ extern const struct field categories_edit_fields[];
 int health_check(struct ctx *c);
 int health_openapi(struct ctx *c);
 
+/* The inputs ctx_page_args reads, for a route's field table. */
+#define PAGE_FIELDS                                                            \
+	{"page", V_INT, 0, 1, 1000000, NULL, "Page"},                          \
+	{                                                                      \
+		"limit", V_INT, 0, 1, 200, NULL, "Limit"                       \
+	}
+
 /* period.c: the period of dashboards and reports */
 extern const char *const period_choices[];
 /* The period's declared fields, for a route's field list. */
