@@ -36,6 +36,7 @@
 #include "../src/domain/outbox.h"
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
+#include "../src/domain/similar.h"
 #include "../src/domain/users.h"
 #include "../src/ml/trainer.h"
 #include "../src/web/web.h"
@@ -628,16 +629,19 @@ static void on_stop(int sig)
 }
 
 /* One round of the long jobs: one queued retraining, one queued
- * question to the language model and one queued report, on connection
- * jd. Returns how many ran (0-3), or -1 on a database error. */
+ * question to the language model, one queued report and up to 64 queued
+ * lists of similar incidents, on connection jd. Returns how many ran, or
+ * -1 on a database error. */
 static int jobs_round(db *jd)
 {
-	int a = retrain_next(jd, retrained_dir(), stdout), b = 0, c = 0;
+	int a = retrain_next(jd, retrained_dir(), stdout), b = 0, c = 0, s = 0;
 	if (a >= 0 && !stopping)
 		b = assistant_next(jd);
 	if (a >= 0 && b >= 0 && !stopping)
 		c = reports_run_next(jd, reports_dir());
-	return a < 0 || b < 0 || c < 0 ? -1 : a + b + c;
+	if (a >= 0 && b >= 0 && c >= 0 && !stopping)
+		s = similar_next(jd, 64);
+	return a < 0 || b < 0 || c < 0 || s < 0 ? -1 : a + b + c + s;
 }
 
 /* The worker's second thread: the long jobs on a connection of their

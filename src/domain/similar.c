@@ -1,4 +1,11 @@
-/* similar.c - candidates are the 20 newest incidents holding any of the
+/* similar.c - an incident's most similar past incidents, kept ahead of
+ * time: the worker (similar_next) computes the list of every incident
+ * queued in similar_due (new, text or indicators changed, new category
+ * model; schema/0008) and adds the incident to the lists of its matches
+ * that it beats, so a page reads 5 stored rows; a page whose list is not
+ * ready computes it live.
+ *
+ * Candidates are the 20 newest incidents holding any of the
  * incident's 6 most distinctive words (highest tf-idf in the category
  * model's vocabulary; FTS5 walks its lists newest first and stops, where
  * ranking every match took 200 ms at 100,000 incidents) and the 20
@@ -25,6 +32,8 @@
 #define MAX_INDICATORS	     50
 #define LINKED_PER_INDICATOR 100
 #define MAX_TALLY	     1000
+#define KEEP		     5	  /* entries stored per incident */
+#define MIN_SCORE	     0.05 /* below this nothing is similar */
 
 struct cand {
 	int64_t id;
@@ -210,10 +219,11 @@ static int by_score(const void *a, const void *b)
 	return (x->id < y->id) - (x->id > y->id);
 }
 
-/* Returns the n incidents most similar to in as a new JSON array {id,
- * ref, title, status, severity, category, created_at, url, similarity
- * (0-100), text (cosine), shared (indicators)}; NULL on error. */
-json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
+/* Fills c with in's candidates, scored and best first; *nc gets how many
+ * score above MIN_SCORE. Reads the category model: call under
+ * models_lock. Returns 0 or -1 (database error). */
+static int scored(db *d, arena *a, const struct incident *in,
+		  struct cand c[CANDIDATES], int *nc)
 {
 	const struct classifier *cat = models_get(MODEL_CATEGORY);
 	const struct tfidf *voc = cat ? &cat->tf : NULL;
@@ -221,21 +231,20 @@ json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 	struct feature_node *x = voc ? stored(d, a, in->id, version) : NULL;
 	if (!x)
 		x = vector(a, voc, in);
-	struct cand c[CANDIDATES];
-	int nc = 0;
+	*nc = 0;
 	const char *q = x ? query(a, voc, x) : NULL;
-	sqlite3_stmt *st;
 	if (q) {
-		if (!(st = db_query(d, STMT_SIMILAR_TEXT, "sIi", q, in->id,
-				    TEXT_CANDIDATES)))
-			return NULL;
+		sqlite3_stmt *st = db_query(d, STMT_SIMILAR_TEXT, "sIi", q,
+					    in->id, TEXT_CANDIDATES);
+		if (!st)
+			return -1;
 		while (sqlite3_step(st) == SQLITE_ROW)
-			cand_add(c, &nc, db_int(st, 0));
+			cand_add(c, nc, db_int(st, 0));
 		sqlite3_reset(st);
 	}
-	if (shared_candidates(d, in->id, c, &nc) != 0)
-		return NULL;
-	for (int i = 0; i < nc; i++) {
+	if (shared_candidates(d, in->id, c, nc) != 0)
+		return -1;
+	for (int i = 0; i < *nc; i++) {
 		struct feature_node *y =
 		    voc ? stored(d, a, c[i].id, version) : NULL;
 		struct incident o;
@@ -245,34 +254,155 @@ json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 		c[i].score =
 		    0.75 * c[i].text + 0.25 * fmin(1, c[i].shared / 2.0);
 	}
-	json_t *arr = json_array();
-	for (int picked = 0; picked < n;) {
-		int best = -1;
-		for (int i = 0; i < nc; i++)
-			if (c[i].score > 0.05 &&
-			    (best < 0 || by_score(&c[i], &c[best]) < 0))
-				best = i;
-		if (best < 0)
-			break;
-		struct incident o;
-		double score = c[best].score;
-		c[best].score = -1;
-		if (incidents_get(d, a, c[best].id, &o) != 1)
-			continue;
-		char at[21];
-		clock_iso(o.created_at, at);
-		json_array_append_new(
-		    arr,
-		    json_pack(
-			"{sI ss ss ss ss ss ss ss si sf si}", "id",
-			(json_int_t)o.id, "ref", o.ref, "title", o.title,
-			"status", o.status, "severity", o.severity, "category",
-			o.category_name, "created_at", at, "url",
-			arena_printf(a, "/incidents/%lld", (long long)o.id),
-			"similarity", (int)lround(score * 100), "text",
-			round(c[best].text * 100) / 100, "shared",
-			c[best].shared));
-		picked++;
+	qsort(c, (size_t)*nc, sizeof(*c), by_score);
+	while (*nc > 0 && !(c[*nc - 1].score > MIN_SCORE))
+		(*nc)--;
+	return 0;
+}
+
+/* Appends the entry of incident id to arr (see similar_find); an
+ * incident that cannot be read is left out. */
+static void append(db *d, arena *a, json_t *arr, const struct cand *k)
+{
+	struct incident o;
+	if (incidents_get(d, a, k->id, &o) != 1)
+		return;
+	char at[21];
+	clock_iso(o.created_at, at);
+	json_array_append_new(
+	    arr, json_pack("{sI ss ss ss ss ss ss ss si sf si}", "id",
+			   (json_int_t)o.id, "ref", o.ref, "title", o.title,
+			   "status", o.status, "severity", o.severity,
+			   "category", o.category_name, "created_at", at, "url",
+			   arena_printf(a, "/incidents/%lld", (long long)o.id),
+			   "similarity", (int)lround(k->score * 100), "text",
+			   round(k->text * 100) / 100, "shared", k->shared));
+}
+
+/* Returns 1 when incident id's stored list is up to date (not queued
+ * again) and of the loaded category model, 0 when not (or none), -1 on a
+ * database error. Call under models_lock. */
+static int list_ready(db *d, int64_t id)
+{
+	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_LIST_MODEL, "I", id);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	int ready = rc == SQLITE_ROW &&
+		    !strcmp(db_text(st, 0), models_version(MODEL_CATEGORY));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? ready : -1;
+}
+
+/* Returns the n (at most 5) incidents most similar to in as a new JSON
+ * array {id, ref, title, status, severity, category, created_at, url,
+ * similarity (0-100), text (cosine), shared (indicators)}: the stored list
+ * when ready, else computed now. Call under models_lock. NULL on a
+ * database error. */
+json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
+{
+	struct cand c[CANDIDATES];
+	int nc = 0, ready = list_ready(d, in->id);
+	if (ready < 0)
+		return NULL;
+	if (ready) {
+		sqlite3_stmt *st =
+		    db_query(d, STMT_SIMILAR_ENTRIES_GET, "Ii", in->id, n);
+		if (!st)
+			return NULL;
+		while (nc < CANDIDATES && sqlite3_step(st) == SQLITE_ROW)
+			c[nc++] =
+			    (struct cand){db_int(st, 0), (int)db_int(st, 3),
+					  db_real(st, 2), db_real(st, 1)};
+		sqlite3_reset(st);
+	} else if (scored(d, a, in, c, &nc) != 0) {
+		return NULL;
 	}
+	json_t *arr = json_array();
+	for (int i = 0; i < nc && i < n; i++)
+		append(d, a, arr, &c[i]);
 	return arr;
+}
+
+/* Stores in's list (its KEEP best of c) under model and enters in into
+ * each listed incident's own current list, which keeps its KEEP best.
+ * Inside the caller's transaction. Returns 0 or -1. */
+static int store(db *d, int64_t id, const struct cand *c, int nc,
+		 const char *model)
+{
+	if (db_exec(d, STMT_SIMILAR_ENTRIES_CLEAR, "I", id) != 0 ||
+	    db_exec(d, STMT_SIMILAR_LIST_PUT, "IsI", id, model, clock_now()) !=
+		0)
+		return -1;
+	for (int i = 0; i < nc && i < KEEP; i++)
+		if (db_exec(d, STMT_SIMILAR_ENTRY_PUT, "IIddi", id, c[i].id,
+			    c[i].score, c[i].text, c[i].shared) != 0 ||
+		    db_exec(d, STMT_SIMILAR_ENTRY_JOIN, "IIddis", c[i].id, id,
+			    c[i].score, c[i].text, c[i].shared, model) != 0 ||
+		    db_exec(d, STMT_SIMILAR_ENTRIES_TRIM, "Ii", c[i].id,
+			    KEEP) != 0)
+			return -1;
+	return 0;
+}
+
+/* One queued incident's computed list. */
+struct done {
+	int64_t id, v;
+	int nc;
+	struct cand c[CANDIDATES];
+};
+
+/* The worker's job: computes the lists of up to max queued incidents
+ * (newest first) outside any transaction, then stores in one short
+ * transaction those not queued again meanwhile (those are done on a later
+ * call). Returns how many were stored, 0 when none is queued, or -1 on a
+ * database error (nothing stored). */
+int similar_next(db *d, int max)
+{
+	arena a;
+	arena_init(&a);
+	struct done *due = arena_alloc(&a, (size_t)max * sizeof(*due));
+	int n = 0, stored_n = 0, rc = -1;
+	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_DUE_NEXT, "i", max);
+	if (!st)
+		goto out;
+	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+		due[n++] =
+		    (struct done){.id = db_int(st, 0), .v = db_int(st, 1)};
+	sqlite3_reset(st);
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	models_lock(d);
+	const char *model = arena_strdup(&a, models_version(MODEL_CATEGORY));
+	int failed = 0;
+	for (int i = 0; i < n && !failed; i++) {
+		struct incident in;
+		int got = incidents_get(d, &a, due[i].id, &in);
+		due[i].nc = 0;
+		failed = got < 0 ||
+			 (got == 1 && scored(d, &a, &in, due[i].c, &due[i].nc));
+	}
+	models_unlock();
+	if (failed || db_begin(d) != 0)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		if (db_exec(d, STMT_SIMILAR_DUE_DONE, "II", due[i].id,
+			    due[i].v) != 0)
+			goto rollback;
+		if (sqlite3_changes(d->h) == 0)
+			continue; /* queued again while computed */
+		if (store(d, due[i].id, due[i].c, due[i].nc, model) != 0)
+			goto rollback;
+		stored_n++;
+	}
+	if (db_commit(d) == 0)
+		rc = stored_n;
+	goto out;
+rollback:
+	db_rollback(d);
+out:
+	arena_free(&a);
+	return rc;
 }

@@ -180,6 +180,48 @@ def shared_indicators_and_similar_incidents(s):
     s.second_id = second
 
 
+def similar_settled(s):
+    """Waits (up to 15 s) until the instance's worker has no list of
+    similar incidents left to compute."""
+    for _ in range(150):
+        if s.sql("SELECT count(*) FROM similar_due").stdout.strip() == "0":
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@test
+def similar_lists_kept_by_the_worker(s):
+    _, tok = intel_people(s)
+    text = ("Courier parcel SMS asked me to pay a redelivery fee at "
+            "https://parcel-redeliver.example.net/pay and enter my card number.")
+    ids = [api(s, tok["emp"], "POST", "/incidents",
+               {"title": f"Parcel fee text message {n}", "description": text,
+                "category": "phishing"}).json()["incident"]["id"] for n in (1, 2)]
+    check(similar_settled(s), "the worker computes the new incidents' similar incidents")
+    rows = s.sql("SELECT incident_id, other_id FROM similar_entries WHERE incident_id IN "
+                 f"({ids[0]}, {ids[1]})").stdout.split()
+    check(f"{ids[0]}|{ids[1]}" in rows and f"{ids[1]}|{ids[0]}" in rows,
+          "each is stored in the other's list (the older one's list gained the newer)", rows)
+    # the page reads the stored list: a stored score shows as it is
+    s.sql(f"UPDATE similar_entries SET score = 0.42 WHERE incident_id = {ids[0]} "
+          f"AND other_id = {ids[1]}")
+    sim = api(s, tok["analyst"], "GET", f"/incidents/{ids[0]}").json()["intel"]["similar"]
+    check(sim and sim[0]["id"] == ids[1] and sim[0]["similarity"] == 42,
+          "the incident page shows the stored list", sim)
+    # a new description queues it again; until done the page computes live
+    r = api(s, tok["analyst"], "POST", f"/incidents/{ids[0]}/fields",
+            {"title": "Parcel fee text message, card number entered"})
+    check(r.status == 200, "an analyst retitles it", r.status)
+    sim = api(s, tok["analyst"], "GET", f"/incidents/{ids[0]}").json()["intel"]["similar"]
+    check(sim and sim[0]["id"] == ids[1] and sim[0]["similarity"] != 42,
+          "a changed incident's page no longer shows its old list", sim)
+    check(similar_settled(s) and s.sql(
+        f"SELECT round(score, 2) FROM similar_entries WHERE incident_id = {ids[0]} "
+        f"AND other_id = {ids[1]}").stdout.strip() not in ("", "0.42"),
+          "the worker computes it again")
+
+
 @test
 def stix_export(s):
     p, tok = intel_people(s)
