@@ -63,8 +63,8 @@ static json_t *with_url(json_t *o)
 }
 
 /* Returns the incident's indicators as a new JSON array, each with its
- * source and "others" (how many other incidents have it, counted to 1000:
- * others_capped says there are more). NULL on
+ * source and "others" (how many other incidents have it; others_capped is
+ * false since the count became exact, kept for API clients). NULL on
  * error. */
 json_t *indicators_of(db *d, int64_t incident)
 {
@@ -80,7 +80,7 @@ json_t *indicators_of(db *d, int64_t incident)
 		    "{sI ss ss ss sI sb ss}", "id", (json_int_t)db_int(st, 0),
 		    "kind", db_text(st, 1), "value", db_text(st, 2), "source",
 		    db_text(st, 3), "others", (json_int_t)db_int(st, 4),
-		    "others_capped", db_int(st, 4) >= 1000, "first_seen", seen);
+		    "others_capped", 0, "first_seen", seen);
 		json_array_append_new(arr, with_url(o));
 	}
 	sqlite3_reset(st);

@@ -199,6 +199,11 @@ def similar_lists_kept_by_the_worker(s):
                {"title": f"Parcel fee text message {n}", "description": text,
                 "category": "phishing"}).json()["incident"]["id"] for n in (1, 2)]
     check(similar_settled(s), "the worker computes the new incidents' similar incidents")
+    url = next(x for x in api(s, tok["analyst"], "GET", f"/incidents/{ids[1]}").json()
+               ["intel"]["indicators"] if x["kind"] == "url")
+    ind = api(s, tok["analyst"], "GET", url["url"]).json()
+    check(url["others"] == 1 and ind["indicator"]["incidents"] == 2,
+          "the shared URL is seen in 1 other incident, and its page counts 2", (url, ind))
     rows = s.sql("SELECT incident_id, other_id FROM similar_entries WHERE incident_id IN "
                  f"({ids[0]}, {ids[1]})").stdout.split()
     check(f"{ids[0]}|{ids[1]}" in rows and f"{ids[1]}|{ids[0]}" in rows,
