@@ -629,9 +629,10 @@ static void on_stop(int sig)
 }
 
 /* One round of the long jobs: one queued retraining, one queued
- * question to the language model, one queued report and up to 64 queued
- * lists of similar incidents, on connection jd. Returns how many ran, or
- * -1 on a database error. */
+ * question to the language model, one queued report and up to 16 queued
+ * lists of similar incidents (their write holds the database's write lock
+ * for about 2 ms, which reports wait for), on connection jd. Returns how
+ * many ran, or -1 on a database error. */
 static int jobs_round(db *jd)
 {
 	int a = retrain_next(jd, retrained_dir(), stdout), b = 0, c = 0, s = 0;
@@ -640,7 +641,7 @@ static int jobs_round(db *jd)
 	if (a >= 0 && b >= 0 && !stopping)
 		c = reports_run_next(jd, reports_dir());
 	if (a >= 0 && b >= 0 && c >= 0 && !stopping)
-		s = similar_next(jd, 64);
+		s = similar_next(jd, 16);
 	return a < 0 || b < 0 || c < 0 || s < 0 ? -1 : a + b + c + s;
 }
 
