@@ -78,7 +78,7 @@ $(B)/app $(B)/reports $(B)/events: $(B)/%: cgi-bin/%.c $(B)/libsecura.a
 $(B)/secura: tools/secura.c $(B)/libsecura.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/testhelp.h $(B)/libsecura-san.a
+$(B)/tests/%: tests/unit/%.c tests/testhelp.h tests/testdb.h $(B)/libsecura-san.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
 

@@ -450,7 +450,8 @@ int demo_fill(db *d, const char *data_dir, int64_t count, uint64_t seed,
 	if (db_exec_tx(d, STMT_SEARCH_OPTIMIZE, NULL) != 0)
 		return -1;
 	int64_t queued = db_scalar(d, STMT_SIMILAR_DUE_COUNT, NULL), done = 0;
-	for (int n; (n = similar_next(d, 500)) > 0;) {
+	int n;
+	while ((n = similar_next(d, 500)) > 0) {
 		done += n;
 		if (progress)
 			fprintf(progress, "\r%lld / %lld similar lists",
@@ -458,9 +459,7 @@ int demo_fill(db *d, const char *data_dir, int64_t count, uint64_t seed,
 	}
 	if (progress && done)
 		fputc('\n', progress);
-	return queued < 0 || db_scalar(d, STMT_SIMILAR_DUE_COUNT, NULL) != 0
-		   ? -1
-		   : 0;
+	return n < 0 ? -1 : 0;
 fail:
 	db_rollback(d);
 	return -1;

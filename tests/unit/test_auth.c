@@ -9,6 +9,7 @@
 #include "../../src/core/sha256.h"
 #include "../../src/domain/audit.h"
 #include "../../src/domain/users.h"
+#include "../testdb.h"
 #include "../testhelp.h"
 
 #include <stdlib.h>
@@ -238,16 +239,9 @@ static void test_audit(void)
 
 int main(void)
 {
-	char dir[] = "/tmp/secura-unit-XXXXXX", err[256];
-	if (!mkdtemp(dir))
+	char dir[] = "/tmp/secura-unit-XXXXXX";
+	if (testdb_open(&d, dir) != 0)
 		return 1;
-	setenv("SECURA_DATA", dir, 1);
-	if (config_load(err, sizeof(err)) != 0 ||
-	    db_open(&d, config_get()->db_path, err, sizeof(err)) != 0 ||
-	    db_migrate(&d, err, sizeof(err)) < 0) {
-		printf("not ok - setup: %s\n", err);
-		return 1;
-	}
 	test_cond("migrations bring the schema to the latest version",
 		  db_scalar(&d, STMT_USER_VERSION, NULL) ==
 		      db_schema_version());
@@ -256,10 +250,6 @@ int main(void)
 	test_tokens();
 	test_throttle();
 	test_audit();
-	db_close(&d);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	testdb_close(&d, dir);
 	return test_report();
 }

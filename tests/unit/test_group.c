@@ -5,6 +5,7 @@
 #include "../../src/core/config.h"
 #include "../../src/core/db.h"
 #include "../../src/domain/audit.h"
+#include "../testdb.h"
 #include "../testhelp.h"
 
 #include <pthread.h>
@@ -51,14 +52,10 @@ static void *writer(void *arg)
 int main(void)
 {
 	char dir[] = "/tmp/secura-unit-XXXXXX", err[256];
-	if (!mkdtemp(dir))
-		return 1;
-	setenv("SECURA_DATA", dir, 1);
 	db d;
-	if (config_load(err, sizeof(err)) != 0 ||
-	    db_open(&d, config_get()->db_path, err, sizeof(err)) != 0 ||
-	    db_migrate(&d, err, sizeof(err)) < 0 ||
-	    db_group_open(config_get()->db_path, err, sizeof(err)) != 0) {
+	if (testdb_open(&d, dir) != 0)
+		return 1;
+	if (db_group_open(config_get()->db_path, err, sizeof(err)) != 0) {
 		printf("not ok - setup: %s\n", err);
 		return 1;
 	}
@@ -101,10 +98,6 @@ int main(void)
 	test_cond("group: a lone transaction commits at once",
 		  single && db_scalar(&d, STMT_AUDIT_COUNT, "ssII",
 				      "test.single", "", 0, 0) == 1);
-	db_close(&d);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		printf("# could not remove %s\n", dir);
+	testdb_close(&d, dir);
 	return test_report();
 }
