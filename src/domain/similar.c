@@ -1,9 +1,10 @@
 /* similar.c - an incident's most similar past incidents, kept ahead of
  * time: the worker (similar_next) computes the list of every incident
  * queued in similar_due (new, text or indicators changed, new category
- * model; schema/0008) and adds the incident to the lists of its matches
- * that it beats, so a page reads 5 stored rows; a page whose list is not
- * ready computes it live.
+ * model; schema/0008; and every incident whose list holds one whose text
+ * or indicators changed, 0010) and adds the incident to the lists of its
+ * matches that it beats, so a page reads 5 stored rows; a page whose list
+ * is not ready computes it live.
  *
  * Candidates are the 20 newest incidents holding any of the
  * incident's 6 most distinctive words (highest tf-idf in the category
@@ -220,17 +221,22 @@ static int by_score(const void *a, const void *b)
 }
 
 /* Fills c with in's candidates, scored and best first; *nc gets how many
- * score above MIN_SCORE. Reads the category model: call under
- * models_lock. Returns 0 or -1 (database error). */
+ * score above MIN_SCORE. When in has no stored vector (new text), *fresh
+ * (if given) gets the one computed, packed (arena), and *freshlen its
+ * size; else NULL. Reads the category model: call under models_lock.
+ * Returns 0 or -1 (database error). */
 static int scored(db *d, arena *a, const struct incident *in,
-		  struct cand c[CANDIDATES], int *nc)
+		  struct cand c[CANDIDATES], int *nc, const void **fresh,
+		  int *freshlen)
 {
 	const struct classifier *cat = models_get(MODEL_CATEGORY);
 	const struct tfidf *voc = cat ? &cat->tf : NULL;
 	const char *version = models_version(MODEL_CATEGORY);
 	struct feature_node *x = voc ? stored(d, a, in->id, version) : NULL;
-	if (!x)
-		x = vector(a, voc, in);
+	if (fresh)
+		*fresh = NULL;
+	if (!x && (x = vector(a, voc, in)) && fresh)
+		*fresh = similar_pack(a, x, voc->n, freshlen);
 	*nc = 0;
 	const char *q = x ? query(a, voc, x) : NULL;
 	if (q) {
@@ -315,7 +321,7 @@ json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 			    (struct cand){db_int(st, 0), (int)db_int(st, 3),
 					  db_real(st, 2), db_real(st, 1)};
 		sqlite3_reset(st);
-	} else if (scored(d, a, in, c, &nc) != 0) {
+	} else if (scored(d, a, in, c, &nc, NULL, NULL) != 0) {
 		return NULL;
 	}
 	json_t *arr = json_array();
@@ -350,13 +356,16 @@ struct done {
 	int64_t id, v;
 	int nc;
 	struct cand c[CANDIDATES];
+	const void *vec; /* its text's vector when none was stored */
+	int veclen;
 };
 
 /* The worker's job: computes the lists of up to max queued incidents
  * (newest first) outside any transaction, then stores in one short
  * transaction those not queued again meanwhile (those are done on a later
- * call). Returns how many were stored, 0 when none is queued, or -1 on a
- * database error (nothing stored). */
+ * call), with the text vector of those whose text changed. Returns how many
+ * were stored, 0 when none is queued, or -1 on a database error (nothing
+ * stored). */
 int similar_next(db *d, int max)
 {
 	arena a;
@@ -381,8 +390,10 @@ int similar_next(db *d, int max)
 		struct incident in;
 		int got = incidents_get(d, &a, due[i].id, &in);
 		due[i].nc = 0;
+		due[i].vec = NULL;
 		failed = got < 0 ||
-			 (got == 1 && scored(d, &a, &in, due[i].c, &due[i].nc));
+			 (got == 1 && scored(d, &a, &in, due[i].c, &due[i].nc,
+					     &due[i].vec, &due[i].veclen));
 	}
 	models_unlock();
 	if (failed || db_begin(d) != 0)
@@ -393,7 +404,10 @@ int similar_next(db *d, int max)
 			goto rollback;
 		if (sqlite3_changes(d->h) == 0)
 			continue; /* queued again while computed */
-		if (store(d, due[i].id, due[i].c, due[i].nc, model) != 0)
+		if (store(d, due[i].id, due[i].c, due[i].nc, model) != 0 ||
+		    (due[i].vec &&
+		     db_exec(d, STMT_VECTOR_PUT, "Isb", due[i].id, model,
+			     due[i].vec, due[i].veclen) != 0))
 			goto rollback;
 		stored_n++;
 	}

@@ -228,6 +228,28 @@ def similar_lists_kept_by_the_worker(s):
 
 
 @test
+def similar_lists_drop_a_changed_incident(s):
+    _, tok = intel_people(s)
+    first, second = (api(s, tok["emp"], "POST", "/incidents", {
+        "title": title, "description": desc, "category": "phishing"}).json()["incident"]["id"]
+        for title, desc in (
+            ("Email asking to reset my account password via a link", "Came this morning."),
+            ("Email asking to reset the account password through a link", "Received at lunch.")))
+    check(similar_settled(s), "the worker computes both lists")
+    held = f"SELECT count(*) FROM similar_entries WHERE incident_id = {second} AND other_id = {first}"
+    check(s.sql(held).stdout.strip() == "1", "the second incident's list holds the first")
+    r = api(s, tok["analyst"], "POST", f"/incidents/{first}/fields",
+            {"title": "Laptop stolen from a parked car overnight"})
+    check(r.status == 200, "an analyst retitles the first", r.status)
+    check(similar_settled(s) and s.sql(held).stdout.strip() == "0",
+          "the worker takes it out of the second's list: it is no longer similar")
+    check(s.sql(f"SELECT count(*) FROM incident_vectors WHERE incident_id = {first}")
+          .stdout.strip() == "1", "and stores the vector of its new title")
+    sim = api(s, tok["analyst"], "GET", f"/incidents/{second}").json()["intel"]["similar"]
+    check(all(x["id"] != first for x in sim), "the second's page no longer lists it", sim)
+
+
+@test
 def stix_export(s):
     p, tok = intel_people(s)
     r = api(s, tok["analyst"], "GET", f"/incidents/{s.second_id}/stix")
