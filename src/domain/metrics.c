@@ -541,18 +541,53 @@ static int by_load(const void *a, const void *b)
 	return strcmp(x->email, y->email);
 }
 
-/* Returns {id, ref, title, ...} for an incident row of METRICS_OPEN. */
-static json_t *open_item(sqlite3_stmt *st, int64_t now)
+/* Returns {id, ref, title, status, severity, age} for the open incident
+ * of a METRICS_OPEN row (reading its reference and title); NULL on a
+ * database error. */
+static json_t *open_item(db *d, sqlite3_stmt *row, int64_t now)
 {
-	char t[32];
-	return json_pack("{sI ss ss ss ss ss}", "id", (json_int_t)db_int(st, 0),
-			 "ref", db_text(st, 1), "title", db_text(st, 2),
-			 "status", db_text(st, 3), "severity", db_text(st, 4),
-			 "age", metrics_duration_text(now - db_int(st, 8), t));
+	sqlite3_stmt *st = db_query(d, STMT_METRICS_ITEM, "I", db_int(row, 0));
+	if (!st)
+		return NULL;
+	json_t *o = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		char t[32];
+		o = json_pack(
+		    "{sI ss ss ss ss ss}", "id", (json_int_t)db_int(row, 0),
+		    "ref", db_text(st, 0), "title", db_text(st, 1), "status",
+		    db_text(row, 1), "severity", db_text(row, 2), "age",
+		    metrics_duration_text(now - db_int(row, 4), t));
+	}
+	sqlite3_reset(st);
+	return o;
 }
 
+/* Fills each tally's name and email from the users table. Arena
+ * strings. Returns 0 or -1. */
+static int load_names(db *d, arena *a, struct load *loads, int n)
+{
+	for (int i = 0; i < n; i++) {
+		sqlite3_stmt *st =
+		    db_query(d, STMT_USER_BY_ID, "I", loads[i].id);
+		if (!st)
+			return -1;
+		int rc = sqlite3_step(st);
+		loads[i].email =
+		    arena_strdup(a, rc == SQLITE_ROW ? db_text(st, 1) : "");
+		loads[i].name =
+		    arena_strdup(a, rc == SQLITE_ROW ? db_text(st, 2) : "");
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+#define LISTED 50 /* incidents a dashboard list shows */
+
 /* Returns the pending GDPR authority notifications: due within 72 hours
- * and overdue (for incidents reported in the last 30 days). */
+ * and overdue (for incidents reported in the last 30 days), counted in
+ * full and each list cut to its LISTED most urgent. */
 static json_t *gdpr_json(db *d, int64_t now)
 {
 	sqlite3_stmt *st =
@@ -560,28 +595,51 @@ static json_t *gdpr_json(db *d, int64_t now)
 	if (!st)
 		return NULL;
 	json_t *due = json_array(), *late = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t deadline = db_int(st, 3) + 72 * 3600;
+	int64_t counts[2] = {0, 0}; /* due, late */
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t deadline = db_int(st, 1) + 72 * 3600;
+		int over = deadline < now;
+		json_t *list = over ? late : due;
+		if (counts[over]++ >= LISTED)
+			continue;
+		sqlite3_stmt *it =
+		    db_query(d, STMT_METRICS_ITEM, "I", db_int(st, 0));
+		if (!it || sqlite3_step(it) != SQLITE_ROW) {
+			if (it)
+				sqlite3_reset(it);
+			rc = SQLITE_ERROR;
+			break;
+		}
 		char iso[21], left[32];
 		clock_iso(deadline, iso);
 		metrics_duration_text(deadline - now, left);
-		json_t *item = json_pack(
-		    "{sI ss ss ss ss}", "id", (json_int_t)db_int(st, 0), "ref",
-		    db_text(st, 1), "title", db_text(st, 2), "deadline", iso,
-		    "left", left);
-		json_array_append_new(deadline < now ? late : due, item);
+		json_array_append_new(
+		    list, json_pack("{sI ss ss ss ss}", "id",
+				    (json_int_t)db_int(st, 0), "ref",
+				    db_text(it, 0), "title", db_text(it, 1),
+				    "deadline", iso, "left", left));
+		sqlite3_reset(it);
 	}
 	sqlite3_reset(st);
-	return json_pack("{sI sI so so}", "due_count",
-			 (json_int_t)json_array_size(due), "overdue_count",
-			 (json_int_t)json_array_size(late), "due", due,
-			 "overdue", late);
+	if (rc != SQLITE_DONE) {
+		json_decref(due);
+		json_decref(late);
+		return NULL;
+	}
+	return json_pack(
+	    "{sI sI so so sb sb}", "due_count", (json_int_t)counts[0],
+	    "overdue_count", (json_int_t)counts[1], "due", due, "overdue", late,
+	    "due_more", counts[0] > LISTED, "overdue_more", counts[1] > LISTED);
 }
 
 /* Returns the operational figures at time now as a new JSON object:
  * open incidents by status and severity, unassigned, the oldest, SLA
  * clocks at risk (75% used) or breached, GDPR deadlines, and the
- * workload per assignee. NULL on error. */
+ * workload per assignee. NULL on error. An open incident has been
+ * triaged exactly when its status is no longer "new" (its first move
+ * triages it and none leads back; incident_milestones.triaged_at agrees),
+ * so the scan reads only the open incidents' index. */
 json_t *metrics_operational(db *d, int64_t now)
 {
 	int64_t by_status[6] = {0}, by_sev[5] = {0}, unassigned = 0;
@@ -596,30 +654,36 @@ json_t *metrics_operational(db *d, int64_t now)
 	sqlite3_stmt *st = db_query(d, STMT_METRICS_OPEN, NULL);
 	if (!st)
 		goto done;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *status = db_text(st, 3);
-		int s = sev_index(db_text(st, 4));
-		int64_t assignee = db_int(st, 5), created = db_int(st, 8);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *status = db_text(st, 1);
+		int s = sev_index(db_text(st, 2));
+		int64_t assignee = db_int(st, 3), created = db_int(st, 4);
 		total++;
 		for (int k = 0; k < 6; k++)
 			by_status[k] += !strcmp(status, open_statuses[k]);
 		by_sev[s < 0 ? 4 : s]++;
-		if (json_array_size(oldest) < 10)
-			json_array_append_new(oldest, open_item(st, now));
+		json_t *item = NULL;
+		if (json_array_size(oldest) < 10) {
+			if (!(item = open_item(d, st, now)))
+				break;
+			json_array_append_new(oldest, item);
+		}
 		/* SLA: the triage clock until triaged, then the resolve one */
-		int triaged = sqlite3_column_type(st, 9) != SQLITE_NULL;
+		int triaged = strcmp(status, "new") != 0;
 		int64_t target =
 		    triaged ? resolve[s < 0 ? 1 : s] : triage[s < 0 ? 1 : s];
 		int64_t used = now - created;
 		if (used * 4 >= target * 3) {
 			int over = used >= target;
 			over ? breached++ : at_risk++;
-			if (json_array_size(sla) < 50) {
+			if (json_array_size(sla) < LISTED) {
+				if (!(item = open_item(d, st, now)))
+					break;
 				char due[21], left[32];
 				clock_iso(created + target, due);
 				metrics_duration_text(created + target - now,
 						      left);
-				json_t *item = open_item(st, now);
 				json_object_set_new(
 				    item, "clock",
 				    json_string(triaged ? "resolve"
@@ -643,14 +707,14 @@ json_t *metrics_operational(db *d, int64_t now)
 		if (i == nloads) {
 			if (nloads == 128)
 				continue;
-			loads[nloads++] = (struct load){
-			    assignee, 0, 0, arena_strdup(&a, db_text(st, 6)),
-			    arena_strdup(&a, db_text(st, 7))};
+			loads[nloads++] = (struct load){assignee, 0, 0, "", ""};
 		}
 		loads[i].open++;
 		loads[i].urgent += s >= 2;
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || load_names(d, &a, loads, nloads) != 0)
+		goto done;
 	qsort(loads, (size_t)nloads, sizeof(*loads), by_load);
 	json_t *work = json_array(), *stat = json_array(),
 	       *sev = severity_json(by_sev);
@@ -670,12 +734,14 @@ json_t *metrics_operational(db *d, int64_t now)
 	clock_iso(now, at);
 	if (gdpr)
 		out = json_pack(
-		    "{ss s{sI so so} sI so s{sI sI so} so so}", "generated_at",
-		    at, "open", "total", (json_int_t)total, "by_status", stat,
-		    "by_severity", sev, "unassigned", (json_int_t)unassigned,
-		    "oldest", json_incref(oldest), "sla", "at_risk",
-		    (json_int_t)at_risk, "breached", (json_int_t)breached,
-		    "items", json_incref(sla), "gdpr", gdpr, "workload", work);
+		    "{ss s{sI so so} sI so s{sI sI so sb} so so si}",
+		    "generated_at", at, "open", "total", (json_int_t)total,
+		    "by_status", stat, "by_severity", sev, "unassigned",
+		    (json_int_t)unassigned, "oldest", json_incref(oldest),
+		    "sla", "at_risk", (json_int_t)at_risk, "breached",
+		    (json_int_t)breached, "items", json_incref(sla), "more",
+		    at_risk + breached > LISTED, "gdpr", gdpr, "workload", work,
+		    "listed", LISTED);
 	else {
 		json_decref(work);
 		json_decref(stat);

@@ -144,6 +144,70 @@ def metrics_match_hand_computed(_):
 
 
 @test
+def operational_dashboard_counts_and_lists(_):
+    """A fresh instance: 59 open incidents past their SLA, 58 of them with
+    personal data not yet notified; the dashboard counts all and lists the
+    50 most urgent of each."""
+    srv = Server().start()
+    try:
+        now = int(time.time())
+        mgr = srv.add_user("ops-manager@example.org", "manager", PW)
+        ana = srv.add_user("ops-analyst@example.org", "analyst", PW)
+        rows = []  # status, severity, created, noticed, assignee
+        rows += [("investigating", "critical", now - 6 * 24 * H + k, now - H, 0) for k in range(3)]
+        rows += [("new", "high", now - 5 * 24 * H + 60 * k, None, ana if k < 20 else 0)
+                 for k in range(55)]
+        rows += [("new", "high", now - 5 * 24 * H + 3600, None, 0),  # its authority was told
+                 ("rejected", "low", now - 2 * 24 * H, None, 0)]
+        sql = []
+        for i, (status, sev, created, noticed, assignee) in enumerate(rows, 1):
+            sql.append(f"INSERT INTO incidents(id, ref, title, description, category_id, status, "
+                       f"severity, reporter_id, assignee_id, personal_data, noticed_at, "
+                       f"created_at, updated_at) VALUES({i}, 'INC-2026-{i:04d}', 'ops {i}', 'd', "
+                       f"1, '{status}', '{sev}', {mgr}, {assignee or 'NULL'}, 1, "
+                       f"{noticed or 'NULL'}, {created}, {created});")
+            if status != "new":
+                sql.append(f"INSERT INTO incident_events(incident_id, at, actor_id, kind, field, "
+                           f"old_value, new_value) VALUES({i}, {created + 60}, {ana}, 'status', "
+                           f"'status', 'new', '{status}');")
+        sql.append(f"INSERT INTO incident_notices(incident_id, kind, made_at, channel, recorded_by, "
+                   f"recorded_at) VALUES(59, 'gdpr_authority', {now}, 'form', {ana}, {now});")
+        r = srv.sql("BEGIN;" + "".join(sql) + "COMMIT;")
+        check(r.returncode == 0, "dataset written", r.stderr)
+        c = Client(srv)
+        c.login("ops-manager@example.org", PW)
+        op = c.get("/api/v1/metrics").json()
+        st = {x["name"]: x["n"] for x in op["open"]["by_status"]}
+        check((op["open"]["total"], st["new"], st["investigating"], op["unassigned"])
+              == (59, 56, 3, 39), "59 open: 56 new, 3 investigating, 39 unassigned", op["open"])
+        check(op["workload"] == [{"name": "Ops-Analyst", "email": "ops-analyst@example.org",
+                                  "open": 20, "urgent": 20}],
+              "the analyst's workload: 20 open, all urgent", op["workload"])
+        check([x["ref"] for x in op["oldest"]][:4] ==
+              ["INC-2026-0001", "INC-2026-0002", "INC-2026-0003", "INC-2026-0004"]
+              and len(op["oldest"]) == 10, "the ten oldest, oldest first", op["oldest"][:4])
+        sla = op["sla"]
+        check((sla["breached"], sla["at_risk"], len(sla["items"]), sla["more"]) == (59, 0, 50, True),
+              "all 59 past their SLA, the 50 oldest listed", (sla["breached"], len(sla["items"])))
+        check([x["clock"] for x in sla["items"][:4]] == ["resolve"] * 3 + ["triage"],
+              "triaged incidents run the resolve clock, new ones the triage clock",
+              sla["items"][:4])
+        g = op["gdpr"]
+        check((g["due_count"], g["overdue_count"], len(g["due"]), len(g["overdue"]),
+               g["due_more"], g["overdue_more"]) == (3, 55, 3, 50, False, True),
+              "GDPR: 3 due (noticed an hour ago), 55 overdue of which 50 listed; "
+              "the notified and the rejected ones are not", {k: g[k] for k in g if "count" in k})
+        check(g["overdue"][0]["ref"] == "INC-2026-0004", "the longest overdue first", g["overdue"][0])
+        page = c.get("/metrics")
+        check(page.status == 200 and "The 50 longest overdue of 55." in page.text
+              and "The 50 oldest of 0 at risk and 59 breached." in page.text
+              and page.text.count('href="/incidents/') >= 110,
+              "the page lists 50 of each and says how many there are")
+    finally:
+        srv.stop()
+
+
+@test
 def compliance_facts_and_gdpr_report(s):
     p = people(s)
     emp, analyst, manager, admin = (p[k][0] for k in ("emp", "analyst", "manager", "admin"))
