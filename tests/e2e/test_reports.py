@@ -76,6 +76,30 @@ def json_export(s):
     check(p["emp"][0].get("/incidents.json").status == 403, "an employee cannot export")
 
 
+def sql_value(v):
+    """v as an SQL literal (None is NULL; strings hold no quotes here)."""
+    return "NULL" if v is None else str(v) if isinstance(v, int) else f"'{v}'"
+
+
+def incident_sql(i, status, severity, reporter, created, **cols):
+    """An INSERT of incident i (INC-2026-000i, title 't<i>') as the product
+    stores it, with any further columns."""
+    vals = dict(id=i, ref=f"INC-2026-{i:04d}", title=f"t{i}", description="d",
+                category_id=1, status=status, severity=severity, reporter_id=reporter,
+                created_at=created, updated_at=created, **cols)
+    return (f"INSERT INTO incidents({', '.join(vals)}) "
+            f"VALUES({', '.join(map(sql_value, vals.values()))});")
+
+
+def status_sql(i, at, actor, old, new):
+    """An INSERT of incident i's history row for a status move (old None:
+    its creation)."""
+    kind = "created" if old is None else "status"
+    return (f"INSERT INTO incident_events(incident_id, at, actor_id, kind, field, old_value, "
+            f"new_value) VALUES({i}, {at}, {actor}, '{kind}', 'status', {sql_value(old)}, "
+            f"'{new}');")
+
+
 @test
 def metrics_match_hand_computed(_):
     """A fresh instance with five incidents written as the product writes
@@ -83,30 +107,23 @@ def metrics_match_hand_computed(_):
     srv = Server().start()
     try:
         uid = srv.add_user("metrics-lead@example.org", "lead", PW)
-        rows = [  # ref, created, status, severity, [(hours after, old, new)]
-            ("INC-2026-0001", T0 + 10 * H, "resolved", "high",
+        rows = [  # created, status, severity, [(hours after, old, new)]
+            (T0 + 10 * H, "resolved", "high",
              [(1, "new", "triage"), (3, "triage", "investigating"),
               (5, "investigating", "containment"), (25, "containment", "resolved")]),
-            ("INC-2026-0002", T0 + 3 * 24 * H + 8 * H, "eradication", "critical",
+            (T0 + 3 * 24 * H + 8 * H, "eradication", "critical",
              [(3, "new", "triage"), (10, "triage", "eradication")]),
-            ("INC-2026-0003", T0 + 8 * 24 * H + 12 * H, "rejected", None,
+            (T0 + 8 * 24 * H + 12 * H, "rejected", None,
              [(2, "new", "rejected")]),
-            ("INC-2026-0004", T0 + 18 * 24 * H + 9 * H, "new", None, []),
-            ("INC-2026-0005", T0 - 20 * 24 * H + 10 * H, "resolved", "low",
+            (T0 + 18 * 24 * H + 9 * H, "new", None, []),
+            (T0 - 20 * 24 * H + 10 * H, "resolved", "low",
              [(4, "new", "triage"), (48, "triage", "resolved")]),
         ]
         sql = []
-        for i, (ref, created, status, sev, events) in enumerate(rows, 1):
-            sevsql = f"'{sev}'" if sev else "NULL"
-            sql.append(f"INSERT INTO incidents(id, ref, title, description, category_id, status, "
-                       f"severity, reporter_id, created_at, updated_at) VALUES({i}, '{ref}', "
-                       f"'t{i}', 'd', 1, '{status}', {sevsql}, {uid}, {created}, {created});")
-            sql.append(f"INSERT INTO incident_events(incident_id, at, actor_id, kind, field, "
-                       f"new_value) VALUES({i}, {created}, {uid}, 'created', 'status', 'new');")
-            for hours, old, new in events:
-                sql.append(f"INSERT INTO incident_events(incident_id, at, actor_id, kind, field, "
-                           f"old_value, new_value) VALUES({i}, {created + hours * H}, {uid}, "
-                           f"'status', 'status', '{old}', '{new}');")
+        for i, (created, status, sev, events) in enumerate(rows, 1):
+            sql.append(incident_sql(i, status, sev, uid, created))
+            sql.append(status_sql(i, created, uid, None, "new"))
+            sql += [status_sql(i, created + hours * H, uid, old, new) for hours, old, new in events]
         r = srv.sql("BEGIN;" + "".join(sql) + "COMMIT;")
         check(r.returncode == 0, "fixed dataset written", r.stderr)
         c = Client(srv)
@@ -161,15 +178,10 @@ def operational_dashboard_counts_and_lists(_):
                  ("rejected", "low", now - 2 * 24 * H, None, 0)]
         sql = []
         for i, (status, sev, created, noticed, assignee) in enumerate(rows, 1):
-            sql.append(f"INSERT INTO incidents(id, ref, title, description, category_id, status, "
-                       f"severity, reporter_id, assignee_id, personal_data, noticed_at, "
-                       f"created_at, updated_at) VALUES({i}, 'INC-2026-{i:04d}', 'ops {i}', 'd', "
-                       f"1, '{status}', '{sev}', {mgr}, {assignee or 'NULL'}, 1, "
-                       f"{noticed or 'NULL'}, {created}, {created});")
+            sql.append(incident_sql(i, status, sev, mgr, created, assignee_id=assignee or None,
+                                    personal_data=1, noticed_at=noticed))
             if status != "new":
-                sql.append(f"INSERT INTO incident_events(incident_id, at, actor_id, kind, field, "
-                           f"old_value, new_value) VALUES({i}, {created + 60}, {ana}, 'status', "
-                           f"'status', 'new', '{status}');")
+                sql.append(status_sql(i, created + 60, ana, "new", status))
         sql.append(f"INSERT INTO incident_notices(incident_id, kind, made_at, channel, recorded_by, "
                    f"recorded_at) VALUES(59, 'gdpr_authority', {now}, 'form', {ana}, {now});")
         r = srv.sql("BEGIN;" + "".join(sql) + "COMMIT;")
