@@ -301,14 +301,18 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 		 !strcmp(t->slug, "phishing")  ? PICK(lures)
 		 : !strcmp(t->slug, "malware") ? PICK(samples)
 					       : "");
-	/* Times for each step reached. */
+	/* Times for each step reached: none in the future, none before the
+	   step before it (a step that would be is moved to a few minutes
+	   ago, but never before its predecessor). */
 	int64_t at[8];
-	at[0] = ts;
+	at[0] = ts < now ? ts : now;
 	for (int s = 1; s < steps; s++) {
 		double mean = s == 1 ? 3 * 3600 : 8 * 3600;
 		at[s] = at[s - 1] + expo(mean);
-		if (at[s] > now)
-			at[s] = now - below(600);
+		if (at[s] > now) {
+			int64_t late = now - below(600);
+			at[s] = late > at[s - 1] ? late : at[s - 1];
+		}
 		if (!strcmp(flow[s], "containment"))
 			contained = at[s];
 		if (!strcmp(flow[s], "resolved"))

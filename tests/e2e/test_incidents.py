@@ -447,6 +447,12 @@ def demo_data(_):
         h = lead.get(f"/api/v1/incidents/{closed['id']}").json()["history"]
         flow = [x["new"] for x in h if x["field"] == "status"]
         check(flow[-2:] == ["resolved", "closed"] and flow[0] == "new", "demo incidents have a real history", flow)
+        broken = demo.sql(
+            "SELECT count(*) FROM (SELECT old_value, lag(new_value) OVER (PARTITION BY incident_id "
+            "ORDER BY id) AS prev FROM incident_events WHERE field = 'status') "
+            "WHERE prev IS NOT NULL AND old_value IS NOT prev").stdout.strip()
+        check(broken == "0", "every demo incident's status moves follow on from each other in time",
+              broken)
         times = [x["at"] for x in h]
         check(times == sorted(times), "history times are in order")
         again = demo.cli("demo", "--count", "250", "--seed", "7")
