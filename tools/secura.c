@@ -690,8 +690,9 @@ static int worker_round(int tick, int jobs, int *alerts, int *sent, int *failed)
  * killed worker left half-done back in the queue and gives open incidents
  * their clocks; then sends due deliveries every second and evaluates the
  * clocks every minute, while a second thread runs queued retrainings,
- * questions to the language model and reports. --once does one round of
- * all of it on one thread and exits. */
+ * questions to the language model, reports and lists of similar
+ * incidents. --once does one round of all of it on one thread and
+ * exits. */
 static int cmd_worker(int once)
 {
 	char path[4200], err[512];

@@ -541,24 +541,36 @@ static int by_load(const void *a, const void *b)
 	return strcmp(x->email, y->email);
 }
 
-/* Returns {id, ref, title, status, severity, age} for the open incident
- * of a METRICS_OPEN row (reading its reference and title); NULL on a
- * database error. */
-static json_t *open_item(db *d, sqlite3_stmt *row, int64_t now)
+/* Returns {id, ref, title} of incident id as a new object, for a
+ * dashboard list (whose scan reads only an index); NULL on a database
+ * error. */
+static json_t *list_item(db *d, int64_t id)
 {
-	sqlite3_stmt *st = db_query(d, STMT_METRICS_ITEM, "I", db_int(row, 0));
+	sqlite3_stmt *st = db_query(d, STMT_METRICS_ITEM, "I", id);
 	if (!st)
 		return NULL;
-	json_t *o = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		char t[32];
-		o = json_pack(
-		    "{sI ss ss ss ss ss}", "id", (json_int_t)db_int(row, 0),
-		    "ref", db_text(st, 0), "title", db_text(st, 1), "status",
-		    db_text(row, 1), "severity", db_text(row, 2), "age",
-		    metrics_duration_text(now - db_int(row, 4), t));
-	}
+	json_t *o = sqlite3_step(st) == SQLITE_ROW
+			? json_pack("{sI ss ss}", "id", (json_int_t)id, "ref",
+				    db_text(st, 0), "title", db_text(st, 1))
+			: NULL;
 	sqlite3_reset(st);
+	return o;
+}
+
+/* Returns list_item of the open incident of a METRICS_OPEN row with its
+ * status, severity and age; NULL on a database error. */
+static json_t *open_item(db *d, sqlite3_stmt *row, int64_t now)
+{
+	json_t *o = list_item(d, db_int(row, 0));
+	if (o) {
+		char t[32];
+		json_object_set_new(o, "status", json_string(db_text(row, 1)));
+		json_object_set_new(o, "severity",
+				    json_string(db_text(row, 2)));
+		json_object_set_new(o, "age",
+				    json_string(metrics_duration_text(
+					now - db_int(row, 4), t)));
+	}
 	return o;
 }
 
@@ -603,23 +615,18 @@ static json_t *gdpr_json(db *d, int64_t now)
 		json_t *list = over ? late : due;
 		if (counts[over]++ >= LISTED)
 			continue;
-		sqlite3_stmt *it =
-		    db_query(d, STMT_METRICS_ITEM, "I", db_int(st, 0));
-		if (!it || sqlite3_step(it) != SQLITE_ROW) {
-			if (it)
-				sqlite3_reset(it);
+		json_t *item = list_item(d, db_int(st, 0));
+		if (!item) {
 			rc = SQLITE_ERROR;
 			break;
 		}
 		char iso[21], left[32];
 		clock_iso(deadline, iso);
-		metrics_duration_text(deadline - now, left);
-		json_array_append_new(
-		    list, json_pack("{sI ss ss ss ss}", "id",
-				    (json_int_t)db_int(st, 0), "ref",
-				    db_text(it, 0), "title", db_text(it, 1),
-				    "deadline", iso, "left", left));
-		sqlite3_reset(it);
+		json_object_set_new(item, "deadline", json_string(iso));
+		json_object_set_new(
+		    item, "left",
+		    json_string(metrics_duration_text(deadline - now, left)));
+		json_array_append_new(list, item);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

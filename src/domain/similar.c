@@ -375,7 +375,7 @@ int similar_next(db *d, int max)
 	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_DUE_NEXT, "i", max);
 	if (!st)
 		goto out;
-	while (n < max && sqlite3_step(st) == SQLITE_ROW)
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) /* rest zeroed */
 		due[n++] =
 		    (struct done){.id = db_int(st, 0), .v = db_int(st, 1)};
 	sqlite3_reset(st);
@@ -389,8 +389,6 @@ int similar_next(db *d, int max)
 	for (int i = 0; i < n && !failed; i++) {
 		struct incident in;
 		int got = incidents_get(d, &a, due[i].id, &in);
-		due[i].nc = 0;
-		due[i].vec = NULL;
 		failed = got < 0 ||
 			 (got == 1 && scored(d, &a, &in, due[i].c, &due[i].nc,
 					     &due[i].vec, &due[i].veclen));
