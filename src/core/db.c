@@ -80,26 +80,28 @@ const char *db_errmsg(db *d)
 	return d->h ? sqlite3_errmsg(d->h) : "no database";
 }
 
+static int outside_group(const db *d, sqlite3_stmt *st);
+
 /* Returns the named statement, prepared on first use and reset with its
  * bindings cleared. Owned by d. NULL (and a log line) if it fails to
- * prepare, which means the schema does not match the code. */
+ * prepare, which means the schema does not match the code, or if it
+ * would write outside a group (see outside_group). */
 sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
 {
 	sqlite3_stmt *st = d->st[id];
 	if (st) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
-		return st;
-	}
-	if (sqlite3_prepare_v3(d->h, stmt_sql[id], -1,
-			       SQLITE_PREPARE_PERSISTENT, &st,
-			       NULL) != SQLITE_OK) {
+	} else if (sqlite3_prepare_v3(d->h, stmt_sql[id], -1,
+				      SQLITE_PREPARE_PERSISTENT, &st,
+				      NULL) == SQLITE_OK) {
+		d->st[id] = st;
+	} else {
 		log_event(NULL, NULL, "db: cannot prepare %s: %s",
 			  stmt_names[id], sqlite3_errmsg(d->h));
 		return NULL;
 	}
-	d->st[id] = st;
-	return st;
+	return outside_group(d, st) ? NULL : st;
 }
 
 /* Binds parameters 1..n from fmt: s=text (NULL binds NULL), i=int,
@@ -279,6 +281,20 @@ static struct {
 	struct group_waiter *waiters;
 	pthread_cond_t done;
 } group = {.done = PTHREAD_COND_INITIALIZER};
+
+/* With group commit every write must go through db_begin (the shared
+ * writer). A write on a thread's own connection would wait for the
+ * group's file lock in SQLite's busy handler, which sleeps up to 100 ms
+ * at a time and under a steady stream of reports held a request for
+ * seconds. Returns 1 (and logs) for such a statement, else 0. */
+static int outside_group(const db *d, sqlite3_stmt *st)
+{
+	if (!group.on || d->grouped || sqlite3_stmt_readonly(st))
+		return 0;
+	log_event(NULL, NULL, "db: a write outside db_begin: %s",
+		  sqlite3_sql(st));
+	return 1;
+}
 
 /* Opens the shared writer connection and turns group commit on for the
  * process. Call once, before threads start. Returns 0 or -1 with err. */

@@ -61,7 +61,8 @@ static int lookup_row(sqlite3_stmt *st, arena *a, struct caller *c, int64_t *id,
 
 /* Resolves a cookie value to a live session of an active user.
  * Returns 1 and fills c, 0 when unknown/expired, -1 on database error.
- * last_seen_at is refreshed at most once a minute. */
+ * last_seen_at is refreshed at most once a minute, in a write
+ * transaction of its own (not inside one of the caller's). */
 int session_lookup(db *d, arena *a, const char *token, struct caller *c)
 {
 	char hash[SHA256_HEX];
@@ -73,7 +74,7 @@ int session_lookup(db *d, arena *a, const char *token, struct caller *c)
 				     now - config_get()->session_idle),
 			    a, c, &c->session_id, &c->csrf, &last);
 	if (rc == 1 && now - last >= 60)
-		db_exec(d, STMT_SESSION_TOUCH, "II", c->session_id, now);
+		db_exec_tx(d, STMT_SESSION_TOUCH, "II", c->session_id, now);
 	return rc;
 }
 
@@ -110,7 +111,8 @@ int token_create(db *d, int64_t user_id, const char *name, int write,
 }
 
 /* Resolves a bearer token. Returns 1 and fills c, 0 when unknown, revoked
- * or expired (or the user is inactive), -1 on database error. */
+ * or expired (or the user is inactive), -1 on database error. Its
+ * last_used_at is refreshed as session_lookup's last_seen_at is. */
 int token_lookup(db *d, arena *a, const char *token, struct caller *c)
 {
 	char hash[SHA256_HEX];
@@ -124,7 +126,7 @@ int token_lookup(db *d, arena *a, const char *token, struct caller *c)
 			    c, &c->token_id, &scope, &last);
 	c->token_write = rc == 1 && strcmp(scope, "write") == 0;
 	if (rc == 1 && now - last >= 60)
-		db_exec(d, STMT_TOKEN_TOUCH, "II", c->token_id, now);
+		db_exec_tx(d, STMT_TOKEN_TOUCH, "II", c->token_id, now);
 	return rc;
 }
 

@@ -8,11 +8,15 @@ import test_reports  # noqa: F401
 import test_notifications  # noqa: F401
 import test_intel  # noqa: F401
 import test_cache  # noqa: F401
-from harness import Server, counts, run_all
+from harness import Server, check, counts, run_all
 
 server = Server().start()
 try:
     run_all(server)
+    # db.c refuses and logs a write on a request's own connection: every
+    # write must join the shared writer's group (db_begin)
+    check("write outside db_begin" not in server.output(),
+          "no request of the suite wrote outside the shared writer")
 finally:
     server.stop()
 print(f"# {counts['passed']} passed, {counts['failed']} failed")

@@ -266,6 +266,40 @@ def api_tokens(s):
     check(r.status == 422 and "Name is required" in r.text, "token form validates its fields")
 
 
+def seconds_since(s, table, column, user_id):
+    """Seconds since the newest `column` of the user's rows in `table`."""
+    out = s.sql(f"SELECT strftime('%s', 'now') - max({column}) FROM {table} "
+                f"WHERE user_id = {user_id}").stdout.strip()
+    return int(out) if out.lstrip("-").isdigit() else None
+
+
+@test
+def activity_is_recorded(s):
+    """A request refreshes its session's last activity (what the idle
+    timeout counts from) and its token's last use, at most once a minute,
+    through the shared writer like every other write."""
+    uid = s.add_user("active@example.org", "analyst", PW)
+    c = Client(s)
+    c.login("active@example.org", PW)
+    s.sql(f"UPDATE sessions SET last_seen_at = last_seen_at - 300 WHERE user_id = {uid}")
+    check(seconds_since(s, "sessions", "last_seen_at", uid) >= 300, "session set 5 minutes idle")
+    check(c.get("/").status == 200, "a session idle for 5 minutes still signs in")
+    age = seconds_since(s, "sessions", "last_seen_at", uid)
+    check(age is not None and age < 60, "a request refreshes the session's last activity", age)
+    tok = s.cli("token", "create", "--email", "active@example.org", "--name", "probe").stdout.strip()
+    api = Client(s)
+    bearer = {"Authorization": f"Bearer {tok}"}
+    check(api.get("/api/v1/me", headers=bearer).status == 200, "the new token works")
+    age = seconds_since(s, "api_tokens", "last_used_at", uid)
+    check(age is not None and age < 60, "a token's first use is recorded", age)
+    s.sql(f"UPDATE api_tokens SET last_used_at = last_used_at - 300 WHERE user_id = {uid}")
+    api.get("/api/v1/me", headers=bearer)
+    age = seconds_since(s, "api_tokens", "last_used_at", uid)
+    check(age is not None and age < 60, "a later use refreshes it", age)
+    listed = api.get("/api/v1/tokens", headers=bearer).json()["tokens"]
+    check(len(listed) == 1 and listed[0]["last_used_at"], "the token list says when it was last used", listed)
+
+
 @test
 def json_session_api(s):
     c = Client(s)
