@@ -685,7 +685,11 @@ json_t *metrics_operational(db *d, int64_t now)
 			int over = used >= target;
 			over ? breached++ : at_risk++;
 			if (json_array_size(sla) < LISTED) {
-				if (!(item = open_item(d, st, now)))
+				/* one of the oldest: a copy, not a new lookup
+				 */
+				item = item ? json_copy(item)
+					    : open_item(d, st, now);
+				if (!item)
 					break;
 				char due[21], left[32];
 				clock_iso(created + target, due);
