@@ -13,8 +13,10 @@ OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 SOBJ    := $(SRC:%.c=$(B)/san/%.o) $(B)/san/gen/embedded.o
 EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt static/openapi.json
 PROGS   := $(B)/app $(B)/reports $(B)/events $(B)/secura
+SPROGS  := $(PROGS:$(B)/%=$(B)/san/bin/%)
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
-SPEC    := ../shared/mustache-spec
+SPEC    := tests/spec/mustache
+DATASETS ?= $(or $(SECURA_DATASETS),../shared/datasets)
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
 .PHONY: all deps test-deps test sanitize fuzz bench eval models load run demo clean format help
@@ -78,6 +80,16 @@ $(B)/app $(B)/reports $(B)/events: $(B)/%: cgi-bin/%.c $(B)/libsecura.a
 $(B)/secura: tools/secura.c $(B)/libsecura.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
 
+# The same programs under ASan/UBSan (`make sanitize`; the end-to-end
+# suite runs against these, with SECURA_BIN=build/san/bin).
+$(B)/san/bin/app $(B)/san/bin/reports $(B)/san/bin/events: $(B)/san/bin/%: cgi-bin/%.c $(B)/libsecura-san.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
+
+$(B)/san/bin/secura: tools/secura.c $(B)/libsecura-san.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
+
 $(B)/tests/%: tests/unit/%.c tests/testhelp.h tests/testdb.h $(B)/libsecura-san.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
@@ -86,14 +98,16 @@ $(B)/tests/spec_test: tests/spec/spec_test.c tests/testhelp.h $(B)/libsecura-san
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
 
-# Unit and spec tests always run under ASan/UBSan.
-sanitize: $(UNIT) $(B)/tests/spec_test
-	@for t in $(UNIT); do $$t || true; done
-	@$(B)/tests/spec_test --skip tests/spec/skip.txt $(foreach s,$(SPECS),$(SPEC)/$(s).json) || true
+# Unit and spec tests always run under ASan/UBSan; `make sanitize` runs
+# them and builds the sanitized programs. Any failure fails the target.
+sanitize: $(UNIT) $(B)/tests/spec_test $(SPROGS)
+	@for t in $(UNIT); do $$t >/dev/null || { echo "$$t failed"; exit 1; }; done
+	@$(B)/tests/spec_test --skip tests/spec/skip.txt $(foreach s,$(SPECS),$(SPEC)/$(s).json) >/dev/null
+	@echo "unit and spec tests pass under ASan/UBSan; sanitized programs in $(B)/san/bin"
 
 test: test-deps
 	@mkdir -p $(B)
-	@$(MAKE) --no-print-directory all $(UNIT) $(B)/tests/spec_test >$(B)/build.log 2>&1 || { cat $(B)/build.log; echo "0 passed, 1 failed"; exit 1; }
+	@$(MAKE) --no-print-directory all $(SPROGS) $(UNIT) $(B)/tests/spec_test >$(B)/build.log 2>&1 || { cat $(B)/build.log; echo "0 passed, 1 failed"; exit 1; }
 	@tests/run.sh
 
 FUZZ_SECONDS ?= 60
@@ -127,11 +141,13 @@ load: all
 # The shipped default models, retrained from their manifests (the shared
 # datasets mapped onto Secura's categories; see data/models/README.md).
 models: all
+	@tools/need-datasets.sh "$(DATASETS)"
 	@for m in data/models/*.json; do echo "== $$m"; \
-		$(B)/secura ml train --manifest $$m --out $${m%.json}.model | head -2 || exit 1; done
+		$(B)/secura ml train --manifest $$m --datasets "$(DATASETS)" --out $${m%.json}.model | head -2 || exit 1; done
 
 # Classifier figures against scikit-learn's on the shared datasets.
 eval: all
+	@tools/need-datasets.sh "$(DATASETS)"
 	@tools/install-deps.sh --eval
 	@tools/eval.sh
 

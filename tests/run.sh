@@ -7,7 +7,7 @@ set -u
 cd "$(dirname "$0")/.."
 LOGS=build/test-logs
 mkdir -p "$LOGS" tests/artifacts
-SPEC=../shared/mustache-spec
+SPEC=tests/spec/mustache
 passed=0 failed=0 skipped=0
 
 suite() {
@@ -39,7 +39,10 @@ suite spec build/tests/spec_test --skip tests/spec/skip.txt \
 	"$SPEC/comments.json" "$SPEC/delimiters.json" "$SPEC/interpolation.json" \
 	"$SPEC/inverted.json" "$SPEC/partials.json" "$SPEC/sections.json" \
 	"$SPEC/~inheritance.json"
-suite e2e python3 tests/e2e/run.py
+# The end-to-end suite drives the ASan/UBSan build of every program.
+suite e2e env SECURA_BIN=build/san/bin \
+	ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 \
+	UBSAN_OPTIONS=print_stacktrace=1 python3 tests/e2e/run.py
 suite browser tests/browser/run.sh
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -4,7 +4,7 @@
 # (../shared/datasets/README.md). Prints figures; asserts nothing.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-DS=${SECURA_DATASETS:-$ROOT/../shared/datasets}
+DS=${DATASETS:-${SECURA_DATASETS:-$ROOT/../shared/datasets}}
 OUT=$(mktemp -d /tmp/secura-eval-XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 S=$ROOT/build/secura

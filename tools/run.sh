@@ -13,9 +13,12 @@ DATA=$(cd "$DATA" && pwd)
 export SECURA_DATA="$DATA"
 export SECURA_TEMPLATES="${SECURA_TEMPLATES:-$ROOT/templates}"
 export SECURA_MODELS="${SECURA_MODELS:-$ROOT/data/models}"
+# SECURA_BIN: where the programs are (the end-to-end suite runs the
+# sanitized ones in build/san/bin).
+BIN=${SECURA_BIN:-$ROOT/build}
 
 mkdir -p "$DATA/run" "$DATA/log" "$DATA/nginx"
-"$ROOT/build/secura" init
+"$BIN/secura" init
 
 if [ "$(id -u)" -eq 0 ]; then
 	USER_DIRECTIVE="user root root;"
@@ -45,12 +48,12 @@ trap stop EXIT
 # The FastCGI programs: pages and API, the (CPU-heavy) reports and the
 # live notification streams.
 for prog in app reports events; do
-	"$ROOT/build/$prog" --socket "$DATA/run/$prog.sock" &
+	"$BIN/$prog" --socket "$DATA/run/$prog.sock" &
 	pids="$pids $!"
 done
 # The delivery worker and scheduler (SECURA_NO_WORKER=1: tests drive it).
 if [ "${SECURA_NO_WORKER:-0}" != 1 ]; then
-	"$ROOT/build/secura" worker &
+	"$BIN/secura" worker &
 	pids="$pids $!"
 fi
 for prog in app reports events; do

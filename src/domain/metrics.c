@@ -178,6 +178,14 @@ static json_t *secs_text(double v)
 			: json_string(metrics_duration_text(llround(v), t));
 }
 
+/* Sorts a series in place; an empty one has no array (qsort's pointer
+ * must not be NULL, even for no elements). */
+static void series_sort(struct series *s)
+{
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_i64);
+}
+
 /* Returns the three time-to figures of cur against prev (sorts both). */
 static json_t *times_json(struct period *cur, struct period *prev)
 {
@@ -187,8 +195,8 @@ static json_t *times_json(struct period *cur, struct period *prev)
 	json_t *arr = json_array();
 	for (int k = 0; k < 3; k++) {
 		struct series *s = &cur->times[k], *p = &prev->times[k];
-		qsort(s->v, s->n, sizeof(*s->v), cmp_i64);
-		qsort(p->v, p->n, sizeof(*p->v), cmp_i64);
+		series_sort(s);
+		series_sort(p);
 		double mean = series_mean(s),
 		       med = metrics_percentile(s->v, s->n, 50),
 		       p90 = metrics_percentile(s->v, s->n, 90),

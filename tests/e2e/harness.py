@@ -16,6 +16,12 @@ import traceback
 import urllib.parse
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+# The programs under test: build/ by default, build/san/bin for the
+# sanitized build that `make test` runs this suite against.
+BIN = os.path.abspath(os.environ.get("SECURA_BIN", os.path.join(ROOT, "build")))
+# What ASan, LSan and UBSan print first when they find something.
+SANITIZER_LINE = r"^.*(ERROR: (Address|Leak)Sanitizer|runtime error:).*$"
+SANITIZER_REPORTS = []
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 
 _tests = []
@@ -114,9 +120,17 @@ class Server:
     def stop(self):
         """Stops run.sh and everything it started (SIGTERM to the group,
         as Ctrl-C would). Returns True when no process of the group is
-        left after a few seconds."""
+        left after a few seconds. Sanitizer reports in the programs'
+        output are kept in SANITIZER_REPORTS."""
         if not self.proc:
             return True
+        try:
+            return self._stop()
+        finally:
+            for m in re.finditer(SANITIZER_LINE, self.output(), re.M):
+                SANITIZER_REPORTS.append(m.group(0))
+
+    def _stop(self):
         try:
             os.killpg(self.proc.pid, signal.SIGTERM)
         except ProcessLookupError:
@@ -135,8 +149,8 @@ class Server:
         return False
 
     def cli(self, *args, input=None):
-        """Runs build/secura against this instance's database."""
-        return subprocess.run([os.path.join(ROOT, "build", "secura"), *args],
+        """Runs the secura CLI against this instance's database."""
+        return subprocess.run([os.path.join(BIN, "secura"), *args],
                               env=self.env, input=input, capture_output=True,
                               text=True, timeout=60)
 

@@ -8,7 +8,7 @@ import test_reports  # noqa: F401
 import test_notifications  # noqa: F401
 import test_intel  # noqa: F401
 import test_cache  # noqa: F401
-from harness import Server, check, counts, run_all
+from harness import SANITIZER_REPORTS, Server, check, counts, run_all
 
 server = Server().start()
 try:
@@ -19,5 +19,9 @@ try:
           "no request of the suite wrote outside the shared writer")
 finally:
     server.stop()
+# With SECURA_BIN=build/san/bin the programs run under ASan/UBSan: any
+# report in any instance's output fails the suite.
+check(not SANITIZER_REPORTS,
+      "no sanitizer report from any program", "; ".join(SANITIZER_REPORTS[:5]))
 print(f"# {counts['passed']} passed, {counts['failed']} failed")
 sys.exit(1 if counts["failed"] else 0)

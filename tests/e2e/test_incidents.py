@@ -5,7 +5,7 @@ history, audit, and hostile input."""
 import hashlib
 import re
 
-from harness import Client, check, test, test_last
+from harness import BIN, Client, check, test, test_last
 
 PW = "Lavender staircase at noon"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -411,7 +411,7 @@ def openapi_covers_routes(s):
     doc = Client(s).get("/api/v1/openapi.json")
     check(doc.status == 200 and doc.json()["openapi"].startswith("3."), "OpenAPI 3 document is served")
     spec = doc.json()
-    table = "".join(subprocess.run([f"{ROOT}/build/{prog}", "--routes"], capture_output=True, text=True).stdout
+    table = "".join(subprocess.run([f"{BIN}/{prog}", "--routes"], capture_output=True, text=True).stdout
                     for prog in ("app", "reports", "events"))
     missing = []
     for line in table.splitlines():
@@ -530,7 +530,7 @@ def crash_leaves_no_half_written_incident(_):
                 argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
             except OSError:
                 continue
-            if argv[0].endswith(b"build/app") and f"{srv.dir}/run/app.sock".encode() in argv:
+            if argv[0].endswith(b"/app") and f"{srv.dir}/run/app.sock".encode() in argv:
                 app.append(int(pid))
         for pid in app:
             os.kill(pid, sig.SIGKILL)  # no chance to finish anything
