@@ -65,8 +65,7 @@ $(B)/san/%.o: %.c $(wildcard src/*/*.h) src/core/stmts.def
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
 
-# Rebuilt from scratch: members with the same base name (domain/ and web/
-# incidents.o) would otherwise replace one another.
+# Rebuilt from scratch, so a removed source leaves no stale member.
 $(B)/libsecura.a: $(OBJ)
 	rm -f $@ && ar rcs $@ $^
 

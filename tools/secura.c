@@ -39,7 +39,7 @@
 #include "../src/domain/similar.h"
 #include "../src/domain/users.h"
 #include "../src/ml/trainer.h"
-#include "../src/web/web.h"
+#include "../src/web/ui.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -639,7 +639,7 @@ static int jobs_round(db *jd)
 	if (a >= 0 && !stopping)
 		b = assistant_next(jd);
 	if (a >= 0 && b >= 0 && !stopping)
-		c = reports_run_next(jd, reports_dir());
+		c = ui_reports_run_next(jd, reports_dir());
 	if (a >= 0 && b >= 0 && c >= 0 && !stopping)
 		s = similar_next(jd, 16);
 	return a < 0 || b < 0 || c < 0 || s < 0 ? -1 : a + b + c + s;
@@ -716,7 +716,7 @@ static int cmd_worker(int once)
 		log_event(NULL, NULL, "worker: current model: %s", err);
 	int clocks = clocks_backfill(&d);
 	if (outbox_recover(&d) != 0 || retrain_recover(&d) != 0 ||
-	    assistant_recover(&d) != 0 || reports_recover(&d) != 0 ||
+	    assistant_recover(&d) != 0 || ui_reports_recover(&d) != 0 ||
 	    clocks < 0) {
 		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
 		return 1;

@@ -1,9 +1,8 @@
 /* http.c - helpers handlers use to read validated input and to record
- * their outcome: failures, redirects, headers, cookies, audit rows and
- * pagination. */
+ * their outcome: failures, redirects, headers, cookies and pagination. */
 #include "http.h"
 
-#include "../domain/audit.h"
+#include "clock.h"
 #include "esc.h"
 #include "log.h"
 
@@ -109,30 +108,14 @@ void ctx_cookie(struct ctx *c, const char *name, const char *value,
 	ctx_header(c, "Set-Cookie", v);
 }
 
-/* Appends an audit row for the caller (who, from where, what) about
- * object_type/object_id (0: none). Takes ownership of detail (may be
- * NULL). Must be called inside the handler's write transaction.
- * Returns 0 or -1 (logged). */
-int ctx_audit(struct ctx *c, const char *action, const char *object_type,
-	      int64_t object_id, json_t *detail)
+/* Reads a validated date-time field as Unix time; 0 when absent. */
+int64_t ctx_time(struct ctx *c, const char *name)
 {
-	struct audit_entry e = {
-	    .actor_id = c->me.user_id,
-	    .actor_email = c->me.email ? c->me.email : "",
-	    .ip = c->remote_addr,
-	    .action = action,
-	    .object_type = object_type,
-	    .object_id = object_id
-			     ? arena_printf(c->a, "%lld", (long long)object_id)
-			     : "",
-	    .detail = detail,
-	};
-	int rc = audit_append(c->db, &e);
-	json_decref(detail);
-	if (rc != 0)
-		log_event(c->rid, c->me.email, "audit append failed: %s",
-			  db_errmsg(c->db));
-	return rc;
+	int64_t t = 0;
+	const char *v = ctx_val(c, name);
+	if (v)
+		clock_parse_iso(v, &t);
+	return t;
 }
 
 /* Reads the optional "page" and "limit" query fields (declared by the

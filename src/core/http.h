@@ -17,6 +17,7 @@
 #include "req.h"
 #include "session.h"
 #include "valid.h"
+#include "view.h"
 
 #include <jansson.h>
 
@@ -96,9 +97,10 @@ void ctx_header(struct ctx *c, const char *name, const char *value);
 void ctx_download(struct ctx *c, const char *filename, const char *type);
 void ctx_cookie(struct ctx *c, const char *name, const char *value,
 		long max_age);
-int ctx_audit(struct ctx *c, const char *action, const char *object_type,
-	      int64_t object_id, json_t *detail);
+int ui_audit(struct ctx *c, const char *action, const char *object_type,
+	     int64_t object_id, json_t *detail);
 json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit);
+int64_t ctx_time(struct ctx *c, const char *name);
 int ctx_page_args(struct ctx *c, int *page, int *limit, int *offset);
 
 /* dispatch (route.c) */
@@ -111,13 +113,8 @@ int route_match(const char *pattern, const char *path, struct route_params *p);
 const char *route_origin(arena *a, int https, const char *host,
 			 const char *port);
 
-/* rendering (view.c) */
-int view_load_templates(const char *dir, char *err, size_t errlen);
+/* rendering a request's outcome (view.c; the rest is in view.h) */
 void view_render(struct ctx *c);
-int view_render_template(const char *name, json_t *data, buf *out);
-int view_render_text(const char *name, json_t *data, buf *out);
-void view_free_templates(void);
-json_t *view_choices(const char *const *names, const char *selected);
 
 /* the FastCGI program (server.c) */
 int server_main(int argc, char **argv, const char *name,

@@ -11,10 +11,10 @@
 #include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/config.h"
-#include "../core/http.h"
 #include "../core/log.h"
 #include "../core/net.h"
 #include "../core/sha256.h"
+#include "../core/view.h"
 #include "outbox.h"
 #include "webhooks.h"
 

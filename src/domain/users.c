@@ -114,3 +114,27 @@ int64_t users_active_admins(db *d)
 {
 	return db_scalar(d, STMT_USER_COUNT_ADMINS, NULL);
 }
+
+/* Returns the security team members seen in the last 2 minutes (a page
+ * load or an open live stream) as a new JSON array; NULL on error. */
+json_t *users_online(db *d)
+{
+	sqlite3_stmt *st =
+	    db_query(d, STMT_PRESENCE_TEAM, "I", clock_now() - 120);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char at[21];
+		clock_iso(db_int(st, 4), at);
+		json_array_append_new(
+		    arr,
+		    json_pack("{sI ss ss ss ss}", "id",
+			      (json_int_t)db_int(st, 0), "email",
+			      db_text(st, 1), "name",
+			      *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1),
+			      "role", db_text(st, 3), "seen_at", at));
+	}
+	sqlite3_reset(st);
+	return arr;
+}

@@ -23,5 +23,6 @@ json_t *users_json(const struct user *u);
 json_t *users_search(db *d, arena *a, const char *q, const char *role,
 		     int active, int limit, int offset, int64_t *total);
 int64_t users_active_admins(db *d);
+json_t *users_online(db *d);
 
 #endif

@@ -6,7 +6,7 @@
 #include "../../src/core/pdf.h"
 #include "../../src/domain/forecast.h"
 #include "../../src/domain/metrics.h"
-#include "../../src/web/svg.h"
+#include "../../src/web/ui_svg.h"
 #include "../testhelp.h"
 
 #include <math.h>
@@ -70,7 +70,7 @@ static void test_svg(void)
 	    json_pack("[{ss si} {ss si}]", "name", "<script>alert(1)</script>",
 		      "n", 3, "name", "Müller & Co", "n", 0);
 	buf b = BUF_INIT;
-	svg_hbars(&b, "c1", "Title \"x\"", "Desc <b>", items, "name");
+	ui_svg_hbars(&b, "c1", "Title \"x\"", "Desc <b>", items, "name");
 	const char *s = buf_cstr(&b);
 	test_cond("labels are escaped",
 		  !strstr(s, "<script>") && strstr(s, "&lt;script&gt;"));
@@ -82,7 +82,7 @@ static void test_svg(void)
 			    "aria-describedby=\"c1-d\""));
 	test_cond("UTF-8 labels kept", strstr(s, "Müller &amp; Co"));
 	buf_reset(&b);
-	svg_donut(&b, "c2", "t", "d", items);
+	ui_svg_donut(&b, "c2", "t", "d", items);
 	test_cond("a donut of one non-zero share is a full ring",
 		  strstr(buf_cstr(&b), "<circle"));
 	buf_free(&b);

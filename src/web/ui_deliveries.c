@@ -1,7 +1,7 @@
-/* deliveries.c - the admin pages of outbound delivery: webhooks
+/* ui_deliveries.c - the admin pages of outbound delivery: webhooks
  * (register, disable) and the outbox (pending, failed and dead deliveries,
  * with a retry button). */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/net.h"
 #include "../core/rand.h"
@@ -13,19 +13,19 @@
 static const char *const state_filter[] = {"pending", "sending", "sent", "dead",
 					   NULL};
 
-const struct field webhooks_add_fields[] = {
+const struct field ui_webhooks_add_fields[] = {
     {"url", V_LINE, F_REQUIRED, 8, 2000, NULL, "URL"},
     {"kinds", V_ENUM, F_MULTI | F_REQUIRED, 0, 0, webhooks_events, "Events"},
     {"secret", V_LINE, F_SECRET, 0, 200, NULL, "Signing secret"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field deliveries_list_fields[] = {
+const struct field ui_deliveries_list_fields[] = {
     {"state", V_ENUM, 0, 0, 0, state_filter, "State"},
     PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /admin/webhooks - registered webhooks and the form for a new one. */
-int webhooks_index(struct ctx *c)
+int ui_webhooks_index(struct ctx *c)
 {
 	json_t *list = webhooks_list(c->db);
 	if (!list)
@@ -37,7 +37,7 @@ int webhooks_index(struct ctx *c)
 
 /* POST /admin/webhooks - registers a webhook; a secret is generated when
  * none is given and shown this once. */
-int webhooks_create(struct ctx *c)
+int ui_webhooks_create(struct ctx *c)
 {
 	const char *url = ctx_val(c, "url"), *secret = ctx_val(c, "secret");
 	char err[160], gen[RAND_TOKEN_LEN];
@@ -56,9 +56,9 @@ int webhooks_create(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	int64_t id = webhooks_add(c->db, url, secret, k, c->me.user_id);
-	if (id < 0 || ctx_audit(c, "webhook.create", "webhook", id,
-				json_pack("{ss ss}", "url", url, "kinds", k)))
-		return web_abort(c);
+	if (id < 0 || ui_audit(c, "webhook.create", "webhook", id,
+			       json_pack("{ss ss}", "url", url, "kinds", k)))
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{sI ss ss ss}", "id", (json_int_t)id, "url", url,
@@ -69,16 +69,16 @@ int webhooks_create(struct ctx *c)
 }
 
 /* POST /admin/webhooks/{id}/disable - stops deliveries to a webhook. */
-int webhooks_remove(struct ctx *c)
+int ui_webhooks_remove(struct ctx *c)
 {
 	json_t *w = webhooks_get(c->db, c->id);
 	if (!w)
 		return ctx_fail(c, 404, "not_found", "No such webhook.");
 	if (db_begin(c->db) != 0 || webhooks_disable(c->db, c->id) != 0 ||
-	    ctx_audit(c, "webhook.disable", "webhook", c->id,
-		      json_pack("{sO}", "url", json_object_get(w, "url")))) {
+	    ui_audit(c, "webhook.disable", "webhook", c->id,
+		     json_pack("{sO}", "url", json_object_get(w, "url")))) {
 		json_decref(w);
-		return web_abort(c);
+		return ui_abort(c);
 	}
 	json_decref(w);
 	if (db_commit(c->db) != 0)
@@ -88,7 +88,7 @@ int webhooks_remove(struct ctx *c)
 }
 
 /* GET /admin/deliveries - the outbox, newest first, by state. */
-int deliveries_index(struct ctx *c)
+int ui_deliveries_index(struct ctx *c)
 {
 	int page, limit, offset;
 	int64_t total;
@@ -107,13 +107,13 @@ int deliveries_index(struct ctx *c)
 
 /* POST /admin/deliveries/{id}/retry - makes a dead or waiting delivery
  * due now with fresh attempts. */
-int deliveries_retry(struct ctx *c)
+int ui_deliveries_retry(struct ctx *c)
 {
 	if (db_begin(c->db) != 0)
 		return -1;
 	int rc = outbox_retry(c->db, c->id);
 	if (rc < 0)
-		return web_abort(c);
+		return ui_abort(c);
 	if (rc == 1) {
 		db_rollback(c->db);
 		struct outbox_item it;
@@ -124,8 +124,8 @@ int deliveries_retry(struct ctx *c)
 				      "be retried.")
 			   : ctx_fail(c, 404, "not_found", "No such delivery.");
 	}
-	if (ctx_audit(c, "delivery.retry", "outbox", c->id, NULL) != 0)
-		return web_abort(c);
+	if (ui_audit(c, "delivery.retry", "outbox", c->id, NULL) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view =

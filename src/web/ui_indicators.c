@@ -1,7 +1,7 @@
-/* indicators.c - the security team's pages about indicators: the list
+/* ui_indicators.c - the security team's pages about indicators: the list
  * (by kind, value search), one indicator with every incident that has
  * it, and an incident's indicators as a STIX 2.1 bundle. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/buf.h"
 #include "../domain/indicators.h"
@@ -10,14 +10,14 @@
 
 #include <string.h>
 
-const struct field indicators_list_fields[] = {
+const struct field ui_indicators_list_fields[] = {
     {"kind", V_ENUM, 0, 0, 0, ioc_kinds, "Kind"},
     {"q", V_LINE, 0, 0, 200, NULL, "Value contains"},
     PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field indicators_page_fields[] = {PAGE_FIELDS,
-					       {NULL, 0, 0, 0, 0, NULL, NULL}};
+const struct field ui_indicators_page_fields[] = {
+    PAGE_FIELDS, {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Returns "%q%" with LIKE wildcards in q escaped, or "" (arena). */
 static const char *like(arena *a, const char *q)
@@ -39,7 +39,7 @@ static const char *like(arena *a, const char *q)
 
 /* GET /indicators - every indicator found, newest first, with how many
  * incidents have each. */
-int indicators_index(struct ctx *c)
+int ui_indicators_index(struct ctx *c)
 {
 	int page, limit, offset;
 	int64_t total;
@@ -57,7 +57,7 @@ int indicators_index(struct ctx *c)
 }
 
 /* GET /indicators/{id} - one indicator and the incidents that have it. */
-int indicators_show(struct ctx *c)
+int ui_indicators_show(struct ctx *c)
 {
 	int page, limit, offset;
 	ctx_page_args(c, &page, &limit, &offset);
@@ -72,10 +72,10 @@ int indicators_show(struct ctx *c)
 
 /* GET /incidents/{id}/stix - the incident's indicators as a STIX 2.1
  * bundle, as a download. */
-int indicators_export_stix(struct ctx *c)
+int ui_indicators_export_stix(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	json_t *settings = settings_all(c->db);
@@ -90,9 +90,9 @@ int indicators_export_stix(struct ctx *c)
 		   arena_printf(c->a, "attachment; filename=\"%s.stix.json\"",
 				in.ref));
 	if (db_begin(c->db) != 0 ||
-	    ctx_audit(c, "incident.export", "incident", in.id,
-		      json_pack("{ss ss}", "ref", in.ref, "format", "stix")) !=
+	    ui_audit(c, "incident.export", "incident", in.id,
+		     json_pack("{ss ss}", "ref", in.ref, "format", "stix")) !=
 		0)
-		return web_abort(c);
+		return ui_abort(c);
 	return db_commit(c->db) != 0 ? -1 : 0;
 }

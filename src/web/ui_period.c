@@ -1,21 +1,22 @@
-/* period.c - the reporting period of dashboards and reports: the last 7,
+/* ui_period.c - the reporting period of dashboards and reports: the last 7,
  * 30, 90 or 365 days, or a custom range of whole UTC days. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 
 #include <string.h>
 
-const char *const period_choices[] = {"7", "30", "90", "365", "custom", NULL};
+const char *const ui_period_choices[] = {"7",	"30",	  "90",
+					 "365", "custom", NULL};
 
-const struct field period_fields[] = {PERIOD_FIELDS,
-				      {NULL, 0, 0, 0, 0, NULL, NULL}};
+const struct field ui_period_fields[] = {PERIOD_FIELDS,
+					 {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Reads the period of the request (default: the last 30 days, to the end
  * of the current hour)
  * into [*from, *to) and returns its JSON description for the view (new
  * reference), or NULL after recording field errors (422). */
-json_t *period_read(struct ctx *c, int64_t *from, int64_t *to)
+json_t *ui_period_read(struct ctx *c, int64_t *from, int64_t *to)
 {
 	const char *p = ctx_val(c, "period");
 	int64_t now = clock_now();
@@ -29,8 +30,8 @@ json_t *period_read(struct ctx *c, int64_t *from, int64_t *to)
 		*to = (now / 3600 + 1) * 3600;
 		*from = *to - days * 86400;
 	} else {
-		*from = incidents_time_field(c, "from");
-		*to = incidents_time_field(c, "to");
+		*from = ctx_time(c, "from");
+		*to = ctx_time(c, "to");
 		if (!*from)
 			ctx_field_error(c, "from", "Choose the first day");
 		if (!*to)
@@ -54,7 +55,7 @@ json_t *period_read(struct ctx *c, int64_t *from, int64_t *to)
 	clock_iso(*from, f);
 	clock_iso(*to, t);
 	clock_iso(*to - 1, last);
-	json_t *choices = view_choices(period_choices, p);
+	json_t *choices = view_choices(ui_period_choices, p);
 	return json_pack("{ss ss# ss# ss ss so}", "period", p, "from", f, 10,
 			 "to", last, 10, "from_time", f, "to_time", t,
 			 "choices", choices);

@@ -1,21 +1,21 @@
-/* playbooks.c - the mitigation playbooks: the list, one playbook (with
+/* ui_playbooks.c - the mitigation playbooks: the list, one playbook (with
  * the edit form for leads), saving it, and an incident's checklist. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../domain/incidents.h"
 #include "../domain/playbooks.h"
 
-const struct field playbooks_edit_fields[] = {
+const struct field ui_playbooks_edit_fields[] = {
     {"body", V_TEXT, F_REQUIRED, 1, 20000, NULL, "Playbook"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field playbooks_tick_fields[] = {
+const struct field ui_playbooks_tick_fields[] = {
     {"done", V_INT, F_MULTI, 1, 100, NULL, "Step"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /playbooks - every category and its playbook. */
-int playbooks_index(struct ctx *c)
+int ui_playbooks_index(struct ctx *c)
 {
 	json_t *list = playbooks_list(c->db);
 	if (!list)
@@ -26,7 +26,7 @@ int playbooks_index(struct ctx *c)
 }
 
 /* GET /playbooks/{id} - one category's playbook (by category id). */
-int playbooks_show(struct ctx *c)
+int ui_playbooks_show(struct ctx *c)
 {
 	json_t *pb = playbooks_get(c->db, c->a, c->id, 0);
 	if (!pb)
@@ -37,7 +37,7 @@ int playbooks_show(struct ctx *c)
 }
 
 /* POST /playbooks/{id} - a lead rewrites a category's playbook. */
-int playbooks_update(struct ctx *c)
+int ui_playbooks_update(struct ctx *c)
 {
 	json_t *pb = playbooks_get(c->db, c->a, c->id, 0);
 	if (!pb)
@@ -46,8 +46,8 @@ int playbooks_update(struct ctx *c)
 	const char *body = ctx_val(c, "body");
 	if (db_begin(c->db) != 0 ||
 	    playbooks_save(c->db, c->id, body, c->me.user_id) != 0 ||
-	    ctx_audit(c, "playbook.update", "category", c->id, NULL) != 0)
-		return web_abort(c);
+	    ui_audit(c, "playbook.update", "category", c->id, NULL) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view =
@@ -59,10 +59,10 @@ int playbooks_update(struct ctx *c)
 
 /* POST /incidents/{id}/checklist - sets which steps of the incident's
  * playbook are done (the ones sent); changes go to the history. */
-int playbooks_checklist(struct ctx *c)
+int ui_playbooks_checklist(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	int changed;
@@ -71,7 +71,7 @@ int playbooks_checklist(struct ctx *c)
 	rc = playbooks_tick(c->db, c->a, in.category_id, in.id,
 			    ctx_val(c, "done"), c->me.user_id, &changed);
 	if (rc < 0)
-		return web_abort(c);
+		return ui_abort(c);
 	if (rc == 1) {
 		db_rollback(c->db);
 		return ctx_fail(c, 409, "conflict",
@@ -79,7 +79,7 @@ int playbooks_checklist(struct ctx *c)
 	}
 	if (changed &&
 	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) != 0)
-		return web_abort(c);
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{so}", "playbook",

@@ -1,6 +1,6 @@
-/* account.c - the pages every person uses: home, register, sign in and
+/* ui_account.c - the pages every person uses: home, register, sign in and
  * out, profile and password. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../core/config.h"
@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-const struct field account_register_fields[] = {
+const struct field ui_account_register_fields[] = {
     {"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
     {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
     {"department", V_LINE, 0, 0, 100, NULL, "Department"},
@@ -18,18 +18,18 @@ const struct field account_register_fields[] = {
      "Password confirmation"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field account_login_fields[] = {
+const struct field ui_account_login_fields[] = {
     {"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
     {"password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL, "Password"},
     {"next", V_LINE, 0, 0, 500, NULL, "Next page"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field account_profile_fields[] = {
+const struct field ui_account_profile_fields[] = {
     {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
     {"department", V_LINE, 0, 0, 100, NULL, "Department"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field account_password_fields[] = {
+const struct field ui_account_password_fields[] = {
     {"current_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
      "Current password"},
     {"new_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
@@ -56,14 +56,14 @@ static json_t *me_json(struct ctx *c)
 }
 
 /* GET / - the signed-in person's start page. */
-int account_home(struct ctx *c)
+int ui_account_home(struct ctx *c)
 {
 	c->view = json_pack("{so}", "user", me_json(c));
 	return 0;
 }
 
 /* GET /register - the registration form (signed-in people go home). */
-int account_register_form(struct ctx *c)
+int ui_account_register_form(struct ctx *c)
 {
 	if (c->me.user_id)
 		return ctx_redirect(c, "/", NULL);
@@ -72,7 +72,7 @@ int account_register_form(struct ctx *c)
 }
 
 /* POST /register - creates an employee account. */
-int account_register(struct ctx *c)
+int ui_account_register(struct ctx *c)
 {
 	const char *email = ctx_val(c, "email"), *pw = ctx_val(c, "password");
 	const char *confirm = ctx_val(c, "password_confirm");
@@ -96,8 +96,8 @@ int account_register(struct ctx *c)
 	}
 	c->me.email = email; /* the actor of the audit row is the new user */
 	c->me.user_id = id;
-	if (id < 0 || ctx_audit(c, "user.register", "user", id, NULL) != 0)
-		return web_abort(c);
+	if (id < 0 || ui_audit(c, "user.register", "user", id, NULL) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	arena a;
@@ -113,7 +113,7 @@ int account_register(struct ctx *c)
 }
 
 /* GET /login - the sign-in form. */
-int account_login_form(struct ctx *c)
+int ui_account_login_form(struct ctx *c)
 {
 	if (c->me.user_id)
 		return ctx_redirect(c, "/", NULL);
@@ -130,10 +130,10 @@ static int login_failed(struct ctx *c, const char *email)
 	if (db_begin(c->db) != 0)
 		return -1;
 	throttle_fail(c->db, email, c->remote_addr);
-	if (ctx_audit(c, "login.failed", "user", 0,
-		      json_pack("{ss}", "email", email)) != 0 ||
+	if (ui_audit(c, "login.failed", "user", 0,
+		     json_pack("{ss}", "email", email)) != 0 ||
 	    db_commit(c->db) != 0)
-		return web_abort(c);
+		return ui_abort(c);
 	return ctx_fail(c, 401, "bad_credentials",
 			"Email or password is incorrect.");
 }
@@ -154,7 +154,7 @@ static int start_session(struct ctx *c, const struct user *u)
 
 /* POST /login - checks the password (throttled per account and per
  * address) and starts a new session. */
-int account_login(struct ctx *c)
+int ui_account_login(struct ctx *c)
 {
 	const char *email = ctx_val(c, "email"), *pw = ctx_val(c, "password");
 	int64_t retry;
@@ -189,8 +189,8 @@ int account_login(struct ctx *c)
 			       clock_now()) != 0) ||
 	    db_exec(c->db, STMT_USER_SET_LOGIN, "II", u.id, clock_now()) != 0 ||
 	    start_session(c, &u) != 0 ||
-	    ctx_audit(c, "login", "user", u.id, NULL) != 0)
-		return web_abort(c);
+	    ui_audit(c, "login", "user", u.id, NULL) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view =
@@ -199,13 +199,13 @@ int account_login(struct ctx *c)
 }
 
 /* POST /logout - ends this session. */
-int account_logout(struct ctx *c)
+int ui_account_logout(struct ctx *c)
 {
 	if (db_begin(c->db) != 0)
 		return -1;
 	if ((c->me.session_id && session_delete(c->db, c->me.session_id)) ||
-	    ctx_audit(c, "logout", "user", c->me.user_id, NULL) != 0)
-		return web_abort(c);
+	    ui_audit(c, "logout", "user", c->me.user_id, NULL) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	ctx_cookie(c, SESSION_COOKIE, "", 0);
@@ -214,7 +214,7 @@ int account_logout(struct ctx *c)
 }
 
 /* GET /profile and /me - the caller's own account. */
-int account_profile(struct ctx *c)
+int ui_account_profile(struct ctx *c)
 {
 	struct user u;
 	if (users_get(c->db, c->a, c->me.user_id, &u) != 1)
@@ -227,16 +227,16 @@ int account_profile(struct ctx *c)
 }
 
 /* POST /profile - saves name and department. */
-int account_profile_save(struct ctx *c)
+int ui_account_profile_save(struct ctx *c)
 {
 	const char *dept = ctx_val(c, "department");
 	if (db_begin(c->db) != 0)
 		return -1;
 	if (db_exec(c->db, STMT_USER_SET_PROFILE, "IssI", c->me.user_id,
 		    ctx_val(c, "name"), dept ? dept : "", clock_now()) != 0 ||
-	    ctx_audit(c, "user.profile", "user", c->me.user_id, NULL) != 0)
-		return web_abort(c);
-	if (db_commit(c->db) != 0 || account_profile(c) != 0)
+	    ui_audit(c, "user.profile", "user", c->me.user_id, NULL) != 0)
+		return ui_abort(c);
+	if (db_commit(c->db) != 0 || ui_account_profile(c) != 0)
 		return -1;
 	return ctx_redirect(c, "/profile", "Profile saved.");
 }
@@ -244,7 +244,7 @@ int account_profile_save(struct ctx *c)
 /* POST /profile/password - changes the password after checking the
  * current one; every session of the user ends and this browser gets a
  * fresh one. */
-int account_password(struct ctx *c)
+int ui_account_password(struct ctx *c)
 {
 	struct user u;
 	const char *cur = ctx_val(c, "current_password");
@@ -283,8 +283,8 @@ int account_password(struct ctx *c)
 		    clock_now()) != 0 ||
 	    session_delete_user(c->db, u.id) != 0 ||
 	    (c->me.session_id && start_session(c, &u) != 0) ||
-	    ctx_audit(c, "user.password", "user", u.id, NULL) != 0)
-		return web_abort(c);
+	    ui_audit(c, "user.password", "user", u.id, NULL) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{sb}", "password_changed", 1);

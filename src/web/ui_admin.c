@@ -1,6 +1,6 @@
-/* admin.c - people management and the audit log, for admins. Every
+/* ui_admin.c - people management and the audit log, for admins. Every
  * change writes an audit row in the same transaction. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../core/password.h"
@@ -11,25 +11,25 @@
 
 static const char *const statuses[] = {"active", "inactive", "any", NULL};
 
-const struct field admin_users_fields[] = {
+const struct field ui_admin_users_fields[] = {
     {"q", V_LINE, 0, 0, 100, NULL, "Search"},
     {"role", V_ENUM, 0, 0, 0, perm_role_names, "Role"},
     {"status", V_ENUM, 0, 0, 0, statuses, "Status"},
     PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field admin_user_create_fields[] = {
+const struct field ui_admin_user_create_fields[] = {
     {"email", V_EMAIL, F_REQUIRED, 3, 254, NULL, "Email"},
     {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
     {"department", V_LINE, 0, 0, 100, NULL, "Department"},
     {"role", V_ENUM, F_REQUIRED, 0, 0, perm_role_names, "Role"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field admin_role_fields[] = {
+const struct field ui_admin_role_fields[] = {
     {"role", V_ENUM, F_REQUIRED, 0, 0, perm_role_names, "Role"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field admin_audit_fields[] = {
+const struct field ui_admin_audit_fields[] = {
     {"action", V_LINE, 0, 0, 64, NULL, "Action"},
     {"actor", V_LINE, 0, 0, 254, NULL, "Actor"},
     {"from", V_DATE, 0, 0, 0, NULL, "From"},
@@ -38,7 +38,7 @@ const struct field admin_audit_fields[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /admin/users - search and page through people. */
-int admin_users(struct ctx *c)
+int ui_admin_users(struct ctx *c)
 {
 	int page, limit, offset;
 	int64_t total;
@@ -71,7 +71,7 @@ static int load_target(struct ctx *c, struct user *u)
 }
 
 /* GET /admin/users/{id} - one person, with role and status controls. */
-int admin_user(struct ctx *c)
+int ui_admin_user(struct ctx *c)
 {
 	struct user u;
 	int rc = load_target(c, &u);
@@ -86,7 +86,7 @@ int admin_user(struct ctx *c)
 
 /* POST /admin/users - creates a person with a one-time password shown
  * to the admin. */
-int admin_user_create(struct ctx *c)
+int ui_admin_user_create(struct ctx *c)
 {
 	char pw[21], hash[PASSWORD_MCF_LEN];
 	const char *email = ctx_val(c, "email");
@@ -102,10 +102,10 @@ int admin_user_create(struct ctx *c)
 				       "An account with this email already "
 				       "exists");
 	}
-	if (id < 0 || ctx_audit(c, "user.create", "user", id,
-				json_pack("{ss ss}", "email", email, "role",
-					  perm_role_name(role))) != 0)
-		return web_abort(c);
+	if (id < 0 || ui_audit(c, "user.create", "user", id,
+			       json_pack("{ss ss}", "email", email, "role",
+					 perm_role_name(role))) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	struct user u;
@@ -152,11 +152,11 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 	if (rc == 0 && active == 0)
 		rc = session_delete_user(c->db, u->id);
 	if (rc == 0)
-		rc = ctx_audit(c, action, "user", u->id, detail);
+		rc = ui_audit(c, action, "user", u->id, detail);
 	else
 		json_decref(detail);
 	if (rc != 0)
-		return web_abort(c);
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	struct user after;
@@ -169,7 +169,7 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 }
 
 /* POST /admin/users/{id}/role - changes a person's role. */
-int admin_user_role(struct ctx *c)
+int ui_admin_user_role(struct ctx *c)
 {
 	struct user u;
 	int rc = load_target(c, &u);
@@ -185,7 +185,7 @@ int admin_user_role(struct ctx *c)
 
 /* POST /admin/users/{id}/deactivate - blocks sign-in and ends every
  * session; API tokens stop working while inactive. */
-int admin_user_deactivate(struct ctx *c)
+int ui_admin_user_deactivate(struct ctx *c)
 {
 	struct user u;
 	int rc = load_target(c, &u);
@@ -196,7 +196,7 @@ int admin_user_deactivate(struct ctx *c)
 }
 
 /* POST /admin/users/{id}/reactivate - allows sign-in again. */
-int admin_user_reactivate(struct ctx *c)
+int ui_admin_user_reactivate(struct ctx *c)
 {
 	struct user u;
 	int rc = load_target(c, &u);
@@ -207,7 +207,7 @@ int admin_user_reactivate(struct ctx *c)
 }
 
 /* GET /admin/audit - the audit log, newest first, filtered. */
-int admin_audit(struct ctx *c)
+int ui_admin_audit(struct ctx *c)
 {
 	int page, limit, offset;
 	int64_t total, from = 0, to = 0;
@@ -232,7 +232,7 @@ int admin_audit(struct ctx *c)
 
 /* GET /admin/audit/verify - walks the hash chain and reports the first
  * broken link. */
-int admin_audit_verify(struct ctx *c)
+int ui_admin_audit_verify(struct ctx *c)
 {
 	int64_t rows, bad;
 	char why[200] = "";

@@ -1,4 +1,4 @@
-/* events.c - GET /events, the live notification stream of the signed-in
+/* ui_events.c - GET /events, the live notification stream of the signed-in
  * caller (session cookie or bearer token), and the watcher that feeds
  * every stream of the events program.
  *
@@ -14,7 +14,7 @@
  *     commit, else every 10 s) and ends streams whose session or token
  *     ended or whose user was deactivated;
  *   - records the users with open streams as present every minute. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../core/config.h"
@@ -34,7 +34,7 @@
 #define PRESENCE_MS    60000
 #define BATCH	       500
 
-const struct field events_fields[] = {
+const struct field ui_events_fields[] = {
     {"last_event_id", V_INT, 0, 0, INT64_MAX, NULL, "Last event id"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
@@ -50,7 +50,7 @@ static void adopt(struct ctx *c, int fd, int reqid)
 }
 
 /* GET /events - see the file comment. */
-int events_stream(struct ctx *c)
+int ui_events_stream(struct ctx *c)
 {
 	int64_t from = -1;
 	const char *last =
@@ -240,7 +240,7 @@ static void *watch(void *arg)
 
 /* The events program's start hook: the hub and the watcher. Returns 0
  * or -1. */
-int events_start(void)
+int ui_events_start(void)
 {
 	return sse_start(15, watch);
 }

@@ -1,19 +1,19 @@
-/* tokens.c - a person's own API tokens: list, create (shown once),
+/* ui_tokens.c - a person's own API tokens: list, create (shown once),
  * revoke. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 
 static const char *const scopes[] = {"read", "write", NULL};
 
-const struct field tokens_create_fields[] = {
+const struct field ui_tokens_create_fields[] = {
     {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
     {"scope", V_ENUM, 0, 0, 0, scopes, "Scope"},
     {"expires_days", V_INT, 0, 1, 3650, NULL, "Expiry in days"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /tokens - the caller's tokens, never their secrets. */
-int tokens_list(struct ctx *c)
+int ui_tokens_list(struct ctx *c)
 {
 	json_t *list = token_list(c->db, c->me.user_id);
 	if (!list)
@@ -23,7 +23,7 @@ int tokens_list(struct ctx *c)
 }
 
 /* POST /tokens - creates a token and shows it this once. */
-int tokens_create(struct ctx *c)
+int ui_tokens_create(struct ctx *c)
 {
 	const char *scope = ctx_val(c, "scope");
 	int64_t days = ctx_int(c, "expires_days", 0), id;
@@ -34,11 +34,11 @@ int tokens_create(struct ctx *c)
 		return -1;
 	if (token_create(c->db, c->me.user_id, ctx_val(c, "name"), write,
 			 expires, token, &id) != 0)
-		return web_abort(c);
-	if (ctx_audit(c, "token.create", "api_token", id,
-		      json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
-				write ? "write" : "read")) != 0)
-		return web_abort(c);
+		return ui_abort(c);
+	if (ui_audit(c, "token.create", "api_token", id,
+		     json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
+			       write ? "write" : "read")) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	char exp[21] = "";
@@ -55,20 +55,20 @@ int tokens_create(struct ctx *c)
 
 /* POST /tokens/{id}/revoke and DELETE /tokens/{id} - revokes one of the
  * caller's own tokens; someone else's is a 404. */
-int tokens_revoke(struct ctx *c)
+int ui_tokens_revoke(struct ctx *c)
 {
 	if (db_begin(c->db) != 0)
 		return -1;
 	int rc = token_revoke(c->db, c->me.user_id, c->id);
 	if (rc < 0)
-		return web_abort(c);
+		return ui_abort(c);
 	if (rc == 0) {
 		db_rollback(c->db);
 		return ctx_fail(c, 404, "not_found",
 				"No such active token of yours.");
 	}
-	if (ctx_audit(c, "token.revoke", "api_token", c->id, NULL) != 0)
-		return web_abort(c);
+	if (ui_audit(c, "token.revoke", "api_token", c->id, NULL) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{sI sb}", "id", (json_int_t)c->id, "revoked", 1);

@@ -1,7 +1,7 @@
-/* incidents.c - reporting, listing and reading incidents. Visibility is
+/* ui_incidents.c - reporting, listing and reading incidents. Visibility is
  * decided here, once: staff (incident_read_all) see every incident,
  * everyone else only what they reported; anything else is a 404. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../core/config.h"
@@ -17,6 +17,7 @@
 #include "../domain/indicators.h"
 #include "../domain/intel.h"
 #include "../domain/playbooks.h"
+#include "../domain/users.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,18 +27,7 @@ static const char *const list_statuses[] = {
     "containment", "eradication", "recovery", "resolved",
     "closed",	   "rejected",	  NULL};
 
-static const struct {
-	const char *name, *label;
-} data_type_labels[] = {
-    {"personal", "Personal data (names, contact details, IDs)"},
-    {"special_category", "Special category (health, religion, ethnicity…)"},
-    {"health", "Health information / PHI"},
-    {"financial", "Financial data"},
-    {"credentials", "Credentials (passwords, keys, tokens)"},
-    {"payment_card", "Payment card data"},
-};
-
-const struct field incidents_report_fields[] = {
+const struct field ui_incidents_report_fields[] = {
     {"title", V_LINE, F_REQUIRED, 3, 200, NULL, "Title"},
     {"description", V_TEXT, F_REQUIRED, 1, 20000, NULL, "Description"},
     {"category", V_LINE, F_REQUIRED, 1, 64, NULL, "Category"},
@@ -51,7 +41,7 @@ const struct field incidents_report_fields[] = {
     {"data_types", V_ENUM, F_MULTI, 0, 0, incident_data_types, "Data types"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field incidents_list_fields[] = {
+const struct field ui_incidents_list_fields[] = {
     {"status", V_ENUM, 0, 0, 0, list_statuses, "Status"},
     {"severity", V_ENUM, 0, 0, 0, incident_severities, "Severity"},
     {"category", V_LINE, 0, 0, 64, NULL, "Category"},
@@ -64,42 +54,6 @@ const struct field incidents_list_fields[] = {
     {"due", V_ENUM, 0, 0, 0, incident_dues, "Deadline"},
     PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
-
-/* Returns 1 when the caller sees every incident. */
-int incidents_staff(struct ctx *c)
-{
-	return perm_has(c->me.role, PERM_INCIDENT_READ_ALL);
-}
-
-/* Loads the incident named by {id} or {ref} if the caller may see it.
- * Returns 1; 0 with a 404 recorded (missing or not the caller's); -1 on
- * error. */
-int incidents_load(struct ctx *c, struct incident *in)
-{
-	int rc = c->ref && *c->ref ? incidents_get_ref(c->db, c->a, c->ref, in)
-				   : incidents_get(c->db, c->a, c->id, in);
-	if (rc == 1 && !incidents_staff(c) && in->reporter_id != c->me.user_id)
-		rc = 0;
-	if (rc == 0)
-		ctx_fail(c, 404, "not_found", "There is no such incident.");
-	return rc;
-}
-
-/* Resolves the category short name sent in field to its id: 0 when the
- * field is absent, -1 with a field error when no such category (or, with
- * active_only, an inactive one). */
-int64_t incidents_category(struct ctx *c, const char *field, int active_only)
-{
-	const char *slug = ctx_val(c, field);
-	if (!slug)
-		return 0;
-	int64_t id =
-	    db_scalar(c->db, STMT_CATEGORY_ID, "si", slug, active_only);
-	if (id > 0)
-		return id;
-	ctx_field_error(c, field, "Category is not one of the categories");
-	return -1;
-}
 
 /* Returns the categories as picker options, new reference. */
 static json_t *category_options(struct ctx *c, const char *selected, int all)
@@ -118,21 +72,6 @@ static json_t *category_options(struct ctx *c, const char *selected, int all)
 	return arr;
 }
 
-/* Returns data type options with "checked" for those in csv. */
-json_t *incidents_data_type_options(const char *csv)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0;
-	     i < sizeof(data_type_labels) / sizeof(*data_type_labels); i++) {
-		const char *n = data_type_labels[i].name;
-		int on = valid_csv_has(csv, n);
-		json_array_append_new(
-		    arr, json_pack("{ss ss sb}", "name", n, "label",
-				   data_type_labels[i].label, "checked", on));
-	}
-	return arr;
-}
-
 /* Returns the submitted data_types as "a,b" (arena). */
 static const char *submitted_types(struct ctx *c)
 {
@@ -147,134 +86,31 @@ static const char *submitted_types(struct ctx *c)
 }
 
 /* GET /incidents/new - the report form. */
-int incidents_new_form(struct ctx *c)
+int ui_incidents_new_form(struct ctx *c)
 {
 	const char *cat = kvs_last(&c->form, "category");
 	const char *pd = kvs_last(&c->form, "personal_data");
 	c->view = json_pack(
 	    "{so so sb s{}}", "categories", category_options(c, cat, 0),
-	    "data_types", incidents_data_type_options(submitted_types(c)),
+	    "data_types", ui_data_type_options(submitted_types(c)),
 	    "personal_checked", pd && !strcmp(pd, "1"), "values");
 	return 0;
 }
 
-/* Reads a validated date-time field as Unix time; 0 when absent. */
-int64_t incidents_time_field(struct ctx *c, const char *name)
-{
-	int64_t t = 0;
-	const char *v = ctx_val(c, name);
-	if (v)
-		clock_parse_iso(v, &t);
-	return t;
-}
-
-/* Checks that times are not in the future and happened <= noticed.
- * Records field errors; returns 0 when fine. */
-int incidents_check_times(struct ctx *c, int64_t occurred, int64_t noticed)
-{
-	int64_t soon = clock_now() + 300;
-	if (occurred > soon)
-		ctx_field_error(c, "occurred_at",
-				"When it happened cannot be in the future");
-	if (noticed > soon)
-		ctx_field_error(c, "noticed_at",
-				"When it was noticed cannot be in the future");
-	if (occurred && noticed && occurred > noticed)
-		ctx_field_error(c, "occurred_at",
-				"When it happened must be before it was "
-				"noticed");
-	return c->err_code ? -1 : 0;
-}
-
-/* Checks the uploaded evidence files: count and type. Sets mimes[i].
- * Records a 413/415 with a field message; returns 0 when fine. */
-int incidents_check_files(struct ctx *c, const char **mimes)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < c->files.n; i++) {
-		const struct upload *u = &c->files.v[i];
-		if (strcmp(u->field, "evidence") != 0)
-			continue;
-		if (++n > EVIDENCE_MAX_FILES) {
-			ctx_fail(c, 413, "too_many_files",
-				 "Attach at most 10 files at a time.");
-			return ctx_field_error(c, "evidence",
-					       "Attach at most 10 files"),
-			       -1;
-		}
-		mimes[i] = evidence_sniff(u->data, u->len);
-		if (!mimes[i]) {
-			ctx_fail(c, 415, "unsupported_file_type",
-				 "A file is of a type Secura does not accept.");
-			ctx_field_error(
-			    c, "evidence",
-			    arena_printf(
-				c->a,
-				"“%s” is not an accepted file type "
-				"(images, PDF, text, ZIP, gzip, pcap)",
-				evidence_clean_name(c->a, u->filename)));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Writes the checked files to the evidence store (outside any
- * transaction: fsyncing a large file must not hold the writer lock). Files
- * are content-addressed, so one left over by a failed request is simply
- * reused by the next identical upload. Sets shas[i]. Returns 0 or -1. */
-int incidents_store_files(struct ctx *c, const char **mimes, char **shas)
-{
-	for (size_t i = 0; i < c->files.n; i++) {
-		const struct upload *u = &c->files.v[i];
-		if (!mimes[i])
-			continue;
-		shas[i] = arena_alloc(c->a, 65);
-		if (evidence_store(config_get()->data_dir, u->data, u->len,
-				   shas[i]) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Records the stored files on incident id (and the indicators in text
- * files), inside the caller's transaction. Returns the number recorded,
- * or -1. */
-int incidents_record_files(struct ctx *c, int64_t id, const char **mimes,
-			   char **shas)
-{
-	int added = 0;
-	for (size_t i = 0; i < c->files.n; i++) {
-		const struct upload *u = &c->files.v[i];
-		if (!mimes[i] || !shas[i])
-			continue;
-		if (evidence_add(c->db, id, c->me.user_id,
-				 evidence_clean_name(c->a, u->filename), u->len,
-				 mimes[i], shas[i]) < 0 ||
-		    (!strcmp(mimes[i], "text/plain") &&
-		     indicators_record(c->db, id, "evidence",
-				       (const char *)u->data, u->len,
-				       clock_now()) < 0))
-			return -1;
-		added++;
-	}
-	return added;
-}
-
 /* POST /incidents - reports an incident, with evidence files. */
-int incidents_report(struct ctx *c)
+int ui_incidents_report(struct ctx *c)
 {
 	struct incident in;
 	memset(&in, 0, sizeof(in));
 	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
 	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
-	in.category_id = incidents_category(c, "category", 1);
-	in.occurred_at = incidents_time_field(c, "occurred_at");
-	in.noticed_at = incidents_time_field(c, "noticed_at");
+	in.category_id = ui_category(c, "category", 1);
+	in.occurred_at = ctx_time(c, "occurred_at");
+	in.noticed_at = ctx_time(c, "noticed_at");
 	if (!in.noticed_at)
 		in.noticed_at = clock_now();
-	incidents_check_times(c, in.occurred_at, in.noticed_at);
-	if (c->err_code || incidents_check_files(c, mimes) != 0)
+	ui_check_times(c, in.occurred_at, in.noticed_at);
+	if (c->err_code || ui_check_files(c, mimes) != 0)
 		return 0;
 	in.title = ctx_val(c, "title");
 	in.description = ctx_val(c, "description");
@@ -288,13 +124,13 @@ int incidents_report(struct ctx *c)
 	    ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
 	struct intel_prep prep;
 	intel_prepare(c->db, c->a, in.title, in.description, &prep);
-	if (incidents_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
+	if (ui_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
 		return -1;
 	if (incidents_create(c->db, c->a, &in, c->me.user_id, &prep) < 0 ||
-	    incidents_record_files(c, in.id, mimes, shas) < 0 ||
-	    ctx_audit(c, "incident.create", "incident", in.id,
-		      json_pack("{ss}", "ref", in.ref)) != 0)
-		return web_abort(c);
+	    ui_record_files(c, in.id, mimes, shas) < 0 ||
+	    ui_audit(c, "incident.create", "incident", in.id,
+		     json_pack("{ss}", "ref", in.ref)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	struct incident saved;
@@ -313,47 +149,14 @@ int incidents_report(struct ctx *c)
 }
 
 /* GET /incidents/{id}/submitted - the confirmation with the reference. */
-int incidents_submitted(struct ctx *c)
+int ui_incidents_submitted(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	c->view = json_pack("{so}", "incident", incidents_json(&in, 0));
 	return 0;
-}
-
-/* Returns active staff (who may be assigned) as options; with online
- * (borrowed, from notifications_presence) each is marked online or not,
- * without it (the list's filter, which does not show it) no presence is
- * read. New reference. */
-json_t *incidents_staff_options(struct ctx *c, int64_t selected, json_t *online)
-{
-	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST, NULL);
-	json_t *arr = json_array();
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = db_int(st, 0);
-		json_t *opt = json_pack(
-		    "{sI ss ss ss sb}", "id", (json_int_t)id, "email",
-		    db_text(st, 1), "name",
-		    *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1), "role",
-		    db_text(st, 3), "selected", id == selected);
-		if (online) {
-			int on = 0;
-			size_t k;
-			json_t *o;
-			json_array_foreach(online, k, o)
-			{
-				on |= json_integer_value(
-					  json_object_get(o, "id")) == id;
-			}
-			json_object_set_new(opt, "online", json_boolean(on));
-		}
-		json_array_append_new(arr, opt);
-	}
-	if (st)
-		sqlite3_reset(st);
-	return arr;
 }
 
 /* Parses "me", "none" or an id for the assignee/reporter filters.
@@ -403,9 +206,9 @@ static const char *val_or_empty(struct ctx *c, const char *name)
 	return v ? v : "";
 }
 
-/* Reads the list filters (declared by incidents_list_fields) into f,
+/* Reads the list filters (declared by ui_incidents_list_fields) into f,
  * scoped to what the caller may see. Returns 0, or -1 with a 422. */
-int incidents_read_filter(struct ctx *c, struct incident_filter *f)
+int ui_incidents_read_filter(struct ctx *c, struct incident_filter *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->assignee = person_filter(c, "assignee", 1);
@@ -414,16 +217,15 @@ int incidents_read_filter(struct ctx *c, struct incident_filter *f)
 		return -1;
 	f->status = val_or_empty(c, "status");
 	f->severity = val_or_empty(c, "severity");
-	if ((f->category_id = incidents_category(c, "category", 0)) < 0)
+	if ((f->category_id = ui_category(c, "category", 0)) < 0)
 		return -1;
-	f->query =
-	    incidents_fts_query(c->a, val_or_empty(c, "q"), incidents_staff(c));
+	f->query = incidents_fts_query(c->a, val_or_empty(c, "q"), ui_staff(c));
 	f->sort = ctx_val(c, "sort") ? ctx_val(c, "sort") : "newest";
-	f->from = incidents_time_field(c, "from");
-	f->to = incidents_time_field(c, "to");
+	f->from = ctx_time(c, "from");
+	f->to = ctx_time(c, "to");
 	if (f->to)
 		f->to += 86400; /* through the whole "to" day */
-	f->visible_to = incidents_staff(c) ? 0 : c->me.user_id;
+	f->visible_to = ui_staff(c) ? 0 : c->me.user_id;
 	f->due = val_or_empty(c, "due");
 	f->now = clock_now();
 	return 0;
@@ -431,12 +233,12 @@ int incidents_read_filter(struct ctx *c, struct incident_filter *f)
 
 /* GET /incidents - the list: staff see every incident, others their own;
  * filters, full-text search, sorting, pagination and counts per status. */
-int incidents_index(struct ctx *c)
+int ui_incidents_index(struct ctx *c)
 {
-	int page, limit, offset, staff = incidents_staff(c);
+	int page, limit, offset, staff = ui_staff(c);
 	int64_t total;
 	struct incident_filter f;
-	if (incidents_read_filter(c, &f) != 0)
+	if (ui_incidents_read_filter(c, &f) != 0)
 		return 0;
 	/* the page is the same for everyone with the same role, visibility
 	   and people filters ("me" resolved), until an incident, comment,
@@ -486,21 +288,20 @@ int incidents_index(struct ctx *c)
 		view_choices(incident_sorts, f.sort)));
 	if (staff)
 		json_object_set_new(json_object_get(c->view, "options"),
-				    "assignees",
-				    incidents_staff_options(c, 0, NULL));
+				    "assignees", ui_staff_options(c, 0, NULL));
 	return 0;
 }
 
 /* GET /incidents/{id} and /incidents/{ref} - everything about one
  * incident the caller may see; a view by anyone but the reporter is
  * written to the audit log. */
-int incidents_show(struct ctx *c)
+int ui_incidents_show(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
-	int staff = incidents_staff(c);
+	int staff = ui_staff(c);
 	int writer = perm_has(c->me.role, PERM_INCIDENT_WRITE);
 	int assigner = perm_has(c->me.role, PERM_INCIDENT_ASSIGN);
 	int mine = in.reporter_id == c->me.user_id;
@@ -525,7 +326,7 @@ int incidents_show(struct ctx *c)
 	    writer && !assigner && !in.assignee_id, "comment", writer || mine,
 	    "comment_internal", writer, "upload", writer || mine);
 	if (staff) {
-		json_t *reg = regulatory_view(c, &in);
+		json_t *reg = ui_regulatory_view(c, &in);
 		if (!reg)
 			return -1;
 		json_object_set_new(c->view, "compliance", reg);
@@ -562,12 +363,12 @@ int incidents_show(struct ctx *c)
 		    view_choices(incident_severities, in.severity), "tlps",
 		    view_choices(incident_tlps, in.tlp), "categories",
 		    category_options(c, in.category_slug, 1), "data_types",
-		    incidents_data_type_options(in.data_types));
+		    ui_data_type_options(in.data_types));
 		if (assigner) {
-			json_t *online = notifications_presence(c);
+			json_t *online = users_online(c->db);
 			json_object_set_new(
 			    o, "assignees",
-			    incidents_staff_options(c, in.assignee_id, online));
+			    ui_staff_options(c, in.assignee_id, online));
 			json_decref(online);
 		}
 		/* datetime-local inputs take "YYYY-MM-DDTHH:MM" */
@@ -585,9 +386,9 @@ int incidents_show(struct ctx *c)
 	}
 	if (!mine) {
 		if (db_begin(c->db) != 0 ||
-		    ctx_audit(c, "incident.view", "incident", in.id,
-			      json_pack("{ss}", "ref", in.ref)) != 0)
-			return web_abort(c);
+		    ui_audit(c, "incident.view", "incident", in.id,
+			     json_pack("{ss}", "ref", in.ref)) != 0)
+			return ui_abort(c);
 		if (db_commit(c->db) != 0)
 			return -1;
 	}
@@ -595,7 +396,7 @@ int incidents_show(struct ctx *c)
 }
 
 /* The columns of the CSV and XLSX exports, in order. */
-const char *const incidents_export_columns[INCIDENT_COLUMNS] = {
+const char *const ui_incidents_export_columns[INCIDENT_COLUMNS] = {
     "reference",     "title",		"status",	    "severity",
     "tlp",	     "category",	"enisa_class",	    "reporter",
     "assignee",	     "created_at",	"updated_at",	    "occurred_at",
@@ -608,9 +409,9 @@ const char *const incidents_export_columns[INCIDENT_COLUMNS] = {
  * when unknown; strings in the arena or in), times[] the Unix times of
  * the 7 time columns (9..15) and counts[] people and records (-1
  * unknown). */
-void incidents_export_row(arena *a, const struct incident *in,
-			  const char *cells[INCIDENT_COLUMNS], int64_t times[7],
-			  int64_t counts[2])
+void ui_incidents_export_row(arena *a, const struct incident *in,
+			     const char *cells[INCIDENT_COLUMNS],
+			     int64_t times[7], int64_t counts[2])
 {
 	int64_t t[7] = {in->created_at, in->updated_at,	  in->occurred_at,
 			in->noticed_at, in->contained_at, in->resolved_at,
@@ -656,7 +457,7 @@ static int csv_row(void *ud, const struct incident *in)
 	struct csv_out *o = ud;
 	const char *cells[INCIDENT_COLUMNS];
 	int64_t times[7], counts[2];
-	incidents_export_row(&o->a, in, cells, times, counts);
+	ui_incidents_export_row(&o->a, in, cells, times, counts);
 	for (int i = 0; i < INCIDENT_COLUMNS; i++) {
 		if (i)
 			buf_putc(o->b, ',');
@@ -669,14 +470,14 @@ static int csv_row(void *ud, const struct incident *in)
 
 /* Writes the audit row of an export in its own transaction. Returns 0
  * or -1. */
-int incidents_audit_export(struct ctx *c, const struct incident_filter *f,
-			   const char *format)
+int ui_incidents_audit_export(struct ctx *c, const struct incident_filter *f,
+			      const char *format)
 {
 	if (db_begin(c->db) != 0 ||
-	    ctx_audit(c, "incident.export", "incident", 0,
-		      json_pack("{ss ss ss}", "format", format, "status",
-				f->status, "query", val_or_empty(c, "q"))) != 0)
-		return web_abort(c);
+	    ui_audit(c, "incident.export", "incident", 0,
+		     json_pack("{ss ss ss}", "format", format, "status",
+			       f->status, "query", val_or_empty(c, "q"))) != 0)
+		return ui_abort(c);
 	return db_commit(c->db);
 }
 
@@ -688,10 +489,10 @@ static int json_row(void *ud, const struct incident *in)
 
 /* GET /incidents.json - every incident matching the filter (no paging)
  * with all its fields, for analysts and managers; audited. */
-int incidents_export_json(struct ctx *c)
+int ui_incidents_export_json(struct ctx *c)
 {
 	struct incident_filter f;
-	if (incidents_read_filter(c, &f) != 0)
+	if (ui_incidents_read_filter(c, &f) != 0)
 		return 0;
 	f.limit = -1;
 	json_t *all = json_array();
@@ -705,7 +506,7 @@ int incidents_export_json(struct ctx *c)
 		return -1;
 	buf_puts(&c->out, s);
 	jsonmem_free(s);
-	if (incidents_audit_export(c, &f, "json") != 0)
+	if (ui_incidents_audit_export(c, &f, "json") != 0)
 		return -1;
 	c->status = 200;
 	c->out_type = "application/json";
@@ -715,15 +516,15 @@ int incidents_export_json(struct ctx *c)
 
 /* GET /incidents.csv - the filtered list as RFC 4180 CSV (every matching
  * incident, no paging), for analysts and managers; audited. */
-int incidents_export(struct ctx *c)
+int ui_incidents_export(struct ctx *c)
 {
 	struct incident_filter f;
-	if (incidents_read_filter(c, &f) != 0)
+	if (ui_incidents_read_filter(c, &f) != 0)
 		return 0;
 	f.limit = -1; /* SQLite: no limit */
 	for (int i = 0; i < INCIDENT_COLUMNS; i++)
 		buf_printf(&c->out, "%s%s", i ? "," : "",
-			   incidents_export_columns[i]);
+			   ui_incidents_export_columns[i]);
 	buf_puts(&c->out, "\r\n");
 	struct csv_out o = {&c->out, {0}};
 	arena_init(&o.a);
@@ -731,7 +532,7 @@ int incidents_export(struct ctx *c)
 	arena_free(&o.a);
 	if (rc != 0)
 		return -1;
-	if (incidents_audit_export(c, &f, "csv") != 0)
+	if (ui_incidents_audit_export(c, &f, "csv") != 0)
 		return -1;
 	char day[21];
 	clock_iso(clock_now(), day);

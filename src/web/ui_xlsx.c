@@ -1,10 +1,10 @@
-/* xlsx.c - GET /incidents.xlsx: the filtered incident list as an Excel
+/* ui_xlsx.c - GET /incidents.xlsx: the filtered incident list as an Excel
  * workbook (libxlsxwriter), with the CSV export's columns: a bold frozen
  * header with filters, times as real date-times (UTC), counts as numbers,
  * everything else as text (never a formula). libxlsxwriter 1.1 writes
  * only to files: the workbook is built in $SECURA_DATA/tmp, read back and
  * removed. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../core/config.h"
@@ -42,7 +42,7 @@ static int xlsx_row(void *ud, const struct incident *in)
 	struct sheet *s = ud;
 	const char *cells[INCIDENT_COLUMNS];
 	int64_t times[7], counts[2];
-	incidents_export_row(&s->a, in, cells, times, counts);
+	ui_incidents_export_row(&s->a, in, cells, times, counts);
 	s->row++;
 	for (int i = 0; i < INCIDENT_COLUMNS; i++) {
 		lxw_col_t col = (lxw_col_t)i;
@@ -64,10 +64,10 @@ static int xlsx_row(void *ud, const struct incident *in)
 
 /* GET /incidents.xlsx - every incident matching the filter as a
  * workbook, for analysts and managers; audited. */
-int xlsx_incidents(struct ctx *c)
+int ui_xlsx_incidents(struct ctx *c)
 {
 	struct incident_filter f;
-	if (incidents_read_filter(c, &f) != 0)
+	if (ui_incidents_read_filter(c, &f) != 0)
 		return 0;
 	f.limit = -1;
 	char dir[4200], path[4300];
@@ -87,7 +87,7 @@ int xlsx_incidents(struct ctx *c)
 	format_set_num_format(s.when, "yyyy-mm-dd hh:mm:ss");
 	for (int i = 0; i < INCIDENT_COLUMNS; i++) {
 		worksheet_write_string(s.ws, 0, (lxw_col_t)i,
-				       incidents_export_columns[i], head);
+				       ui_incidents_export_columns[i], head);
 		worksheet_set_column(s.ws, (lxw_col_t)i, (lxw_col_t)i,
 				     i == 1 || i == 24	? 40
 				     : i >= 9 && i < 16 ? 19
@@ -106,7 +106,7 @@ int xlsx_incidents(struct ctx *c)
 		return -1;
 	}
 	unlink(path);
-	if (incidents_audit_export(c, &f, "xlsx") != 0)
+	if (ui_incidents_audit_export(c, &f, "xlsx") != 0)
 		return -1;
 	char day[21];
 	clock_iso(clock_now(), day);

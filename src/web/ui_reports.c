@@ -1,9 +1,9 @@
-/* reports.c - compliance reports as PDF (served by the reports program):
+/* ui_reports.c - compliance reports as PDF (served by the reports program):
  * the data comes from domain/report_data.c, each kind lays it out with
  * core/pdf.c, and every generated report is registered with the SHA-256
  * of its data and of the file, and audited. ?format=json returns the
  * data itself with its hash. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
@@ -23,16 +23,16 @@
 
 static const char *const formats[] = {"pdf", "json", NULL};
 
-const struct field reports_period_fields[] = {
+const struct field ui_reports_period_fields[] = {
     PERIOD_FIELDS,
     {"format", V_ENUM, 0, 0, 0, formats, "Format"},
     {"background", V_BOOL, 0, 0, 0, NULL, "In the background"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
-const struct field reports_incident_fields[] = {
+const struct field ui_reports_incident_fields[] = {
     {"incident", V_LINE, F_REQUIRED, 1, 64, NULL, "Incident reference"},
     {"format", V_ENUM, 0, 0, 0, formats, "Format"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
-const struct field reports_year_fields[] = {
+const struct field ui_reports_year_fields[] = {
     {"year", V_INT, 0, 2000, 2100, NULL, "Year"},
     {"format", V_ENUM, 0, 0, 0, formats, "Format"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
@@ -507,12 +507,11 @@ static int make(struct ctx *c, const char *kind, json_t *params,
 		goto done;
 	if (report_record(c->db, kind, params, data_sha, pdf_sha, pages,
 			  c->me.user_id) != 0 ||
-	    ctx_audit(c, "report.generate", "report",
-		      sqlite3_last_insert_rowid(c->db->h),
-		      json_pack("{ss sO ss si}", "kind", kind, "params", params,
-				"data_sha256", data_sha, "pages", pages)) !=
-		0) {
-		web_abort(c);
+	    ui_audit(c, "report.generate", "report",
+		     sqlite3_last_insert_rowid(c->db->h),
+		     json_pack("{ss sO ss si}", "kind", kind, "params", params,
+			       "data_sha256", data_sha, "pages", pages)) != 0) {
+		ui_abort(c);
 		goto done;
 	}
 	if (db_commit(c->db) != 0)
@@ -547,7 +546,7 @@ static int queue(struct ctx *c, const char *kind, json_t *params,
 			 subject, c->me.user_id, clock_now());
 	jsonmem_free(pj);
 	if (rc != 0)
-		return web_abort(c);
+		return ui_abort(c);
 	int64_t id = sqlite3_last_insert_rowid(c->db->h);
 	if (db_commit(c->db) != 0)
 		return -1;
@@ -568,7 +567,7 @@ static int per_incident(struct ctx *c, const char *kind)
 {
 	struct incident in;
 	c->ref = ctx_val(c, "incident");
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	return make(c, kind, json_pack("{sI}", "incident", (json_int_t)in.id),
@@ -579,7 +578,7 @@ static int per_incident(struct ctx *c, const char *kind)
 static int per_period(struct ctx *c, const char *kind)
 {
 	int64_t from, to;
-	json_t *period = period_read(c, &from, &to);
+	json_t *period = ui_period_read(c, &from, &to);
 	if (!period)
 		return 0;
 	const char *subject = arena_printf(
@@ -600,37 +599,37 @@ static int per_period(struct ctx *c, const char *kind)
 }
 
 /* GET /reports/gdpr-art33?incident=REF */
-int reports_gdpr_art33(struct ctx *c)
+int ui_reports_gdpr_art33(struct ctx *c)
 {
 	return per_incident(c, "gdpr-art33");
 }
 
 /* GET /reports/hipaa?incident=REF */
-int reports_hipaa(struct ctx *c)
+int ui_reports_hipaa(struct ctx *c)
 {
 	return per_incident(c, "hipaa");
 }
 
 /* GET /reports/gdpr-register?period=... */
-int reports_gdpr_register(struct ctx *c)
+int ui_reports_gdpr_register(struct ctx *c)
 {
 	return per_period(c, "gdpr-register");
 }
 
 /* GET /reports/sox?period=... */
-int reports_sox(struct ctx *c)
+int ui_reports_sox(struct ctx *c)
 {
 	return per_period(c, "sox");
 }
 
 /* GET /reports/executive?period=... */
-int reports_executive(struct ctx *c)
+int ui_reports_executive(struct ctx *c)
 {
 	return per_period(c, "executive");
 }
 
 /* GET /reports/hipaa-log?year=YYYY (default: this year). */
-int reports_hipaa_log(struct ctx *c)
+int ui_reports_hipaa_log(struct ctx *c)
 {
 	int64_t year = ctx_int(c, "year", 0);
 	if (!year) {
@@ -650,7 +649,7 @@ int reports_hipaa_log(struct ctx *c)
 }
 
 /* GET /reports - the reports one can generate and the last ones made. */
-int reports_index(struct ctx *c)
+int ui_reports_index(struct ctx *c)
 {
 	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_RECENT, NULL);
 	if (!st)
@@ -728,7 +727,7 @@ static int load_job(struct ctx *c, json_t **out, const char **file)
 }
 
 /* GET /reports/jobs/{id} - a background report's progress. */
-int reports_job(struct ctx *c)
+int ui_reports_job(struct ctx *c)
 {
 	json_t *job;
 	const char *file;
@@ -740,7 +739,7 @@ int reports_job(struct ctx *c)
 }
 
 /* GET /reports/jobs/{id}/file - the finished PDF, as an attachment. */
-int reports_job_file(struct ctx *c)
+int ui_reports_job_file(struct ctx *c)
 {
 	json_t *job;
 	const char *file;
@@ -767,7 +766,7 @@ int reports_job_file(struct ctx *c)
 }
 
 /* Puts jobs a killed worker left running back in the queue. */
-int reports_recover(db *d)
+int ui_reports_recover(db *d)
 {
 	return db_exec(d, STMT_REPORT_JOB_RECOVER, NULL);
 }
@@ -777,7 +776,7 @@ int reports_recover(db *d)
  * for who asked, with progress along the way. Returns 1 when one was
  * handled (done or failed), 0 when none waited, -1 on a database
  * error. */
-int reports_run_next(db *d, const char *dir)
+int ui_reports_run_next(db *d, const char *dir)
 {
 	sqlite3_stmt *st = db_query(d, STMT_REPORT_JOB_NEXT, NULL);
 	if (!st)

@@ -1,7 +1,7 @@
-/* incident_actions.c - what the security team (and the reporter, for
+/* ui_incident_actions.c - what the security team (and the reporter, for
  * comments and files) do to an incident. Every change writes history
  * rows with old and new values and an audit row, in one transaction. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../core/config.h"
@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const struct field incidents_status_fields[] = {
+const struct field ui_incidents_status_fields[] = {
     {"status", V_ENUM, F_REQUIRED, 0, 0, incident_statuses, "Status"},
     {"resolution", V_TEXT, 0, 0, 5000, NULL, "Resolution"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field incidents_edit_fields[] = {
+const struct field ui_incidents_edit_fields[] = {
     {"title", V_LINE, 0, 3, 200, NULL, "Title"},
     {"severity", V_ENUM, 0, 0, 0, incident_severities, "Severity"},
     {"tlp", V_ENUM, 0, 0, 0, incident_tlps, "TLP"},
@@ -41,11 +41,11 @@ const struct field incidents_edit_fields[] = {
     {"accept", V_ENUM, 0, 0, 0, intel_label_fields, "Accept suggestion"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field incidents_assign_fields[] = {
+const struct field ui_incidents_assign_fields[] = {
     {"assignee_id", V_INT, F_REQUIRED, 0, INT64_MAX, NULL, "Assignee"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field incidents_comment_fields[] = {
+const struct field ui_incidents_comment_fields[] = {
     {"body", V_TEXT, F_REQUIRED, 1, 20000, NULL, "Comment"},
     {"internal", V_BOOL, 0, 0, 0, NULL, "Internal"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
@@ -63,10 +63,10 @@ static int done(struct ctx *c, int64_t id, const char *flash)
 }
 
 /* POST /incidents/{id}/status - moves the incident along the workflow. */
-int incidents_move(struct ctx *c)
+int ui_incidents_move(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	const char *to = ctx_val(c, "status");
@@ -107,10 +107,10 @@ int incidents_move(struct ctx *c)
 	    (strcmp(res, in.resolution) &&
 	     incidents_event(c->db, in.id, c->me.user_id, "field", "resolution",
 			     in.resolution, res, 0) != 0) ||
-	    ctx_audit(c, "incident.status", "incident", in.id,
-		      json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
-				"to", to)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "incident.status", "incident", in.id,
+		     json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
+			       "to", to)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	return done(c, in.id, arena_printf(c->a, "%s is now %s.", in.ref, to));
@@ -148,10 +148,10 @@ static const char *count_text(struct ctx *c, int64_t n)
 
 /* POST /incidents/{id}/fields - edits triage and compliance fields; only
  * fields sent are changed, and each change is one history row. */
-int incidents_edit(struct ctx *c)
+int ui_incidents_edit(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	struct incident nw = in;
@@ -161,7 +161,7 @@ int incidents_edit(struct ctx *c)
 	nw.severity = text_field(c, "severity", in.severity);
 	nw.tlp = (v = ctx_val(c, "tlp")) ? v : in.tlp;
 	if ((v = ctx_val(c, "category")) && strcmp(v, in.category_slug)) {
-		nw.category_id = incidents_category(c, "category", 1);
+		nw.category_id = ui_category(c, "category", 1);
 		nw.category_slug = v;
 	}
 	nw.assets = text_field(c, "assets", in.assets);
@@ -182,13 +182,13 @@ int incidents_edit(struct ctx *c)
 	for (int i = 0; i < 4; i++) {
 		if (!ctx_has(c, times[i]))
 			continue;
-		int64_t t = incidents_time_field(c, times[i]);
+		int64_t t = ctx_time(c, times[i]);
 		/* Forms show times to the minute: the same minute sent back
 		 * is no change (keeps the seconds, writes no history). */
 		if (!(t && *tv[i] && t == *tv[i] - *tv[i] % 60))
 			*tv[i] = t;
 	}
-	incidents_check_times(c, nw.occurred_at, nw.noticed_at);
+	ui_check_times(c, nw.occurred_at, nw.noticed_at);
 	if (c->err_code)
 		return 0;
 	struct change ch[] = {
@@ -230,7 +230,7 @@ int incidents_edit(struct ctx *c)
 				    ch[i].field, *ch[i].old ? ch[i].old : NULL,
 				    *ch[i].now ? ch[i].now : NULL, 0) != 0) {
 			json_decref(changed);
-			return web_abort(c);
+			return ui_abort(c);
 		}
 	}
 	/* a category or severity a person sets, or a suggestion accepted
@@ -245,7 +245,7 @@ int incidents_edit(struct ctx *c)
 			continue;
 		if (intel_label(c->db, in.id, name, val, c->me.user_id) != 0) {
 			json_decref(changed);
-			return web_abort(c);
+			return ui_abort(c);
 		}
 		labels++;
 	}
@@ -267,10 +267,10 @@ int incidents_edit(struct ctx *c)
 		    nw.contained_at, nw.resolved_at, clock_now()) != 0 ||
 	    (json_object_get(changed, "title") &&
 	     incidents_reindex(c->db, in.id) != 0) ||
-	    ctx_audit(
-		c, "incident.update", "incident", in.id,
-		json_pack("{ss so}", "ref", in.ref, "changed", changed)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "incident.update", "incident", in.id,
+		     json_pack("{ss so}", "ref", in.ref, "changed", changed)) !=
+		0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	return done(c, in.id,
@@ -280,10 +280,10 @@ int incidents_edit(struct ctx *c)
 /* POST /incidents/{id}/assign - a lead assigns to any active team
  * member (or 0 to unassign); an analyst may only take an unassigned
  * incident for themselves. */
-int incidents_assign(struct ctx *c)
+int ui_incidents_assign(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	int64_t to = ctx_int(c, "assignee_id", 0);
@@ -307,11 +307,11 @@ int incidents_assign(struct ctx *c)
 	    incidents_event(c->db, in.id, c->me.user_id, "assignee", "assignee",
 			    in.assignee_id ? in.assignee_email : NULL,
 			    to ? u.email : NULL, 0) != 0 ||
-	    ctx_audit(c, "incident.assign", "incident", in.id,
-		      json_pack("{ss ss? ss?}", "ref", in.ref, "from",
-				in.assignee_id ? in.assignee_email : NULL, "to",
-				to ? u.email : NULL)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "incident.assign", "incident", in.id,
+		     json_pack("{ss ss? ss?}", "ref", in.ref, "from",
+			       in.assignee_id ? in.assignee_email : NULL, "to",
+			       to ? u.email : NULL)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	return done(c, in.id,
@@ -321,10 +321,10 @@ int incidents_assign(struct ctx *c)
 
 /* POST /incidents/{id}/comments - the reporter or the team comments;
  * only the team may mark a comment internal. */
-int incidents_comment(struct ctx *c)
+int ui_incidents_comment(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	int writer = perm_has(c->me.role, PERM_INCIDENT_WRITE);
@@ -342,10 +342,10 @@ int incidents_comment(struct ctx *c)
 	int64_t id = comments_add(c->db, in.id, c->me.user_id,
 				  ctx_val(c, "body"), internal);
 	if (id < 0 ||
-	    ctx_audit(c, "incident.comment", "incident", in.id,
-		      json_pack("{ss sI sb}", "ref", in.ref, "comment",
-				(json_int_t)id, "internal", internal)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "incident.comment", "incident", in.id,
+		     json_pack("{ss sI sb}", "ref", in.ref, "comment",
+			       (json_int_t)id, "internal", internal)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->status = 201;
@@ -354,10 +354,10 @@ int incidents_comment(struct ctx *c)
 }
 
 /* POST /incidents/{id}/evidence - adds files (reporter or team). */
-int incidents_upload(struct ctx *c)
+int ui_incidents_upload(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	if (!perm_has(c->me.role, PERM_INCIDENT_WRITE) &&
@@ -367,11 +367,11 @@ int incidents_upload(struct ctx *c)
 				"files to it.");
 	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
 	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
-	if (incidents_check_files(c, mimes) != 0)
+	if (ui_check_files(c, mimes) != 0)
 		return 0;
-	if (incidents_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
+	if (ui_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
 		return -1;
-	int n = incidents_record_files(c, in.id, mimes, shas);
+	int n = ui_record_files(c, in.id, mimes, shas);
 	if (n == 0) {
 		db_rollback(c->db);
 		return ctx_field_error(c, "evidence",
@@ -380,9 +380,9 @@ int incidents_upload(struct ctx *c)
 	if (n < 0 ||
 	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) !=
 		0 ||
-	    ctx_audit(c, "evidence.upload", "incident", in.id,
-		      json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "evidence.upload", "incident", in.id,
+		     json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->status = 201;
@@ -391,11 +391,11 @@ int incidents_upload(struct ctx *c)
 
 /* GET /incidents/{id}/evidence/{sub} - downloads one file, always as an
  * attachment with nosniff, and writes an audit row. */
-int incidents_download(struct ctx *c)
+int ui_incidents_download(struct ctx *c)
 {
 	struct incident in;
 	struct evidence e;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	rc = evidence_get(c->db, c->a, in.id, c->sub, &e);
@@ -405,10 +405,10 @@ int incidents_download(struct ctx *c)
 	if (evidence_read(config_get()->data_dir, e.sha256, &c->out) != 0)
 		return -1;
 	if (db_begin(c->db) != 0 ||
-	    ctx_audit(c, "evidence.download", "incident", in.id,
-		      json_pack("{ss ss ss}", "ref", in.ref, "file", e.filename,
-				"sha256", e.sha256)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "evidence.download", "incident", in.id,
+		     json_pack("{ss ss ss}", "ref", in.ref, "file", e.filename,
+			       "sha256", e.sha256)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	ctx_download(c, e.filename, "application/octet-stream");

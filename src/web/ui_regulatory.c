@@ -1,7 +1,7 @@
-/* regulatory.c - the compliance part of an incident page: the GDPR,
+/* ui_regulatory.c - the compliance part of an incident page: the GDPR,
  * HIPAA and SOX facts analysts record and the notifications made, each
  * change a history row and an audit row in one transaction. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../domain/compliance.h"
@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-const struct field regulatory_notice_fields[] = {
+const struct field ui_regulatory_notice_fields[] = {
     {"kind", V_ENUM, F_REQUIRED, 0, 0, compliance_notice_kinds, "Notified"},
     {"made_at", V_DATETIME, F_REQUIRED, 0, 0, NULL, "When"},
     {"channel", V_LINE, F_REQUIRED, 2, 200, NULL, "How"},
@@ -19,7 +19,7 @@ const struct field regulatory_notice_fields[] = {
 
 /* Returns the compliance view of an incident for staff: facts, labels,
  * deadlines, notifications (new reference; NULL on a database error). */
-json_t *regulatory_view(struct ctx *c, const struct incident *in)
+json_t *ui_regulatory_view(struct ctx *c, const struct incident *in)
 {
 	const char *vals[COMPLIANCE_NFIELDS];
 	if (compliance_get(c->db, c->a, in->id, vals) != 0)
@@ -43,10 +43,10 @@ json_t *regulatory_view(struct ctx *c, const struct incident *in)
 /* POST /incidents/{id}/compliance - records the regulatory facts sent
  * (fields not sent keep their value). An exemption from notifying data
  * subjects needs its reasoning. */
-int regulatory_save(struct ctx *c)
+int ui_regulatory_save(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	const char *old[COMPLIANCE_NFIELDS], *nw[COMPLIANCE_NFIELDS];
@@ -85,13 +85,13 @@ int regulatory_save(struct ctx *c)
 	if (compliance_put(c->db, in.id, c->me.user_id, old, nw) != 0 ||
 	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) !=
 		0 ||
-	    ctx_audit(
-		c, "incident.compliance", "incident", in.id,
-		json_pack("{ss si}", "ref", in.ref, "changed", changes)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "incident.compliance", "incident", in.id,
+		     json_pack("{ss si}", "ref", in.ref, "changed", changes)) !=
+		0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
-	c->view = json_pack("{so}", "compliance", regulatory_view(c, &in));
+	c->view = json_pack("{so}", "compliance", ui_regulatory_view(c, &in));
 	return ctx_redirect(
 	    c, arena_printf(c->a, "/incidents/%lld", (long long)in.id),
 	    "Compliance details saved.");
@@ -101,14 +101,14 @@ int regulatory_save(struct ctx *c)
  * authority, the people affected, HHS, the media or the audit
  * committee). A notification after its legal deadline needs a reason;
  * one in the future is refused. */
-int regulatory_notice(struct ctx *c)
+int ui_regulatory_notice(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	const char *kind = ctx_val(c, "kind");
-	int64_t made = incidents_time_field(c, "made_at");
+	int64_t made = ctx_time(c, "made_at");
 	const char *reason = ctx_val(c, "late_reason");
 	if (made > clock_now() + 300)
 		return ctx_field_error(c, "made_at",
@@ -134,11 +134,10 @@ int regulatory_notice(struct ctx *c)
 	    c->db, &in, kind, made, ctx_val(c, "channel"),
 	    ctx_val(c, "reference") ? ctx_val(c, "reference") : "",
 	    reason ? reason : "", c->me.user_id);
-	if (id < 0 ||
-	    ctx_audit(c, "incident.notification", "incident", in.id,
-		      json_pack("{ss ss sb}", "ref", in.ref, "kind", kind,
-				"late", due && made > due)) != 0)
-		return web_abort(c);
+	if (id < 0 || ui_audit(c, "incident.notification", "incident", in.id,
+			       json_pack("{ss ss sb}", "ref", in.ref, "kind",
+					 kind, "late", due && made > due)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->status = 201;

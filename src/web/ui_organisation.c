@@ -1,13 +1,13 @@
-/* organisation.c - the organisation settings that reports print
+/* ui_organisation.c - the organisation settings that reports print
  * (controller, DPO, supervisory authority, audit committee). */
-#include "web.h"
+#include "ui.h"
 
 #include "../domain/clocks.h"
 #include "../domain/settings.h"
 
 #include <string.h>
 
-const struct field organisation_fields[] = {
+const struct field ui_organisation_fields[] = {
     {"org_name", V_LINE, F_REQUIRED, 1, 200, NULL, "Organisation name"},
     {"controller", V_LINE, 0, 0, 200, NULL, "Data controller"},
     {"controller_contact", V_TEXT, 0, 0, 500, NULL, "Controller contact"},
@@ -29,7 +29,7 @@ const struct field organisation_fields[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /admin/settings - the organisation settings form. */
-int organisation_show(struct ctx *c)
+int ui_organisation_show(struct ctx *c)
 {
 	json_t *s = settings_all(c->db);
 	if (!s)
@@ -41,7 +41,7 @@ int organisation_show(struct ctx *c)
 /* POST /admin/settings - saves the settings sent; audited with the
  * names of the changed keys. A changed SLA target moves the clocks of
  * every open incident in the same transaction. */
-int organisation_save(struct ctx *c)
+int ui_organisation_save(struct ctx *c)
 {
 	json_t *cur = settings_all(c->db), *changed = json_array();
 	if (!cur) {
@@ -51,7 +51,7 @@ int organisation_save(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		goto fail;
 	int sla = 0;
-	for (const struct field *f = organisation_fields; f->name; f++) {
+	for (const struct field *f = ui_organisation_fields; f->name; f++) {
 		if (!ctx_has(c, f->name))
 			continue;
 		const char *v = ctx_val(c, f->name);
@@ -68,8 +68,8 @@ int organisation_save(struct ctx *c)
 		sla |= is_sla;
 	}
 	if ((sla && clocks_refresh_open(c->db) != 0) ||
-	    ctx_audit(c, "settings.update", "settings", 0,
-		      json_pack("{sO}", "changed", changed)) != 0)
+	    ui_audit(c, "settings.update", "settings", 0,
+		     json_pack("{sO}", "changed", changed)) != 0)
 		goto abort;
 	if (db_commit(c->db) != 0)
 		goto fail;
@@ -78,7 +78,7 @@ int organisation_save(struct ctx *c)
 	c->view = json_pack("{so}", "settings", settings_all(c->db));
 	return ctx_redirect(c, "/admin/settings", "Settings saved.");
 abort:
-	web_abort(c);
+	ui_abort(c);
 fail:
 	json_decref(cur);
 	json_decref(changed);

@@ -1,15 +1,16 @@
-/* svg.c - see svg.h. Coordinates are in a fixed viewBox; the CSS scales
+/* ui_svg.c - see svg.h. Coordinates are in a fixed viewBox; the CSS scales
  * the chart to its container. Only presentation attributes are used (the
  * Content-Security-Policy forbids inline styles). */
-#include "svg.h"
+#include "ui_svg.h"
 
 #include "../core/esc.h"
 
 #include <math.h>
 #include <string.h>
 
-const char *const svg_palette[8] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
-				    "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+const char *const ui_svg_palette[8] = {"#0072B2", "#E69F00", "#009E73",
+				       "#CC79A7", "#56B4E9", "#D55E00",
+				       "#F0E442", "#000000"};
 
 /* Writes text escaped for HTML/SVG. */
 static void text(buf *b, const char *s)
@@ -60,8 +61,8 @@ static double max_n(json_t *items)
 }
 
 /* Horizontal bars, one per item {label_key, n}, labels on the left. */
-void svg_hbars(buf *b, const char *id, const char *title, const char *desc,
-	       json_t *items, const char *label_key)
+void ui_svg_hbars(buf *b, const char *id, const char *title, const char *desc,
+		  json_t *items, const char *label_key)
 {
 	int n = (int)json_array_size(items), row = 26;
 	int h = n * row + 10, w = 640, x0 = 220, span = w - x0 - 60;
@@ -85,16 +86,17 @@ void svg_hbars(buf *b, const char *id, const char *title, const char *desc,
 			   "height=\"%d\" fill=\"%s\"/>"
 			   "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
 			   "fill=\"#1b2430\">%.0f</text>",
-			   x0, y + 3, bw > 1 ? bw : 1, row - 8, svg_palette[0],
-			   x0 + (bw > 1 ? bw : 1) + 6, y + 17, v);
+			   x0, y + 3, bw > 1 ? bw : 1, row - 8,
+			   ui_svg_palette[0], x0 + (bw > 1 ? bw : 1) + 6,
+			   y + 17, v);
 	}
 	buf_puts(b, "</svg>");
 }
 
 /* Vertical columns over time, one per item {label_key, n}; every few
  * labels are written so they stay readable. */
-void svg_columns(buf *b, const char *id, const char *title, const char *desc,
-		 json_t *items, const char *label_key)
+void ui_svg_columns(buf *b, const char *id, const char *title, const char *desc,
+		    json_t *items, const char *label_key)
 {
 	int n = (int)json_array_size(items), w = 720, h = 260, x0 = 40,
 	    y0 = 220, span = w - x0 - 10;
@@ -114,7 +116,7 @@ void svg_columns(buf *b, const char *id, const char *title, const char *desc,
 			   "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
 			   "height=\"%d\" fill=\"%s\"><title>",
 			   x + 1, y0 - bh, cw > 3 ? cw - 2 : 1, bh,
-			   svg_palette[0]);
+			   ui_svg_palette[0]);
 		const char *label =
 		    json_string_value(json_object_get(it, label_key));
 		text(b, label ? label : "");
@@ -133,8 +135,8 @@ void svg_columns(buf *b, const char *id, const char *title, const char *desc,
 }
 
 /* A donut of the shares of items {name, n}, with a legend. */
-void svg_donut(buf *b, const char *id, const char *title, const char *desc,
-	       json_t *items)
+void ui_svg_donut(buf *b, const char *id, const char *title, const char *desc,
+		  json_t *items)
 {
 	double total = 0, a0 = -M_PI / 2;
 	size_t i;
@@ -153,7 +155,7 @@ void svg_donut(buf *b, const char *id, const char *title, const char *desc,
 		double v = json_number_value(json_object_get(it, "n"));
 		const char *name =
 		    json_string_value(json_object_get(it, "name"));
-		const char *col = svg_palette[i % 8];
+		const char *col = ui_svg_palette[i % 8];
 		if (v > 0 && total > 0) {
 			double a1 = a0 + v / total * 2 * M_PI;
 			if (v >= total) /* a full ring: two half arcs */
@@ -187,8 +189,8 @@ void svg_donut(buf *b, const char *id, const char *title, const char *desc,
 }
 
 /* A weekday x hour grid shaded by count ({rows: [{day, hours[24]}], max}). */
-void svg_heatmap(buf *b, const char *id, const char *title, const char *desc,
-		 json_t *heat)
+void ui_svg_heatmap(buf *b, const char *id, const char *title, const char *desc,
+		    json_t *heat)
 {
 	json_t *rows = json_object_get(heat, "rows");
 	double m = json_number_value(json_object_get(heat, "max"));
@@ -232,9 +234,9 @@ void svg_heatmap(buf *b, const char *id, const char *title, const char *desc,
 }
 
 /* A line of actual weekly values followed by a dashed forecast. */
-void svg_line(buf *b, const char *id, const char *title, const char *desc,
-	      const double *actual, int nactual, const double *ahead,
-	      int nahead)
+void ui_svg_line(buf *b, const char *id, const char *title, const char *desc,
+		 const double *actual, int nactual, const double *ahead,
+		 int nahead)
 {
 	int n = nactual + nahead, w = 720, h = 240, x0 = 40, y0 = 210;
 	double m = 1;
@@ -248,7 +250,7 @@ void svg_line(buf *b, const char *id, const char *title, const char *desc,
 	buf_printf(b,
 		   "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" "
 		   "points=\"",
-		   svg_palette[0]);
+		   ui_svg_palette[0]);
 	for (int i = 0; i < nactual; i++)
 		buf_printf(b, "%.1f,%.1f ", x0 + dx * i,
 			   y0 - actual[i] / m * (y0 - 20));
@@ -258,7 +260,7 @@ void svg_line(buf *b, const char *id, const char *title, const char *desc,
 			   "<polyline fill=\"none\" stroke=\"%s\" "
 			   "stroke-width=\"2\" stroke-dasharray=\"6 4\" "
 			   "points=\"%.1f,%.1f ",
-			   svg_palette[5], x0 + dx * (nactual - 1),
+			   ui_svg_palette[5], x0 + dx * (nactual - 1),
 			   y0 - actual[nactual - 1] / m * (y0 - 20));
 		for (int i = 0; i < nahead; i++)
 			buf_printf(b, "%.1f,%.1f ", x0 + dx * (nactual + i),

@@ -1,11 +1,11 @@
-/* dashboards.c - the operational and executive dashboards (lead, manager,
+/* ui_dashboards.c - the operational and executive dashboards (lead, manager,
  * admin). The figures come from domain/metrics.c; the HTML view adds SVG
  * charts of the same data, which every page also shows as tables. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../domain/metrics.h"
-#include "svg.h"
+#include "ui_svg.h"
 
 #include <string.h>
 
@@ -21,7 +21,7 @@
 
 /* GET /metrics - what needs attention now: open incidents by status and
  * severity, unassigned, oldest, SLA clocks, GDPR deadlines, workload. */
-int dashboards_operational(struct ctx *c)
+int ui_dashboards_operational(struct ctx *c)
 {
 	c->view = metrics_operational(c->db, clock_now());
 	if (!c->view)
@@ -30,13 +30,13 @@ int dashboards_operational(struct ctx *c)
 		return 0;
 	json_t *open = json_object_get(c->view, "open");
 	CHART(c, "status_chart_html",
-	      svg_hbars(&b_, "c-status", "Open incidents by status",
-			"Number of open incidents in each workflow status",
-			json_object_get(open, "by_status"), "name"));
+	      ui_svg_hbars(&b_, "c-status", "Open incidents by status",
+			   "Number of open incidents in each workflow status",
+			   json_object_get(open, "by_status"), "name"));
 	CHART(c, "severity_chart_html",
-	      svg_donut(&b_, "c-sev", "Open incidents by severity",
-			"Share of open incidents per severity",
-			json_object_get(open, "by_severity")));
+	      ui_svg_donut(&b_, "c-sev", "Open incidents by severity",
+			   "Share of open incidents per severity",
+			   json_object_get(open, "by_severity")));
 	return 0;
 }
 
@@ -64,19 +64,20 @@ static void forecast_chart(struct ctx *c)
 			    json_number_value(json_array_get(n, (size_t)k));
 	}
 	CHART(c, "forecast_chart_html",
-	      svg_line(&b_, "c-fc", "Weekly incidents and forecast",
-		       "Incidents per week over the last weeks (solid) and the "
-		       "forecast for the next four (dashed)",
-		       hist, nh, ahead, na));
+	      ui_svg_line(
+		  &b_, "c-fc", "Weekly incidents and forecast",
+		  "Incidents per week over the last weeks (solid) and the "
+		  "forecast for the next four (dashed)",
+		  hist, nh, ahead, na));
 }
 
 /* GET /metrics/executive - a period's volumes, times to triage, contain
  * and resolve against the previous period, false positives, forecast and
  * anomalies. */
-int dashboards_executive(struct ctx *c)
+int ui_dashboards_executive(struct ctx *c)
 {
 	int64_t from, to;
-	json_t *period = period_read(c, &from, &to);
+	json_t *period = ui_period_read(c, &from, &to);
 	if (!period)
 		return 0;
 	c->view = metrics_executive_cached(c->db, from, to);
@@ -88,27 +89,27 @@ int dashboards_executive(struct ctx *c)
 	if (c->api)
 		return 0;
 	CHART(c, "weekly_chart_html",
-	      svg_columns(&b_, "c-week", "Incidents per week",
-			  "Number of incidents reported in each week of the "
-			  "period",
-			  json_object_get(c->view, "weekly"), "week"));
+	      ui_svg_columns(&b_, "c-week", "Incidents per week",
+			     "Number of incidents reported in each week of the "
+			     "period",
+			     json_object_get(c->view, "weekly"), "week"));
 	CHART(c, "category_chart_html",
-	      svg_hbars(&b_, "c-cat", "Incidents by category",
-			"Number of incidents per category in the period",
-			json_object_get(c->view, "by_category"), "name"));
+	      ui_svg_hbars(&b_, "c-cat", "Incidents by category",
+			   "Number of incidents per category in the period",
+			   json_object_get(c->view, "by_category"), "name"));
 	CHART(c, "severity_chart_html",
-	      svg_donut(&b_, "c-sev", "Incidents by severity",
-			"Share of the period's incidents per severity",
-			json_object_get(c->view, "by_severity")));
+	      ui_svg_donut(&b_, "c-sev", "Incidents by severity",
+			   "Share of the period's incidents per severity",
+			   json_object_get(c->view, "by_severity")));
 	CHART(c, "department_chart_html",
-	      svg_hbars(&b_, "c-dept", "Incidents by department",
-			"Number of incidents per reporter's department",
-			json_object_get(c->view, "by_department"), "name"));
+	      ui_svg_hbars(&b_, "c-dept", "Incidents by department",
+			   "Number of incidents per reporter's department",
+			   json_object_get(c->view, "by_department"), "name"));
 	CHART(c, "heatmap_html",
-	      svg_heatmap(&b_, "c-heat", "When incidents are reported",
-			  "Incidents by weekday and hour of the day (UTC); "
-			  "darker is more",
-			  json_object_get(c->view, "heatmap")));
+	      ui_svg_heatmap(&b_, "c-heat", "When incidents are reported",
+			     "Incidents by weekday and hour of the day (UTC); "
+			     "darker is more",
+			     json_object_get(c->view, "heatmap")));
 	forecast_chart(c);
 	return 0;
 }

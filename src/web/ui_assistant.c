@@ -1,7 +1,7 @@
-/* assistant.c - asking the optional language model about an incident
+/* ui_assistant.c - asking the optional language model about an incident
  * (POST /incidents/{id}/assistant); the answers are on the incident page
  * (web/incidents.c) and in its JSON. */
-#include "web.h"
+#include "ui.h"
 
 #include "../domain/assistant.h"
 #include "../domain/incidents.h"
@@ -10,10 +10,10 @@
 
 /* POST /incidents/{id}/assistant - queues a request for a summary and
  * mitigation suggestions; the worker asks the model. */
-int assistant_request(struct ctx *c)
+int ui_assistant_request(struct ctx *c)
 {
 	struct incident in;
-	int rc = incidents_load(c, &in);
+	int rc = ui_load_incident(c, &in);
 	if (rc <= 0)
 		return rc;
 	if (!assistant_enabled())
@@ -28,17 +28,17 @@ int assistant_request(struct ctx *c)
 		return -1;
 	int64_t id = assistant_ask(c->db, c->a, &in, c->me.user_id);
 	if (id < 0)
-		return web_abort(c);
+		return ui_abort(c);
 	if (id == 0) {
 		db_rollback(c->db);
 		return ctx_fail(c, 409, "conflict",
 				"A question about this incident is already "
 				"waiting for its answer.");
 	}
-	if (ctx_audit(c, "incident.assistant", "incident", in.id,
-		      json_pack("{ss sI}", "ref", in.ref, "request",
-				(json_int_t)id)) != 0)
-		return web_abort(c);
+	if (ui_audit(c, "incident.assistant", "incident", in.id,
+		     json_pack("{ss sI}", "ref", in.ref, "request",
+			       (json_int_t)id)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view =

@@ -1,13 +1,13 @@
-/* health.c - GET /health: 200 {"status":"ok"} when the database answers,
+/* ui_health.c - GET /health: 200 {"status":"ok"} when the database answers,
  * 503 {"status":"unavailable"} otherwise; and the API description. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/embed.h"
 
 #include <string.h>
 
 /* Handler for GET /health (JSON only, public). */
-int health_check(struct ctx *c)
+int ui_health_check(struct ctx *c)
 {
 	int ok = db_scalar(c->db, STMT_PING, NULL) >= 0;
 	c->status = ok ? 200 : 503;
@@ -17,7 +17,7 @@ int health_check(struct ctx *c)
 
 /* GET /openapi.json - the OpenAPI 3 document (static/openapi.json,
  * embedded at build time). */
-int health_openapi(struct ctx *c)
+int ui_health_openapi(struct ctx *c)
 {
 	for (const struct embed_file *f = embed_files; f->name; f++)
 		if (!strcmp(f->name, "static/openapi.json")) {

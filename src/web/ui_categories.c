@@ -1,7 +1,7 @@
-/* categories.c - the admin page for incident categories: add, rename,
+/* ui_categories.c - the admin page for incident categories: add, rename,
  * re-map to the ENISA taxonomy, deactivate. Slugs never change, so
  * exports and filters stay stable; every change is audited. */
-#include "web.h"
+#include "ui.h"
 
 #include <string.h>
 
@@ -19,14 +19,14 @@ static const char *const enisa_classes[] = {"abusive-content",
 					    "test",
 					    NULL};
 
-const struct field categories_add_fields[] = {
+const struct field ui_categories_add_fields[] = {
     {"slug", V_LINE, F_REQUIRED, 2, 40, NULL, "Short name"},
     {"name", V_LINE, F_REQUIRED, 2, 80, NULL, "Name"},
     {"enisa_class", V_ENUM, F_REQUIRED, 0, 0, enisa_classes, "ENISA class"},
     {"description", V_LINE, 0, 0, 300, NULL, "Description"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-const struct field categories_edit_fields[] = {
+const struct field ui_categories_edit_fields[] = {
     {"name", V_LINE, F_REQUIRED, 2, 80, NULL, "Name"},
     {"enisa_class", V_ENUM, F_REQUIRED, 0, 0, enisa_classes, "ENISA class"},
     {"description", V_LINE, 0, 0, 300, NULL, "Description"},
@@ -34,7 +34,7 @@ const struct field categories_edit_fields[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* GET /admin/categories - every category, active or not. */
-int categories_list(struct ctx *c)
+int ui_categories_list(struct ctx *c)
 {
 	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, "i", 0);
 	if (!st)
@@ -65,7 +65,7 @@ int categories_list(struct ctx *c)
 }
 
 /* POST /admin/categories - adds a category. */
-int categories_add(struct ctx *c)
+int ui_categories_add(struct ctx *c)
 {
 	const char *slug = ctx_val(c, "slug");
 	if (strspn(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
@@ -82,12 +82,12 @@ int categories_add(struct ctx *c)
 	if (db_exec(c->db, STMT_CATEGORY_INSERT, "ssss", slug,
 		    ctx_val(c, "name"), ctx_val(c, "enisa_class"),
 		    desc ? desc : "") != 0)
-		return web_abort(c);
+		return ui_abort(c);
 	int64_t id = sqlite3_last_insert_rowid(c->db->h);
-	if (ctx_audit(c, "category.create", "category", id,
-		      json_pack("{ss ss}", "slug", slug, "enisa_class",
-				ctx_val(c, "enisa_class"))) != 0)
-		return web_abort(c);
+	if (ui_audit(c, "category.create", "category", id,
+		     json_pack("{ss ss}", "slug", slug, "enisa_class",
+			       ctx_val(c, "enisa_class"))) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->status = 201;
@@ -97,7 +97,7 @@ int categories_add(struct ctx *c)
 }
 
 /* POST /admin/categories/{id} - renames, re-maps or (de)activates. */
-int categories_edit(struct ctx *c)
+int ui_categories_edit(struct ctx *c)
 {
 	const char *desc = ctx_val(c, "description");
 	int active = ctx_int(c, "active", 0) == 1;
@@ -108,11 +108,11 @@ int categories_edit(struct ctx *c)
 	if (db_exec(c->db, STMT_CATEGORY_UPDATE, "Isssi", c->id,
 		    ctx_val(c, "name"), ctx_val(c, "enisa_class"),
 		    desc ? desc : "", active) != 0 ||
-	    ctx_audit(c, "category.update", "category", c->id,
-		      json_pack("{ss ss sb}", "name", ctx_val(c, "name"),
-				"enisa_class", ctx_val(c, "enisa_class"),
-				"active", active)) != 0)
-		return web_abort(c);
+	    ui_audit(c, "category.update", "category", c->id,
+		     json_pack("{ss ss sb}", "name", ctx_val(c, "name"),
+			       "enisa_class", ctx_val(c, "enisa_class"),
+			       "active", active)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{s{sI sb}}", "category", "id", (json_int_t)c->id,

@@ -1,9 +1,9 @@
-/* model_admin.c - the admin page about the models: what each one is and
+/* ui_model_admin.c - the admin page about the models: what each one is and
  * how it scored on held-out data (per-class precision/recall/F1 and the
  * confusion matrix), drift (predicted labels and confidence in the last
  * 30 days against the training data), the trainings with their
  * figures, and the button that queues a retraining from the labels. */
-#include "web.h"
+#include "ui.h"
 
 #include "../core/clock.h"
 #include "../domain/models.h"
@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-const struct field model_admin_retrain_fields[] = {
+const struct field ui_model_admin_retrain_fields[] = {
     {"kind", V_ENUM, F_REQUIRED, 0, 0, models_kinds, "Model"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
@@ -73,7 +73,7 @@ static json_t *drift(struct ctx *c, const char *kind, json_t *meta)
 }
 
 /* GET /admin/model - the models, their figures, drift and trainings. */
-int model_admin_show(struct ctx *c)
+int ui_model_admin_show(struct ctx *c)
 {
 	json_t *models = json_array();
 	json_t *trainings = retrain_list(c->db);
@@ -113,23 +113,23 @@ int model_admin_show(struct ctx *c)
 
 /* POST /admin/model/retrain - queues a retraining of one model from the
  * labelled incidents; the worker runs it. */
-int model_admin_retrain(struct ctx *c)
+int ui_model_admin_retrain(struct ctx *c)
 {
 	const char *kind = ctx_val(c, "kind");
 	if (db_begin(c->db) != 0)
 		return -1;
 	int64_t id = retrain_queue(c->db, kind, c->me.user_id);
 	if (id < 0)
-		return web_abort(c);
+		return ui_abort(c);
 	if (id == 0) {
 		db_rollback(c->db);
 		return ctx_fail(c, 409, "conflict",
 				"A training of this model is already queued or "
 				"running.");
 	}
-	if (ctx_audit(c, "model.retrain", "training", id,
-		      json_pack("{ss}", "kind", kind)) != 0)
-		return web_abort(c);
+	if (ui_audit(c, "model.retrain", "training", id,
+		     json_pack("{ss}", "kind", kind)) != 0)
+		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{sI ss ss}", "id", (json_int_t)id, "kind", kind,

@@ -1,0 +1,237 @@
+/* ui.c - what every handler shares: a request writes everything (the
+ * change and its audit row) or nothing, so handlers write inside
+ * db_begin/db_commit and end any failure with ui_abort; ui_audit adds
+ * the caller's audit row; the rest reads what several pages ask for
+ * (an incident the caller may see, categories, times, evidence files,
+ * the security team). */
+#include "ui.h"
+
+#include "../core/clock.h"
+#include "../core/config.h"
+#include "../core/log.h"
+#include "../domain/audit.h"
+#include "../domain/evidence.h"
+#include "../domain/incidents.h"
+#include "../domain/indicators.h"
+
+#include <string.h>
+
+/* Rolls back and returns -1, for "return ui_abort(c);". */
+int ui_abort(struct ctx *c)
+{
+	db_rollback(c->db);
+	return -1;
+}
+
+/* Appends an audit row for the caller (who, from where, what) about
+ * object_type/object_id (0: none). Takes ownership of detail (may be
+ * NULL). Must be called inside the handler's write transaction.
+ * Returns 0 or -1 (logged). */
+int ui_audit(struct ctx *c, const char *action, const char *object_type,
+	     int64_t object_id, json_t *detail)
+{
+	struct audit_entry e = {
+	    .actor_id = c->me.user_id,
+	    .actor_email = c->me.email ? c->me.email : "",
+	    .ip = c->remote_addr,
+	    .action = action,
+	    .object_type = object_type,
+	    .object_id = object_id
+			     ? arena_printf(c->a, "%lld", (long long)object_id)
+			     : "",
+	    .detail = detail,
+	};
+	int rc = audit_append(c->db, &e);
+	json_decref(detail);
+	if (rc != 0)
+		log_event(c->rid, c->me.email, "audit append failed: %s",
+			  db_errmsg(c->db));
+	return rc;
+}
+
+static const struct {
+	const char *name, *label;
+} data_type_labels[] = {
+    {"personal", "Personal data (names, contact details, IDs)"},
+    {"special_category", "Special category (health, religion, ethnicity…)"},
+    {"health", "Health information / PHI"},
+    {"financial", "Financial data"},
+    {"credentials", "Credentials (passwords, keys, tokens)"},
+    {"payment_card", "Payment card data"},
+};
+
+/* Returns 1 when the caller sees every incident. */
+int ui_staff(struct ctx *c)
+{
+	return perm_has(c->me.role, PERM_INCIDENT_READ_ALL);
+}
+
+/* Loads the incident named by {id} or {ref} if the caller may see it.
+ * Returns 1; 0 with a 404 recorded (missing or not the caller's); -1 on
+ * error. */
+int ui_load_incident(struct ctx *c, struct incident *in)
+{
+	int rc = c->ref && *c->ref ? incidents_get_ref(c->db, c->a, c->ref, in)
+				   : incidents_get(c->db, c->a, c->id, in);
+	if (rc == 1 && !ui_staff(c) && in->reporter_id != c->me.user_id)
+		rc = 0;
+	if (rc == 0)
+		ctx_fail(c, 404, "not_found", "There is no such incident.");
+	return rc;
+}
+
+/* Resolves the category short name sent in field to its id: 0 when the
+ * field is absent, -1 with a field error when no such category (or, with
+ * active_only, an inactive one). */
+int64_t ui_category(struct ctx *c, const char *field, int active_only)
+{
+	const char *slug = ctx_val(c, field);
+	if (!slug)
+		return 0;
+	int64_t id =
+	    db_scalar(c->db, STMT_CATEGORY_ID, "si", slug, active_only);
+	if (id > 0)
+		return id;
+	ctx_field_error(c, field, "Category is not one of the categories");
+	return -1;
+}
+
+/* Returns data type options with "checked" for those in csv. */
+json_t *ui_data_type_options(const char *csv)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0;
+	     i < sizeof(data_type_labels) / sizeof(*data_type_labels); i++) {
+		const char *n = data_type_labels[i].name;
+		int on = valid_csv_has(csv, n);
+		json_array_append_new(
+		    arr, json_pack("{ss ss sb}", "name", n, "label",
+				   data_type_labels[i].label, "checked", on));
+	}
+	return arr;
+}
+
+/* Checks that times are not in the future and happened <= noticed.
+ * Records field errors; returns 0 when fine. */
+int ui_check_times(struct ctx *c, int64_t occurred, int64_t noticed)
+{
+	int64_t soon = clock_now() + 300;
+	if (occurred > soon)
+		ctx_field_error(c, "occurred_at",
+				"When it happened cannot be in the future");
+	if (noticed > soon)
+		ctx_field_error(c, "noticed_at",
+				"When it was noticed cannot be in the future");
+	if (occurred && noticed && occurred > noticed)
+		ctx_field_error(c, "occurred_at",
+				"When it happened must be before it was "
+				"noticed");
+	return c->err_code ? -1 : 0;
+}
+
+/* Checks the uploaded evidence files: count and type. Sets mimes[i].
+ * Records a 413/415 with a field message; returns 0 when fine. */
+int ui_check_files(struct ctx *c, const char **mimes)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->files.n; i++) {
+		const struct upload *u = &c->files.v[i];
+		if (strcmp(u->field, "evidence") != 0)
+			continue;
+		if (++n > EVIDENCE_MAX_FILES) {
+			ctx_fail(c, 413, "too_many_files",
+				 "Attach at most 10 files at a time.");
+			return ctx_field_error(c, "evidence",
+					       "Attach at most 10 files"),
+			       -1;
+		}
+		mimes[i] = evidence_sniff(u->data, u->len);
+		if (!mimes[i]) {
+			ctx_fail(c, 415, "unsupported_file_type",
+				 "A file is of a type Secura does not accept.");
+			ctx_field_error(
+			    c, "evidence",
+			    arena_printf(
+				c->a,
+				"“%s” is not an accepted file type "
+				"(images, PDF, text, ZIP, gzip, pcap)",
+				evidence_clean_name(c->a, u->filename)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Writes the checked files to the evidence store (outside any
+ * transaction: fsyncing a large file must not hold the writer lock). Files
+ * are content-addressed, so one left over by a failed request is simply
+ * reused by the next identical upload. Sets shas[i]. Returns 0 or -1. */
+int ui_store_files(struct ctx *c, const char **mimes, char **shas)
+{
+	for (size_t i = 0; i < c->files.n; i++) {
+		const struct upload *u = &c->files.v[i];
+		if (!mimes[i])
+			continue;
+		shas[i] = arena_alloc(c->a, 65);
+		if (evidence_store(config_get()->data_dir, u->data, u->len,
+				   shas[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Records the stored files on incident id (and the indicators in text
+ * files), inside the caller's transaction. Returns the number recorded,
+ * or -1. */
+int ui_record_files(struct ctx *c, int64_t id, const char **mimes, char **shas)
+{
+	int added = 0;
+	for (size_t i = 0; i < c->files.n; i++) {
+		const struct upload *u = &c->files.v[i];
+		if (!mimes[i] || !shas[i])
+			continue;
+		if (evidence_add(c->db, id, c->me.user_id,
+				 evidence_clean_name(c->a, u->filename), u->len,
+				 mimes[i], shas[i]) < 0 ||
+		    (!strcmp(mimes[i], "text/plain") &&
+		     indicators_record(c->db, id, "evidence",
+				       (const char *)u->data, u->len,
+				       clock_now()) < 0))
+			return -1;
+		added++;
+	}
+	return added;
+}
+
+/* Returns active staff (who may be assigned) as options; with online
+ * (borrowed, from users_online) each is marked online or not,
+ * without it (the list's filter, which does not show it) no presence is
+ * read. New reference. */
+json_t *ui_staff_options(struct ctx *c, int64_t selected, json_t *online)
+{
+	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST, NULL);
+	json_t *arr = json_array();
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = db_int(st, 0);
+		json_t *opt = json_pack(
+		    "{sI ss ss ss sb}", "id", (json_int_t)id, "email",
+		    db_text(st, 1), "name",
+		    *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1), "role",
+		    db_text(st, 3), "selected", id == selected);
+		if (online) {
+			int on = 0;
+			size_t k;
+			json_t *o;
+			json_array_foreach(online, k, o)
+			{
+				on |= json_integer_value(
+					  json_object_get(o, "id")) == id;
+			}
+			json_object_set_new(opt, "online", json_boolean(on));
+		}
+		json_array_append_new(arr, opt);
+	}
+	if (st)
+		sqlite3_reset(st);
+	return arr;
+}

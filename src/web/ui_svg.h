@@ -1,0 +1,26 @@
+/* ui_svg.h - accessible SVG charts drawn from the dashboards' JSON: each
+ * chart has a <title> and <desc>, readable labels and the Okabe-Ito
+ * colour-blind-safe palette, and the page shows the same data as a
+ * table. Text goes through esc_html; the result is a template *_html. */
+#ifndef SECURA_SVG_H
+#define SECURA_SVG_H
+
+#include "../core/buf.h"
+
+#include <jansson.h>
+
+extern const char *const ui_svg_palette[8];
+
+void ui_svg_hbars(buf *b, const char *id, const char *title, const char *desc,
+		  json_t *items, const char *label_key);
+void ui_svg_columns(buf *b, const char *id, const char *title, const char *desc,
+		    json_t *items, const char *label_key);
+void ui_svg_donut(buf *b, const char *id, const char *title, const char *desc,
+		  json_t *items);
+void ui_svg_heatmap(buf *b, const char *id, const char *title, const char *desc,
+		    json_t *heat);
+void ui_svg_line(buf *b, const char *id, const char *title, const char *desc,
+		 const double *actual, int nactual, const double *ahead,
+		 int nahead);
+
+#endif
