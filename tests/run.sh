@@ -32,6 +32,7 @@ suite() {
 	printf '%-14s %4d passed, %d failed, %d skipped (%ds)\n' "$name" "$p" "$f" "$s" $(($(date +%s) - start))
 }
 
+suite layers tools/check-layers.sh
 for t in build/tests/test_*; do
 	suite "unit-${t##*/test_}" "$t"
 done

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Each layer includes only the layers below it (docs/architecture.md):
 #   core < ml < domain < web < programs (cgi-bin/, tools/)
-# Prints "ok - ..." or one "not ok - ..." line per upward include, so
-# tests/run.sh can count it; exits 1 when any include reaches up.
+# and no module (a .c and its .h) includes, through others, itself: the
+# include graph has no circle (tsort finds one). Prints "ok - ..." or
+# "not ok - ..." lines, so tests/run.sh can count them; exits 1 on any.
 cd "$(dirname "$0")/.." || exit 2
 rank() {
 	case $1 in
@@ -15,12 +16,16 @@ rank() {
 	esac
 }
 bad=0
+edges=$(mktemp)
+trap 'rm -f "$edges"' EXIT
 for f in src/*/*.c src/*/*.h cgi-bin/*.c tools/*.c; do
 	dir=$(dirname "$f")
 	from=$(rank "$f")
 	for inc in $(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f"); do
 		target=$(realpath -m --relative-to=. "$dir/$inc")
 		to=$(rank "$target")
+		[ "${f%.[ch]}" != "${target%.[ch]}" ] &&
+			echo "${f%.[ch]} ${target%.[ch]}" >>"$edges"
 		if [ "$to" -gt "$from" ]; then
 			echo "not ok - $f includes $target, a layer above it"
 			bad=1
@@ -28,4 +33,11 @@ for f in src/*/*.c src/*/*.h cgi-bin/*.c tools/*.c; do
 	done
 done
 [ $bad -eq 0 ] && echo "ok - no include reaches up a layer"
+if loop=$(tsort "$edges" 2>&1 >/dev/null) && [ -z "$loop" ]; then
+	echo "ok - no circle among the modules' includes"
+else
+	echo "not ok - the includes make a circle:"
+	echo "$loop" | sed 's/^/#   /'
+	bad=1
+fi
 exit $bad

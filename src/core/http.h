@@ -17,7 +17,6 @@
 #include "req.h"
 #include "session.h"
 #include "valid.h"
-#include "view.h"
 
 #include <jansson.h>
 

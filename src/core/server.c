@@ -8,6 +8,7 @@
 #include "jsonmem.h"
 #include "log.h"
 #include "rand.h"
+#include "view.h"
 
 #include <fcgiapp.h>
 #include <pthread.h>

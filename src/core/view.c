@@ -10,6 +10,7 @@
 #include "log.h"
 #include "pagecache.h"
 #include "tmpl.h"
+#include "view.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
 #include "../core/arena.h"
 #include "../core/clock.h"
 #include "../core/log.h"
-#include "compliance.h"
+#include "deadlines.h"
 #include "incidents.h"
 #include "notify.h"
 #include "settings.h"
@@ -114,13 +114,13 @@ static int compute(db *d, const struct incident *in, struct clk c[NCLOCKS])
 	int64_t aware = in->noticed_at ? in->noticed_at : in->created_at;
 	if (in->personal_data)
 		c[2] = (struct clk){1, aware,
-				    compliance_deadline(in, "gdpr_authority"),
+				    deadlines_notice(in, "gdpr_authority"),
 				    made[0] ? made[0] : stop};
-	if (compliance_hipaa(in) && !low_prob) {
+	if (deadlines_hipaa(in) && !low_prob) {
 		static const char *const kinds[] = {"hipaa_individuals",
 						    "hipaa_hhs", "hipaa_media"};
 		for (int k = 0; k < 3; k++) {
-			int64_t due = compliance_deadline(in, kinds[k]);
+			int64_t due = deadlines_notice(in, kinds[k]);
 			if (due)
 				c[3 + k] = (struct clk){
 				    1, aware, due,

@@ -7,6 +7,7 @@
 #include "../core/md.h"
 #include "incidents.h"
 #include "indicators.h"
+#include "timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,9 +25,9 @@ int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	char sid[24];
 	snprintf(sid, sizeof(sid), "%lld", (long long)id);
-	if (incidents_event(d, incident, author, "comment",
-			    internal ? "internal" : "public", NULL, sid,
-			    internal) != 0 ||
+	if (timeline_event(d, incident, author, "comment",
+			   internal ? "internal" : "public", NULL, sid,
+			   internal) != 0 ||
 	    db_exec(d, STMT_INCIDENT_TOUCH, "II", incident, now) != 0 ||
 	    incidents_reindex(d, incident) != 0 ||
 	    indicators_record(d, incident, "comment", body, strlen(body), now) <

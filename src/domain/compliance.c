@@ -4,12 +4,12 @@
 #include "compliance.h"
 
 #include "../core/clock.h"
+#include "deadlines.h"
+#include "timeline.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
-#define DAY 86400
 
 const char *const compliance_art34_decisions[] = {
     "notified",	     "exempt_protected", "exempt_measures",
@@ -185,43 +185,10 @@ int compliance_put(db *d, int64_t incident, int64_t actor,
 		return -1;
 	for (int i = 0; i < COMPLIANCE_NFIELDS; i++)
 		if (strcmp(old[i], nw[i]) &&
-		    incidents_event(d, incident, actor, "field",
-				    compliance_fields[i].name, old[i], nw[i],
-				    1) != 0)
+		    timeline_event(d, incident, actor, "field",
+				   compliance_fields[i].name, old[i], nw[i],
+				   1) != 0)
 			return -1;
-	return 0;
-}
-
-/* Returns 1 when the incident involves health information (HIPAA). */
-int compliance_hipaa(const struct incident *in)
-{
-	return valid_csv_has(in->data_types, "health");
-}
-
-/* Returns the legal deadline of a notification kind for the incident, or
- * 0 when the law sets none. The clock starts when the organisation
- * became aware (noticed, else reported). GDPR: the authority within 72
- * hours. HIPAA: individuals within 60 days of discovery; HHS and the
- * media within 60 days when 500 or more people are affected, else HHS
- * within 60 days of the end of the calendar year. */
-int64_t compliance_deadline(const struct incident *in, const char *kind)
-{
-	int64_t aware = in->noticed_at ? in->noticed_at : in->created_at;
-	if (!strcmp(kind, "gdpr_authority"))
-		return aware + 72 * 3600;
-	if (!strcmp(kind, "hipaa_individuals") ||
-	    (!strcmp(kind, "hipaa_media") && in->people_affected >= 500))
-		return aware + 60 * DAY;
-	if (!strcmp(kind, "hipaa_hhs")) {
-		if (in->people_affected >= 500)
-			return aware + 60 * DAY;
-		time_t t = (time_t)aware;
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		struct tm end = {
-		    .tm_year = tm.tm_year + 1, .tm_mon = 0, .tm_mday = 1};
-		return (int64_t)timegm(&end) + 60 * DAY;
-	}
 	return 0;
 }
 
@@ -239,8 +206,8 @@ int64_t compliance_notice_add(db *d, const struct incident *in,
 		    channel, reference, late_reason, actor, clock_now()) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
-	if (incidents_event(d, in->id, actor, "field", "notification", NULL,
-			    text, 1) != 0 ||
+	if (timeline_event(d, in->id, actor, "field", "notification", NULL,
+			   text, 1) != 0 ||
 	    db_exec(d, STMT_INCIDENT_TOUCH, "II", in->id, clock_now()) != 0)
 		return -1;
 	return id;
@@ -257,8 +224,7 @@ json_t *compliance_notices(db *d, const struct incident *in)
 	json_t *arr = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *kind = db_text(st, 1);
-		int64_t made = db_int(st, 2),
-			due = compliance_deadline(in, kind);
+		int64_t made = db_int(st, 2), due = deadlines_notice(in, kind);
 		char m[21], dl[21] = "", rec[21];
 		clock_iso(made, m);
 		clock_iso(db_int(st, 7), rec);
@@ -320,8 +286,7 @@ json_t *compliance_json(const struct incident *in,
 	json_object_set_new(o, "labels", labels);
 	json_t *deadlines = json_object();
 	for (int k = 0; compliance_notice_kinds[k]; k++) {
-		int64_t due =
-		    compliance_deadline(in, compliance_notice_kinds[k]);
+		int64_t due = deadlines_notice(in, compliance_notice_kinds[k]);
 		char iso[21];
 		if (!due)
 			continue;
@@ -335,7 +300,7 @@ json_t *compliance_json(const struct incident *in,
 	    o, "show",
 	    json_pack(
 		"{sb sb sb}", "gdpr", in->personal_data, "hipaa",
-		compliance_hipaa(in), "sox",
+		deadlines_hipaa(in), "sox",
 		!strcmp(vals[compliance_index("financial_systems")], "1")));
 	return o;
 }

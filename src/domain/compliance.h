@@ -1,6 +1,7 @@
 /* compliance.h - what GDPR, HIPAA and SOX reports need about an incident
  * beyond the incident itself (incident_compliance), the notifications
- * actually made (incident_notices) and their legal deadlines. */
+ * actually made (incident_notices); their legal deadlines are in
+ * deadlines.h. */
 #ifndef SECURA_COMPLIANCE_H
 #define SECURA_COMPLIANCE_H
 
@@ -24,7 +25,6 @@ int compliance_put(db *d, int64_t incident, int64_t actor,
 		   const char *const old[COMPLIANCE_NFIELDS],
 		   const char *const nw[COMPLIANCE_NFIELDS]);
 int compliance_index(const char *name);
-int64_t compliance_deadline(const struct incident *in, const char *kind);
 int64_t compliance_notice_add(db *d, const struct incident *in,
 			      const char *kind, int64_t made_at,
 			      const char *channel, const char *reference,
@@ -32,7 +32,6 @@ int64_t compliance_notice_add(db *d, const struct incident *in,
 json_t *compliance_notices(db *d, const struct incident *in);
 json_t *compliance_json(const struct incident *in,
 			const char *const vals[COMPLIANCE_NFIELDS]);
-int compliance_hipaa(const struct incident *in);
 const char *compliance_value_label(const char *field, const char *v);
 
 #endif

@@ -8,6 +8,7 @@
 #include "../core/sha256.h"
 #include "../core/utf8.h"
 #include "incidents.h"
+#include "timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -141,8 +142,8 @@ int64_t evidence_add(db *d, int64_t incident, int64_t uploader,
 		    filename, (int64_t)size, mime, sha, clock_now()) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
-	if (incidents_event(d, incident, uploader, "evidence", "", NULL,
-			    filename, 0) != 0)
+	if (timeline_event(d, incident, uploader, "evidence", "", NULL,
+			   filename, 0) != 0)
 		return -1;
 	return id;
 }

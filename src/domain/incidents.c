@@ -2,11 +2,7 @@
  * and their full-text index. */
 #include "incidents.h"
 
-#include "intel.h"
-
 #include "../core/clock.h"
-#include "clocks.h"
-#include "notify.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -128,22 +124,6 @@ int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in)
 		      incident_from_row, a, in);
 }
 
-/* Appends one history row, brings the incident's clocks up to date and
- * writes the notifications and deliveries it causes (the caller has
- * already written the change). Returns 0 or -1. Inside a transaction. */
-int incidents_event(db *d, int64_t incident, int64_t actor, const char *kind,
-		    const char *field, const char *old_value,
-		    const char *new_value, int internal)
-{
-	if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", incident,
-		    clock_now(), actor, kind, field ? field : "", old_value,
-		    new_value, internal) != 0 ||
-	    clocks_refresh(d, incident, 0) != 0)
-		return -1;
-	return notify_incident_event(d, incident, actor, kind, field, new_value,
-				     internal);
-}
-
 /* Rebuilds the incident's full-text row from its title, description and
  * comments. Returns 0 or -1. Inside a transaction. */
 int incidents_reindex(db *d, int64_t id)
@@ -153,14 +133,12 @@ int incidents_reindex(db *d, int64_t id)
 	return db_exec(d, STMT_INCIDENT_REINDEX, "I", id);
 }
 
-/* Creates an incident from in (title, description, category_id,
- * reporter_id, times, assets, location, personal data fields), gives it
- * the next reference of the current year, records the "created" event,
- * indexes it and stores what intel_prepare found (prep; may be NULL).
- * Sets in->id and in->ref. Returns the id, or -1. Must
- * run inside a transaction. */
-int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor,
-			 const struct intel_prep *prep)
+/* Inserts the incident row from in (title, description, category_id,
+ * reporter_id, times, assets, location, personal data fields) with the
+ * next reference of the current year and indexes it for search. Sets
+ * in->id, in->ref (arena a), status and times. Returns the id, or -1.
+ * Inside a transaction; timeline_report adds what a report sets off. */
+int64_t incidents_create(db *d, arena *a, struct incident *in)
 {
 	int64_t now = clock_now();
 	time_t tt = (time_t)now;
@@ -182,12 +160,7 @@ int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor,
 	in->id = sqlite3_last_insert_rowid(d->h);
 	in->status = "new";
 	in->created_at = in->updated_at = now;
-	if (incidents_event(d, in->id, actor, "created", "status", NULL, "new",
-			    0) != 0 ||
-	    incidents_reindex(d, in->id) != 0 ||
-	    (prep && intel_store(d, in->id, prep, now) != 0))
-		return -1;
-	return in->id;
+	return incidents_reindex(d, in->id) == 0 ? in->id : -1;
 }
 
 /* Adds key = ISO time, or null when t is 0. */

@@ -1,5 +1,6 @@
 /* incidents.h - incidents: the workflow, reads, creation, history and
- * search. Visibility is the caller's job (see web/incidents.c): these
+ * search (history rows are timeline.h's). Visibility is the caller's job
+ * (see web/ui.c): these
  * functions never decide who may see what, the queries take a
  * "visible_to" reporter id for lists. */
 #ifndef SECURA_INCIDENTS_H
@@ -51,12 +52,7 @@ int incidents_can_move(const char *from, const char *to);
 json_t *incidents_moves(const char *from);
 int incidents_get(db *d, arena *a, int64_t id, struct incident *in);
 int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in);
-struct intel_prep;
-int64_t incidents_create(db *d, arena *a, struct incident *in, int64_t actor,
-			 const struct intel_prep *prep);
-int incidents_event(db *d, int64_t incident, int64_t actor, const char *kind,
-		    const char *field, const char *old_value,
-		    const char *new_value, int internal);
+int64_t incidents_create(db *d, arena *a, struct incident *in);
 int incidents_reindex(db *d, int64_t id);
 json_t *incidents_json(const struct incident *in, int full);
 typedef int (*incident_fn)(void *ud, const struct incident *in);

@@ -25,9 +25,6 @@
 #define MAX_CATS      64
 #define MAX_DEPTS     64
 
-const int64_t metrics_sla_triage[4] = {24 * 3600, 8 * 3600, 3600, 15 * 60};
-const int64_t metrics_sla_resolve[4] = {30 * DAY, 14 * DAY, 3 * DAY, DAY};
-
 static const char *const sev_names[] = {"low", "medium", "high", "critical"};
 static const char *const open_statuses[] = {
     "new", "triage", "investigating", "containment", "eradication", "recovery"};

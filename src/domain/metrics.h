@@ -14,7 +14,6 @@
 
 /* SLA targets in seconds per severity (index: low, medium, high,
  * critical); an incident without a severity is held to medium's. */
-extern const int64_t metrics_sla_triage[4], metrics_sla_resolve[4];
 
 json_t *metrics_operational(db *d, int64_t now);
 json_t *metrics_executive(db *d, int64_t from, int64_t to);

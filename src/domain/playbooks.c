@@ -9,6 +9,7 @@
 #include "../core/md.h"
 #include "../core/valid.h"
 #include "incidents.h"
+#include "timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,7 +170,7 @@ int playbooks_tick(db *d, arena *a, int64_t category_id, int64_t incident_id,
 				   user, clock_now())
 			 : db_exec(d, STMT_TICK_DELETE, "Is", incident_id,
 				   text)) != 0 ||
-		    incidents_event(
+		    timeline_event(
 			d, incident_id, user, "field", "playbook", NULL,
 			arena_printf(a, "%s: %s", now ? "done" : "reopened",
 				     text),

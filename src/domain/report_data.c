@@ -5,6 +5,7 @@
 #include "../core/jsonmem.h"
 #include "../core/sha256.h"
 #include "compliance.h"
+#include "deadlines.h"
 #include "incidents.h"
 #include "metrics.h"
 #include "settings.h"
@@ -66,7 +67,7 @@ static json_t *register_row(sqlite3_stmt *st, const char *notice_kind)
 	struct incident in = {.noticed_at = aware,
 			      .created_at = db_int(st, 7),
 			      .people_affected = db_int(st, 8)};
-	int64_t due = compliance_deadline(&in, notice_kind);
+	int64_t due = deadlines_notice(&in, notice_kind);
 	json_t *r = json_pack(
 	    "{ss ss ss ss ss so so so so ss ss ss ss ss}", "ref",
 	    db_text(st, 1), "title", db_text(st, 2), "category", db_text(st, 3),

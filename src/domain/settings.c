@@ -5,7 +5,6 @@
 #include "../core/config.h"
 
 #include "../core/valid.h"
-#include "metrics.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,13 @@
 const char *const settings_keys[] = {
     "org_name",	   "controller", "controller_contact", "dpo_name",
     "dpo_contact", "authority",	 "sox_committee",      NULL};
+
+/* The SLA targets in seconds per severity (low, medium, high, critical)
+ * when an admin has set none: triage and resolve. */
+const int64_t settings_sla_triage_default[4] = {24 * 3600, 8 * 3600, 3600,
+						15 * 60};
+const int64_t settings_sla_resolve_default[4] = {30 * 86400, 14 * 86400,
+						 3 * 86400, 86400};
 
 /* Returns one setting's value (arena string), "" when unset or on error. */
 const char *settings_get(db *d, arena *a, const char *key)
@@ -67,7 +73,7 @@ const char *settings_str(json_t *settings, const char *key)
 
 /* Fills the SLA targets in seconds per severity (low, medium, high,
  * critical) from the sla_<severity>_<clock> settings in minutes; the
- * defaults of metrics.h for any missing or unreadable value. */
+ * defaults below for any missing or unreadable value. */
 void settings_sla(db *d, int64_t triage[4], int64_t resolve[4])
 {
 	static const char *const sev[] = {"low", "medium", "high", "critical"};
@@ -79,12 +85,12 @@ void settings_sla(db *d, int64_t triage[4], int64_t resolve[4])
 		triage[i] =
 		    valid_int(settings_str(all, key), 1, 525600, &v) == 0
 			? v * 60
-			: metrics_sla_triage[i];
+			: settings_sla_triage_default[i];
 		snprintf(key, sizeof(key), "sla_%s_resolve", sev[i]);
 		resolve[i] =
 		    valid_int(settings_str(all, key), 1, 5256000, &v) == 0
 			? v * 60
-			: metrics_sla_resolve[i];
+			: settings_sla_resolve_default[i];
 	}
 	json_decref(all);
 }

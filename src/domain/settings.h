@@ -7,6 +7,9 @@
 #include <jansson.h>
 #include <stdint.h>
 
+extern const int64_t settings_sla_triage_default[4],
+    settings_sla_resolve_default[4];
+
 extern const char *const settings_keys[];
 
 json_t *settings_all(db *d);

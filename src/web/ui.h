@@ -4,6 +4,7 @@
 #define SECURA_WEB_H
 
 #include "../core/http.h"
+#include "../core/view.h"
 
 /* ui_account.c */
 int ui_account_home(struct ctx *c);

@@ -9,6 +9,7 @@
 #include "../domain/comments.h"
 #include "../domain/evidence.h"
 #include "../domain/incidents.h"
+#include "../domain/timeline.h"
 #include "../domain/intel.h"
 #include "../domain/users.h"
 
@@ -102,11 +103,11 @@ int ui_incidents_move(struct ctx *c)
 		return -1;
 	if (db_exec(c->db, STMT_INCIDENT_SET_STATUS, "IssNI", in.id, to, res,
 		    !strcmp(to, "containment") ? now : 0, now) != 0 ||
-	    incidents_event(c->db, in.id, c->me.user_id, "status", "status",
-			    in.status, to, 0) != 0 ||
+	    timeline_event(c->db, in.id, c->me.user_id, "status", "status",
+			   in.status, to, 0) != 0 ||
 	    (strcmp(res, in.resolution) &&
-	     incidents_event(c->db, in.id, c->me.user_id, "field", "resolution",
-			     in.resolution, res, 0) != 0) ||
+	     timeline_event(c->db, in.id, c->me.user_id, "field", "resolution",
+			    in.resolution, res, 0) != 0) ||
 	    ui_audit(c, "incident.status", "incident", in.id,
 		     json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
 			       "to", to)) != 0)
@@ -226,9 +227,9 @@ int ui_incidents_edit(struct ctx *c)
 			continue;
 		json_object_set_new(changed, ch[i].field,
 				    json_string(ch[i].now));
-		if (incidents_event(c->db, in.id, c->me.user_id, "field",
-				    ch[i].field, *ch[i].old ? ch[i].old : NULL,
-				    *ch[i].now ? ch[i].now : NULL, 0) != 0) {
+		if (timeline_event(c->db, in.id, c->me.user_id, "field",
+				   ch[i].field, *ch[i].old ? ch[i].old : NULL,
+				   *ch[i].now ? ch[i].now : NULL, 0) != 0) {
 			json_decref(changed);
 			return ui_abort(c);
 		}
@@ -304,9 +305,9 @@ int ui_incidents_assign(struct ctx *c)
 		return -1;
 	if (db_exec(c->db, STMT_INCIDENT_SET_ASSIGNEE, "INI", in.id, to,
 		    clock_now()) != 0 ||
-	    incidents_event(c->db, in.id, c->me.user_id, "assignee", "assignee",
-			    in.assignee_id ? in.assignee_email : NULL,
-			    to ? u.email : NULL, 0) != 0 ||
+	    timeline_event(c->db, in.id, c->me.user_id, "assignee", "assignee",
+			   in.assignee_id ? in.assignee_email : NULL,
+			   to ? u.email : NULL, 0) != 0 ||
 	    ui_audit(c, "incident.assign", "incident", in.id,
 		     json_pack("{ss ss? ss?}", "ref", in.ref, "from",
 			       in.assignee_id ? in.assignee_email : NULL, "to",

@@ -14,6 +14,7 @@
 #include "../domain/comments.h"
 #include "../domain/evidence.h"
 #include "../domain/incidents.h"
+#include "../domain/timeline.h"
 #include "../domain/indicators.h"
 #include "../domain/intel.h"
 #include "../domain/playbooks.h"
@@ -126,7 +127,7 @@ int ui_incidents_report(struct ctx *c)
 	intel_prepare(c->db, c->a, in.title, in.description, &prep);
 	if (ui_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
 		return -1;
-	if (incidents_create(c->db, c->a, &in, c->me.user_id, &prep) < 0 ||
+	if (timeline_report(c->db, c->a, &in, c->me.user_id, &prep) < 0 ||
 	    ui_record_files(c, in.id, mimes, shas) < 0 ||
 	    ui_audit(c, "incident.create", "incident", in.id,
 		     json_pack("{ss}", "ref", in.ref)) != 0)

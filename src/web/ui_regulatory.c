@@ -5,6 +5,7 @@
 
 #include "../core/clock.h"
 #include "../domain/compliance.h"
+#include "../domain/deadlines.h"
 #include "../domain/incidents.h"
 
 #include <string.h>
@@ -117,7 +118,7 @@ int ui_regulatory_notice(struct ctx *c)
 	if (made < in.created_at - 366 * 86400LL)
 		return ctx_field_error(c, "made_at",
 				       "This is long before the incident");
-	int64_t due = compliance_deadline(&in, kind);
+	int64_t due = deadlines_notice(&in, kind);
 	if (due && made > due && (!reason || !*reason)) {
 		char iso[21];
 		clock_iso(due, iso);

@@ -1,0 +1,41 @@
+/* timeline.c - an incident's history and everything a history row sets
+ * off: its clocks, the notifications and deliveries it causes; and a new
+ * report, which also stores what the models found. Every change to an
+ * incident goes through timeline_event, inside the caller's
+ * transaction. */
+#include "timeline.h"
+
+#include "../core/clock.h"
+#include "clocks.h"
+#include "intel.h"
+#include "notify.h"
+
+/* Appends one history row, brings the incident's clocks up to date and
+ * writes the notifications and deliveries it causes (the caller has
+ * already written the change). Returns 0 or -1. Inside a transaction. */
+int timeline_event(db *d, int64_t incident, int64_t actor, const char *kind,
+		   const char *field, const char *old_value,
+		   const char *new_value, int internal)
+{
+	if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", incident,
+		    clock_now(), actor, kind, field ? field : "", old_value,
+		    new_value, internal) != 0 ||
+	    clocks_refresh(d, incident, 0) != 0)
+		return -1;
+	return notify_incident_event(d, incident, actor, kind, field, new_value,
+				     internal);
+}
+
+/* Reports an incident: the row (incidents_create), its "created" history
+ * row and what intel_prepare found (prep; may be NULL). Sets in->id and
+ * in->ref. Returns the id, or -1. Inside a transaction. */
+int64_t timeline_report(db *d, arena *a, struct incident *in, int64_t actor,
+			const struct intel_prep *prep)
+{
+	if (incidents_create(d, a, in) < 0 ||
+	    timeline_event(d, in->id, actor, "created", "status", NULL, "new",
+			   0) != 0 ||
+	    (prep && intel_store(d, in->id, prep, in->created_at) != 0))
+		return -1;
+	return in->id;
+}
