@@ -57,11 +57,11 @@ $(B)/san/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -std=c17 -g -c -o $@ $<
 
-$(B)/%.o: %.c $(wildcard src/*/*.h) src/core/stmts.def
+$(B)/%.o: %.c $(wildcard src/*/*.h src/core/stmts/*) src/core/stmts.def
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 
-$(B)/san/%.o: %.c $(wildcard src/*/*.h) src/core/stmts.def
+$(B)/san/%.o: %.c $(wildcard src/*/*.h src/core/stmts/*) src/core/stmts.def
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -c -o $@ $<
 

@@ -289,14 +289,13 @@ static int cmd_user_change(const char *what, const struct opts *o)
 		goto done;
 	int ok =
 	    role >= 0
-		? db_exec(&d, STMT_USER_SET_ROLE, "IsI", u.id,
-			  perm_role_name(role), now) == 0 &&
+		? db_exec(&d, STMT_USER_SET_ROLE, u.id, perm_role_name(role),
+			  now) == 0 &&
 		      cli_audit("user.role", u.id,
 				json_pack("{ss ss ss}", "email", u.email,
 					  "from", perm_role_name(u.role), "to",
 					  perm_role_name(role))) == 0
-		: db_exec(&d, STMT_USER_SET_ACTIVE, "IiI", u.id, !disable,
-			  now) == 0 &&
+		: db_exec(&d, STMT_USER_SET_ACTIVE, u.id, !disable, now) == 0 &&
 		      (!disable || session_delete_user(&d, u.id) == 0) &&
 		      cli_audit(disable ? "user.deactivate" : "user.reactivate",
 				u.id, json_pack("{ss}", "email", u.email)) == 0;
@@ -468,7 +467,7 @@ static int cmd_report_verify(const char *path)
 		goto done;
 	}
 	sha256_hex(b.data, b.len, file_sha);
-	sqlite3_stmt *st = db_query(&d, STMT_REPORT_BY_DATA, "s", data_sha);
+	sqlite3_stmt *st = db_query(&d, STMT_REPORT_BY_DATA, data_sha);
 	if (!st)
 		goto done;
 	int known = 0, same = 0;

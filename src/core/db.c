@@ -12,14 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const stmt_sql[STMT__COUNT] = {
-#define STMT(name, sql) [STMT_##name] = sql,
-#include "stmts.def"
-#undef STMT
-};
-
-static const char *const stmt_names[STMT__COUNT] = {
-#define STMT(name, sql) [STMT_##name] = #name,
+const struct stmt_decl db_stmts[STMT__COUNT] = {
+#define STMT(name_, bind_, ncols_, sql_)                                       \
+	[STMT_##name_] = {                                                     \
+	    .name = #name_, .bind = bind_, .sql = sql_, .ncols = ncols_},
 #include "stmts.def"
 #undef STMT
 };
@@ -91,13 +87,13 @@ sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
 	if (st) {
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
-	} else if (sqlite3_prepare_v3(d->h, stmt_sql[id], -1,
+	} else if (sqlite3_prepare_v3(d->h, db_stmts[id].sql, -1,
 				      SQLITE_PREPARE_PERSISTENT, &st,
 				      NULL) == SQLITE_OK) {
 		d->st[id] = st;
 	} else {
 		log_event(NULL, NULL, "db: cannot prepare %s: %s",
-			  stmt_names[id], sqlite3_errmsg(d->h));
+			  db_stmts[id].name, sqlite3_errmsg(d->h));
 		return NULL;
 	}
 	outside_group(d, st);
@@ -106,7 +102,8 @@ sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
 
 /* Binds parameters 1..n from fmt: s=text (NULL binds NULL), i=int,
  * I=int64, N=int64 or NULL when 0, U=int64 or NULL when negative
- * (unknown), d=double, b=blob (pointer, int length).
+ * (unknown), d=double, b=blob (pointer, int length); any other letter
+ * (the '*' of a statement its caller binds) is SQLITE_MISUSE.
  * Returns SQLITE_OK or the first error. */
 static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 {
@@ -160,14 +157,13 @@ int db_bind(sqlite3_stmt *st, const char *fmt, ...)
 	return rc;
 }
 
-/* Returns the named statement with parameters bound from ap; NULL on
- * failure (logged). */
-static sqlite3_stmt *db_vquery(db *d, enum stmt_id id, const char *fmt,
-			       va_list ap)
+/* Returns the named statement with its parameters bound from ap as its
+ * declaration's bind letters say; NULL on failure (logged). */
+static sqlite3_stmt *db_vquery(db *d, enum stmt_id id, va_list ap)
 {
 	sqlite3_stmt *st = db_stmt(d, id);
-	if (st && db_vbind(st, fmt, ap) != SQLITE_OK) {
-		log_event(NULL, NULL, "db: bind %s: %s", stmt_names[id],
+	if (st && db_vbind(st, db_stmts[id].bind, ap) != SQLITE_OK) {
+		log_event(NULL, NULL, "db: bind %s: %s", db_stmts[id].name,
 			  sqlite3_errmsg(d->h));
 		return NULL;
 	}
@@ -176,25 +172,25 @@ static sqlite3_stmt *db_vquery(db *d, enum stmt_id id, const char *fmt,
 
 /* Returns the named statement with parameters bound, ready for
  * sqlite3_step; owned by d. NULL on failure (logged). */
-sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...)
+sqlite3_stmt *db_query(db *d, enum stmt_id id, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	sqlite3_stmt *st = db_vquery(d, id, fmt, ap);
+	va_start(ap, id);
+	sqlite3_stmt *st = db_vquery(d, id, ap);
 	va_end(ap);
 	return st;
 }
 
 /* Runs a bound statement to completion. Returns 0 or -1 (logged). */
-static int db_vexec(db *d, enum stmt_id id, const char *fmt, va_list ap)
+static int db_vexec(db *d, enum stmt_id id, va_list ap)
 {
-	sqlite3_stmt *st = db_vquery(d, id, fmt, ap);
+	sqlite3_stmt *st = db_vquery(d, id, ap);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_event(NULL, NULL, "db: %s: %s", stmt_names[id],
+		log_event(NULL, NULL, "db: %s: %s", db_stmts[id].name,
 			  sqlite3_errmsg(d->h));
 		return -1;
 	}
@@ -203,25 +199,25 @@ static int db_vexec(db *d, enum stmt_id id, const char *fmt, va_list ap)
 
 /* Runs a statement that returns no rows (or ignores them). Returns 0 or
  * -1 (logged). */
-int db_exec(db *d, enum stmt_id id, const char *fmt, ...)
+int db_exec(db *d, enum stmt_id id, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	int rc = db_vexec(d, id, fmt, ap);
+	va_start(ap, id);
+	int rc = db_vexec(d, id, ap);
 	va_end(ap);
 	return rc;
 }
 
 /* db_exec in a transaction of its own (BEGIN IMMEDIATE, COMMIT; rolled
  * back on failure). Returns 0 or -1. */
-int db_exec_tx(db *d, enum stmt_id id, const char *fmt, ...)
+int db_exec_tx(db *d, enum stmt_id id, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	int rc = db_begin(d) == 0 && db_vexec(d, id, fmt, ap) == 0 &&
-			 db_commit(d) == 0
-		     ? 0
-		     : -1;
+	va_start(ap, id);
+	int rc =
+	    db_begin(d) == 0 && db_vexec(d, id, ap) == 0 && db_commit(d) == 0
+		? 0
+		: -1;
 	va_end(ap);
 	if (rc)
 		db_rollback(d);
@@ -230,11 +226,11 @@ int db_exec_tx(db *d, enum stmt_id id, const char *fmt, ...)
 
 /* Runs a query and returns the first column of its first row; 0 when no
  * row, -1 on error (logged). */
-int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...)
+int64_t db_scalar(db *d, enum stmt_id id, ...)
 {
 	va_list ap;
-	va_start(ap, fmt);
-	sqlite3_stmt *st = db_vquery(d, id, fmt, ap);
+	va_start(ap, id);
+	sqlite3_stmt *st = db_vquery(d, id, ap);
 	va_end(ap);
 	if (!st)
 		return -1;
@@ -243,7 +239,7 @@ int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...)
 		    : rc == SQLITE_DONE ? 0
 					: -1;
 	if (v < 0)
-		log_event(NULL, NULL, "db: %s: %s", stmt_names[id],
+		log_event(NULL, NULL, "db: %s: %s", db_stmts[id].name,
 			  sqlite3_errmsg(d->h));
 	sqlite3_reset(st);
 	return v;

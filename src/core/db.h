@@ -4,13 +4,14 @@
 #define SECURA_DB_H
 
 #include "arena.h"
+#include "stmts/rows.h"
 
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
 enum stmt_id {
-#define STMT(name, sql) STMT_##name,
+#define STMT(name, bind, ncols, sql) STMT_##name,
 #include "stmts.def"
 #undef STMT
 	STMT__COUNT
@@ -19,6 +20,14 @@ enum stmt_id {
 /* A connection and its prepared statements. During a write transaction
  * of a program with a group writer (db_group_open), h and st point at
  * the shared writer's; own_h and own_st stay this thread's. */
+/* A statement as declared in stmts.def: its parameters' bind letters and
+ * its number of result columns (checked by tests/unit/test_stmts.c). */
+struct stmt_decl {
+	const char *name, *bind, *sql;
+	int ncols;
+};
+extern const struct stmt_decl db_stmts[STMT__COUNT];
+
 typedef struct db {
 	sqlite3 *h;
 	sqlite3_stmt **st;
@@ -34,10 +43,10 @@ int db_migrate(db *d, char *err, size_t errlen);
 int db_schema_version(void);
 sqlite3_stmt *db_stmt(db *d, enum stmt_id id);
 int db_bind(sqlite3_stmt *st, const char *fmt, ...);
-sqlite3_stmt *db_query(db *d, enum stmt_id id, const char *fmt, ...);
-int db_exec(db *d, enum stmt_id id, const char *fmt, ...);
-int db_exec_tx(db *d, enum stmt_id id, const char *fmt, ...);
-int64_t db_scalar(db *d, enum stmt_id id, const char *fmt, ...);
+sqlite3_stmt *db_query(db *d, enum stmt_id id, ...);
+int db_exec(db *d, enum stmt_id id, ...);
+int db_exec_tx(db *d, enum stmt_id id, ...);
+int64_t db_scalar(db *d, enum stmt_id id, ...);
 int db_group_open(const char *path, char *err, size_t errlen);
 int db_begin(db *d);
 int db_commit(db *d);

@@ -133,18 +133,57 @@ int ctx_page_args(struct ctx *c, int *page, int *limit, int *offset)
 	return 0;
 }
 
-/* Returns a pagination object {page, limit, total, pages, prev, next}
- * (prev/next are page numbers or null), new reference. */
+/* Returns the route's declared inputs that have a value in this request
+ * as a query string ("q=R%26D%20%231&role=analyst"), each value
+ * URL-escaped, leaving out the field named skip (may be NULL). Links
+ * that keep a page's filters are built from it, never from raw values in
+ * a template. Arena memory; "" when none. */
+const char *ctx_query(struct ctx *c, const char *skip)
+{
+	buf b = BUF_INIT;
+	const struct field *f = c->route ? c->route->fields : NULL;
+	for (; f && f->name; f++) {
+		const char *v = ctx_val(c, f->name);
+		if (!v || !*v || (skip && !strcmp(f->name, skip)))
+			continue;
+		buf_printf(&b, "%s%s=", b.len ? "&" : "", f->name);
+		esc_url(&b, v);
+	}
+	const char *s = arena_strdup(c->a, buf_cstr(&b));
+	buf_free(&b);
+	return s;
+}
+
+/* Returns the address of page n of this list: the requested path with
+ * its filters (ctx_query) and page=n. Arena memory. */
+static const char *page_url(struct ctx *c, int64_t n)
+{
+	const char *q = ctx_query(c, "page");
+	return arena_printf(c->a, "%s?%s%spage=%lld", c->uri_path, q,
+			    *q ? "&" : "", (long long)n);
+}
+
+/* Returns a pagination object {page, limit, total, pages, prev, next,
+ * prev_url, next_url, paged} (prev/next are page numbers or null; the
+ * URLs keep the list's filters; paged: more than one page), new
+ * reference. templates/_pager.html shows it. */
 json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit)
 {
-	(void)c;
 	int64_t pages = total ? (total + limit - 1) / limit : 1;
 	json_t *p =
 	    json_pack("{si si sI sI}", "page", page, "limit", limit, "total",
 		      (json_int_t)total, "pages", (json_int_t)pages);
+	int prev = page > 1, next = page < pages;
 	json_object_set_new(p, "prev",
-			    page > 1 ? json_integer(page - 1) : json_null());
-	json_object_set_new(
-	    p, "next", page < pages ? json_integer(page + 1) : json_null());
+			    prev ? json_integer(page - 1) : json_null());
+	json_object_set_new(p, "next",
+			    next ? json_integer(page + 1) : json_null());
+	json_object_set_new(p, "prev_url",
+			    prev ? json_string(page_url(c, page - 1))
+				 : json_null());
+	json_object_set_new(p, "next_url",
+			    next ? json_string(page_url(c, page + 1))
+				 : json_null());
+	json_object_set_new(p, "paged", json_boolean(pages > 1));
 	return p;
 }

@@ -96,10 +96,9 @@ void ctx_header(struct ctx *c, const char *name, const char *value);
 void ctx_download(struct ctx *c, const char *filename, const char *type);
 void ctx_cookie(struct ctx *c, const char *name, const char *value,
 		long max_age);
-int ui_audit(struct ctx *c, const char *action, const char *object_type,
-	     int64_t object_id, json_t *detail);
 json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit);
 int64_t ctx_time(struct ctx *c, const char *name);
+const char *ctx_query(struct ctx *c, const char *skip);
 int ctx_page_args(struct ctx *c, int *page, int *limit, int *offset);
 
 /* dispatch (route.c) */

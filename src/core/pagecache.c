@@ -48,8 +48,7 @@ int pagecache_lookup(struct ctx *c, const char *version_name, const char *scope)
 	const char *tmpl = c->tmpl ? c->tmpl : c->route ? c->route->tmpl : NULL;
 	if (c->api || !config_get()->page_cache || !c->me.user_id || !tmpl)
 		return 0;
-	int64_t version =
-	    db_scalar(c->db, STMT_CHANGE_COUNTER, "s", version_name);
+	int64_t version = db_scalar(c->db, STMT_CHANGE_COUNTER, version_name);
 	if (version < 0)
 		return 0;
 	c->cache_key =

@@ -33,11 +33,9 @@ int session_create(db *d, int64_t user_id, const char *ip, const char *ua,
 	char uabuf[256];
 	snprintf(uabuf, sizeof(uabuf), "%s", ua ? ua : "");
 	/* Expired rows go whenever a session starts: cheap, bounded. */
-	db_exec(d, STMT_SESSION_PURGE, "II", now,
-		now - config_get()->session_idle);
-	return db_exec(d, STMT_SESSION_INSERT, "IssIIss", user_id, hash, csrf,
-		       now, now + config_get()->session_max, ip ? ip : "",
-		       uabuf);
+	db_exec(d, STMT_SESSION_PURGE, now, now - config_get()->session_idle);
+	return db_exec(d, STMT_SESSION_INSERT, user_id, hash, csrf, now,
+		       now + config_get()->session_max, ip ? ip : "", uabuf);
 }
 
 /* Steps a SESSION_LOOKUP or TOKEN_LOOKUP query, whose row is (id, text,
@@ -70,24 +68,24 @@ int session_lookup(db *d, arena *a, const char *token, struct caller *c)
 	if (!token || strlen(token) != RAND_TOKEN_LEN - 1)
 		return 0;
 	sha256_hex(token, strlen(token), hash);
-	int rc = lookup_row(db_query(d, STMT_SESSION_LOOKUP, "sII", hash, now,
+	int rc = lookup_row(db_query(d, STMT_SESSION_LOOKUP, hash, now,
 				     now - config_get()->session_idle),
 			    a, c, &c->session_id, &c->csrf, &last);
 	if (rc == 1 && now - last >= 60)
-		db_exec_tx(d, STMT_SESSION_TOUCH, "II", c->session_id, now);
+		db_exec_tx(d, STMT_SESSION_TOUCH, c->session_id, now);
 	return rc;
 }
 
 /* Ends one session (logout). Returns 0 or -1. */
 int session_delete(db *d, int64_t session_id)
 {
-	return db_exec(d, STMT_SESSION_DELETE, "I", session_id);
+	return db_exec(d, STMT_SESSION_DELETE, session_id);
 }
 
 /* Ends every session of a user (deactivation, password change). */
 int session_delete_user(db *d, int64_t user_id)
 {
-	return db_exec(d, STMT_SESSION_DELETE_USER, "I", user_id);
+	return db_exec(d, STMT_SESSION_DELETE_USER, user_id);
 }
 
 /* Creates an API token "sec_..." for user_id; the clear token is written
@@ -102,9 +100,8 @@ int token_create(db *d, int64_t user_id, const char *name, int write,
 	snprintf(token, TOKEN_LEN, TOKEN_PREFIX "%s", raw);
 	snprintf(prefix, sizeof(prefix), "%.8s", token);
 	sha256_hex(token, strlen(token), hash);
-	if (db_exec(d, STMT_TOKEN_INSERT, "IssssIN", user_id, name, hash,
-		    prefix, write ? "write" : "read", clock_now(),
-		    expires_at) != 0)
+	if (db_exec(d, STMT_TOKEN_INSERT, user_id, name, hash, prefix,
+		    write ? "write" : "read", clock_now(), expires_at) != 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(d->h);
 	return 0;
@@ -122,11 +119,11 @@ int token_lookup(db *d, arena *a, const char *token, struct caller *c)
 	    strncmp(token, TOKEN_PREFIX, 4) != 0)
 		return 0;
 	sha256_hex(token, strlen(token), hash);
-	int rc = lookup_row(db_query(d, STMT_TOKEN_LOOKUP, "sI", hash, now), a,
-			    c, &c->token_id, &scope, &last);
+	int rc = lookup_row(db_query(d, STMT_TOKEN_LOOKUP, hash, now), a, c,
+			    &c->token_id, &scope, &last);
 	c->token_write = rc == 1 && strcmp(scope, "write") == 0;
 	if (rc == 1 && now - last >= 60)
-		db_exec_tx(d, STMT_TOKEN_TOUCH, "II", c->token_id, now);
+		db_exec_tx(d, STMT_TOKEN_TOUCH, c->token_id, now);
 	return rc;
 }
 
@@ -134,7 +131,7 @@ int token_lookup(db *d, arena *a, const char *token, struct caller *c)
  * caller owns, or NULL on database error. */
 json_t *token_list(db *d, int64_t user_id)
 {
-	sqlite3_stmt *st = db_query(d, STMT_TOKEN_LIST_USER, "I", user_id);
+	sqlite3_stmt *st = db_query(d, STMT_TOKEN_LIST_USER, user_id);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -166,8 +163,7 @@ json_t *token_list(db *d, int64_t user_id)
  * no such active token of that user, -1 on error. */
 int token_revoke(db *d, int64_t user_id, int64_t token_id)
 {
-	if (db_exec(d, STMT_TOKEN_REVOKE, "III", token_id, user_id,
-		    clock_now()) != 0)
+	if (db_exec(d, STMT_TOKEN_REVOKE, token_id, user_id, clock_now()) != 0)
 		return -1;
 	return sqlite3_changes(d->h) > 0;
 }
@@ -176,8 +172,7 @@ int token_revoke(db *d, int64_t user_id, int64_t token_id)
 static int64_t throttle_count(db *d, const char *kind, const char *key,
 			      int64_t since, int64_t *oldest)
 {
-	sqlite3_stmt *st =
-	    db_query(d, STMT_LOGINFAIL_COUNT, "ssI", kind, key, since);
+	sqlite3_stmt *st = db_query(d, STMT_LOGINFAIL_COUNT, kind, key, since);
 	int64_t n = 0;
 	*oldest = 0;
 	if (st && sqlite3_step(st) == SQLITE_ROW) {
@@ -214,13 +209,13 @@ int throttle_check(db *d, const char *email, const char *ip,
 void throttle_fail(db *d, const char *email, const char *ip)
 {
 	int64_t now = clock_now();
-	db_exec(d, STMT_LOGINFAIL_PURGE, "I", now - config_get()->login_window);
-	db_exec(d, STMT_LOGINFAIL_INSERT, "ssI", "account", email, now);
-	db_exec(d, STMT_LOGINFAIL_INSERT, "ssI", "address", ip, now);
+	db_exec(d, STMT_LOGINFAIL_PURGE, now - config_get()->login_window);
+	db_exec(d, STMT_LOGINFAIL_INSERT, "account", email, now);
+	db_exec(d, STMT_LOGINFAIL_INSERT, "address", ip, now);
 }
 
 /* Forgets an account's failures after a successful login. */
 void throttle_clear(db *d, const char *email)
 {
-	db_exec(d, STMT_LOGINFAIL_CLEAR, "ss", "account", email);
+	db_exec(d, STMT_LOGINFAIL_CLEAR, "account", email);
 }

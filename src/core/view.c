@@ -162,7 +162,7 @@ static json_t *page_data(struct ctx *c)
 	if (c->me.user_id) {
 		json_t *can = can_json(c->me.role);
 		int64_t unread =
-		    db_scalar(c->db, STMT_NOTIFY_UNREAD, "I", c->me.user_id);
+		    db_scalar(c->db, STMT_NOTIFY_UNREAD, c->me.user_id);
 		json_object_set_new(
 		    page, "me",
 		    json_pack("{sI ss ss ss so sI}", "id",

@@ -72,14 +72,14 @@ static void prompt(db *d, const struct incident *in, buf *b)
  * transaction. */
 int64_t assistant_ask(db *d, arena *a, const struct incident *in, int64_t user)
 {
-	int64_t busy = db_scalar(d, STMT_ASSISTANT_BUSY, "I", in->id);
+	int64_t busy = db_scalar(d, STMT_ASSISTANT_BUSY, in->id);
 	if (busy != 0)
 		return busy > 0 ? 0 : -1;
 	buf b = BUF_INIT;
 	prompt(d, in, &b);
 	const char *text = arena_strdup(a, buf_cstr(&b));
 	buf_free(&b);
-	if (db_exec(d, STMT_ASSISTANT_QUEUE, "IIssI", in->id, user,
+	if (db_exec(d, STMT_ASSISTANT_QUEUE, in->id, user,
 		    config_get()->llm_model, text, clock_now()) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(d->h);
@@ -88,7 +88,7 @@ int64_t assistant_ask(db *d, arena *a, const struct incident *in, int64_t user)
 /* Puts questions a killed worker was sending back in the queue. */
 int assistant_recover(db *d)
 {
-	return db_exec(d, STMT_ASSISTANT_RECOVER, NULL);
+	return db_exec(d, STMT_ASSISTANT_RECOVER);
 }
 
 /* Sends one question; *answer gets the reply text (malloc'd). Returns 0,
@@ -145,7 +145,7 @@ int assistant_next(db *d)
 {
 	if (!assistant_enabled())
 		return 0;
-	sqlite3_stmt *st = db_query(d, STMT_ASSISTANT_NEXT, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_ASSISTANT_NEXT);
 	if (!st)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -157,13 +157,12 @@ int assistant_next(db *d)
 	     *question = strdup(db_text(st, 2));
 	sqlite3_reset(st);
 	int rc = -1;
-	if (db_exec_tx(d, STMT_ASSISTANT_CLAIM, "I", id) != 0)
+	if (db_exec_tx(d, STMT_ASSISTANT_CLAIM, id) != 0)
 		goto done;
 	char err[256] = "", *answer;
 	int ok = ask(model, question, &answer, err, sizeof(err)) == 0;
-	rc = db_exec_tx(d, STMT_ASSISTANT_FINISH, "IsssI", id,
-			ok ? "done" : "failed", ok ? answer : "", ok ? "" : err,
-			clock_now()) == 0
+	rc = db_exec_tx(d, STMT_ASSISTANT_FINISH, id, ok ? "done" : "failed",
+			ok ? answer : "", ok ? "" : err, clock_now()) == 0
 		 ? 1
 		 : -1;
 	free(answer);
@@ -178,7 +177,7 @@ done:
  * created_at, finished_at, pending, machine_generated}; NULL on error. */
 json_t *assistant_list(db *d, int64_t incident)
 {
-	sqlite3_stmt *st = db_query(d, STMT_ASSISTANT_LIST, "I", incident);
+	sqlite3_stmt *st = db_query(d, STMT_ASSISTANT_LIST, incident);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();

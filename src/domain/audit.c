@@ -38,7 +38,7 @@ int audit_append(db *d, const struct audit_entry *e)
 {
 	char prev[SHA256_HEX], hash[SHA256_HEX];
 	int64_t id = 1, at = clock_now();
-	sqlite3_stmt *st = db_query(d, STMT_AUDIT_LAST, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_AUDIT_LAST);
 	if (!st)
 		return -1;
 	snprintf(prev, sizeof(prev), "%s", genesis);
@@ -57,11 +57,8 @@ int audit_append(db *d, const struct audit_entry *e)
 	const char *oid = e->object_id ? e->object_id : "";
 	row_hash(prev, id, at, e->actor_id, email, ip, e->action, otype, oid,
 		 detail, hash);
-	int rc = db_exec(d, STMT_AUDIT_INSERT,
-			 "IINsss"
-			 "sssss",
-			 id, at, e->actor_id, email, ip, e->action, otype, oid,
-			 detail, prev, hash);
+	int rc = db_exec(d, STMT_AUDIT_INSERT, id, at, e->actor_id, email, ip,
+			 e->action, otype, oid, detail, prev, hash);
 	jsonmem_free(dumped);
 	return rc;
 }
@@ -78,7 +75,7 @@ int audit_verify(db *d, int64_t *rows, int64_t *bad_id, char *why,
 	*rows = 0;
 	*bad_id = 0;
 	for (;;) {
-		sqlite3_stmt *st = db_query(d, STMT_AUDIT_WALK, "I", last_id);
+		sqlite3_stmt *st = db_query(d, STMT_AUDIT_WALK, last_id);
 		if (!st)
 			return -1;
 		int n = 0, rc;
@@ -121,10 +118,10 @@ int audit_verify(db *d, int64_t *rows, int64_t *bad_id, char *why,
 json_t *audit_list(db *d, const struct audit_filter *f, int limit, int offset,
 		   int64_t *total)
 {
-	*total = db_scalar(d, STMT_AUDIT_COUNT, "ssII", f->action, f->actor,
-			   f->from, f->to);
-	sqlite3_stmt *st = db_query(d, STMT_AUDIT_LIST, "ssIIii", f->action,
-				    f->actor, f->from, f->to, limit, offset);
+	*total =
+	    db_scalar(d, STMT_AUDIT_COUNT, f->action, f->actor, f->from, f->to);
+	sqlite3_stmt *st = db_query(d, STMT_AUDIT_LIST, f->action, f->actor,
+				    f->from, f->to, limit, offset);
 	if (!st || *total < 0)
 		return NULL;
 	json_t *arr = json_array();

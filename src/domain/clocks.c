@@ -19,7 +19,7 @@
 
 #define HOUR	3600
 #define DAY	86400
-#define NCLOCKS 6
+#define NCLOCKS CLOCK__COUNT
 
 static const char *const names[NCLOCKS + 1] = {"sla_triage",
 					       "sla_resolve",
@@ -50,31 +50,6 @@ static int clock_index(const char *name)
 	return -1;
 }
 
-/* When stage bit s of clock i falls due (0: the clock has no such
- * stage). */
-static int64_t stage_at(int i, int s, int64_t started, int64_t due)
-{
-	if (s == 4)
-		return due;
-	if (i < 2)
-		return s == 1 ? started + (due - started) * 3 / 4 : 0;
-	if (i == 2)
-		return due - (s == 1 ? 24 : 6) * HOUR;
-	return due - (s == 1 ? 7 : 1) * DAY;
-}
-
-/* The stages of clock i that have fallen due at now, as bits. */
-static int stages_due(int i, int64_t started, int64_t due, int64_t now)
-{
-	int bits = 0;
-	for (int s = 1; s <= 4; s <<= 1) {
-		int64_t at = stage_at(i, s, started, due);
-		if (at && at <= now)
-			bits |= s;
-	}
-	return bits;
-}
-
 /* Severity index for the SLA tables (unknown: medium). */
 static int sev_index(const char *s)
 {
@@ -89,7 +64,7 @@ static int sev_index(const char *s)
 static int compute(db *d, const struct incident *in, struct clk c[NCLOCKS])
 {
 	memset(c, 0, sizeof(struct clk) * NCLOCKS);
-	sqlite3_stmt *st = db_query(d, STMT_CLOCK_FACTS, "I", in->id);
+	sqlite3_stmt *st = db_query(d, STMT_CLOCK_FACTS, in->id);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
@@ -146,15 +121,15 @@ int clocks_refresh(db *d, int64_t incident, int silent)
 	int64_t now = clock_now();
 	for (int i = 0; i < NCLOCKS; i++) {
 		if (!c[i].on) {
-			if (db_exec(d, STMT_CLOCK_DROP, "Is", incident,
-				    names[i]) != 0)
+			if (db_exec(d, STMT_CLOCK_DROP, incident, names[i]) !=
+			    0)
 				goto done;
 			continue;
 		}
 		int warned =
-		    silent ? stages_due(i, c[i].started, c[i].due, now) : 0;
-		if (db_exec(d, STMT_CLOCK_PUT, "IsIINi", incident, names[i],
-			    c[i].started, c[i].due, c[i].met, warned) != 0)
+		    silent ? deadlines_stages(i, c[i].started, c[i].due, now) : 0;
+		if (db_exec(d, STMT_CLOCK_PUT, incident, names[i], c[i].started,
+			    c[i].due, c[i].met, warned) != 0)
 			goto done;
 	}
 	rc = 0;
@@ -169,7 +144,7 @@ int clocks_backfill(db *d)
 {
 	int n = 0;
 	for (;;) {
-		sqlite3_stmt *st = db_query(d, STMT_CLOCK_MISSING, NULL);
+		sqlite3_stmt *st = db_query(d, STMT_CLOCK_MISSING);
 		if (!st)
 			return -1;
 		int64_t ids[500];
@@ -198,7 +173,7 @@ int clocks_refresh_open(db *d)
 {
 	int64_t *ids = NULL;
 	size_t n = 0, cap = 0;
-	sqlite3_stmt *st = db_query(d, STMT_CLOCK_OPEN, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_CLOCK_OPEN);
 	if (!st)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -236,7 +211,7 @@ static void span(int64_t s, char *out, size_t n)
  * at now; NULL on error. */
 json_t *clocks_json(db *d, int64_t incident, int64_t now)
 {
-	sqlite3_stmt *st = db_query(d, STMT_CLOCK_LIST, "I", incident);
+	sqlite3_stmt *st = db_query(d, STMT_CLOCK_LIST, incident);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -253,7 +228,7 @@ json_t *clocks_json(db *d, int64_t incident, int64_t now)
 		else if (now >= due)
 			state = "breached";
 		else
-			state = stages_due(i, started, due, now) ? "warning"
+			state = deadlines_stages(i, started, due, now) ? "warning"
 								 : "running";
 		if (!met) {
 			char s[40];
@@ -289,7 +264,7 @@ static int alert(db *d, const struct due_alert *al, int64_t now)
 	span(al->due - now, left, sizeof(left));
 	if (db_begin(d) != 0)
 		return -1;
-	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_INCIDENT, "I", al->incident);
+	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_INCIDENT, al->incident);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
@@ -320,7 +295,7 @@ static int alert(db *d, const struct due_alert *al, int64_t now)
 		 breach ? "breached" : "warning");
 	int rc = webhooks_enqueue(d, event, data);
 	json_decref(data);
-	if (rc != 0 || db_exec(d, STMT_CLOCK_WARNED, "Isi", al->incident,
+	if (rc != 0 || db_exec(d, STMT_CLOCK_WARNED, al->incident,
 			       names[al->clock], al->warned | al->stage) != 0)
 		goto fail;
 	return db_commit(d);
@@ -335,7 +310,7 @@ fail:
  * Returns 0 or -1. */
 int clocks_tick(db *d, int64_t now, int *sent)
 {
-	sqlite3_stmt *st = db_query(d, STMT_CLOCK_RUNNING, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_CLOCK_RUNNING);
 	if (!st)
 		return -1;
 	struct due_alert *al = NULL;
@@ -346,7 +321,7 @@ int clocks_tick(db *d, int64_t now, int *sent)
 			continue;
 		int64_t started = db_int(st, 2), due = db_int(st, 3);
 		int warned = (int)db_int(st, 4);
-		int fresh = stages_due(i, started, due, now) & ~warned;
+		int fresh = deadlines_stages(i, started, due, now) & ~warned;
 		if (!fresh)
 			continue;
 		int stage = fresh & 4 ? 4 : fresh & 2 ? 2 : 1;

@@ -19,8 +19,8 @@ int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
 		     int internal)
 {
 	int64_t now = clock_now();
-	if (db_exec(d, STMT_COMMENT_INSERT, "IIsiI", incident, author, body,
-		    internal, now) != 0)
+	if (db_exec(d, STMT_COMMENT_INSERT, incident, author, body, internal,
+		    now) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	char sid[24];
@@ -28,7 +28,7 @@ int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
 	if (timeline_event(d, incident, author, "comment",
 			   internal ? "internal" : "public", NULL, sid,
 			   internal) != 0 ||
-	    db_exec(d, STMT_INCIDENT_TOUCH, "II", incident, now) != 0 ||
+	    db_exec(d, STMT_INCIDENT_TOUCH, incident, now) != 0 ||
 	    incidents_reindex(d, incident) != 0 ||
 	    indicators_record(d, incident, "comment", body, strlen(body), now) <
 		0)
@@ -41,8 +41,7 @@ int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
  * NULL on error. */
 json_t *comments_list(db *d, int64_t incident, int staff)
 {
-	sqlite3_stmt *st =
-	    db_query(d, STMT_COMMENT_LIST, "Ii", incident, staff);
+	sqlite3_stmt *st = db_query(d, STMT_COMMENT_LIST, incident, staff);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 const char *const compliance_art34_decisions[] = {
     "notified",	     "exempt_protected", "exempt_measures",
     "exempt_effort", "not_high_risk",	 NULL};
@@ -136,7 +135,7 @@ int compliance_get(db *d, arena *a, int64_t incident,
 {
 	for (int i = 0; i < COMPLIANCE_NFIELDS; i++)
 		vals[i] = compliance_fields[i].type == V_BOOL ? "0" : "";
-	sqlite3_stmt *st = db_query(d, STMT_COMPLIANCE_GET, "I", incident);
+	sqlite3_stmt *st = db_query(d, STMT_COMPLIANCE_GET, incident);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -202,13 +201,13 @@ int64_t compliance_notice_add(db *d, const struct incident *in,
 	char iso[21], text[160];
 	clock_iso(made_at, iso);
 	snprintf(text, sizeof(text), "%s %s", kind, iso);
-	if (db_exec(d, STMT_NOTICE_INSERT, "IsIsssII", in->id, kind, made_at,
-		    channel, reference, late_reason, actor, clock_now()) != 0)
+	if (db_exec(d, STMT_NOTICE_INSERT, in->id, kind, made_at, channel,
+		    reference, late_reason, actor, clock_now()) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	if (timeline_event(d, in->id, actor, "field", "notification", NULL,
 			   text, 1) != 0 ||
-	    db_exec(d, STMT_INCIDENT_TOUCH, "II", in->id, clock_now()) != 0)
+	    db_exec(d, STMT_INCIDENT_TOUCH, in->id, clock_now()) != 0)
 		return -1;
 	return id;
 }
@@ -218,7 +217,7 @@ int64_t compliance_notice_add(db *d, const struct incident *in,
  * database error). */
 json_t *compliance_notices(db *d, const struct incident *in)
 {
-	sqlite3_stmt *st = db_query(d, STMT_NOTICE_LIST, "I", in->id);
+	sqlite3_stmt *st = db_query(d, STMT_NOTICE_LIST, in->id);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();

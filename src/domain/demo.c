@@ -156,10 +156,10 @@ struct people {
 static int64_t ensure_user(db *d, const char *email, const char *name,
 			   const char *dept, int role, const char *hash)
 {
-	int64_t id = db_scalar(d, STMT_USER_BY_EMAIL, "s", email);
+	int64_t id = db_scalar(d, STMT_USER_BY_EMAIL, email);
 	if (id > 0)
 		return id;
-	if (db_exec(d, STMT_USER_INSERT, "sssssI", email, name, dept,
+	if (db_exec(d, STMT_USER_INSERT, email, name, dept,
 		    perm_role_name(role), hash, clock_now() - 400 * 86400) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(d->h);
@@ -221,12 +221,12 @@ static int write_events(db *d, int64_t inc, struct demo_event *ev, int n)
 	qsort(ev, (size_t)n, sizeof(*ev), by_time);
 	for (int k = 0; k < n; k++) {
 		if (ev[k].comment &&
-		    db_exec(d, STMT_COMMENT_INSERT, "IIsiI", inc, ev[k].actor,
+		    db_exec(d, STMT_COMMENT_INSERT, inc, ev[k].actor,
 			    ev[k].comment, ev[k].internal, ev[k].at) != 0)
 			return -1;
-		if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", inc,
-			    ev[k].at, ev[k].actor, ev[k].kind, ev[k].field,
-			    ev[k].old, ev[k].nw, ev[k].internal) != 0)
+		if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, inc, ev[k].at,
+			    ev[k].actor, ev[k].kind, ev[k].field, ev[k].old,
+			    ev[k].nw, ev[k].internal) != 0)
 			return -1;
 	}
 	return 0;
@@ -331,21 +331,14 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 	}
 	time_t yt = (time_t)created;
 	gmtime_r(&yt, &tm);
-	int64_t num =
-	    db_scalar(d, STMT_INCIDENT_NEXT_REF, "i", tm.tm_year + 1900);
+	int64_t num = db_scalar(d, STMT_INCIDENT_NEXT_REF, tm.tm_year + 1900);
 	char ref[32], title[160];
 	snprintf(ref, sizeof(ref), "INC-%d-%04lld", tm.tm_year + 1900,
 		 (long long)num);
 	snprintf(title, sizeof(title), "%s", PICK(t->titles));
 	int64_t updated = steps ? at[steps - 1] : created;
-	if (db_exec(d, STMT_DEMO_INCIDENT_INSERT,
-		    "sssIs"
-		    "ssIN"
-		    "NNssiUUs"
-		    "ssNNN"
-		    "II",
-		    ref, title, desc, cat_ids[ci], status,
-		    steps && !rejected ? severity : NULL,
+	if (db_exec(d, STMT_DEMO_INCIDENT_INSERT, ref, title, desc, cat_ids[ci],
+		    status, steps && !rejected ? severity : NULL,
 		    !strcmp(severity, "critical") ? "red" : "amber", reporter,
 		    steps >= 2 ? analyst : 0, created - expo(7200), created,
 		    t->assets, departments[ri % 8], personal, people_n,
@@ -390,7 +383,7 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 				   ref, title, (int)below(250));
 		ok = evidence_store(data_dir, (const unsigned char *)log,
 				    (size_t)len, sha) == 0 &&
-		     db_exec(d, STMT_EVIDENCE_INSERT, "IIsIssI", id, reporter,
+		     db_exec(d, STMT_EVIDENCE_INSERT, id, reporter,
 			     "firewall.log", (int64_t)len, "text/plain", sha,
 			     created + 60) == 0 &&
 		     indicators_record(d, id, "evidence", log, (size_t)len,
@@ -421,7 +414,7 @@ int demo_fill(db *d, const char *data_dir, int64_t count, uint64_t seed,
 		return -1;
 	if (make_people(d, password_hash, &p) != 0)
 		goto fail;
-	sqlite3_stmt *st = db_query(d, STMT_DEMO_CATEGORY_IDS, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_DEMO_CATEGORY_IDS);
 	while (st && sqlite3_step(st) == SQLITE_ROW)
 		for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++)
 			if (!strcmp(texts[i].slug, db_text(st, 1)))
@@ -451,9 +444,9 @@ int demo_fill(db *d, const char *data_dir, int64_t count, uint64_t seed,
 	/* a bulk load leaves the full-text index in many segments: merge
 	 * them (2x faster queries), then do what the worker would do next:
 	 * each incident's similar incidents */
-	if (db_exec_tx(d, STMT_SEARCH_OPTIMIZE, NULL) != 0)
+	if (db_exec_tx(d, STMT_SEARCH_OPTIMIZE) != 0)
 		return -1;
-	int64_t queued = db_scalar(d, STMT_SIMILAR_DUE_COUNT, NULL), done = 0;
+	int64_t queued = db_scalar(d, STMT_SIMILAR_DUE_COUNT), done = 0;
 	int n;
 	while ((n = similar_next(d, 500)) > 0) {
 		done += n;

@@ -138,8 +138,8 @@ int64_t evidence_add(db *d, int64_t incident, int64_t uploader,
 		     const char *filename, size_t size, const char *mime,
 		     const char *sha)
 {
-	if (db_exec(d, STMT_EVIDENCE_INSERT, "IIsIssI", incident, uploader,
-		    filename, (int64_t)size, mime, sha, clock_now()) != 0)
+	if (db_exec(d, STMT_EVIDENCE_INSERT, incident, uploader, filename,
+		    (int64_t)size, mime, sha, clock_now()) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	if (timeline_event(d, incident, uploader, "evidence", "", NULL,
@@ -164,7 +164,7 @@ static void evidence_from_row(arena *a, sqlite3_stmt *st, void *out)
 /* Returns the incident's evidence as a new JSON array; NULL on error. */
 json_t *evidence_list(db *d, int64_t incident)
 {
-	sqlite3_stmt *st = db_query(d, STMT_EVIDENCE_LIST, "I", incident);
+	sqlite3_stmt *st = db_query(d, STMT_EVIDENCE_LIST, incident);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -191,6 +191,6 @@ json_t *evidence_list(db *d, int64_t incident)
 int evidence_get(db *d, arena *a, int64_t incident, int64_t id,
 		 struct evidence *e)
 {
-	return db_one(db_query(d, STMT_EVIDENCE_BY_ID, "II", incident, id),
+	return db_one(db_query(d, STMT_EVIDENCE_BY_ID, incident, id),
 		      evidence_from_row, a, e);
 }

@@ -70,67 +70,71 @@ static int64_t int_or_unknown(sqlite3_stmt *st, int col)
 							   : db_int(st, col);
 }
 
-/* Copies an INCIDENT_COLS row into in (strings in the arena). */
+/* Copies an incident row (INCIDENT_ROW of stmts/rows.h) into in
+ * (strings in the arena). */
 static void incident_from_row(arena *a, sqlite3_stmt *st, void *out)
 {
 	struct incident *in = out;
-#define T(col) arena_strdup(a, db_text(st, col))
-	in->id = db_int(st, 0);
-	in->ref = T(1);
-	in->title = T(2);
-	in->description = T(3);
-	in->status = T(4);
-	in->severity = T(5);
-	in->tlp = T(6);
-	in->category_id = db_int(st, 7);
-	in->category_slug = T(8);
-	in->category_name = T(9);
-	in->reporter_id = db_int(st, 10);
-	in->reporter_email = T(11);
-	in->reporter_name = T(12);
-	in->assignee_id = db_int(st, 13);
-	in->assignee_email = T(14);
-	in->assignee_name = T(15);
-	in->occurred_at = db_int(st, 16);
-	in->noticed_at = db_int(st, 17);
-	in->assets = T(18);
-	in->location = T(19);
-	in->personal_data = (int)db_int(st, 20);
-	in->people_affected = int_or_unknown(st, 21);
-	in->records_affected = int_or_unknown(st, 22);
-	in->data_types = T(23);
-	in->root_cause = T(24);
-	in->resolution = T(25);
-	in->contained_at = db_int(st, 26);
-	in->resolved_at = db_int(st, 27);
-	in->closed_at = db_int(st, 28);
-	in->created_at = db_int(st, 29);
-	in->updated_at = db_int(st, 30);
-	in->enisa_class = T(31);
+#define T(col) arena_strdup(a, db_text(st, INCIDENT_COL_##col))
+#define I(col) db_int(st, INCIDENT_COL_##col)
+	in->id = I(ID);
+	in->ref = T(REF);
+	in->title = T(TITLE);
+	in->description = T(DESCRIPTION);
+	in->status = T(STATUS);
+	in->severity = T(SEVERITY);
+	in->tlp = T(TLP);
+	in->category_id = I(CATEGORY_ID);
+	in->category_slug = T(CATEGORY_SLUG);
+	in->category_name = T(CATEGORY_NAME);
+	in->reporter_id = I(REPORTER_ID);
+	in->reporter_email = T(REPORTER_EMAIL);
+	in->reporter_name = T(REPORTER_NAME);
+	in->assignee_id = I(ASSIGNEE_ID);
+	in->assignee_email = T(ASSIGNEE_EMAIL);
+	in->assignee_name = T(ASSIGNEE_NAME);
+	in->occurred_at = I(OCCURRED_AT);
+	in->noticed_at = I(NOTICED_AT);
+	in->assets = T(ASSETS);
+	in->location = T(LOCATION);
+	in->personal_data = (int)I(PERSONAL_DATA);
+	in->people_affected = int_or_unknown(st, INCIDENT_COL_PEOPLE_AFFECTED);
+	in->records_affected =
+	    int_or_unknown(st, INCIDENT_COL_RECORDS_AFFECTED);
+	in->data_types = T(DATA_TYPES);
+	in->root_cause = T(ROOT_CAUSE);
+	in->resolution = T(RESOLUTION);
+	in->contained_at = I(CONTAINED_AT);
+	in->resolved_at = I(RESOLVED_AT);
+	in->closed_at = I(CLOSED_AT);
+	in->created_at = I(CREATED_AT);
+	in->updated_at = I(UPDATED_AT);
+	in->enisa_class = T(ENISA_CLASS);
+#undef I
 #undef T
 }
 
 /* Loads incident id (not scoped). Returns 1 found, 0 not, -1 error. */
 int incidents_get(db *d, arena *a, int64_t id, struct incident *in)
 {
-	return db_one(db_query(d, STMT_INCIDENT_BY_ID, "I", id),
-		      incident_from_row, a, in);
+	return db_one(db_query(d, STMT_INCIDENT_BY_ID, id), incident_from_row,
+		      a, in);
 }
 
 /* Loads the incident with reference ref (not scoped). 1/0/-1. */
 int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in)
 {
-	return db_one(db_query(d, STMT_INCIDENT_BY_REF, "s", ref),
-		      incident_from_row, a, in);
+	return db_one(db_query(d, STMT_INCIDENT_BY_REF, ref), incident_from_row,
+		      a, in);
 }
 
 /* Rebuilds the incident's full-text row from its title, description and
  * comments. Returns 0 or -1. Inside a transaction. */
 int incidents_reindex(db *d, int64_t id)
 {
-	if (db_exec(d, STMT_INCIDENT_REINDEX_DELETE, "I", id) != 0)
+	if (db_exec(d, STMT_INCIDENT_REINDEX_DELETE, id) != 0)
 		return -1;
-	return db_exec(d, STMT_INCIDENT_REINDEX, "I", id);
+	return db_exec(d, STMT_INCIDENT_REINDEX, id);
 }
 
 /* Inserts the incident row from in (title, description, category_id,
@@ -144,18 +148,16 @@ int64_t incidents_create(db *d, arena *a, struct incident *in)
 	time_t tt = (time_t)now;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	int64_t n =
-	    db_scalar(d, STMT_INCIDENT_NEXT_REF, "i", tm.tm_year + 1900);
+	int64_t n = db_scalar(d, STMT_INCIDENT_NEXT_REF, tm.tm_year + 1900);
 	if (n <= 0)
 		return -1;
 	in->ref =
 	    arena_printf(a, "INC-%d-%04lld", tm.tm_year + 1900, (long long)n);
-	if (db_exec(d, STMT_INCIDENT_INSERT, "sssIINNssiUUsI", in->ref,
-		    in->title, in->description, in->category_id,
-		    in->reporter_id, in->occurred_at, in->noticed_at,
-		    in->assets, in->location, in->personal_data,
-		    in->people_affected, in->records_affected, in->data_types,
-		    now) != 0)
+	if (db_exec(d, STMT_INCIDENT_INSERT, in->ref, in->title,
+		    in->description, in->category_id, in->reporter_id,
+		    in->occurred_at, in->noticed_at, in->assets, in->location,
+		    in->personal_data, in->people_affected,
+		    in->records_affected, in->data_types, now) != 0)
 		return -1;
 	in->id = sqlite3_last_insert_rowid(d->h);
 	in->status = "new";
@@ -323,7 +325,7 @@ static json_t *search_counts(db *d, const struct incident_filter *f,
 	if (filter_is_plain(f) && !*f->status) {
 		/* every incident may match: the full-text index alone
 		   answers, without looking up each match's incident */
-		if (!(st = db_query(d, STMT_INCIDENT_SEARCH_COUNT_PLAIN, "s",
+		if (!(st = db_query(d, STMT_INCIDENT_SEARCH_COUNT_PLAIN,
 				    f->query)))
 			return NULL;
 	} else if (!(st = db_stmt(d, STMT_INCIDENT_SEARCH_COUNT)) ||
@@ -389,7 +391,7 @@ json_t *incidents_counts(db *d, const struct incident_filter *f, int64_t *total)
  * without staff, events about internal comments are left out. */
 json_t *incidents_history(db *d, int64_t id, int staff)
 {
-	sqlite3_stmt *st = db_query(d, STMT_INCIDENT_EVENTS, "Ii", id, staff);
+	sqlite3_stmt *st = db_query(d, STMT_INCIDENT_EVENTS, id, staff);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();

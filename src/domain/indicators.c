@@ -16,10 +16,10 @@ int indicators_link(db *d, int64_t incident, const char *source,
 		    const struct iocs *v, int64_t now)
 {
 	for (size_t i = 0; i < v->n; i++) {
-		int64_t id = db_scalar(d, STMT_INDICATOR_UPSERT, "ssI",
-				       v->v[i].kind, v->v[i].value, now);
+		int64_t id = db_scalar(d, STMT_INDICATOR_UPSERT, v->v[i].kind,
+				       v->v[i].value, now);
 		if (id <= 0 || db_exec(d, STMT_INCIDENT_INDICATOR_INSERT,
-				       "IIsI", incident, id, source, now) != 0)
+				       incident, id, source, now) != 0)
 			return -1;
 	}
 	return 0;
@@ -68,7 +68,7 @@ static json_t *with_url(json_t *o)
  * error. */
 json_t *indicators_of(db *d, int64_t incident)
 {
-	sqlite3_stmt *st = db_query(d, STMT_INCIDENT_INDICATORS, "I", incident);
+	sqlite3_stmt *st = db_query(d, STMT_INCIDENT_INDICATORS, incident);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -96,15 +96,15 @@ json_t *indicators_of(db *d, int64_t incident)
  * on error. */
 json_t *indicators_get(db *d, int64_t id, int limit, int offset)
 {
-	sqlite3_stmt *st = db_query(d, STMT_INDICATOR_BY_ID, "I", id);
+	sqlite3_stmt *st = db_query(d, STMT_INDICATOR_BY_ID, id);
 	if (!st)
 		return NULL;
 	json_t *o = NULL;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		o = with_url(row_json(st, "incidents"));
 	sqlite3_reset(st);
-	if (!o || !(st = db_query(d, STMT_INDICATOR_INCIDENTS, "Iii", id, limit,
-				  offset)))
+	if (!o ||
+	    !(st = db_query(d, STMT_INDICATOR_INCIDENTS, id, limit, offset)))
 		return o;
 	json_t *arr = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -129,9 +129,9 @@ json_t *indicators_get(db *d, int64_t id, int limit, int offset)
 json_t *indicators_list(db *d, const char *kind, const char *like, int limit,
 			int offset, int64_t *total)
 {
-	*total = db_scalar(d, STMT_INDICATOR_COUNT, "ss", kind, like);
+	*total = db_scalar(d, STMT_INDICATOR_COUNT, kind, like);
 	sqlite3_stmt *st =
-	    db_query(d, STMT_INDICATOR_LIST, "ssii", kind, like, limit, offset);
+	    db_query(d, STMT_INDICATOR_LIST, kind, like, limit, offset);
 	if (!st || *total < 0)
 		return NULL;
 	json_t *arr = json_array();
@@ -146,8 +146,7 @@ json_t *indicators_list(db *d, const char *kind, const char *like, int limit,
  * kind, value, incidents, url}; NULL on error. */
 json_t *indicators_top(db *d, int64_t from, int64_t to, int limit)
 {
-	sqlite3_stmt *st =
-	    db_query(d, STMT_INDICATOR_TOP, "IIi", from, to, limit);
+	sqlite3_stmt *st = db_query(d, STMT_INDICATOR_TOP, from, to, limit);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();

@@ -109,7 +109,7 @@ int intel_vectorize(db *d, arena *a, int64_t incident, const char *title,
 			    &t);
 		const void *v = similar_pack(a, tfidf_vector(&cat->tf, &t, a),
 					     cat->tf.n, &len);
-		rc = db_exec(d, STMT_VECTOR_PUT, "Isb", incident,
+		rc = db_exec(d, STMT_VECTOR_PUT, incident,
 			     models_version(MODEL_CATEGORY), v, len);
 	}
 	models_unlock();
@@ -126,12 +126,12 @@ int intel_store(db *d, int64_t incident, const struct intel_prep *p,
 		return -1;
 	if (!p->suggested)
 		return 0;
-	return db_exec(d, STMT_SUGGESTION_PUT, "IsdssdsssI", incident,
-		       p->category, p->category_conf, p->category_terms,
-		       p->severity, p->severity_conf, p->severity_probs,
-		       p->severity_terms, p->model, now) != 0 ||
-		       db_exec(d, STMT_VECTOR_PUT, "Isb", incident,
-			       p->vec_model, p->vec, p->veclen) != 0
+	return db_exec(d, STMT_SUGGESTION_PUT, incident, p->category,
+		       p->category_conf, p->category_terms, p->severity,
+		       p->severity_conf, p->severity_probs, p->severity_terms,
+		       p->model, now) != 0 ||
+		       db_exec(d, STMT_VECTOR_PUT, incident, p->vec_model,
+			       p->vec, p->veclen) != 0
 		   ? -1
 		   : 0;
 }
@@ -141,8 +141,8 @@ int intel_store(db *d, int64_t incident, const struct intel_prep *p,
 int intel_label(db *d, int64_t incident, const char *field, const char *value,
 		int64_t user)
 {
-	return db_exec(d, STMT_LABEL_INSERT, "IssII", incident, field, value,
-		       user, clock_now());
+	return db_exec(d, STMT_LABEL_INSERT, incident, field, value, user,
+		       clock_now());
 }
 
 /* Parses a stored JSON text; json_null() when it does not parse. */
@@ -159,7 +159,7 @@ static json_t *suggestion_json(db *d, const struct incident *in,
 			       json_t **sev_probs)
 {
 	*sev_probs = NULL;
-	sqlite3_stmt *st = db_query(d, STMT_SUGGESTION_GET, "I", in->id);
+	sqlite3_stmt *st = db_query(d, STMT_SUGGESTION_GET, in->id);
 	if (!st)
 		return json_null();
 	json_t *o = json_null();
@@ -257,8 +257,7 @@ static json_t *score_json(db *d, arena *a, const struct incident *in,
 		detail = "not known yet";
 	}
 	total += part(parts, "severity", "Severity", v, 30, detail);
-	sqlite3_stmt *st =
-	    db_query(d, STMT_CATEGORY_WEIGHT, "I", in->category_id);
+	sqlite3_stmt *st = db_query(d, STMT_CATEGORY_WEIGHT, in->category_id);
 	v = st && sqlite3_step(st) == SQLITE_ROW ? db_real(st, 0) : 0.5;
 	if (st)
 		sqlite3_reset(st);
@@ -306,7 +305,7 @@ static json_t *score_json(db *d, arena *a, const struct incident *in,
 static json_t *labels_json(db *d, int64_t incident)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_query(d, STMT_LABEL_LIST, "I", incident);
+	sqlite3_stmt *st = db_query(d, STMT_LABEL_LIST, incident);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		char at[21];
 		clock_iso(db_int(st, 3), at);

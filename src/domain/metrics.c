@@ -298,7 +298,7 @@ static void dept_add(struct exec *e, const char *name)
 /* Loads every category (active or not) into e. Returns 0 or -1. */
 static int load_categories(db *d, struct exec *e)
 {
-	sqlite3_stmt *st = db_query(d, STMT_CATEGORY_LIST, "i", 0);
+	sqlite3_stmt *st = db_query(d, STMT_CATEGORY_LIST, 0);
 	if (!st)
 		return -1;
 	while (sqlite3_step(st) == SQLITE_ROW && e->ncats < MAX_CATS)
@@ -406,7 +406,7 @@ json_t *metrics_executive(db *d, int64_t from, int64_t to)
 	e->weeks = calloc((size_t)e->nweeks + 1, sizeof(*e->weeks));
 	if (!e->weeks || load_categories(d, e) != 0)
 		goto done;
-	sqlite3_stmt *st = db_query(d, STMT_METRICS_SCAN, "II", scan, to);
+	sqlite3_stmt *st = db_query(d, STMT_METRICS_SCAN, scan, to);
 	if (!st)
 		goto done;
 	int rc;
@@ -499,7 +499,7 @@ static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
  * copy), or NULL on error. */
 json_t *metrics_executive_cached(db *d, int64_t from, int64_t to)
 {
-	int64_t version = db_scalar(d, STMT_CHANGE_COUNTER, "s", "metrics");
+	int64_t version = db_scalar(d, STMT_CHANGE_COUNTER, "metrics");
 	int64_t now = clock_now();
 	pthread_mutex_lock(&cache_mu);
 	for (int i = 0; version >= 0 && i < CACHE_SLOTS; i++)
@@ -551,7 +551,7 @@ static int by_load(const void *a, const void *b)
  * error. */
 static json_t *list_item(db *d, int64_t id)
 {
-	sqlite3_stmt *st = db_query(d, STMT_METRICS_ITEM, "I", id);
+	sqlite3_stmt *st = db_query(d, STMT_METRICS_ITEM, id);
 	if (!st)
 		return NULL;
 	json_t *o = sqlite3_step(st) == SQLITE_ROW
@@ -584,8 +584,7 @@ static json_t *open_item(db *d, sqlite3_stmt *row, int64_t now)
 static int load_names(db *d, arena *a, struct load *loads, int n)
 {
 	for (int i = 0; i < n; i++) {
-		sqlite3_stmt *st =
-		    db_query(d, STMT_USER_BY_ID, "I", loads[i].id);
+		sqlite3_stmt *st = db_query(d, STMT_USER_BY_ID, loads[i].id);
 		if (!st)
 			return -1;
 		int rc = sqlite3_step(st);
@@ -608,7 +607,7 @@ static int load_names(db *d, arena *a, struct load *loads, int n)
 static json_t *gdpr_json(db *d, int64_t now)
 {
 	sqlite3_stmt *st =
-	    db_query(d, STMT_METRICS_GDPR_PENDING, "I", now - 30 * DAY);
+	    db_query(d, STMT_METRICS_GDPR_PENDING, now - 30 * DAY);
 	if (!st)
 		return NULL;
 	json_t *due = json_array(), *late = json_array();
@@ -663,7 +662,7 @@ json_t *metrics_operational(db *d, int64_t now)
 	json_t *oldest = json_array(), *sla = json_array(), *out = NULL;
 	int64_t triage[4], resolve[4]; /* the admin's SLA targets */
 	settings_sla(d, triage, resolve);
-	sqlite3_stmt *st = db_query(d, STMT_METRICS_OPEN, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_METRICS_OPEN);
 	if (!st)
 		goto done;
 	int rc;

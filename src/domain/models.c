@@ -85,7 +85,7 @@ static void sync_models(db *d)
 {
 	int64_t want[MODEL__COUNT] = {0};
 	char path[MODEL__COUNT][4200] = {{0}};
-	sqlite3_stmt *st = db_query(d, STMT_TRAINING_ACTIVE, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_ACTIVE);
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		int k = models_kind(db_text(st, 0));
 		if (k >= 0) {
@@ -186,7 +186,7 @@ json_t *models_info(db *d, int kind)
 const char *models_current_path(db *d, arena *a, int kind)
 {
 	const char *p = NULL;
-	sqlite3_stmt *st = db_query(d, STMT_TRAINING_ACTIVE, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_ACTIVE);
 	while (st && sqlite3_step(st) == SQLITE_ROW)
 		if (models_kind(db_text(st, 0)) == kind)
 			p = arena_strdup(a, db_text(st, 2));

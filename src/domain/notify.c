@@ -58,7 +58,7 @@ int notify_send(db *d, int64_t user, const char *kind, int64_t incident,
 	int k = index_of(notify_kinds, kind);
 	if (k < 0 || !user || user == actor)
 		return 0;
-	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_RECIPIENT, "Is", user, kind);
+	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_RECIPIENT, user, kind);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -80,8 +80,8 @@ int notify_send(db *d, int64_t user, const char *kind, int64_t incident,
 		snprintf(url, sizeof(url), "/incidents/%lld",
 			 (long long)incident);
 	int64_t now = clock_now();
-	if (db_exec(d, STMT_NOTIFY_INSERT, "IsNNsssI", user, kind, incident,
-		    actor, title, body ? body : "", url, now) != 0)
+	if (db_exec(d, STMT_NOTIFY_INSERT, user, kind, incident, actor, title,
+		    body ? body : "", url, now) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	if (strcmp(channel, "email") != 0 || !config_get()->smtp_url)
@@ -114,7 +114,7 @@ struct about {
 /* Loads what notifications say about an incident. Returns 0 or -1. */
 static int about_load(db *d, int64_t incident, struct about *ab)
 {
-	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_INCIDENT, "I", incident);
+	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_INCIDENT, incident);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
@@ -159,7 +159,7 @@ static void add(struct recipients *r, int64_t user, const char *kind)
 static int add_all(db *d, enum stmt_id id, struct recipients *r,
 		   const char *kind)
 {
-	sqlite3_stmt *st = db_query(d, id, NULL);
+	sqlite3_stmt *st = db_query(d, id);
 	if (!st)
 		return -1;
 	int rc;
@@ -174,7 +174,7 @@ static int add_all(db *d, enum stmt_id id, struct recipients *r,
 static int add_mentions(db *d, int64_t comment, const struct about *ab,
 			int internal, struct recipients *r)
 {
-	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_COMMENT_BODY, "I", comment);
+	sqlite3_stmt *st = db_query(d, STMT_NOTIFY_COMMENT_BODY, comment);
 	if (!st)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -199,8 +199,7 @@ static int add_mentions(db *d, int64_t comment, const struct about *ab,
 		email[n] = '\0';
 		if (!strchr(email, '@'))
 			continue;
-		sqlite3_stmt *u =
-		    db_query(d, STMT_NOTIFY_USER_BY_EMAIL, "s", email);
+		sqlite3_stmt *u = db_query(d, STMT_NOTIFY_USER_BY_EMAIL, email);
 		if (!u)
 			return -1;
 		int64_t id = sqlite3_step(u) == SQLITE_ROW ? db_int(u, 0) : 0;
@@ -208,7 +207,7 @@ static int add_mentions(db *d, int64_t comment, const struct about *ab,
 		if (!id)
 			continue;
 		sqlite3_stmt *who =
-		    db_query(d, STMT_NOTIFY_RECIPIENT, "Is", id, "mention");
+		    db_query(d, STMT_NOTIFY_RECIPIENT, id, "mention");
 		int role = -1;
 		if (who && sqlite3_step(who) == SQLITE_ROW)
 			role = perm_role_parse(db_text(who, 2));
@@ -359,9 +358,9 @@ json_t *notify_row(sqlite3_stmt *st)
 json_t *notify_list(db *d, int64_t user, int unread, int limit, int offset,
 		    int64_t *total)
 {
-	*total = db_scalar(d, STMT_NOTIFY_COUNT, "Ii", user, unread);
+	*total = db_scalar(d, STMT_NOTIFY_COUNT, user, unread);
 	sqlite3_stmt *st =
-	    db_query(d, STMT_NOTIFY_LIST, "Iiii", user, unread, limit, offset);
+	    db_query(d, STMT_NOTIFY_LIST, user, unread, limit, offset);
 	if (*total < 0 || !st)
 		return NULL;
 	json_t *arr = json_array();
@@ -379,25 +378,25 @@ json_t *notify_list(db *d, int64_t user, int unread, int limit, int offset,
 /* Returns the number of unread notifications, or -1. */
 int64_t notify_unread(db *d, int64_t user)
 {
-	return db_scalar(d, STMT_NOTIFY_UNREAD, "I", user);
+	return db_scalar(d, STMT_NOTIFY_UNREAD, user);
 }
 
 /* Marks one of the user's notifications read. Returns 0, 1 when it is
  * not theirs (or does not exist), or -1 on a database error. */
 int notify_read(db *d, int64_t user, int64_t id)
 {
-	int64_t n = db_scalar(d, STMT_NOTIFY_OWNED, "II", user, id);
+	int64_t n = db_scalar(d, STMT_NOTIFY_OWNED, user, id);
 	if (n < 0)
 		return -1;
 	if (n == 0)
 		return 1;
-	return db_exec(d, STMT_NOTIFY_READ, "III", user, id, clock_now());
+	return db_exec(d, STMT_NOTIFY_READ, user, id, clock_now());
 }
 
 /* Marks all of the user's notifications read. Returns 0 or -1. */
 int notify_read_all(db *d, int64_t user)
 {
-	return db_exec(d, STMT_NOTIFY_READ_ALL, "II", user, clock_now());
+	return db_exec(d, STMT_NOTIFY_READ_ALL, user, clock_now());
 }
 
 /* Returns the user's choice for every kind as a new JSON array of
@@ -406,7 +405,7 @@ json_t *notify_prefs(db *d, int64_t user)
 {
 	const char *chosen[8] = {NULL};
 	char keep[8][8];
-	sqlite3_stmt *st = db_query(d, STMT_PREF_LIST, "I", user);
+	sqlite3_stmt *st = db_query(d, STMT_PREF_LIST, user);
 	if (!st)
 		return NULL;
 	int rc;
@@ -443,5 +442,5 @@ json_t *notify_prefs(db *d, int64_t user)
  * Returns 0 or -1. */
 int notify_pref_set(db *d, int64_t user, const char *kind, const char *channel)
 {
-	return db_exec(d, STMT_PREF_SET, "Iss", user, kind, channel);
+	return db_exec(d, STMT_PREF_SET, user, kind, channel);
 }

@@ -23,8 +23,8 @@ int outbox_add(db *d, const char *channel, const char *key,
 	char *p = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
 	if (!p)
 		return -1;
-	int rc = db_exec(d, STMT_OUTBOX_INSERT, "sssNssI", channel, key,
-			 recipient, webhook_id, subject, p, clock_now());
+	int rc = db_exec(d, STMT_OUTBOX_INSERT, channel, key, recipient,
+			 webhook_id, subject, p, clock_now());
 	jsonmem_free(p);
 	return rc;
 }
@@ -33,14 +33,14 @@ int outbox_add(db *d, const char *channel, const char *key,
  * the single running worker calls this, at start). Returns 0 or -1. */
 int outbox_recover(db *d)
 {
-	return db_exec(d, STMT_OUTBOX_RECOVER, NULL);
+	return db_exec(d, STMT_OUTBOX_RECOVER);
 }
 
 /* Fills ids with up to max deliveries due at now, oldest first. Returns
  * how many, or -1. */
 int outbox_due(db *d, int64_t now, int64_t *ids, int max)
 {
-	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_DUE, "Ii", now, max);
+	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_DUE, now, max);
 	if (!st)
 		return -1;
 	int n = 0, rc;
@@ -72,7 +72,7 @@ static void fill(arena *a, sqlite3_stmt *st, void *out)
 /* Loads one delivery. Returns 1 found, 0 not, -1 error. */
 int outbox_get(db *d, arena *a, int64_t id, struct outbox_item *it)
 {
-	return db_one(db_query(d, STMT_OUTBOX_GET, "I", id), fill, a, it);
+	return db_one(db_query(d, STMT_OUTBOX_GET, id), fill, a, it);
 }
 
 /* Claims a pending delivery (state sending, one more attempt) in its own
@@ -83,7 +83,7 @@ int outbox_claim(db *d, int64_t id, arena *a, struct outbox_item *it)
 {
 	if (db_begin(d) != 0)
 		return -1;
-	if (db_exec(d, STMT_OUTBOX_CLAIM, "I", id) != 0)
+	if (db_exec(d, STMT_OUTBOX_CLAIM, id) != 0)
 		goto fail;
 	if (sqlite3_changes(d->h) == 0) {
 		db_rollback(d);
@@ -107,13 +107,13 @@ int outbox_settle(db *d, const struct outbox_item *it, int ok,
 		return -1;
 	int rc;
 	if (ok) {
-		rc = db_exec(d, STMT_OUTBOX_SENT, "II", it->id, now);
+		rc = db_exec(d, STMT_OUTBOX_SENT, it->id, now);
 	} else {
 		const struct config *cfg = config_get();
 		int dead = it->attempts >= cfg->delivery_attempts;
 		int shift = it->attempts > 20 ? 20 : it->attempts - 1;
 		int64_t delay = cfg->delivery_backoff * ((int64_t)1 << shift);
-		rc = db_exec(d, STMT_OUTBOX_FAILED, "IsIs", it->id,
+		rc = db_exec(d, STMT_OUTBOX_FAILED, it->id,
 			     dead ? "dead" : "pending", now + delay,
 			     error ? error : "failed");
 	}
@@ -129,7 +129,7 @@ int outbox_settle(db *d, const struct outbox_item *it, int ok,
  * caller's transaction. */
 int outbox_retry(db *d, int64_t id)
 {
-	if (db_exec(d, STMT_OUTBOX_RETRY, "II", id, clock_now()) != 0)
+	if (db_exec(d, STMT_OUTBOX_RETRY, id, clock_now()) != 0)
 		return -1;
 	return sqlite3_changes(d->h) ? 0 : 1;
 }
@@ -157,9 +157,8 @@ json_t *outbox_json(const struct outbox_item *it)
 json_t *outbox_list(db *d, arena *a, const char *state, int limit, int offset,
 		    int64_t *total)
 {
-	*total = db_scalar(d, STMT_OUTBOX_COUNT, "s", state);
-	sqlite3_stmt *st =
-	    db_query(d, STMT_OUTBOX_LIST, "sii", state, limit, offset);
+	*total = db_scalar(d, STMT_OUTBOX_COUNT, state);
+	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_LIST, state, limit, offset);
 	if (*total < 0 || !st)
 		return NULL;
 	json_t *arr = json_array();
@@ -178,7 +177,7 @@ json_t *outbox_counts(db *d)
 	json_t *o = json_object();
 	for (int i = 0; outbox_states[i]; i++)
 		json_object_set_new(o, outbox_states[i], json_integer(0));
-	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_STATES, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_STATES);
 	while (st && sqlite3_step(st) == SQLITE_ROW)
 		json_object_set_new(o, db_text(st, 0),
 				    json_integer(db_int(st, 1)));

@@ -56,7 +56,7 @@ static int split(arena *a, const char *body, const char **steps, buf *prose)
  * JSON array; NULL on error. */
 json_t *playbooks_list(db *d)
 {
-	sqlite3_stmt *st = db_query(d, STMT_PLAYBOOK_LIST, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_PLAYBOOK_LIST);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -84,7 +84,7 @@ json_t *playbooks_list(db *d)
  * error. */
 json_t *playbooks_get(db *d, arena *a, int64_t category_id, int64_t incident_id)
 {
-	sqlite3_stmt *st = db_query(d, STMT_PLAYBOOK_GET, "I", category_id);
+	sqlite3_stmt *st = db_query(d, STMT_PLAYBOOK_GET, category_id);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);
@@ -106,7 +106,7 @@ json_t *playbooks_get(db *d, arena *a, int64_t category_id, int64_t incident_id)
 	free(html);
 	buf_free(&prose);
 	json_t *ticks = json_object();
-	st = incident_id ? db_query(d, STMT_TICK_LIST, "I", incident_id) : NULL;
+	st = incident_id ? db_query(d, STMT_TICK_LIST, incident_id) : NULL;
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		char t[21];
 		clock_iso(db_int(st, 1), t);
@@ -137,8 +137,8 @@ json_t *playbooks_get(db *d, arena *a, int64_t category_id, int64_t incident_id)
  * transaction. */
 int playbooks_save(db *d, int64_t category_id, const char *body, int64_t user)
 {
-	return db_exec(d, STMT_PLAYBOOK_PUT, "IsII", category_id, body,
-		       clock_now(), user);
+	return db_exec(d, STMT_PLAYBOOK_PUT, category_id, body, clock_now(),
+		       user);
 }
 
 /* Sets the incident's ticks to exactly the steps numbered in done (comma
@@ -166,10 +166,10 @@ int playbooks_tick(db *d, arena *a, int64_t category_id, int64_t incident_id,
 		int now = done && valid_csv_has(done, num);
 		if (was == now)
 			continue;
-		if ((now ? db_exec(d, STMT_TICK_ADD, "IsII", incident_id, text,
-				   user, clock_now())
-			 : db_exec(d, STMT_TICK_DELETE, "Is", incident_id,
-				   text)) != 0 ||
+		if ((now ? db_exec(d, STMT_TICK_ADD, incident_id, text, user,
+				   clock_now())
+			 : db_exec(d, STMT_TICK_DELETE, incident_id, text)) !=
+			0 ||
 		    timeline_event(
 			d, incident_id, user, "field", "playbook", NULL,
 			arena_printf(a, "%s: %s", now ? "done" : "reopened",

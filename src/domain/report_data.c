@@ -99,7 +99,7 @@ static json_t *register_row(sqlite3_stmt *st, const char *notice_kind)
 static json_t *register_rows(db *d, enum stmt_id id, int64_t from, int64_t to,
 			     const char *notice_kind)
 {
-	sqlite3_stmt *st = db_query(d, id, "IIs", from, to, notice_kind);
+	sqlite3_stmt *st = db_query(d, id, from, to, notice_kind);
 	if (!st)
 		return NULL;
 	json_t *rows = json_array();
@@ -205,8 +205,8 @@ int report_record(db *d, const char *kind, json_t *params, const char *data_sha,
 		  const char *pdf_sha, int pages, int64_t user)
 {
 	char *p = json_dumps(params, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = db_exec(d, STMT_REPORT_INSERT, "ssssiII", kind, p ? p : "{}",
-			 data_sha, pdf_sha, pages, user, clock_now());
+	int rc = db_exec(d, STMT_REPORT_INSERT, kind, p ? p : "{}", data_sha,
+			 pdf_sha, pages, user, clock_now());
 	jsonmem_free(p);
 	return rc;
 }

@@ -23,11 +23,10 @@
  * transaction. */
 int64_t retrain_queue(db *d, const char *kind, int64_t user)
 {
-	int64_t busy = db_scalar(d, STMT_TRAINING_BUSY, "s", kind);
+	int64_t busy = db_scalar(d, STMT_TRAINING_BUSY, kind);
 	if (busy != 0)
 		return busy > 0 ? 0 : -1;
-	if (db_exec(d, STMT_TRAINING_QUEUE, "sNI", kind, user, clock_now()) !=
-	    0)
+	if (db_exec(d, STMT_TRAINING_QUEUE, kind, user, clock_now()) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(d->h);
 }
@@ -35,7 +34,7 @@ int64_t retrain_queue(db *d, const char *kind, int64_t user)
 /* Marks trainings a killed worker left running as failed. 0 or -1. */
 int retrain_recover(db *d)
 {
-	return db_exec(d, STMT_TRAINING_RECOVER, "I", clock_now());
+	return db_exec(d, STMT_TRAINING_RECOVER, clock_now());
 }
 
 /* Writes the kind's labelled incidents as JSONL {"text", "label"} to
@@ -44,8 +43,7 @@ static int write_rows(db *d, const char *kind, const char *path, int *rows,
 		      int *classes)
 {
 	FILE *f = fopen(path, "w");
-	sqlite3_stmt *st =
-	    f ? db_query(d, STMT_LABELLED_ROWS, "s", kind) : NULL;
+	sqlite3_stmt *st = f ? db_query(d, STMT_LABELLED_ROWS, kind) : NULL;
 	json_t *seen = json_object();
 	*rows = 0;
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
@@ -71,8 +69,8 @@ static int finish(db *d, int64_t id, const char *status, int rows,
 		  json_t *metrics, const char *path, const char *message)
 {
 	char *m = json_dumps(metrics, JSON_COMPACT | JSON_REAL_PRECISION(6));
-	int rc = db_exec_tx(d, STMT_TRAINING_FINISH, "IsIisss", id, status,
-			    clock_now(), rows, m ? m : "{}", path, message);
+	int rc = db_exec_tx(d, STMT_TRAINING_FINISH, id, status, clock_now(),
+			    rows, m ? m : "{}", path, message);
 	jsonmem_free(m);
 	return rc;
 }
@@ -90,7 +88,7 @@ static double macro_f1(json_t *m)
  * -1 on a database error. */
 int retrain_next(db *d, const char *dir, FILE *log)
 {
-	sqlite3_stmt *st = db_query(d, STMT_TRAINING_NEXT, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_NEXT);
 	if (!st)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -102,7 +100,7 @@ int retrain_next(db *d, const char *dir, FILE *log)
 	arena_init(&a);
 	const char *kind = arena_strdup(&a, db_text(st, 1));
 	sqlite3_reset(st);
-	if (db_exec_tx(d, STMT_TRAINING_START, "II", id, clock_now()) != 0) {
+	if (db_exec_tx(d, STMT_TRAINING_START, id, clock_now()) != 0) {
 		arena_free(&a);
 		return -1;
 	}
@@ -177,7 +175,7 @@ int retrain_next(db *d, const char *dir, FILE *log)
 /* Returns the latest trainings as a new JSON array; NULL on error. */
 json_t *retrain_list(db *d)
 {
-	sqlite3_stmt *st = db_query(d, STMT_TRAINING_LIST, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_LIST);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -213,7 +211,7 @@ json_t *retrain_drift(db *d, const char *kind, int64_t since)
 	    db_query(d,
 		     !strcmp(kind, "category") ? STMT_SUGGESTION_DRIFT_CATEGORY
 					       : STMT_SUGGESTION_DRIFT_SEVERITY,
-		     "I", since);
+		     since);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();

@@ -23,7 +23,7 @@ const int64_t settings_sla_resolve_default[4] = {30 * 86400, 14 * 86400,
 /* Returns one setting's value (arena string), "" when unset or on error. */
 const char *settings_get(db *d, arena *a, const char *key)
 {
-	sqlite3_stmt *st = db_query(d, STMT_SETTING_GET, "s", key);
+	sqlite3_stmt *st = db_query(d, STMT_SETTING_GET, key);
 	const char *v = "";
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		v = arena_strdup(a, db_text(st, 0));
@@ -36,7 +36,7 @@ const char *settings_get(db *d, arena *a, const char *key)
  * database error. */
 json_t *settings_all(db *d)
 {
-	sqlite3_stmt *st = db_query(d, STMT_SETTINGS_ALL, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_SETTINGS_ALL);
 	if (!st)
 		return NULL;
 	json_t *o = json_object();
@@ -61,7 +61,7 @@ json_t *settings_all(db *d)
 /* Sets one known setting. Returns 0, or -1 on a database error. */
 int settings_set(db *d, const char *key, const char *value)
 {
-	return db_exec(d, STMT_SETTINGS_SET, "ss", key, value);
+	return db_exec(d, STMT_SETTINGS_SET, key, value);
 }
 
 /* Returns a setting's text from settings_all's object ("" if missing). */

@@ -79,7 +79,7 @@ const void *similar_pack(arena *a, const struct feature_node *x, int nterms,
 static struct feature_node *stored(db *d, arena *a, int64_t id,
 				   const char *version)
 {
-	sqlite3_stmt *st = db_query(d, STMT_VECTOR_GET, "I", id);
+	sqlite3_stmt *st = db_query(d, STMT_VECTOR_GET, id);
 	struct feature_node *x = NULL;
 	if (st && sqlite3_step(st) == SQLITE_ROW &&
 	    !strcmp(db_text(st, 0), version)) {
@@ -180,14 +180,14 @@ static int shared_candidates(db *d, int64_t id, struct cand *c, int *nc)
 	int64_t inds[MAX_INDICATORS];
 	int ni = 0, nt = 0;
 	struct cand tally[MAX_TALLY];
-	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_SHARED, "I", id);
+	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_SHARED, id);
 	if (!st)
 		return -1;
 	while (ni < MAX_INDICATORS && sqlite3_step(st) == SQLITE_ROW)
 		inds[ni++] = db_int(st, 0);
 	sqlite3_reset(st);
 	for (int i = 0; i < ni; i++) {
-		if (!(st = db_query(d, STMT_SIMILAR_LINKED, "IIi", inds[i], id,
+		if (!(st = db_query(d, STMT_SIMILAR_LINKED, inds[i], id,
 				    LINKED_PER_INDICATOR)))
 			return -1;
 		while (sqlite3_step(st) == SQLITE_ROW) {
@@ -240,8 +240,8 @@ static int scored(db *d, arena *a, const struct incident *in,
 	*nc = 0;
 	const char *q = x ? query(a, voc, x) : NULL;
 	if (q) {
-		sqlite3_stmt *st = db_query(d, STMT_SIMILAR_TEXT, "sIi", q,
-					    in->id, TEXT_CANDIDATES);
+		sqlite3_stmt *st =
+		    db_query(d, STMT_SIMILAR_TEXT, q, in->id, TEXT_CANDIDATES);
 		if (!st)
 			return -1;
 		while (sqlite3_step(st) == SQLITE_ROW)
@@ -290,7 +290,7 @@ static void append(db *d, arena *a, json_t *arr, const struct cand *k)
  * database error. Call under models_lock. */
 static int list_ready(db *d, int64_t id)
 {
-	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_LIST_MODEL, "I", id);
+	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_LIST_MODEL, id);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -313,7 +313,7 @@ json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 		return NULL;
 	if (ready) {
 		sqlite3_stmt *st =
-		    db_query(d, STMT_SIMILAR_ENTRIES_GET, "Ii", in->id, n);
+		    db_query(d, STMT_SIMILAR_ENTRIES_GET, in->id, n);
 		if (!st)
 			return NULL;
 		while (nc < CANDIDATES && sqlite3_step(st) == SQLITE_ROW)
@@ -336,17 +336,15 @@ json_t *similar_find(db *d, arena *a, const struct incident *in, int n)
 static int store(db *d, int64_t id, const struct cand *c, int nc,
 		 const char *model)
 {
-	if (db_exec(d, STMT_SIMILAR_ENTRIES_CLEAR, "I", id) != 0 ||
-	    db_exec(d, STMT_SIMILAR_LIST_PUT, "IsI", id, model, clock_now()) !=
-		0)
+	if (db_exec(d, STMT_SIMILAR_ENTRIES_CLEAR, id) != 0 ||
+	    db_exec(d, STMT_SIMILAR_LIST_PUT, id, model, clock_now()) != 0)
 		return -1;
 	for (int i = 0; i < nc && i < KEEP; i++)
-		if (db_exec(d, STMT_SIMILAR_ENTRY_PUT, "IIddi", id, c[i].id,
-			    c[i].score, c[i].text, c[i].shared) != 0 ||
-		    db_exec(d, STMT_SIMILAR_ENTRY_JOIN, "IIddis", c[i].id, id,
-			    c[i].score, c[i].text, c[i].shared, model) != 0 ||
-		    db_exec(d, STMT_SIMILAR_ENTRIES_TRIM, "Ii", c[i].id,
-			    KEEP) != 0)
+		if (db_exec(d, STMT_SIMILAR_ENTRY_PUT, id, c[i].id, c[i].score,
+			    c[i].text, c[i].shared) != 0 ||
+		    db_exec(d, STMT_SIMILAR_ENTRY_JOIN, c[i].id, id, c[i].score,
+			    c[i].text, c[i].shared, model) != 0 ||
+		    db_exec(d, STMT_SIMILAR_ENTRIES_TRIM, c[i].id, KEEP) != 0)
 			return -1;
 	return 0;
 }
@@ -372,7 +370,7 @@ int similar_next(db *d, int max)
 	arena_init(&a);
 	struct done *due = arena_alloc(&a, (size_t)max * sizeof(*due));
 	int n = 0, stored_n = 0, rc = -1;
-	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_DUE_NEXT, "i", max);
+	sqlite3_stmt *st = db_query(d, STMT_SIMILAR_DUE_NEXT, max);
 	if (!st)
 		goto out;
 	while (n < max && sqlite3_step(st) == SQLITE_ROW) /* rest zeroed */
@@ -397,15 +395,13 @@ int similar_next(db *d, int max)
 	if (failed || db_begin(d) != 0)
 		goto out;
 	for (int i = 0; i < n; i++) {
-		if (db_exec(d, STMT_SIMILAR_DUE_DONE, "II", due[i].id,
-			    due[i].v) != 0)
+		if (db_exec(d, STMT_SIMILAR_DUE_DONE, due[i].id, due[i].v) != 0)
 			goto rollback;
 		if (sqlite3_changes(d->h) == 0)
 			continue; /* queued again while computed */
 		if (store(d, due[i].id, due[i].c, due[i].nc, model) != 0 ||
-		    (due[i].vec &&
-		     db_exec(d, STMT_VECTOR_PUT, "Isb", due[i].id, model,
-			     due[i].vec, due[i].veclen) != 0))
+		    (due[i].vec && db_exec(d, STMT_VECTOR_PUT, due[i].id, model,
+					   due[i].vec, due[i].veclen) != 0))
 			goto rollback;
 		stored_n++;
 	}

@@ -17,9 +17,9 @@ int timeline_event(db *d, int64_t incident, int64_t actor, const char *kind,
 		   const char *field, const char *old_value,
 		   const char *new_value, int internal)
 {
-	if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, "IINssssi", incident,
-		    clock_now(), actor, kind, field ? field : "", old_value,
-		    new_value, internal) != 0 ||
+	if (db_exec(d, STMT_INCIDENT_EVENT_INSERT, incident, clock_now(), actor,
+		    kind, field ? field : "", old_value, new_value,
+		    internal) != 0 ||
 	    clocks_refresh(d, incident, 0) != 0)
 		return -1;
 	return notify_incident_event(d, incident, actor, kind, field, new_value,

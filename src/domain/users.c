@@ -26,15 +26,14 @@ static void user_from_row(arena *a, sqlite3_stmt *st, void *out)
 /* Loads user id. Returns 1 found, 0 not found, -1 on error. */
 int users_get(db *d, arena *a, int64_t id, struct user *u)
 {
-	return db_one(db_query(d, STMT_USER_BY_ID, "I", id), user_from_row, a,
-		      u);
+	return db_one(db_query(d, STMT_USER_BY_ID, id), user_from_row, a, u);
 }
 
 /* Loads the user with this email (case-insensitive). 1/0/-1 as above. */
 int users_find_email(db *d, arena *a, const char *email, struct user *u)
 {
-	return db_one(db_query(d, STMT_USER_BY_EMAIL, "s", email),
-		      user_from_row, a, u);
+	return db_one(db_query(d, STMT_USER_BY_EMAIL, email), user_from_row, a,
+		      u);
 }
 
 /* Creates an active user. Returns the new id, 0 when the email is already
@@ -49,7 +48,7 @@ int64_t users_add(db *d, const char *email, const char *name,
 	arena_free(&a);
 	if (found != 0)
 		return found > 0 ? 0 : -1;
-	if (db_exec(d, STMT_USER_INSERT, "sssssI", email, name ? name : "",
+	if (db_exec(d, STMT_USER_INSERT, email, name ? name : "",
 		    department ? department : "", perm_role_name(role), hash,
 		    clock_now()) != 0)
 		return -1;
@@ -94,9 +93,9 @@ json_t *users_search(db *d, arena *a, const char *q, const char *role,
 		     int active, int limit, int offset, int64_t *total)
 {
 	const char *pat = like_pattern(a, q);
-	*total = db_scalar(d, STMT_USER_SEARCH_COUNT, "ssi", pat, role, active);
-	sqlite3_stmt *st = db_query(d, STMT_USER_SEARCH, "ssiii", pat, role,
-				    active, limit, offset);
+	*total = db_scalar(d, STMT_USER_SEARCH_COUNT, pat, role, active);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_USER_SEARCH, pat, role, active, limit, offset);
 	if (!st || *total < 0)
 		return NULL;
 	json_t *arr = json_array();
@@ -112,15 +111,14 @@ json_t *users_search(db *d, arena *a, const char *q, const char *role,
 /* Counts active admins (the last one may not be demoted or disabled). */
 int64_t users_active_admins(db *d)
 {
-	return db_scalar(d, STMT_USER_COUNT_ADMINS, NULL);
+	return db_scalar(d, STMT_USER_COUNT_ADMINS);
 }
 
 /* Returns the security team members seen in the last 2 minutes (a page
  * load or an open live stream) as a new JSON array; NULL on error. */
 json_t *users_online(db *d)
 {
-	sqlite3_stmt *st =
-	    db_query(d, STMT_PRESENCE_TEAM, "I", clock_now() - 120);
+	sqlite3_stmt *st = db_query(d, STMT_PRESENCE_TEAM, clock_now() - 120);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();

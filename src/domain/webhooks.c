@@ -22,7 +22,7 @@ const char *const webhooks_events[] = {
  * transaction. Returns 0 or -1. */
 int webhooks_enqueue(db *d, const char *event, json_t *data)
 {
-	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_FOR_KIND, "s", event);
+	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_FOR_KIND, event);
 	if (!st)
 		return -1;
 	int64_t ids[64];
@@ -56,7 +56,7 @@ int webhooks_enqueue(db *d, const char *event, json_t *data)
 int64_t webhooks_add(db *d, const char *url, const char *secret,
 		     const char *kinds, int64_t actor)
 {
-	if (db_exec(d, STMT_WEBHOOK_INSERT, "sssII", url, secret, kinds, actor,
+	if (db_exec(d, STMT_WEBHOOK_INSERT, url, secret, kinds, actor,
 		    clock_now()) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(d->h);
@@ -65,7 +65,7 @@ int64_t webhooks_add(db *d, const char *url, const char *secret,
 /* Stops deliveries to a webhook (its history stays). Returns 0 or -1. */
 int webhooks_disable(db *d, int64_t id)
 {
-	return db_exec(d, STMT_WEBHOOK_DISABLE, "I", id);
+	return db_exec(d, STMT_WEBHOOK_DISABLE, id);
 }
 
 /* One WEBHOOK_LIST/GET row's common part as a new JSON object. */
@@ -80,7 +80,7 @@ static json_t *row(sqlite3_stmt *st)
  * new JSON array; NULL on error. */
 json_t *webhooks_list(db *d)
 {
-	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_LIST, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_LIST);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -105,7 +105,7 @@ json_t *webhooks_list(db *d)
 /* Returns one webhook as a new JSON object, or NULL when missing. */
 json_t *webhooks_get(db *d, int64_t id)
 {
-	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_GET, "I", id);
+	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_GET, id);
 	if (!st)
 		return NULL;
 	json_t *w = sqlite3_step(st) == SQLITE_ROW ? row(st) : NULL;
@@ -117,7 +117,7 @@ json_t *webhooks_get(db *d, int64_t id)
  * does not exist. */
 int webhooks_secret(db *d, int64_t id, char *out, size_t outlen)
 {
-	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_SECRET, "I", id);
+	sqlite3_stmt *st = db_query(d, STMT_WEBHOOK_SECRET, id);
 	if (!st)
 		return -1;
 	int rc = -1;

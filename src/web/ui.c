@@ -88,8 +88,7 @@ int64_t ui_category(struct ctx *c, const char *field, int active_only)
 	const char *slug = ctx_val(c, field);
 	if (!slug)
 		return 0;
-	int64_t id =
-	    db_scalar(c->db, STMT_CATEGORY_ID, "si", slug, active_only);
+	int64_t id = db_scalar(c->db, STMT_CATEGORY_ID, slug, active_only);
 	if (id > 0)
 		return id;
 	ctx_field_error(c, field, "Category is not one of the categories");
@@ -209,7 +208,7 @@ int ui_record_files(struct ctx *c, int64_t id, const char **mimes, char **shas)
  * read. New reference. */
 json_t *ui_staff_options(struct ctx *c, int64_t selected, json_t *online)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST, NULL);
+	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST);
 	json_t *arr = json_array();
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = db_int(st, 0);

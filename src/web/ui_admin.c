@@ -145,10 +145,10 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 	int64_t now = clock_now();
 	if (db_begin(c->db) != 0)
 		return -1;
-	int rc = role >= 0 ? db_exec(c->db, STMT_USER_SET_ROLE, "IsI", u->id,
-				     perm_role_name(role), now)
-			   : db_exec(c->db, STMT_USER_SET_ACTIVE, "IiI", u->id,
-				     active, now);
+	int rc = role >= 0
+		     ? db_exec(c->db, STMT_USER_SET_ROLE, u->id,
+			       perm_role_name(role), now)
+		     : db_exec(c->db, STMT_USER_SET_ACTIVE, u->id, active, now);
 	if (rc == 0 && active == 0)
 		rc = session_delete_user(c->db, u->id);
 	if (rc == 0)

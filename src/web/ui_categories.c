@@ -36,7 +36,7 @@ const struct field ui_categories_edit_fields[] = {
 /* GET /admin/categories - every category, active or not. */
 int ui_categories_list(struct ctx *c)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, "i", 0);
+	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, 0);
 	if (!st)
 		return -1;
 	json_t *arr = json_array();
@@ -75,13 +75,12 @@ int ui_categories_add(struct ctx *c)
 	const char *desc = ctx_val(c, "description");
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_scalar(c->db, STMT_CATEGORY_ID, "si", slug, 0) > 0) {
+	if (db_scalar(c->db, STMT_CATEGORY_ID, slug, 0) > 0) {
 		db_rollback(c->db);
 		return ctx_field_error(c, "slug", "Short name is already used");
 	}
-	if (db_exec(c->db, STMT_CATEGORY_INSERT, "ssss", slug,
-		    ctx_val(c, "name"), ctx_val(c, "enisa_class"),
-		    desc ? desc : "") != 0)
+	if (db_exec(c->db, STMT_CATEGORY_INSERT, slug, ctx_val(c, "name"),
+		    ctx_val(c, "enisa_class"), desc ? desc : "") != 0)
 		return ui_abort(c);
 	int64_t id = sqlite3_last_insert_rowid(c->db->h);
 	if (ui_audit(c, "category.create", "category", id,
@@ -101,13 +100,12 @@ int ui_categories_edit(struct ctx *c)
 {
 	const char *desc = ctx_val(c, "description");
 	int active = ctx_int(c, "active", 0) == 1;
-	if (db_scalar(c->db, STMT_CATEGORY_BY_ID, "I", c->id) <= 0)
+	if (db_scalar(c->db, STMT_CATEGORY_BY_ID, c->id) <= 0)
 		return ctx_fail(c, 404, "not_found", "No such category.");
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_CATEGORY_UPDATE, "Isssi", c->id,
-		    ctx_val(c, "name"), ctx_val(c, "enisa_class"),
-		    desc ? desc : "", active) != 0 ||
+	if (db_exec(c->db, STMT_CATEGORY_UPDATE, c->id, ctx_val(c, "name"),
+		    ctx_val(c, "enisa_class"), desc ? desc : "", active) != 0 ||
 	    ui_audit(c, "category.update", "category", c->id,
 		     json_pack("{ss ss sb}", "name", ctx_val(c, "name"),
 			       "enisa_class", ctx_val(c, "enisa_class"),

@@ -59,7 +59,7 @@ int ui_events_stream(struct ctx *c)
 		return ctx_field_error(c, "last_event_id",
 				       "Last-Event-ID must be a number");
 	if (from < 0)
-		from = db_scalar(c->db, STMT_NOTIFY_MAX, NULL);
+		from = db_scalar(c->db, STMT_NOTIFY_MAX);
 	int64_t unread = notify_unread(c->db, c->me.user_id);
 	if (from < 0 || unread < 0)
 		return -1;
@@ -99,9 +99,8 @@ static void catch_up(db *d, buf *b)
 		int64_t after = r[i].sent_max;
 		int rows, gone = 0;
 		do {
-			sqlite3_stmt *st =
-			    db_query(d, STMT_NOTIFY_USER_SINCE, "IIi",
-				     r[i].user, after, BATCH);
+			sqlite3_stmt *st = db_query(d, STMT_NOTIFY_USER_SINCE,
+						    r[i].user, after, BATCH);
 			rows = 0;
 			while (st && !gone && sqlite3_step(st) == SQLITE_ROW) {
 				format(d, st, b);
@@ -126,7 +125,7 @@ static void dispatch(db *d, int64_t *cursor, buf *b)
 	int rows;
 	do {
 		sqlite3_stmt *st =
-		    db_query(d, STMT_NOTIFY_SINCE, "Ii", *cursor, BATCH);
+		    db_query(d, STMT_NOTIFY_SINCE, *cursor, BATCH);
 		rows = 0;
 		while (st && sqlite3_step(st) == SQLITE_ROW) {
 			*cursor = db_int(st, 0);
@@ -163,10 +162,10 @@ static void check_credentials(db *d)
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || by_credential(&r[i], &r[i - 1]) != 0)
 			ok = r[i].session_id
-				 ? db_scalar(d, STMT_SESSION_ALIVE, "III",
+				 ? db_scalar(d, STMT_SESSION_ALIVE,
 					     r[i].session_id, now, idle)
-				 : db_scalar(d, STMT_TOKEN_ALIVE, "II",
-					     r[i].token_id, now);
+				 : db_scalar(d, STMT_TOKEN_ALIVE, r[i].token_id,
+					     now);
 		if (ok == 0)
 			sse_close(r[i].h);
 	}
@@ -191,8 +190,7 @@ static void touch_presence(db *d)
 		int64_t now = clock_now();
 		for (size_t i = 0; i < n; i++)
 			if (i == 0 || r[i].user != r[i - 1].user)
-				db_exec(d, STMT_PRESENCE_TOUCH, "II", r[i].user,
-					now);
+				db_exec(d, STMT_PRESENCE_TOUCH, r[i].user, now);
 		if (db_commit(d) != 0)
 			db_rollback(d);
 	}
@@ -209,7 +207,7 @@ static void *watch(void *arg)
 		log_event(NULL, NULL, "events: %s", err);
 		exit(1);
 	}
-	int64_t cursor = db_scalar(&d, STMT_NOTIFY_MAX, NULL), version = -1;
+	int64_t cursor = db_scalar(&d, STMT_NOTIFY_MAX), version = -1;
 	double last_check = 0, last_presence = 0;
 	int changed = 0;
 	buf b = BUF_INIT;
@@ -217,7 +215,7 @@ static void *watch(void *arg)
 		struct timespec nap = {0, POLL_MS * 1000000L};
 		nanosleep(&nap, NULL);
 		catch_up(&d, &b);
-		int64_t v = db_scalar(&d, STMT_DATA_VERSION, NULL);
+		int64_t v = db_scalar(&d, STMT_DATA_VERSION);
 		if (v != version) {
 			version = v;
 			dispatch(&d, &cursor, &b);

@@ -101,7 +101,7 @@ int ui_incidents_move(struct ctx *c)
 	int64_t now = clock_now();
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_INCIDENT_SET_STATUS, "IssNI", in.id, to, res,
+	if (db_exec(c->db, STMT_INCIDENT_SET_STATUS, in.id, to, res,
 		    !strcmp(to, "containment") ? now : 0, now) != 0 ||
 	    timeline_event(c->db, in.id, c->me.user_id, "status", "status",
 			   in.status, to, 0) != 0 ||
@@ -260,9 +260,9 @@ int ui_incidents_edit(struct ctx *c)
 			return -1;
 		return done(c, in.id, "Suggestion accepted.");
 	}
-	if (db_exec(c->db, STMT_INCIDENT_SET_FIELDS, "IsssIssiUUsssNNNNI",
-		    in.id, nw.title, *nw.severity ? nw.severity : NULL, nw.tlp,
-		    nw.category_id, nw.assets, nw.location, nw.personal_data,
+	if (db_exec(c->db, STMT_INCIDENT_SET_FIELDS, in.id, nw.title,
+		    *nw.severity ? nw.severity : NULL, nw.tlp, nw.category_id,
+		    nw.assets, nw.location, nw.personal_data,
 		    nw.people_affected, nw.records_affected, nw.data_types,
 		    nw.root_cause, nw.resolution, nw.occurred_at, nw.noticed_at,
 		    nw.contained_at, nw.resolved_at, clock_now()) != 0 ||
@@ -303,7 +303,7 @@ int ui_incidents_assign(struct ctx *c)
 		return done(c, in.id, "Nothing changed.");
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_INCIDENT_SET_ASSIGNEE, "INI", in.id, to,
+	if (db_exec(c->db, STMT_INCIDENT_SET_ASSIGNEE, in.id, to,
 		    clock_now()) != 0 ||
 	    timeline_event(c->db, in.id, c->me.user_id, "assignee", "assignee",
 			   in.assignee_id ? in.assignee_email : NULL,
@@ -379,8 +379,7 @@ int ui_incidents_upload(struct ctx *c)
 				       "Choose at least one file");
 	}
 	if (n < 0 ||
-	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) !=
-		0 ||
+	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0 ||
 	    ui_audit(c, "evidence.upload", "incident", in.id,
 		     json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
 		return ui_abort(c);

@@ -59,7 +59,7 @@ const struct field ui_incidents_list_fields[] = {
 /* Returns the categories as picker options, new reference. */
 static json_t *category_options(struct ctx *c, const char *selected, int all)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, "i", !all);
+	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, !all);
 	json_t *arr = json_array();
 	while (st && sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(
@@ -180,26 +180,6 @@ static int64_t person_filter(struct ctx *c, const char *name, int allow_none)
 	return 0;
 }
 
-/* Builds the query string of the current filters (without page), for
- * pagination links. Arena string. */
-static const char *filter_query(struct ctx *c)
-{
-	static const char *const keys[] = {
-	    "status", "severity", "category", "assignee", "reporter", "from",
-	    "to",     "q",	  "sort",     "due",	  "limit",    NULL};
-	buf b = BUF_INIT;
-	for (int i = 0; keys[i]; i++) {
-		const char *v = ctx_val(c, keys[i]);
-		if (!v)
-			continue;
-		buf_printf(&b, "%s%s=", b.len ? "&" : "", keys[i]);
-		esc_url(&b, v);
-	}
-	const char *s = arena_strdup(c->a, buf_cstr(&b));
-	buf_free(&b);
-	return s;
-}
-
 /* Returns a validated field's value, or "" when absent. */
 static const char *val_or_empty(struct ctx *c, const char *name)
 {
@@ -278,7 +258,7 @@ int ui_incidents_index(struct ctx *c)
 	    val_or_empty(c, "assignee"), "reporter",
 	    val_or_empty(c, "reporter"), "from", val_or_empty(c, "from"), "to",
 	    val_or_empty(c, "to"), "q", val_or_empty(c, "q"), "sort", f.sort,
-	    "due", f.due, "query", filter_query(c));
+	    "due", f.due, "query", ctx_query(c, "page"));
 	json_object_set_new(
 	    c->view, "options",
 	    json_pack(

@@ -91,11 +91,11 @@ int ui_model_admin_show(struct ctx *c)
 				    drift(c, models_kinds[k], meta));
 		json_object_set_new(
 		    m, "labelled",
-		    json_integer(db_scalar(c->db, STMT_LABELLED_COUNT, "s",
+		    json_integer(db_scalar(c->db, STMT_LABELLED_COUNT,
 					   models_kinds[k])));
 		json_object_set_new(
 		    m, "busy",
-		    json_boolean(db_scalar(c->db, STMT_TRAINING_BUSY, "s",
+		    json_boolean(db_scalar(c->db, STMT_TRAINING_BUSY,
 					   models_kinds[k]) > 0));
 		json_object_set_new(m, "min_rows",
 				    json_integer(RETRAIN_MIN_ROWS));

@@ -78,7 +78,7 @@ int ui_playbooks_checklist(struct ctx *c)
 				"This incident's category has no playbook.");
 	}
 	if (changed &&
-	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) != 0)
+	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0)
 		return ui_abort(c);
 	if (db_commit(c->db) != 0)
 		return -1;

@@ -84,8 +84,7 @@ int ui_regulatory_save(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	if (compliance_put(c->db, in.id, c->me.user_id, old, nw) != 0 ||
-	    db_exec(c->db, STMT_INCIDENT_TOUCH, "II", in.id, clock_now()) !=
-		0 ||
+	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0 ||
 	    ui_audit(c, "incident.compliance", "incident", in.id,
 		     json_pack("{ss si}", "ref", in.ref, "changed", changes)) !=
 		0)

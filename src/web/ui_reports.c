@@ -542,8 +542,8 @@ static int queue(struct ctx *c, const char *kind, json_t *params,
 		jsonmem_free(pj);
 		return -1;
 	}
-	int rc = db_exec(c->db, STMT_REPORT_JOB_QUEUE, "sssII", kind, pj,
-			 subject, c->me.user_id, clock_now());
+	int rc = db_exec(c->db, STMT_REPORT_JOB_QUEUE, kind, pj, subject,
+			 c->me.user_id, clock_now());
 	jsonmem_free(pj);
 	if (rc != 0)
 		return ui_abort(c);
@@ -592,8 +592,8 @@ static int per_period(struct ctx *c, const char *kind)
 	int json_data = fmt && !strcmp(fmt, "json");
 	if (!json_data &&
 	    (ctx_int(c, "background", 0) == 1 ||
-	     (!c->api && db_scalar(c->db, STMT_REPORT_PERIOD_COUNT, "II", from,
-				   to) > BACKGROUND_ROWS)))
+	     (!c->api && db_scalar(c->db, STMT_REPORT_PERIOD_COUNT, from, to) >
+			     BACKGROUND_ROWS)))
 		return queue(c, kind, params, subject);
 	return make(c, kind, params, subject);
 }
@@ -651,7 +651,7 @@ int ui_reports_hipaa_log(struct ctx *c)
 /* GET /reports - the reports one can generate and the last ones made. */
 int ui_reports_index(struct ctx *c)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_RECENT, NULL);
+	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_RECENT);
 	if (!st)
 		return -1;
 	json_t *recent = json_array();
@@ -709,7 +709,7 @@ static json_t *job_json(sqlite3_stmt *st)
  * (answered 404) or -1. */
 static int load_job(struct ctx *c, json_t **out, const char **file)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_JOB_GET, "I", c->id);
+	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_JOB_GET, c->id);
 	if (!st)
 		return -1;
 	*out = NULL;
@@ -768,7 +768,7 @@ int ui_reports_job_file(struct ctx *c)
 /* Puts jobs a killed worker left running back in the queue. */
 int ui_reports_recover(db *d)
 {
-	return db_exec(d, STMT_REPORT_JOB_RECOVER, NULL);
+	return db_exec(d, STMT_REPORT_JOB_RECOVER);
 }
 
 /* Makes the oldest queued report (secura worker): collects the data,
@@ -778,7 +778,7 @@ int ui_reports_recover(db *d)
  * error. */
 int ui_reports_run_next(db *d, const char *dir)
 {
-	sqlite3_stmt *st = db_query(d, STMT_REPORT_JOB_NEXT, NULL);
+	sqlite3_stmt *st = db_query(d, STMT_REPORT_JOB_NEXT);
 	if (!st)
 		return -1;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -798,7 +798,7 @@ int ui_reports_run_next(db *d, const char *dir)
 	    arena_printf(&a, "%s/job-%lld.pdf", dir, (long long)id);
 	int pages = 0, ok = 0, rc = 1;
 	buf out = BUF_INIT;
-	if (db_exec_tx(d, STMT_REPORT_JOB_CLAIM, "I", id) != 0) {
+	if (db_exec_tx(d, STMT_REPORT_JOB_CLAIM, id) != 0) {
 		rc = -1;
 		goto done;
 	}
@@ -806,7 +806,7 @@ int ui_reports_run_next(db *d, const char *dir)
 	    params ? report_data(d, &a, kind, params, err, sizeof(err)) : NULL;
 	if (data) {
 		report_hash(data, data_sha);
-		db_exec_tx(d, STMT_REPORT_JOB_PROGRESS, "Iis", id, 40,
+		db_exec_tx(d, STMT_REPORT_JOB_PROGRESS, id, 40,
 			   "drawing the pages");
 		FILE *f = NULL;
 		ok = draw(&a, kind, data, subject, email, data_sha, &out,
@@ -821,7 +821,7 @@ int ui_reports_run_next(db *d, const char *dir)
 		json_decref(data);
 	}
 	if (ok) {
-		db_exec_tx(d, STMT_REPORT_JOB_PROGRESS, "Iis", id, 90,
+		db_exec_tx(d, STMT_REPORT_JOB_PROGRESS, id, 90,
 			   "registering the report");
 		sha256_hex(out.data, out.len, pdf_sha);
 		char oid[24];
@@ -846,10 +846,9 @@ int ui_reports_run_next(db *d, const char *dir)
 	}
 	if (!ok)
 		unlink(file);
-	if (db_exec_tx(d, STMT_REPORT_JOB_FINISH, "IsisssisI", id,
-		       ok ? "done" : "failed", ok ? 100 : 0,
-		       ok ? "ready" : "failed", ok ? file : "", data_sha, pages,
-		       ok ? "" : err, clock_now()) != 0)
+	if (db_exec_tx(d, STMT_REPORT_JOB_FINISH, id, ok ? "done" : "failed",
+		       ok ? 100 : 0, ok ? "ready" : "failed", ok ? file : "",
+		       data_sha, pages, ok ? "" : err, clock_now()) != 0)
 		rc = -1;
 done:
 	buf_free(&out);

@@ -99,7 +99,7 @@ static void test_sessions(void)
 	char h[SHA256_HEX];
 	sha256_hex(tok, strlen(tok), h);
 	test_cond("only the hash is stored",
-		  db_scalar(&d, STMT_PING, NULL) >= 0 &&
+		  db_scalar(&d, STMT_PING) >= 0 &&
 		      session_lookup(&d, &a, h, &c) == 0);
 	test_cond("unknown token not found",
 		  session_lookup(&d, &a,
@@ -132,10 +132,10 @@ static void test_sessions(void)
 		  session_lookup(&d, &a, tok, &c) == 0 &&
 		      session_lookup(&d, &a, tok2, &c) == 0);
 	session_create(&d, uid, "", "", tok, csrf);
-	db_exec(&d, STMT_USER_SET_ACTIVE, "IiI", uid, 0, clock_now());
+	db_exec(&d, STMT_USER_SET_ACTIVE, uid, 0, clock_now());
 	test_cond("inactive user's session is refused",
 		  session_lookup(&d, &a, tok, &c) == 0);
-	db_exec(&d, STMT_USER_SET_ACTIVE, "IiI", uid, 1, clock_now());
+	db_exec(&d, STMT_USER_SET_ACTIVE, uid, 1, clock_now());
 	arena_free(&a);
 }
 
@@ -243,8 +243,7 @@ int main(void)
 	if (testdb_open(&d, dir) != 0)
 		return 1;
 	test_cond("migrations bring the schema to the latest version",
-		  db_scalar(&d, STMT_USER_VERSION, NULL) ==
-		      db_schema_version());
+		  db_scalar(&d, STMT_USER_VERSION) == db_schema_version());
 	test_password();
 	test_sessions();
 	test_tokens();
