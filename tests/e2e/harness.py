@@ -162,6 +162,16 @@ class Server:
             raise RuntimeError(r.stderr)
         return int(re.search(r"id (\d+)", r.stdout).group(1))
 
+    def ensure_user(self, email, role="employee", password="Lavender staircase at noon"):
+        """Adds a person unless they exist already (a test that needs an
+        account another test makes creates it itself when that one did
+        not). Returns nothing; raises when the CLI fails otherwise."""
+        r = self.cli("user", "add", "--email", email, "--role", role,
+                     "--name", email.split("@")[0].title(), "--password-stdin",
+                     input=password + "\n")
+        if r.returncode != 0 and "already registered" not in r.stderr + r.stdout:
+            raise RuntimeError(r.stderr)
+
     def sql(self, statement):
         """Runs SQL with the sqlite3 shell (for tampering tests only)."""
         return subprocess.run(["sqlite3", os.path.join(self.dir, "secura.db"),

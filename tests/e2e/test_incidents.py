@@ -42,6 +42,15 @@ def created_id(r):
     return int(m.group(1)) if m else None
 
 
+def reported(s, title="Suspicious email asking for my password"):
+    """A new incident reported by inc-emp with one evidence file, for the
+    test that asks: returns its id and reference."""
+    emp = people(s)["emp"][0]
+    iid = created_id(report(emp, title=title, files=[("evidence", "screenshot.png", PNG)]))
+    ref = re.search(r"INC-\d{4}-\d{4}", emp.get(f"/incidents/{iid}/submitted").text)
+    return iid, ref.group(0) if ref else None
+
+
 @test
 def employee_reports_with_evidence(s):
     p = people(s)
@@ -55,7 +64,6 @@ def employee_reports_with_evidence(s):
     conf = emp.get(f"/incidents/{iid}/submitted")
     ref = re.search(r"INC-\d{4}-\d{4}", conf.text)
     check(conf.status == 200 and ref, "confirmation page shows the reference")
-    s.first_ref, s.first_id = ref.group(0), iid
     mine = emp.get("/incidents?reporter=me")
     check(ref.group(0) in mine.text, "the report appears in My incidents")
     j = emp.get(f"/api/v1/incidents/{iid}").json()
@@ -84,7 +92,7 @@ def employee_reports_with_evidence(s):
 def visibility(s):
     p = people(s)
     emp2 = p["emp2"][0]
-    iid, ref = s.first_id, s.first_ref
+    iid, ref = reported(s)
     check(emp2.get(f"/incidents/{iid}").status == 404, "another employee gets 404 by id")
     check(emp2.get(f"/incidents/{ref}").status == 404, "another employee gets 404 by reference")
     check(emp2.get(f"/api/v1/incidents/{iid}").status == 404, "and 404 over JSON")
@@ -106,7 +114,7 @@ def visibility(s):
 def triage_and_workflow(s):
     p = people(s)
     analyst, lead, manager, emp = p["analyst"][0], p["lead"][0], p["manager"][0], p["emp"][0]
-    iid = s.first_id
+    iid, _ = reported(s)
     r = analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/status", {"status": "resolved"})
     check(r.status == 409 and "cannot go from new to resolved" in r.text, "invalid transition is 409 with a clear message")
     r = analyst.post(f"/api/v1/incidents/{iid}/status", js={"status": "closed"},
@@ -193,6 +201,8 @@ def triage_and_workflow(s):
            ("resolution", "Mail blocked, password reset.")} <= fields, "history records field changes", fields)
     check(all(h["actor"]["email"] and re.match(r"\d{4}-\d\d-\d\dT", h["at"]) for h in hist),
           "every history row has who and when")
+    ev = j["evidence"][0]["id"] if j["evidence"] else 0
+    check(analyst.get(f"/incidents/{iid}/evidence/{ev}").status == 200, "the team downloads its evidence")
     admin = p["admin"][0]
     acts = {e["action"] for e in admin.get("/api/v1/admin/audit?limit=200").json()["entries"]}
     for a in ("incident.create", "incident.view", "incident.status", "incident.update",

@@ -41,6 +41,27 @@ def intel_people(s):
     return p, s._intel_tokens
 
 
+def phish(s):
+    """The phishing report the intelligence tests read: the one that
+    submit_returns_suggestions_and_score made, or a new one when that test
+    did not get so far. Returns its id."""
+    if not hasattr(s, "phish_id"):
+        _, tok = intel_people(s)
+        s.phish_id = api(s, tok["emp"], "POST", "/incidents",
+                         {"title": PHISH[0], "description": PHISH[1],
+                          "category": "other"}).json()["incident"]["id"]
+    return s.phish_id
+
+
+def new_incident(s, title, description, category="phishing"):
+    """Reports an incident as the intelligence tests' employee; returns
+    its id."""
+    _, tok = intel_people(s)
+    return api(s, tok["emp"], "POST", "/incidents",
+               {"title": title, "description": description,
+                "category": category}).json()["incident"]["id"]
+
+
 @test
 def submit_returns_suggestions_and_score(s):
     p, tok = intel_people(s)
@@ -73,14 +94,14 @@ def submit_returns_suggestions_and_score(s):
     check("indicators" not in intel and "similar" not in intel,
           "the reporter's reply shows no other incidents' data")
     s.phish_id = body["incident"]["id"]
-    mine = api(s, tok["emp"], "GET", f"/incidents/{s.phish_id}").json()
+    mine = api(s, tok["emp"], "GET", f"/incidents/{phish(s)}").json()
     check("intel" not in mine, "the reporter's own view of the incident has no intelligence")
 
 
 @test
 def analyst_sees_indicators_and_page(s):
     p, tok = intel_people(s)
-    r = api(s, tok["analyst"], "GET", f"/incidents/{s.phish_id}")
+    r = api(s, tok["analyst"], "GET", f"/incidents/{phish(s)}")
     inds = {(x["kind"], x["value"]): x for x in r.json()["intel"]["indicators"]}
     want = {("email", "it-support@micros0ft-help.example.com"),
             ("url", "https://login.micros0ft-help.com/reset"),
@@ -88,15 +109,15 @@ def analyst_sees_indicators_and_page(s):
             ("md5", "44d88612fea8a8f36de82e1278abb02f"), ("ipv4", "203.0.113.45")}
     check(set(inds) == want, "defanged indicators are found and refanged; no version number "
           "or file name among them", sorted(inds))
-    page = p["analyst"][0].get(f"/incidents/{s.phish_id}")
+    page = p["analyst"][0].get(f"/incidents/{phish(s)}")
     check(page.status == 200 and "Intelligence" in page.text and "threat score" in page.text
           and "Phishing and social engineering" in page.text
           and "https://login.micros0ft-help.com/reset" in page.text
-          and f'href="/incidents/{s.phish_id}/stix"' in page.text,
+          and f'href="/incidents/{phish(s)}/stix"' in page.text,
           "the incident page shows the score, suggestions, indicators and the STIX link")
     check('name="accept" value="category"' in page.text,
           "the analyst gets a one-click accept button")
-    emp_page = p["emp"][0].get(f"/incidents/{s.phish_id}")
+    emp_page = p["emp"][0].get(f"/incidents/{phish(s)}")
     check(emp_page.status == 200 and "Intelligence" not in emp_page.text,
           "the reporter's page has no intelligence panel")
 
@@ -105,7 +126,7 @@ def analyst_sees_indicators_and_page(s):
 def accept_and_correct_are_labels(s):
     p, tok = intel_people(s)
     analyst = p["analyst"][0]
-    page = f"/incidents/{s.phish_id}"
+    page = f"/incidents/{phish(s)}"
     r = analyst.form_post(page, f"{page}/fields", {"category": "phishing", "accept": "category"})
     check(r.status == 303, "the analyst accepts the suggested category in one click", r.status)
     j = api(s, tok["analyst"], "GET", page).json()
@@ -145,7 +166,7 @@ def shared_indicators_and_similar_incidents(s):
         "description": "The printer in the copy room shows an error.", "category": "other"})
     j = api(s, tok["analyst"], "GET", f"/incidents/{second}").json()["intel"]
     sim = j["similar"]
-    check(sim and sim[0]["id"] == s.phish_id and sim[0]["shared"] >= 1
+    check(sim and sim[0]["id"] == phish(s) and sim[0]["shared"] >= 1
           and 0 < sim[0]["similarity"] <= 100,
           "the earlier phishing report is the most similar, with shared indicators", sim)
     check(all("toner" not in x["title"] for x in sim), "an unrelated incident is not listed")
@@ -160,9 +181,8 @@ def shared_indicators_and_similar_incidents(s):
           "the indicator list filters by kind and value")
     for who in ("emp",):
         c = p[who][0]
-        check(c.get("/indicators").status in (403, 404)
-              and c.get(url["url"]).status in (403, 404),
-              "an employee cannot open indicator pages")
+        check(c.get("/indicators").status == 403 and c.get(url["url"]).status == 403,
+              "an employee cannot open indicator pages (403)")
     # a comment and a text evidence file add indicators of their own
     analyst = p["analyst"][0]
     analyst.form_post(f"/incidents/{second}", f"/incidents/{second}/comments",
@@ -177,7 +197,6 @@ def shared_indicators_and_similar_incidents(s):
     check({("domain", "evil-cdn.net", "comment"), ("cve", "CVE-2023-4863", "comment"),
            ("domain", "mail.bad-sender.org", "evidence"), ("ipv4", "198.51.100.7", "evidence")}
           <= got, "indicators come from comments and text evidence too", sorted(got))
-    s.second_id = second
 
 
 def similar_settled(s):
@@ -252,7 +271,10 @@ def similar_lists_drop_a_changed_incident(s):
 @test
 def stix_export(s):
     p, tok = intel_people(s)
-    r = api(s, tok["analyst"], "GET", f"/incidents/{s.second_id}/stix")
+    iid = new_incident(s, "Fake password reset page",
+                       "A mail linked to https://login.micros0ft-help.com/reset "
+                       "and mentioned CVE-2023-4863.")
+    r = api(s, tok["analyst"], "GET", f"/incidents/{iid}/stix")
     check(r.status == 200 and "attachment" in (r.header("Content-Disposition") or ""),
           "the STIX export downloads as an attachment", r.status)
     b = r.json()
@@ -278,8 +300,8 @@ def stix_export(s):
     report = next(o for o in objs if o["type"] == "report")
     check(set(report["object_refs"]) <= ids and len(report["object_refs"]) == len(objs) - 2,
           "the report refers to every indicator and vulnerability in the bundle")
-    r = api(s, tok["emp"], "GET", f"/incidents/{s.second_id}/stix")
-    check(r.status in (403, 404), "an employee cannot export STIX", r.status)
+    r = api(s, tok["emp"], "GET", f"/incidents/{iid}/stix")
+    check(r.status == 403, "an employee cannot export STIX, even of their own report (403)", r.status)
 
 
 @test
@@ -306,13 +328,16 @@ def critical_asset_scores(s):
 @test
 def top_indicators_on_the_executive_dashboard(s):
     p, tok = intel_people(s)
+    url = "https://payroll-update.example.org/verify"
+    for n in (1, 2):
+        new_incident(s, f"Payroll update mail {n}", f"The mail sends people to {url} to log in.")
     manager = p["manager"][0]
     r = manager.request("GET", "/api/v1/metrics/executive?period=30")
     top = {(x["kind"], x["value"]): x["incidents"] for x in r.json().get("top_indicators", [])}
-    check(r.status == 200 and top.get(("url", "https://login.micros0ft-help.com/reset")) == 2,
+    check(r.status == 200 and top.get(("url", url)) == 2,
           "the executive metrics list the URL found in two incidents", top)
     page = manager.get("/metrics/executive?period=30")
-    check("Top indicators" in page.text and "login.micros0ft-help.com" in page.text,
+    check("Top indicators" in page.text and "payroll-update.example.org" in page.text,
           "the dashboard shows the top indicators table")
 
 
@@ -320,7 +345,7 @@ def top_indicators_on_the_executive_dashboard(s):
 def playbook_checklist_in_history(s):
     p, tok = intel_people(s)
     analyst, lead, emp = p["analyst"][0], p["lead"][0], p["emp"][0]
-    page = f"/incidents/{s.phish_id}"
+    page = f"/incidents/{new_incident(s, PHISH[0], PHISH[1])}"
     html = analyst.get(page).text
     check("Playbook: Phishing and social engineering" in html
           and 'name="done" value="1"' in html, "the incident page shows its category's playbook "
@@ -340,8 +365,8 @@ def playbook_checklist_in_history(s):
           "each tick and untick is a history row", hist)
     r = api(s, tok["analyst"], "POST", f"{page}/checklist", {"done": ["999"]})
     check(r.status == 422, "a step number out of range is a 422", r.status)
-    check(emp.form_post(page, f"{page}/checklist", {"done": ["1"]}).status in (403, 404),
-          "the reporter cannot tick steps")
+    check(emp.form_post(page, f"{page}/checklist", {"done": ["1"]}).status == 403,
+          "the reporter cannot tick steps (403)")
     check("Playbook:" not in emp.get(page).text, "the reporter's page has no playbook")
     lst = api(s, tok["analyst"], "GET", "/playbooks").json()["playbooks"]
     cat = next(x["id"] for x in lst if x["slug"] == "phishing")
@@ -433,9 +458,9 @@ def retraining_from_labels(_):
 @test
 def assistant_off_by_default(s):
     p, tok = intel_people(s)
-    page = p["analyst"][0].get(f"/incidents/{s.phish_id}")
+    page = p["analyst"][0].get(f"/incidents/{phish(s)}")
     check("Assistant" not in page.text, "without SECURA_LLM_URL there is no assistant panel")
-    r = api(s, tok["analyst"], "POST", f"/incidents/{s.phish_id}/assistant")
+    r = api(s, tok["analyst"], "POST", f"/incidents/{phish(s)}/assistant")
     check(r.status == 409 and "SECURA_LLM_URL" in r.text,
           "asking without a model configured is a clear 409", r.status)
 
@@ -529,7 +554,7 @@ def assistant_with_a_local_model(_):
         emp = Client(srv)
         emp.login("as-emp@example.org", PW)
         check(emp.form_post(f"/incidents/{iid}", f"/incidents/{iid}/assistant", {}).status
-              in (403, 404) and "machine-generated" not in emp.get(f"/incidents/{iid}").text,
+              == 403 and "machine-generated" not in emp.get(f"/incidents/{iid}").text,
               "the reporter can neither ask nor see the answers")
         model.failing = True
         analyst.form_post(f"/incidents/{iid}", f"/incidents/{iid}/assistant", {})
@@ -615,8 +640,8 @@ def xlsx_export(s):
           and "<f>" not in sheet,
           "it is a valid workbook with the header and every matching incident, no formulas",
           len(refs))
-    check(p["emp"][0].get("/incidents.xlsx").status in (403, 404),
-          "an employee cannot export")
+    check(p["emp"][0].get("/incidents.xlsx").status == 403,
+          "an employee cannot export (403)")
 
 
 @test
@@ -646,7 +671,7 @@ def reports_in_the_background(s):
     other.login("inc-manager2@example.org", PW)
     check(other.get(job["url"]).status == 404 and other.get(j["download"]).status == 404,
           "another manager cannot see or fetch it")
-    check(p["emp"][0].get(job["url"]).status in (403, 404), "an employee cannot")
+    check(p["emp"][0].get(job["url"]).status == 403, "an employee cannot (403: reports are not theirs)")
     r = manager.get("/reports/gdpr-register?period=30&background=1")
     loc = r.header("Location") or ""
     page = manager.get(loc)

@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 
 from harness import Client, Server, check, test
-from test_incidents import PW, created_id, people, report
+from test_incidents import PW, created_id, people, report, reported
 
 T0 = 1772409600  # 2026-03-02T00:00:00Z, a Monday
 H = 3600
@@ -37,6 +37,7 @@ def pdf_text(data):
 @test
 def dashboards_and_reports_by_role(s):
     p = people(s)
+    _, ref = reported(s)
     expect = {  # role: (dashboards, reports)
         "emp": (403, 403), "analyst": (403, 403), "lead": (200, 403),
         "manager": (200, 200), "admin": (200, 200)}
@@ -46,7 +47,7 @@ def dashboards_and_reports_by_role(s):
         check(got == [dash] * 3, f"{who}: dashboards and metrics answer {dash}", got)
         got = [c.get(u).status for u in ("/reports", "/api/v1/reports/gdpr-register?format=json",
                                          "/reports/executive?period=7",
-                                         f"/reports/gdpr-art33?incident={s.first_ref}")]
+                                         f"/reports/gdpr-art33?incident={ref}")]
         check(got == [rep] * 4, f"{who}: reports answer {rep}", got)
     anon = Client(s)
     check(anon.get("/api/v1/metrics").status == 401 and
