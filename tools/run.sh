@@ -53,7 +53,7 @@ for prog in app reports events; do
 done
 # The delivery worker and scheduler (SECURA_NO_WORKER=1: tests drive it).
 if [ "${SECURA_NO_WORKER:-0}" != 1 ]; then
-	"$BIN/secura" worker &
+	"$BIN/worker" &
 	pids="$pids $!"
 fi
 for prog in app reports events; do

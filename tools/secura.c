@@ -12,43 +12,31 @@
  *   secura audit verify
  *   secura report verify FILE.pdf
  *   secura demo [--count N] [--seed S]
- *   secura worker [--once]
  *   secura ml train|eval ...  (usage() lists every option)
  *   secura ml train --from-db [--field category|severity]
  */
 #include "../src/core/buf.h"
 #include "../src/core/clock.h"
 #include "../src/core/config.h"
-#include "../src/core/http.h"
 #include "../src/core/log.h"
-#include "../src/core/net.h"
 #include "../src/core/password.h"
 #include "../src/core/perm.h"
 #include "../src/core/session.h"
 #include "../src/core/sha256.h"
 #include "../src/core/valid.h"
-#include "../src/domain/assistant.h"
 #include "../src/domain/audit.h"
-#include "../src/domain/clocks.h"
-#include "../src/domain/delivery.h"
 #include "../src/domain/demo.h"
+#include "../src/domain/jobs.h"
 #include "../src/domain/models.h"
-#include "../src/domain/outbox.h"
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
-#include "../src/domain/similar.h"
 #include "../src/domain/users.h"
 #include "../src/ml/trainer.h"
-#include "../src/web/ui.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 struct opts {
@@ -78,7 +66,6 @@ static int usage(void)
 		"       secura audit verify\n"
 		"       secura report verify FILE.pdf\n"
 		"       secura demo [--count N] [--seed S]\n"
-		"       secura worker [--once]\n"
 		"       secura ml train --data F.jsonl [--label-field L] "
 		"[--text-field T] [--test T.jsonl | --split S.json | "
 		"--year-split Y | --test-fraction F [--seed S]] [--solver "
@@ -563,22 +550,6 @@ static int cmd_ml(int argc, char **argv)
 	return train ? trainer_train(&t, stdout) : trainer_eval(&t, stdout);
 }
 
-/* The folder of retrained models: $SECURA_DATA/models. */
-static const char *retrained_dir(void)
-{
-	static char dir[4200];
-	snprintf(dir, sizeof(dir), "%s/models", config_get()->data_dir);
-	return dir;
-}
-
-/* The folder of reports made in the background: $SECURA_DATA/reports. */
-static const char *reports_dir(void)
-{
-	static char dir[4200];
-	snprintf(dir, sizeof(dir), "%s/reports", config_get()->data_dir);
-	return dir;
-}
-
 /* secura ml train --from-db [--field F]: queues a training of F
  * (category by default) from the labelled incidents and runs the queue
  * now; the new model is adopted only if not worse on held-out labels. */
@@ -602,7 +573,8 @@ static int cmd_ml_from_db(const struct opts *o)
 		return 1;
 	}
 	int rc;
-	while ((rc = retrain_next(&d, retrained_dir(), stdout)) == 1)
+	static const struct job_kind retrain = {"retrain", retrain_run, 0};
+	while ((rc = jobs_run_next(&d, &retrain, 1)) == 1)
 		;
 	json_t *list = retrain_list(&d);
 	size_t i;
@@ -615,138 +587,6 @@ static int cmd_ml_from_db(const struct opts *o)
 	json_decref(list);
 	models_free();
 	return failed;
-}
-
-/* Set by SIGTERM/SIGINT; read by both worker threads. */
-static volatile sig_atomic_t stopping;
-
-/* SIGTERM/SIGINT handler of the worker: finish the current item, stop. */
-static void on_stop(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
-
-/* One round of the long jobs: one queued retraining, one queued
- * question to the language model, one queued report and up to 16 queued
- * lists of similar incidents (their write holds the database's write lock
- * for about 2 ms, which reports wait for), on connection jd. Returns how
- * many ran, or -1 on a database error. */
-static int jobs_round(db *jd)
-{
-	int a = retrain_next(jd, retrained_dir(), stdout), b = 0, c = 0, s = 0;
-	if (a >= 0 && !stopping)
-		b = assistant_next(jd);
-	if (a >= 0 && b >= 0 && !stopping)
-		c = ui_reports_run_next(jd, reports_dir());
-	if (a >= 0 && b >= 0 && c >= 0 && !stopping)
-		s = similar_next(jd, 16);
-	return a < 0 || b < 0 || c < 0 || s < 0 ? -1 : a + b + c + s;
-}
-
-/* The worker's second thread: the long jobs on a connection of their
- * own, so that a slow language model or a big report never holds up
- * deliveries and clocks. Goes on at once while there is work, else
- * looks every second. */
-static void *jobs_thread(void *arg)
-{
-	(void)arg;
-	db jd;
-	char err[512];
-	if (db_open(&jd, config_get()->db_path, err, sizeof(err)) != 0) {
-		log_event(NULL, NULL, "worker jobs: %s", err);
-		return NULL;
-	}
-	while (!stopping) {
-		int n = jobs_round(&jd);
-		if (n < 0)
-			log_event(NULL, NULL, "worker jobs: %s",
-				  db_errmsg(&jd));
-		if (n <= 0)
-			sleep(1);
-	}
-	db_close(&jd);
-	return NULL;
-}
-
-/* One scheduler run and every delivery then due (with jobs, also one
- * round of the long jobs: --once). Returns 0 or -1. */
-static int worker_round(int tick, int jobs, int *alerts, int *sent, int *failed)
-{
-	if (tick && clocks_tick(&d, clock_now(), alerts) != 0)
-		return -1;
-	int n;
-	/* full batches only: what failed in this round waits for the next */
-	while (!stopping && (n = delivery_batch(&d, 32, sent, failed)) == 32)
-		;
-	if (n >= 0 && jobs && !stopping && jobs_round(&d) < 0)
-		n = -1;
-	return n < 0 ? -1 : 0;
-}
-
-/* secura worker [--once]: the delivery worker and the scheduler. Holds
- * $SECURA_DATA/worker.lock so only one runs; at start puts deliveries a
- * killed worker left half-done back in the queue and gives open incidents
- * their clocks; then sends due deliveries every second and evaluates the
- * clocks every minute, while a second thread runs queued retrainings,
- * questions to the language model, reports and lists of similar
- * incidents. --once does one round of all of it on one thread and
- * exits. */
-static int cmd_worker(int once)
-{
-	char path[4200], err[512];
-	snprintf(path, sizeof(path), "%s/worker.lock", config_get()->data_dir);
-	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "secura: another worker is running (%s)\n",
-			path);
-		return 1;
-	}
-	if (view_load_templates(config_get()->templates_dir, err, sizeof(err)) <
-		0 ||
-	    net_init() != 0) {
-		fprintf(stderr, "secura: %s\n", err);
-		return 1;
-	}
-	signal(SIGTERM, on_stop);
-	signal(SIGINT, on_stop);
-	signal(SIGPIPE, SIG_IGN);
-	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
-		log_event(NULL, NULL, "worker: current model: %s", err);
-	int clocks = clocks_backfill(&d);
-	if (outbox_recover(&d) != 0 || retrain_recover(&d) != 0 ||
-	    assistant_recover(&d) != 0 || ui_reports_recover(&d) != 0 ||
-	    clocks < 0) {
-		fprintf(stderr, "secura: %s\n", db_errmsg(&d));
-		return 1;
-	}
-	log_event(NULL, NULL, "worker started (%d incidents got clocks)",
-		  clocks);
-	int alerts = 0, sent = 0, failed = 0, rc = 0;
-	int64_t last_tick = 0;
-	pthread_t jobs;
-	int threaded =
-	    !once && pthread_create(&jobs, NULL, jobs_thread, NULL) == 0;
-	while (!stopping) {
-		int64_t now = clock_now();
-		int tick = once || now - last_tick >= 60;
-		if (tick)
-			last_tick = now;
-		if (worker_round(tick, !threaded, &alerts, &sent, &failed) !=
-		    0) {
-			log_event(NULL, NULL, "worker: %s", db_errmsg(&d));
-			rc = 1;
-		}
-		if (once)
-			break;
-		sleep(1);
-	}
-	if (threaded)
-		pthread_join(jobs, NULL);
-	printf("worker: %d alerts, %d sent, %d failed\n", alerts, sent, failed);
-	view_free_templates();
-	close(lock);
-	return rc;
 }
 
 int main(int argc, char **argv)
@@ -776,10 +616,6 @@ int main(int argc, char **argv)
 		rc = 1;
 	} else if (!strcmp(cmd, "report") && !strcmp(sub, "verify")) {
 		rc = argc == 4 ? cmd_report_verify(argv[3]) : usage();
-	} else if (!strcmp(cmd, "worker")) {
-		rc = argc == 2 || (argc == 3 && !strcmp(sub, "--once"))
-			 ? cmd_worker(argc == 3)
-			 : usage();
 	} else if (!strcmp(cmd, "ml")) {
 		rc = !strcmp(sub, "train") && parse_opts(argc, argv, 3, &o) == 0
 			 ? cmd_ml_from_db(&o)

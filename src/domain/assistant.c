@@ -82,13 +82,8 @@ int64_t assistant_ask(db *d, arena *a, const struct incident *in, int64_t user)
 	if (db_exec(d, STMT_ASSISTANT_QUEUE, in->id, user,
 		    config_get()->llm_model, text, clock_now()) != 0)
 		return -1;
-	return sqlite3_last_insert_rowid(d->h);
-}
-
-/* Puts questions a killed worker was sending back in the queue. */
-int assistant_recover(db *d)
-{
-	return db_exec(d, STMT_ASSISTANT_RECOVER);
+	int64_t id = sqlite3_last_insert_rowid(d->h);
+	return jobs_queue(d, "assistant", id, 3) < 0 ? -1 : id;
 }
 
 /* Sends one question; *answer gets the reply text (malloc'd). Returns 0,
@@ -138,35 +133,38 @@ static int ask(const char *model, const char *question, char **answer,
 	return rc;
 }
 
-/* Sends the oldest queued question, if any, and stores the answer or
- * the error. Returns 1 when one was handled, 0 when none waited, -1 on a
- * database error. */
-int assistant_next(db *d)
+/* The "assistant" job: sends question j->ref_id to the language model
+ * and stores the answer, or the error (also when no model is configured
+ * any more). Returns 0 when it ran, -1 (err) when it could not reach the
+ * database. */
+int assistant_run(db *d, const struct job *j, char *err, size_t errlen)
 {
-	if (!assistant_enabled())
-		return 0;
-	sqlite3_stmt *st = db_query(d, STMT_ASSISTANT_NEXT);
-	if (!st)
+	sqlite3_stmt *st = db_query(d, STMT_ASSISTANT_ROW, j->ref_id);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		if (st)
+			sqlite3_reset(st);
+		snprintf(err, errlen, "question %lld: no such row",
+			 (long long)j->ref_id);
 		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return 0;
 	}
-	int64_t id = db_int(st, 0);
-	char *model = strdup(db_text(st, 1)),
-	     *question = strdup(db_text(st, 2));
+	char *model = strdup(db_text(st, 0)),
+	     *question = strdup(db_text(st, 1));
 	sqlite3_reset(st);
+	char why[256] = "no language model is configured (SECURA_LLM_URL)";
+	char *answer = NULL;
 	int rc = -1;
-	if (db_exec_tx(d, STMT_ASSISTANT_CLAIM, id) != 0)
+	if (db_exec_tx(d, STMT_ASSISTANT_START, j->ref_id) != 0)
 		goto done;
-	char err[256] = "", *answer;
-	int ok = ask(model, question, &answer, err, sizeof(err)) == 0;
-	rc = db_exec_tx(d, STMT_ASSISTANT_FINISH, id, ok ? "done" : "failed",
-			ok ? answer : "", ok ? "" : err, clock_now()) == 0
-		 ? 1
-		 : -1;
-	free(answer);
+	int ok = assistant_enabled() &&
+		 ask(model, question, &answer, why, sizeof(why)) == 0;
+	rc = db_exec_tx(d, STMT_ASSISTANT_FINISH, j->ref_id,
+			ok ? "done" : "failed", ok ? answer : "", ok ? "" : why,
+			clock_now());
 done:
+	if (rc != 0)
+		snprintf(err, errlen, "question %lld: %s", (long long)j->ref_id,
+			 db_errmsg(d));
+	free(answer);
 	free(model);
 	free(question);
 	return rc;

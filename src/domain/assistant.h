@@ -10,14 +10,14 @@
 #include "../core/arena.h"
 #include "../core/db.h"
 #include "incidents.h"
+#include "jobs.h"
 
 #include <jansson.h>
 #include <stdint.h>
 
 int assistant_enabled(void);
 int64_t assistant_ask(db *d, arena *a, const struct incident *in, int64_t user);
-int assistant_next(db *d);
-int assistant_recover(db *d);
+int assistant_run(db *d, const struct job *j, char *err, size_t errlen);
 json_t *assistant_list(db *d, int64_t incident);
 
 #endif

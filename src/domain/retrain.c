@@ -8,11 +8,14 @@
 
 #include "../core/arena.h"
 #include "../core/clock.h"
+#include "../core/config.h"
 #include "../core/jsonmem.h"
 #include "../ml/trainer.h"
+#include "jobs.h"
 #include "models.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,13 +31,8 @@ int64_t retrain_queue(db *d, const char *kind, int64_t user)
 		return busy > 0 ? 0 : -1;
 	if (db_exec(d, STMT_TRAINING_QUEUE, kind, user, clock_now()) != 0)
 		return -1;
-	return sqlite3_last_insert_rowid(d->h);
-}
-
-/* Marks trainings a killed worker left running as failed. 0 or -1. */
-int retrain_recover(db *d)
-{
-	return db_exec(d, STMT_TRAINING_RECOVER, clock_now());
+	int64_t id = sqlite3_last_insert_rowid(d->h);
+	return jobs_queue(d, "retrain", id, 3) < 0 ? -1 : id;
 }
 
 /* Writes the kind's labelled incidents as JSONL {"text", "label"} to
@@ -82,34 +80,37 @@ static double macro_f1(json_t *m)
 	return json_is_number(v) ? json_number_value(v) : -1;
 }
 
-/* Runs the oldest queued training, if any: trains, compares and adopts
- * or rejects; files go to dir (created if needed), trainer output to log.
- * Returns 1 when one ran (whatever its outcome), 0 when none was queued,
- * -1 on a database error. */
-int retrain_next(db *d, const char *dir, FILE *log)
+/* The "retrain" job: runs training j->ref_id - trains on the labels,
+ * compares with the current model on the same held-out rows and adopts
+ * or rejects - with files in $SECURA_DATA/models and the trainer's output
+ * on standard output. The outcome (adopted, rejected, failed and why) is
+ * the training's row. Returns 0 when it ran, -1 (err) when it could not
+ * reach the database. */
+int retrain_run(db *d, const struct job *j, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = db_query(d, STMT_TRAINING_NEXT);
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return 0;
-	}
-	int64_t id = db_int(st, 0);
+	int64_t id = j->ref_id;
 	arena a;
 	arena_init(&a);
-	const char *kind = arena_strdup(&a, db_text(st, 1));
-	sqlite3_reset(st);
-	if (db_exec_tx(d, STMT_TRAINING_START, id, clock_now()) != 0) {
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_KIND, id);
+	const char *kind = st && sqlite3_step(st) == SQLITE_ROW
+			       ? arena_strdup(&a, db_text(st, 0))
+			       : NULL;
+	if (st)
+		sqlite3_reset(st);
+	if (!kind || db_exec_tx(d, STMT_TRAINING_START, id, clock_now()) != 0) {
+		snprintf(err, errlen, "training %lld: %s", (long long)id,
+			 kind ? db_errmsg(d) : "no such row");
 		arena_free(&a);
 		return -1;
 	}
+	FILE *log = stdout;
+	const char *dir = arena_printf(&a, "%s/models", config_get()->data_dir);
 	const char *data = arena_printf(&a, "%s/train-%lld.jsonl", dir,
 					(long long)id),
 		   *out = arena_printf(&a, "%s/%s-%lld.model", dir, kind,
 				       (long long)id);
 	const char *current = models_current_path(d, &a, models_kind(kind));
-	int rows = 0, classes = 0, rc = 1;
+	int rows = 0, classes = 0, rc = 0;
 	json_t *mnew = NULL, *mcur = NULL, *metrics = json_object();
 	const char *status = "failed", *msg;
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
@@ -160,8 +161,11 @@ int retrain_next(db *d, const char *dir, FILE *log)
 		unlink(out);
 	unlink(data);
 	if (finish(d, id, status, rows, metrics,
-		   strcmp(status, "adopted") ? "" : out, msg) != 0)
+		   strcmp(status, "adopted") ? "" : out, msg) != 0) {
+		snprintf(err, errlen, "training %lld: %s", (long long)id,
+			 db_errmsg(d));
 		rc = -1;
+	}
 	if (log)
 		fprintf(log, "training #%lld (%s): %s: %s\n", (long long)id,
 			kind, status, msg);

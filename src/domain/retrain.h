@@ -5,6 +5,7 @@
 #define SECURA_RETRAIN_H
 
 #include "../core/db.h"
+#include "jobs.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -13,8 +14,7 @@
 #define RETRAIN_MIN_ROWS 20
 
 int64_t retrain_queue(db *d, const char *kind, int64_t user);
-int retrain_next(db *d, const char *dir, FILE *log);
-int retrain_recover(db *d);
+int retrain_run(db *d, const struct job *j, char *err, size_t errlen);
 json_t *retrain_list(db *d);
 json_t *retrain_drift(db *d, const char *kind, int64_t since);
 

@@ -148,8 +148,6 @@ extern const struct field ui_regulatory_notice_fields[];
 int ui_reports_index(struct ctx *c);
 int ui_reports_job(struct ctx *c);
 int ui_reports_job_file(struct ctx *c);
-int ui_reports_run_next(db *d, const char *dir);
-int ui_reports_recover(db *d);
 int ui_reports_gdpr_art33(struct ctx *c);
 int ui_reports_gdpr_register(struct ctx *c);
 int ui_reports_hipaa(struct ctx *c);
@@ -186,7 +184,8 @@ int ui_events_start(void);
 extern const struct field ui_events_fields[];
 
 /* ui.c */
-int ui_abort(struct ctx *c);
+int ui_commit(struct ctx *c, const char *action, const char *object_type,
+	      int64_t object_id, json_t *detail);
 int ui_audit(struct ctx *c, const char *action, const char *object_type,
 	     int64_t object_id, json_t *detail);
 struct incident;

@@ -137,7 +137,7 @@ def new_incident(srv, tok, title, **extra):
 
 def worker_once(srv, offset=0, **env):
     e = dict(srv.env, SECURA_NOW_OFFSET=str(offset), **{k: str(v) for k, v in env.items()})
-    return subprocess.run([os.path.join(BIN, "secura"), "worker", "--once"], env=e,
+    return subprocess.run([os.path.join(BIN, "worker"), "--once"], env=e,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -354,7 +354,7 @@ def worker_killed_mid_batch(srv, tok, port):
     Hooks.delay = 0.3
     for i in range(8):
         new_incident(srv, tok["emp"], f"Burst {i}")
-    worker = subprocess.Popen([os.path.join(BIN, "secura"), "worker"], env=srv.env,
+    worker = subprocess.Popen([os.path.join(BIN, "worker")], env=srv.env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     end = time.time() + 20
     while len(Hooks.got) < 3 and time.time() < end:

@@ -1,0 +1,193 @@
+/* worker.c - the background program: deliveries, clocks and the jobs
+ * people ask for (docs/architecture.md, "Background work").
+ *
+ *   worker [--once]
+ *
+ * Holds $SECURA_DATA/worker.lock so only one runs. At start it puts back
+ * what a killed worker left half-done (deliveries being sent, running
+ * jobs) and gives open incidents their clocks. Then one thread sends due
+ * deliveries every second and evaluates the clocks every minute, while a
+ * second thread, on a connection of its own so that a slow language model
+ * or a big report never holds up deliveries and clocks, runs queued jobs
+ * (the table below) and keeps the lists of similar incidents up to date.
+ * --once does one round of all of it on one thread and exits. */
+#include "../src/core/clock.h"
+#include "../src/core/config.h"
+#include "../src/core/log.h"
+#include "../src/core/net.h"
+#include "../src/core/view.h"
+#include "../src/domain/assistant.h"
+#include "../src/domain/clocks.h"
+#include "../src/domain/delivery.h"
+#include "../src/domain/jobs.h"
+#include "../src/domain/models.h"
+#include "../src/domain/outbox.h"
+#include "../src/domain/report_jobs.h"
+#include "../src/domain/retrain.h"
+#include "../src/domain/similar.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+/* The jobs this worker runs: kind, handler, seconds before a retry. */
+static const struct job_kind kinds[] = {
+    {"report", report_jobs_run, 30},
+    {"assistant", assistant_run, 30},
+    {"retrain", retrain_run, 60},
+};
+#define NKINDS (sizeof(kinds) / sizeof(*kinds))
+
+/* Set by SIGTERM/SIGINT; read by both threads. */
+static volatile sig_atomic_t stopping;
+
+/* SIGTERM/SIGINT handler: finish the current item, then stop. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* One round of the long work on connection d: every due job (until the
+ * queue is empty or the worker stops), then up to 16 queued lists of
+ * similar incidents (their write holds the write lock about 2 ms, which
+ * reports wait for). Returns how many items ran, or -1 on a database
+ * error. */
+static int jobs_round(db *d)
+{
+	int n = 0, rc = 0;
+	while (!stopping && (rc = jobs_run_next(d, kinds, NKINDS)) == 1)
+		n++;
+	if (rc < 0)
+		return -1;
+	int s = stopping ? 0 : similar_next(d, 16);
+	return s < 0 ? -1 : n + s;
+}
+
+/* The second thread: jobs on a connection of its own. Goes on at once
+ * while there is work, else looks every second. */
+static void *jobs_thread(void *arg)
+{
+	(void)arg;
+	db jd;
+	char err[512];
+	if (db_open(&jd, config_get()->db_path, err, sizeof(err)) != 0) {
+		log_event(NULL, NULL, "worker jobs: %s", err);
+		return NULL;
+	}
+	while (!stopping) {
+		int n = jobs_round(&jd);
+		if (n < 0)
+			log_event(NULL, NULL, "worker jobs: %s",
+				  db_errmsg(&jd));
+		if (n <= 0)
+			sleep(1);
+	}
+	db_close(&jd);
+	return NULL;
+}
+
+/* One scheduler run (when tick) and every delivery then due; with jobs,
+ * also one round of the jobs (--once). Returns 0 or -1. */
+static int round_once(db *d, int tick, int jobs, int *alerts, int *sent,
+		      int *failed)
+{
+	if (tick && clocks_tick(d, clock_now(), alerts) != 0)
+		return -1;
+	int n;
+	/* full batches only: what failed in this round waits for the next */
+	while (!stopping && (n = delivery_batch(d, 32, sent, failed)) == 32)
+		;
+	if (n >= 0 && jobs && !stopping && jobs_round(d) < 0)
+		n = -1;
+	return n < 0 ? -1 : 0;
+}
+
+/* Opens the database and takes the worker lock. Returns the lock's fd,
+ * or -1 (with a message on stderr). */
+static int start(db *d)
+{
+	char path[4200], err[512];
+	if (config_load(err, sizeof(err)) != 0 ||
+	    db_open(d, config_get()->db_path, err, sizeof(err)) != 0 ||
+	    db_migrate(d, err, sizeof(err)) < 0) {
+		fprintf(stderr, "worker: %s\n", err);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/worker.lock", config_get()->data_dir);
+	int lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "worker: another worker is running (%s)\n",
+			path);
+		if (lock >= 0)
+			close(lock);
+		return -1;
+	}
+	if (view_load_templates(config_get()->templates_dir, err, sizeof(err)) <
+		0 ||
+	    net_init() != 0) {
+		fprintf(stderr, "worker: %s\n", err);
+		close(lock);
+		return -1;
+	}
+	return lock;
+}
+
+int main(int argc, char **argv)
+{
+	int once = argc == 2 && !strcmp(argv[1], "--once");
+	if (argc > 2 || (argc == 2 && !once)) {
+		fprintf(stderr, "usage: worker [--once]\n");
+		return 2;
+	}
+	db d;
+	int lock = start(&d);
+	if (lock < 0)
+		return 1;
+	signal(SIGTERM, on_stop);
+	signal(SIGINT, on_stop);
+	signal(SIGPIPE, SIG_IGN);
+	char err[512];
+	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
+		log_event(NULL, NULL, "worker: current model: %s", err);
+	int clocks = clocks_backfill(&d), rc = 0;
+	if (outbox_recover(&d) != 0 || jobs_recover(&d) != 0 || clocks < 0) {
+		fprintf(stderr, "worker: %s\n", db_errmsg(&d));
+		rc = 1;
+		goto done;
+	}
+	log_event(NULL, NULL, "worker started (%d incidents got clocks)",
+		  clocks);
+	int alerts = 0, sent = 0, failed = 0;
+	int64_t last_tick = 0;
+	pthread_t jobs;
+	int threaded =
+	    !once && pthread_create(&jobs, NULL, jobs_thread, NULL) == 0;
+	while (!stopping) {
+		int64_t now = clock_now();
+		int tick = once || now - last_tick >= 60;
+		if (tick)
+			last_tick = now;
+		if (round_once(&d, tick, !threaded, &alerts, &sent, &failed) !=
+		    0) {
+			log_event(NULL, NULL, "worker: %s", db_errmsg(&d));
+			rc = 1;
+		}
+		if (once)
+			break;
+		sleep(1);
+	}
+	if (threaded)
+		pthread_join(jobs, NULL);
+	printf("worker: %d alerts, %d sent, %d failed\n", alerts, sent, failed);
+done:
+	models_free();
+	view_free_templates();
+	db_close(&d);
+	close(lock);
+	return rc;
+}
