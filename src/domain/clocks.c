@@ -127,7 +127,8 @@ int clocks_refresh(db *d, int64_t incident, int silent)
 			continue;
 		}
 		int warned =
-		    silent ? deadlines_stages(i, c[i].started, c[i].due, now) : 0;
+		    silent ? deadlines_stages(i, c[i].started, c[i].due, now)
+			   : 0;
 		if (db_exec(d, STMT_CLOCK_PUT, incident, names[i], c[i].started,
 			    c[i].due, c[i].met, warned) != 0)
 			goto done;
@@ -228,8 +229,9 @@ json_t *clocks_json(db *d, int64_t incident, int64_t now)
 		else if (now >= due)
 			state = "breached";
 		else
-			state = deadlines_stages(i, started, due, now) ? "warning"
-								 : "running";
+			state = deadlines_stages(i, started, due, now)
+				    ? "warning"
+				    : "running";
 		if (!met) {
 			char s[40];
 			span(due - now, s, sizeof(s));

@@ -1,6 +1,10 @@
-/* ui.c - what every handler shares: a request writes everything (the
- * change and its audit row) or nothing, so handlers write inside
- * db_begin/db_commit and end any failure with ui_abort; ui_audit adds
+/* ui.c - what every handler shares. A request writes everything (the
+ * change and its audit row) or nothing: a handler opens the write
+ * transaction with db_begin, writes through domain functions and ends
+ * with ui_commit (its audit row and the commit). A handler returns 0 when
+ * it answered (a page, a redirect, or a 4xx recorded with ctx_fail) and
+ * -1 only for a fault on our side; after either, the dispatcher rolls
+ * back whatever is still open, and -1 becomes a logged 500. ui_audit adds
  * the caller's audit row; the rest reads what several pages ask for
  * (an incident the caller may see, categories, times, evidence files,
  * the security team). */
@@ -16,11 +20,16 @@
 
 #include <string.h>
 
-/* Rolls back and returns -1, for "return ui_abort(c);". */
-int ui_abort(struct ctx *c)
+/* Appends the caller's audit row (ui_audit) and commits the request's
+ * write transaction: the tail of every handler that writes. Takes
+ * ownership of detail. Returns 0, or -1 (the dispatcher then rolls back
+ * and answers 500). */
+int ui_commit(struct ctx *c, const char *action, const char *object_type,
+	      int64_t object_id, json_t *detail)
 {
-	db_rollback(c->db);
-	return -1;
+	if (ui_audit(c, action, object_type, object_id, detail) != 0)
+		return -1;
+	return db_commit(c->db);
 }
 
 /* Appends an audit row for the caller (who, from where, what) about

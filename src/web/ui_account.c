@@ -89,16 +89,13 @@ int ui_account_register(struct ctx *c)
 	int64_t id = users_add(c->db, email, ctx_val(c, "name"),
 			       ctx_val(c, "department"), ROLE_EMPLOYEE, hash);
 	if (id == 0) {
-		db_rollback(c->db);
 		return ctx_field_error(c, "email",
 				       "An account with this email already "
 				       "exists");
 	}
 	c->me.email = email; /* the actor of the audit row is the new user */
 	c->me.user_id = id;
-	if (id < 0 || ui_audit(c, "user.register", "user", id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (id < 0 || ui_commit(c, "user.register", "user", id, NULL) != 0)
 		return -1;
 	arena a;
 	struct user u;
@@ -130,10 +127,9 @@ static int login_failed(struct ctx *c, const char *email)
 	if (db_begin(c->db) != 0)
 		return -1;
 	throttle_fail(c->db, email, c->remote_addr);
-	if (ui_audit(c, "login.failed", "user", 0,
-		     json_pack("{ss}", "email", email)) != 0 ||
-	    db_commit(c->db) != 0)
-		return ui_abort(c);
+	if (ui_commit(c, "login.failed", "user", 0,
+		      json_pack("{ss}", "email", email)) != 0)
+		return -1;
 	return ctx_fail(c, 401, "bad_credentials",
 			"Email or password is incorrect.");
 }
@@ -189,9 +185,7 @@ int ui_account_login(struct ctx *c)
 			       clock_now()) != 0) ||
 	    db_exec(c->db, STMT_USER_SET_LOGIN, u.id, clock_now()) != 0 ||
 	    start_session(c, &u) != 0 ||
-	    ui_audit(c, "login", "user", u.id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "login", "user", u.id, NULL) != 0)
 		return -1;
 	c->view =
 	    json_pack("{so ss}", "user", users_json(&u), "csrf", c->me.csrf);
@@ -204,9 +198,7 @@ int ui_account_logout(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	if ((c->me.session_id && session_delete(c->db, c->me.session_id)) ||
-	    ui_audit(c, "logout", "user", c->me.user_id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "logout", "user", c->me.user_id, NULL) != 0)
 		return -1;
 	ctx_cookie(c, SESSION_COOKIE, "", 0);
 	c->view = json_pack("{sb}", "signed_out", 1);
@@ -234,9 +226,8 @@ int ui_account_profile_save(struct ctx *c)
 		return -1;
 	if (db_exec(c->db, STMT_USER_SET_PROFILE, c->me.user_id,
 		    ctx_val(c, "name"), dept ? dept : "", clock_now()) != 0 ||
-	    ui_audit(c, "user.profile", "user", c->me.user_id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0 || ui_account_profile(c) != 0)
+	    ui_commit(c, "user.profile", "user", c->me.user_id, NULL) != 0 ||
+	    ui_account_profile(c) != 0)
 		return -1;
 	return ctx_redirect(c, "/profile", "Profile saved.");
 }
@@ -283,9 +274,7 @@ int ui_account_password(struct ctx *c)
 		0 ||
 	    session_delete_user(c->db, u.id) != 0 ||
 	    (c->me.session_id && start_session(c, &u) != 0) ||
-	    ui_audit(c, "user.password", "user", u.id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "user.password", "user", u.id, NULL) != 0)
 		return -1;
 	c->view = json_pack("{sb}", "password_changed", 1);
 	return ctx_redirect(c, "/profile",

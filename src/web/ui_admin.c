@@ -97,16 +97,13 @@ int ui_admin_user_create(struct ctx *c)
 	int64_t id = users_add(c->db, email, ctx_val(c, "name"),
 			       ctx_val(c, "department"), role, hash);
 	if (id == 0) {
-		db_rollback(c->db);
 		return ctx_field_error(c, "email",
 				       "An account with this email already "
 				       "exists");
 	}
-	if (id < 0 || ui_audit(c, "user.create", "user", id,
-			       json_pack("{ss ss}", "email", email, "role",
-					 perm_role_name(role))) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (id < 0 || ui_commit(c, "user.create", "user", id,
+				json_pack("{ss ss}", "email", email, "role",
+					  perm_role_name(role))) != 0)
 		return -1;
 	struct user u;
 	if (users_get(c->db, c->a, id, &u) != 1)
@@ -156,7 +153,7 @@ static int change_user(struct ctx *c, const struct user *u, const char *action,
 	else
 		json_decref(detail);
 	if (rc != 0)
-		return ui_abort(c);
+		return -1;
 	if (db_commit(c->db) != 0)
 		return -1;
 	struct user after;

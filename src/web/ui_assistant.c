@@ -28,18 +28,15 @@ int ui_assistant_request(struct ctx *c)
 		return -1;
 	int64_t id = assistant_ask(c->db, c->a, &in, c->me.user_id);
 	if (id < 0)
-		return ui_abort(c);
+		return -1;
 	if (id == 0) {
-		db_rollback(c->db);
 		return ctx_fail(c, 409, "conflict",
 				"A question about this incident is already "
 				"waiting for its answer.");
 	}
-	if (ui_audit(c, "incident.assistant", "incident", in.id,
-		     json_pack("{ss sI}", "ref", in.ref, "request",
-			       (json_int_t)id)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (ui_commit(c, "incident.assistant", "incident", in.id,
+		      json_pack("{ss sI}", "ref", in.ref, "request",
+				(json_int_t)id)) != 0)
 		return -1;
 	c->view =
 	    json_pack("{sI ss}", "id", (json_int_t)id, "status", "queued");

@@ -76,18 +76,15 @@ int ui_categories_add(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	if (db_scalar(c->db, STMT_CATEGORY_ID, slug, 0) > 0) {
-		db_rollback(c->db);
 		return ctx_field_error(c, "slug", "Short name is already used");
 	}
 	if (db_exec(c->db, STMT_CATEGORY_INSERT, slug, ctx_val(c, "name"),
 		    ctx_val(c, "enisa_class"), desc ? desc : "") != 0)
-		return ui_abort(c);
+		return -1;
 	int64_t id = sqlite3_last_insert_rowid(c->db->h);
-	if (ui_audit(c, "category.create", "category", id,
-		     json_pack("{ss ss}", "slug", slug, "enisa_class",
-			       ctx_val(c, "enisa_class"))) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (ui_commit(c, "category.create", "category", id,
+		      json_pack("{ss ss}", "slug", slug, "enisa_class",
+				ctx_val(c, "enisa_class"))) != 0)
 		return -1;
 	c->status = 201;
 	c->view = json_pack("{s{sI ss}}", "category", "id", (json_int_t)id,
@@ -106,12 +103,10 @@ int ui_categories_edit(struct ctx *c)
 		return -1;
 	if (db_exec(c->db, STMT_CATEGORY_UPDATE, c->id, ctx_val(c, "name"),
 		    ctx_val(c, "enisa_class"), desc ? desc : "", active) != 0 ||
-	    ui_audit(c, "category.update", "category", c->id,
-		     json_pack("{ss ss sb}", "name", ctx_val(c, "name"),
-			       "enisa_class", ctx_val(c, "enisa_class"),
-			       "active", active)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "category.update", "category", c->id,
+		      json_pack("{ss ss sb}", "name", ctx_val(c, "name"),
+				"enisa_class", ctx_val(c, "enisa_class"),
+				"active", active)) != 0)
 		return -1;
 	c->view = json_pack("{s{sI sb}}", "category", "id", (json_int_t)c->id,
 			    "active", active);

@@ -85,8 +85,7 @@ int ui_dashboards_executive(struct ctx *c)
 		json_decref(period);
 		return -1;
 	}
-	json_object_set_new(period, "query",
-			    json_string(ctx_query(c, NULL)));
+	json_object_set_new(period, "query", json_string(ctx_query(c, NULL)));
 	json_object_set_new(c->view, "filter", period);
 	if (c->api)
 		return 0;

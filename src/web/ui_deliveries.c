@@ -56,10 +56,8 @@ int ui_webhooks_create(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	int64_t id = webhooks_add(c->db, url, secret, k, c->me.user_id);
-	if (id < 0 || ui_audit(c, "webhook.create", "webhook", id,
-			       json_pack("{ss ss}", "url", url, "kinds", k)))
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (id < 0 || ui_commit(c, "webhook.create", "webhook", id,
+				json_pack("{ss ss}", "url", url, "kinds", k)))
 		return -1;
 	c->view = json_pack("{sI ss ss ss}", "id", (json_int_t)id, "url", url,
 			    "kinds", k, "secret", secret);
@@ -78,7 +76,7 @@ int ui_webhooks_remove(struct ctx *c)
 	    ui_audit(c, "webhook.disable", "webhook", c->id,
 		     json_pack("{sO}", "url", json_object_get(w, "url")))) {
 		json_decref(w);
-		return ui_abort(c);
+		return -1;
 	}
 	json_decref(w);
 	if (db_commit(c->db) != 0)
@@ -113,7 +111,7 @@ int ui_deliveries_retry(struct ctx *c)
 		return -1;
 	int rc = outbox_retry(c->db, c->id);
 	if (rc < 0)
-		return ui_abort(c);
+		return -1;
 	if (rc == 1) {
 		db_rollback(c->db);
 		struct outbox_item it;
@@ -124,9 +122,7 @@ int ui_deliveries_retry(struct ctx *c)
 				      "be retried.")
 			   : ctx_fail(c, 404, "not_found", "No such delivery.");
 	}
-	if (ui_audit(c, "delivery.retry", "outbox", c->id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (ui_commit(c, "delivery.retry", "outbox", c->id, NULL) != 0)
 		return -1;
 	c->view =
 	    json_pack("{sI ss}", "id", (json_int_t)c->id, "state", "pending");

@@ -108,11 +108,9 @@ int ui_incidents_move(struct ctx *c)
 	    (strcmp(res, in.resolution) &&
 	     timeline_event(c->db, in.id, c->me.user_id, "field", "resolution",
 			    in.resolution, res, 0) != 0) ||
-	    ui_audit(c, "incident.status", "incident", in.id,
-		     json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
-			       "to", to)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "incident.status", "incident", in.id,
+		      json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
+				"to", to)) != 0)
 		return -1;
 	return done(c, in.id, arena_printf(c->a, "%s is now %s.", in.ref, to));
 }
@@ -231,7 +229,7 @@ int ui_incidents_edit(struct ctx *c)
 				   ch[i].field, *ch[i].old ? ch[i].old : NULL,
 				   *ch[i].now ? ch[i].now : NULL, 0) != 0) {
 			json_decref(changed);
-			return ui_abort(c);
+			return -1;
 		}
 	}
 	/* a category or severity a person sets, or a suggestion accepted
@@ -246,7 +244,7 @@ int ui_incidents_edit(struct ctx *c)
 			continue;
 		if (intel_label(c->db, in.id, name, val, c->me.user_id) != 0) {
 			json_decref(changed);
-			return ui_abort(c);
+			return -1;
 		}
 		labels++;
 	}
@@ -268,11 +266,9 @@ int ui_incidents_edit(struct ctx *c)
 		    nw.contained_at, nw.resolved_at, clock_now()) != 0 ||
 	    (json_object_get(changed, "title") &&
 	     incidents_reindex(c->db, in.id) != 0) ||
-	    ui_audit(c, "incident.update", "incident", in.id,
-		     json_pack("{ss so}", "ref", in.ref, "changed", changed)) !=
-		0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(
+		c, "incident.update", "incident", in.id,
+		json_pack("{ss so}", "ref", in.ref, "changed", changed)) != 0)
 		return -1;
 	return done(c, in.id,
 		    accept ? "Suggestion accepted." : "Incident updated.");
@@ -308,12 +304,10 @@ int ui_incidents_assign(struct ctx *c)
 	    timeline_event(c->db, in.id, c->me.user_id, "assignee", "assignee",
 			   in.assignee_id ? in.assignee_email : NULL,
 			   to ? u.email : NULL, 0) != 0 ||
-	    ui_audit(c, "incident.assign", "incident", in.id,
-		     json_pack("{ss ss? ss?}", "ref", in.ref, "from",
-			       in.assignee_id ? in.assignee_email : NULL, "to",
-			       to ? u.email : NULL)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "incident.assign", "incident", in.id,
+		      json_pack("{ss ss? ss?}", "ref", in.ref, "from",
+				in.assignee_id ? in.assignee_email : NULL, "to",
+				to ? u.email : NULL)) != 0)
 		return -1;
 	return done(c, in.id,
 		    to ? arena_printf(c->a, "Assigned to %s.", u.email)
@@ -343,11 +337,9 @@ int ui_incidents_comment(struct ctx *c)
 	int64_t id = comments_add(c->db, in.id, c->me.user_id,
 				  ctx_val(c, "body"), internal);
 	if (id < 0 ||
-	    ui_audit(c, "incident.comment", "incident", in.id,
-		     json_pack("{ss sI sb}", "ref", in.ref, "comment",
-			       (json_int_t)id, "internal", internal)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "incident.comment", "incident", in.id,
+		      json_pack("{ss sI sb}", "ref", in.ref, "comment",
+				(json_int_t)id, "internal", internal)) != 0)
 		return -1;
 	c->status = 201;
 	return done(c, in.id,
@@ -374,16 +366,13 @@ int ui_incidents_upload(struct ctx *c)
 		return -1;
 	int n = ui_record_files(c, in.id, mimes, shas);
 	if (n == 0) {
-		db_rollback(c->db);
 		return ctx_field_error(c, "evidence",
 				       "Choose at least one file");
 	}
 	if (n < 0 ||
 	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0 ||
-	    ui_audit(c, "evidence.upload", "incident", in.id,
-		     json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "evidence.upload", "incident", in.id,
+		      json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
 		return -1;
 	c->status = 201;
 	return done(c, in.id, n == 1 ? "File added." : "Files added.");
@@ -405,11 +394,9 @@ int ui_incidents_download(struct ctx *c)
 	if (evidence_read(config_get()->data_dir, e.sha256, &c->out) != 0)
 		return -1;
 	if (db_begin(c->db) != 0 ||
-	    ui_audit(c, "evidence.download", "incident", in.id,
-		     json_pack("{ss ss ss}", "ref", in.ref, "file", e.filename,
-			       "sha256", e.sha256)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "evidence.download", "incident", in.id,
+		      json_pack("{ss ss ss}", "ref", in.ref, "file", e.filename,
+				"sha256", e.sha256)) != 0)
 		return -1;
 	ctx_download(c, e.filename, "application/octet-stream");
 	return 0;

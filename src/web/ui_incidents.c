@@ -129,10 +129,8 @@ int ui_incidents_report(struct ctx *c)
 		return -1;
 	if (timeline_report(c->db, c->a, &in, c->me.user_id, &prep) < 0 ||
 	    ui_record_files(c, in.id, mimes, shas) < 0 ||
-	    ui_audit(c, "incident.create", "incident", in.id,
-		     json_pack("{ss}", "ref", in.ref)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "incident.create", "incident", in.id,
+		      json_pack("{ss}", "ref", in.ref)) != 0)
 		return -1;
 	struct incident saved;
 	if (incidents_get(c->db, c->a, in.id, &saved) != 1)
@@ -367,10 +365,8 @@ int ui_incidents_show(struct ctx *c)
 	}
 	if (!mine) {
 		if (db_begin(c->db) != 0 ||
-		    ui_audit(c, "incident.view", "incident", in.id,
-			     json_pack("{ss}", "ref", in.ref)) != 0)
-			return ui_abort(c);
-		if (db_commit(c->db) != 0)
+		    ui_commit(c, "incident.view", "incident", in.id,
+			      json_pack("{ss}", "ref", in.ref)) != 0)
 			return -1;
 	}
 	return 0;
@@ -454,12 +450,11 @@ static int csv_row(void *ud, const struct incident *in)
 int ui_incidents_audit_export(struct ctx *c, const struct incident_filter *f,
 			      const char *format)
 {
-	if (db_begin(c->db) != 0 ||
-	    ui_audit(c, "incident.export", "incident", 0,
-		     json_pack("{ss ss ss}", "format", format, "status",
-			       f->status, "query", val_or_empty(c, "q"))) != 0)
-		return ui_abort(c);
-	return db_commit(c->db);
+	if (db_begin(c->db) != 0)
+		return -1;
+	return ui_commit(c, "incident.export", "incident", 0,
+			 json_pack("{ss ss ss}", "format", format, "status",
+				   f->status, "query", val_or_empty(c, "q")));
 }
 
 /* incidents_each callback: one incident appended to a JSON array. */

@@ -89,10 +89,8 @@ int ui_indicators_export_stix(struct ctx *c)
 	ctx_header(c, "Content-Disposition",
 		   arena_printf(c->a, "attachment; filename=\"%s.stix.json\"",
 				in.ref));
-	if (db_begin(c->db) != 0 ||
-	    ui_audit(c, "incident.export", "incident", in.id,
-		     json_pack("{ss ss}", "ref", in.ref, "format", "stix")) !=
-		0)
-		return ui_abort(c);
-	return db_commit(c->db) != 0 ? -1 : 0;
+	if (db_begin(c->db) != 0)
+		return -1;
+	return ui_commit(c, "incident.export", "incident", in.id,
+			 json_pack("{ss ss}", "ref", in.ref, "format", "stix"));
 }

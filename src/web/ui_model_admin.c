@@ -120,17 +120,14 @@ int ui_model_admin_retrain(struct ctx *c)
 		return -1;
 	int64_t id = retrain_queue(c->db, kind, c->me.user_id);
 	if (id < 0)
-		return ui_abort(c);
+		return -1;
 	if (id == 0) {
-		db_rollback(c->db);
 		return ctx_fail(c, 409, "conflict",
 				"A training of this model is already queued or "
 				"running.");
 	}
-	if (ui_audit(c, "model.retrain", "training", id,
-		     json_pack("{ss}", "kind", kind)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (ui_commit(c, "model.retrain", "training", id,
+		      json_pack("{ss}", "kind", kind)) != 0)
 		return -1;
 	c->view = json_pack("{sI ss ss}", "id", (json_int_t)id, "kind", kind,
 			    "status", "queued");

@@ -65,9 +65,8 @@ int ui_notifications_read(struct ctx *c)
 		return -1;
 	int rc = notify_read(c->db, c->me.user_id, c->id);
 	if (rc < 0)
-		return ui_abort(c);
+		return -1;
 	if (rc == 1) {
-		db_rollback(c->db);
 		return ctx_fail(c, 404, "not_found",
 				"No such notification of yours.");
 	}
@@ -83,7 +82,7 @@ int ui_notifications_read_all(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	if (notify_read_all(c->db, c->me.user_id) != 0)
-		return ui_abort(c);
+		return -1;
 	int changed = sqlite3_changes(c->db->h);
 	if (db_commit(c->db) != 0)
 		return -1;
@@ -117,14 +116,12 @@ int ui_notifications_prefs_save(struct ctx *c)
 			continue;
 		if (notify_pref_set(c->db, c->me.user_id, f->name, v) != 0) {
 			json_decref(changed);
-			return ui_abort(c);
+			return -1;
 		}
 		json_object_set_new(changed, f->name, json_string(v));
 	}
-	if (ui_audit(c, "notifications.prefs", "user", c->me.user_id,
-		     changed) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (ui_commit(c, "notifications.prefs", "user", c->me.user_id,
+		      changed) != 0)
 		return -1;
 	json_t *prefs = notify_prefs(c->db, c->me.user_id);
 	if (!prefs)

@@ -63,22 +63,18 @@ int ui_organisation_save(struct ctx *c)
 		if (!strcmp(v, settings_str(cur, f->name)))
 			continue;
 		if (settings_set(c->db, f->name, v) != 0)
-			goto abort;
+			goto fail;
 		json_array_append_new(changed, json_string(f->name));
 		sla |= is_sla;
 	}
 	if ((sla && clocks_refresh_open(c->db) != 0) ||
-	    ui_audit(c, "settings.update", "settings", 0,
-		     json_pack("{sO}", "changed", changed)) != 0)
-		goto abort;
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "settings.update", "settings", 0,
+		      json_pack("{sO}", "changed", changed)) != 0)
 		goto fail;
 	json_decref(cur);
 	json_decref(changed);
 	c->view = json_pack("{so}", "settings", settings_all(c->db));
 	return ctx_redirect(c, "/admin/settings", "Settings saved.");
-abort:
-	ui_abort(c);
 fail:
 	json_decref(cur);
 	json_decref(changed);

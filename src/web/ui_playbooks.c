@@ -46,9 +46,7 @@ int ui_playbooks_update(struct ctx *c)
 	const char *body = ctx_val(c, "body");
 	if (db_begin(c->db) != 0 ||
 	    playbooks_save(c->db, c->id, body, c->me.user_id) != 0 ||
-	    ui_audit(c, "playbook.update", "category", c->id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(c, "playbook.update", "category", c->id, NULL) != 0)
 		return -1;
 	c->view =
 	    json_pack("{so}", "playbook", playbooks_get(c->db, c->a, c->id, 0));
@@ -71,15 +69,14 @@ int ui_playbooks_checklist(struct ctx *c)
 	rc = playbooks_tick(c->db, c->a, in.category_id, in.id,
 			    ctx_val(c, "done"), c->me.user_id, &changed);
 	if (rc < 0)
-		return ui_abort(c);
+		return -1;
 	if (rc == 1) {
-		db_rollback(c->db);
 		return ctx_fail(c, 409, "conflict",
 				"This incident's category has no playbook.");
 	}
 	if (changed &&
 	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0)
-		return ui_abort(c);
+		return -1;
 	if (db_commit(c->db) != 0)
 		return -1;
 	c->view = json_pack("{so}", "playbook",

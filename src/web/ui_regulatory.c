@@ -85,11 +85,9 @@ int ui_regulatory_save(struct ctx *c)
 		return -1;
 	if (compliance_put(c->db, in.id, c->me.user_id, old, nw) != 0 ||
 	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0 ||
-	    ui_audit(c, "incident.compliance", "incident", in.id,
-		     json_pack("{ss si}", "ref", in.ref, "changed", changes)) !=
-		0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	    ui_commit(
+		c, "incident.compliance", "incident", in.id,
+		json_pack("{ss si}", "ref", in.ref, "changed", changes)) != 0)
 		return -1;
 	c->view = json_pack("{so}", "compliance", ui_regulatory_view(c, &in));
 	return ctx_redirect(
@@ -134,11 +132,10 @@ int ui_regulatory_notice(struct ctx *c)
 	    c->db, &in, kind, made, ctx_val(c, "channel"),
 	    ctx_val(c, "reference") ? ctx_val(c, "reference") : "",
 	    reason ? reason : "", c->me.user_id);
-	if (id < 0 || ui_audit(c, "incident.notification", "incident", in.id,
-			       json_pack("{ss ss sb}", "ref", in.ref, "kind",
-					 kind, "late", due && made > due)) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (id < 0 ||
+	    ui_commit(c, "incident.notification", "incident", in.id,
+		      json_pack("{ss ss sb}", "ref", in.ref, "kind", kind,
+				"late", due && made > due)) != 0)
 		return -1;
 	c->status = 201;
 	c->view = json_pack("{so}", "notices", compliance_notices(c->db, &in));

@@ -34,12 +34,10 @@ int ui_tokens_create(struct ctx *c)
 		return -1;
 	if (token_create(c->db, c->me.user_id, ctx_val(c, "name"), write,
 			 expires, token, &id) != 0)
-		return ui_abort(c);
-	if (ui_audit(c, "token.create", "api_token", id,
-		     json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
-			       write ? "write" : "read")) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+		return -1;
+	if (ui_commit(c, "token.create", "api_token", id,
+		      json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
+				write ? "write" : "read")) != 0)
 		return -1;
 	char exp[21] = "";
 	if (expires)
@@ -61,15 +59,12 @@ int ui_tokens_revoke(struct ctx *c)
 		return -1;
 	int rc = token_revoke(c->db, c->me.user_id, c->id);
 	if (rc < 0)
-		return ui_abort(c);
+		return -1;
 	if (rc == 0) {
-		db_rollback(c->db);
 		return ctx_fail(c, 404, "not_found",
 				"No such active token of yours.");
 	}
-	if (ui_audit(c, "token.revoke", "api_token", c->id, NULL) != 0)
-		return ui_abort(c);
-	if (db_commit(c->db) != 0)
+	if (ui_commit(c, "token.revoke", "api_token", c->id, NULL) != 0)
 		return -1;
 	c->view = json_pack("{sI sb}", "id", (json_int_t)c->id, "revoked", 1);
 	return ctx_redirect(c, "/tokens", "Token revoked.");

@@ -49,7 +49,8 @@ static void test_moves(void)
 		if (incidents_can_move(cases[i].from, cases[i].to) !=
 		    cases[i].ok) {
 			printf("#   %s -> %s: expected %s\n", cases[i].from,
-			       cases[i].to, cases[i].ok ? "allowed" : "refused");
+			       cases[i].to,
+			       cases[i].ok ? "allowed" : "refused");
 			bad++;
 		}
 	test_cond("the workflow allows exactly its moves", bad == 0);
@@ -112,8 +113,7 @@ static void test_deadlines(void)
  * 7 days and 1 day before; due at the deadline. */
 static void test_stages(void)
 {
-	const int W = DEADLINE_WARN, A = DEADLINE_WARN_AGAIN,
-		  D = DEADLINE_DUE;
+	const int W = DEADLINE_WARN, A = DEADLINE_WARN_AGAIN, D = DEADLINE_DUE;
 	const int64_t due = T0 + 100 * HOUR;
 	const struct {
 		int clock;
@@ -136,8 +136,8 @@ static void test_stages(void)
 	};
 	int bad = 0;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		int got = deadlines_stages(cases[i].clock, T0, due,
-					   cases[i].now);
+		int got =
+		    deadlines_stages(cases[i].clock, T0, due, cases[i].now);
 		if (got != cases[i].want) {
 			printf("#   case %zu: clock %d at %+lld s: got %d, "
 			       "want %d\n",
