@@ -1,8 +1,9 @@
 #!/bin/sh
 # Each layer includes only the layers below it (docs/architecture.md):
 #   core < ml < domain < web < programs (cgi-bin/, tools/)
-# and no module (a .c and its .h) includes, through others, itself: the
-# include graph has no circle (tsort finds one). Prints "ok - ..." or
+# no module (a .c and its .h) includes, through others, itself (the
+# include graph has no circle: tsort finds one), and no page handler or
+# program runs a statement itself. Prints "ok - ..." or
 # "not ok - ..." lines, so tests/run.sh can count them; exits 1 on any.
 cd "$(dirname "$0")/.." || exit 2
 rank() {
@@ -33,6 +34,16 @@ for f in src/*/*.c src/*/*.h cgi-bin/*.c tools/*.c; do
 	done
 done
 [ $bad -eq 0 ] && echo "ok - no include reaches up a layer"
+# SQL runs in the domain: pages and programs call domain functions, never
+# a statement (src/core/stmts/) themselves.
+stmts=$(grep -n 'STMT_[A-Z]' src/web/*.c cgi-bin/*.c 2>/dev/null)
+if [ -n "$stmts" ]; then
+	echo "not ok - the page layer or a program runs a statement itself:"
+	echo "$stmts" | sed 's/^/#   /'
+	bad=1
+else
+	echo "ok - no page or program runs a statement itself"
+fi
 if loop=$(tsort "$edges" 2>&1 >/dev/null) && [ -z "$loop" ]; then
 	echo "ok - no circle among the modules' includes"
 else

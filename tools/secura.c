@@ -271,19 +271,16 @@ static int cmd_user_change(const char *what, const struct opts *o)
 			u.email);
 		goto done;
 	}
-	int64_t now = clock_now();
 	if (db_begin(&d) != 0)
 		goto done;
 	int ok =
 	    role >= 0
-		? db_exec(&d, STMT_USER_SET_ROLE, u.id, perm_role_name(role),
-			  now) == 0 &&
+		? users_set_role(&d, u.id, role) == 0 &&
 		      cli_audit("user.role", u.id,
 				json_pack("{ss ss ss}", "email", u.email,
 					  "from", perm_role_name(u.role), "to",
 					  perm_role_name(role))) == 0
-		: db_exec(&d, STMT_USER_SET_ACTIVE, u.id, !disable, now) == 0 &&
-		      (!disable || session_delete_user(&d, u.id) == 0) &&
+		: users_set_active(&d, u.id, !disable) == 0 &&
 		      cli_audit(disable ? "user.deactivate" : "user.reactivate",
 				u.id, json_pack("{ss}", "email", u.email)) == 0;
 	if (!ok || db_commit(&d) != 0) {

@@ -26,7 +26,7 @@ struct config {
 	int login_max_account; /* failures per account per window: 5 */
 	int login_max_address; /* failures per address per window: 20 */
 	int64_t login_window;  /* SECURA_LOGIN_WINDOW seconds, 900 */
-	/* outbound delivery (secura worker) */
+	/* outbound delivery (the worker) */
 	const char *smtp_url;  /* SECURA_SMTP_URL smtp[s]://host:port; NULL:
 				  no email */
 	const char *smtp_from; /* SECURA_SMTP_FROM, default secura@localhost */

@@ -70,6 +70,19 @@ void db_close(db *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/* Returns 0 when the database answers a trivial query, else -1. */
+int db_ping(db *d)
+{
+	return db_scalar(d, STMT_PING) >= 0 ? 0 : -1;
+}
+
+/* Returns PRAGMA data_version: a number that changes when another
+ * connection commits to the database (-1 on error). */
+int64_t db_data_version(db *d)
+{
+	return db_scalar(d, STMT_DATA_VERSION);
+}
+
 /* Returns the most recent error message of the connection. */
 const char *db_errmsg(db *d)
 {

@@ -57,5 +57,7 @@ const char *db_text(sqlite3_stmt *st, int col);
 int64_t db_int(sqlite3_stmt *st, int col);
 double db_real(sqlite3_stmt *st, int col);
 const char *db_errmsg(db *d);
+int db_ping(db *d);
+int64_t db_data_version(db *d);
 
 #endif

@@ -76,6 +76,21 @@ int session_lookup(db *d, arena *a, const char *token, struct caller *c)
 	return rc;
 }
 
+/* Returns 1 when session id is still valid at now (not expired, used
+ * after idle_since, its user active), 0 when not, -1 on error. */
+int session_alive(db *d, int64_t session_id, int64_t now, int64_t idle_since)
+{
+	return (int)db_scalar(d, STMT_SESSION_ALIVE, session_id, now,
+			      idle_since);
+}
+
+/* Returns 1 when API token id is still valid at now (not revoked or
+ * expired, its owner active), 0 when not, -1 on error. */
+int token_alive(db *d, int64_t token_id, int64_t now)
+{
+	return (int)db_scalar(d, STMT_TOKEN_ALIVE, token_id, now);
+}
+
 /* Ends one session (logout). Returns 0 or -1. */
 int session_delete(db *d, int64_t session_id)
 {

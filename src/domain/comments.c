@@ -28,7 +28,7 @@ int64_t comments_add(db *d, int64_t incident, int64_t author, const char *body,
 	if (timeline_event(d, incident, author, "comment",
 			   internal ? "internal" : "public", NULL, sid,
 			   internal) != 0 ||
-	    db_exec(d, STMT_INCIDENT_TOUCH, incident, now) != 0 ||
+	    incidents_touch(d, incident) != 0 ||
 	    incidents_reindex(d, incident) != 0 ||
 	    indicators_record(d, incident, "comment", body, strlen(body), now) <
 		0)

@@ -207,7 +207,7 @@ int64_t compliance_notice_add(db *d, const struct incident *in,
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	if (timeline_event(d, in->id, actor, "field", "notification", NULL,
 			   text, 1) != 0 ||
-	    db_exec(d, STMT_INCIDENT_TOUCH, in->id, clock_now()) != 0)
+	    incidents_touch(d, in->id) != 0)
 		return -1;
 	return id;
 }

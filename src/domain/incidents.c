@@ -165,6 +165,28 @@ int64_t incidents_create(db *d, arena *a, struct incident *in)
 	return incidents_reindex(d, in->id) == 0 ? in->id : -1;
 }
 
+/* Marks incident id changed now (lists sort and caches key on it).
+ * Inside a transaction; 0 or -1. */
+int incidents_touch(db *d, int64_t id)
+{
+	return db_exec(d, STMT_INCIDENT_TOUCH, id, clock_now());
+}
+
+/* Writes the triage fields of nw (title, severity, TLP, category, assets,
+ * location, personal data, root cause, resolution and the incident
+ * times) to incident nw->id; the caller records what changed. Inside a
+ * transaction; 0 or -1. */
+int incidents_update(db *d, const struct incident *nw)
+{
+	return db_exec(d, STMT_INCIDENT_SET_FIELDS, nw->id, nw->title,
+		       *nw->severity ? nw->severity : NULL, nw->tlp,
+		       nw->category_id, nw->assets, nw->location,
+		       nw->personal_data, nw->people_affected,
+		       nw->records_affected, nw->data_types, nw->root_cause,
+		       nw->resolution, nw->occurred_at, nw->noticed_at,
+		       nw->contained_at, nw->resolved_at, clock_now());
+}
+
 /* Adds key = ISO time, or null when t is 0. */
 static void set_time(json_t *o, const char *key, int64_t t)
 {

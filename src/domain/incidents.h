@@ -53,6 +53,8 @@ json_t *incidents_moves(const char *from);
 int incidents_get(db *d, arena *a, int64_t id, struct incident *in);
 int incidents_get_ref(db *d, arena *a, const char *ref, struct incident *in);
 int64_t incidents_create(db *d, arena *a, struct incident *in);
+int incidents_update(db *d, const struct incident *nw);
+int incidents_touch(db *d, int64_t id);
 int incidents_reindex(db *d, int64_t id);
 json_t *incidents_json(const struct incident *in, int full);
 typedef int (*incident_fn)(void *ud, const struct incident *in);

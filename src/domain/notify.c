@@ -444,3 +444,37 @@ int notify_pref_set(db *d, int64_t user, const char *kind, const char *channel)
 {
 	return db_exec(d, STMT_PREF_SET, user, kind, channel);
 }
+
+/* Returns the newest notification's id (0 when none), or -1. */
+int64_t notify_max(db *d)
+{
+	return db_scalar(d, STMT_NOTIFY_MAX);
+}
+
+/* Visits the notifications after id *after, oldest first, at most
+ * limit: only user's when user > 0, else everyone's; *after becomes the
+ * last id read. For each whose user want accepts (want may be NULL: all),
+ * fn gets its id, its user and the row as JSON (notify_row; fn's to keep
+ * or free) and returns non-zero to stop. Returns how many rows were read
+ * (a caller pages on while it is limit), or -1 on a database error. */
+int notify_since(db *d, int64_t user, int64_t *after, int limit,
+		 int (*want)(int64_t user), notify_fn fn, void *ud)
+{
+	sqlite3_stmt *st =
+	    user > 0 ? db_query(d, STMT_NOTIFY_USER_SINCE, user, *after, limit)
+		     : db_query(d, STMT_NOTIFY_SINCE, *after, limit);
+	if (!st)
+		return -1;
+	int rows = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows++;
+		int64_t id = db_int(st, 0), owner = db_int(st, 1);
+		*after = id;
+		if (want && !want(owner))
+			continue;
+		if (fn(ud, id, owner, notify_row(st)) != 0)
+			break;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? rows : -1;
+}

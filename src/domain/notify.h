@@ -25,6 +25,10 @@ json_t *notify_row(sqlite3_stmt *st);
 json_t *notify_list(db *d, int64_t user, int unread, int limit, int offset,
 		    int64_t *total);
 int64_t notify_unread(db *d, int64_t user);
+int64_t notify_max(db *d);
+typedef int (*notify_fn)(void *ud, int64_t id, int64_t user, json_t *n);
+int notify_since(db *d, int64_t user, int64_t *after, int limit,
+		 int (*want)(int64_t user), notify_fn fn, void *ud);
 int notify_read(db *d, int64_t user, int64_t id);
 int notify_read_all(db *d, int64_t user);
 json_t *notify_prefs(db *d, int64_t user);

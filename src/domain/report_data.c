@@ -210,3 +210,35 @@ int report_record(db *d, const char *kind, json_t *params, const char *data_sha,
 	jsonmem_free(p);
 	return rc;
 }
+
+/* Returns the number of incidents reported in [from, to), or -1. */
+int64_t report_period_count(db *d, int64_t from, int64_t to)
+{
+	return db_scalar(d, STMT_REPORT_PERIOD_COUNT, from, to);
+}
+
+/* Returns the reports generated last, newest first, as a new JSON array
+ * of {id, kind, title, params, data_sha256, pages, by, at}; NULL on a
+ * database error. */
+json_t *report_recent(db *d)
+{
+	sqlite3_stmt *st = db_query(d, STMT_REPORT_RECENT);
+	if (!st)
+		return NULL;
+	json_t *recent = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char at[21];
+		clock_iso(db_int(st, 6), at);
+		const struct report_kind *k = report_kind(db_text(st, 1));
+		json_array_append_new(
+		    recent,
+		    json_pack("{sI ss ss ss ss sI ss ss}", "id",
+			      (json_int_t)db_int(st, 0), "kind", db_text(st, 1),
+			      "title", k ? k->title : db_text(st, 1), "params",
+			      db_text(st, 2), "data_sha256", db_text(st, 3),
+			      "pages", (json_int_t)db_int(st, 4), "by",
+			      db_text(st, 5), "at", at));
+	}
+	sqlite3_reset(st);
+	return recent;
+}

@@ -26,6 +26,8 @@ const struct report_kind *report_kind(const char *name);
 json_t *report_data(db *d, arena *a, const char *kind, json_t *params,
 		    char *err, size_t errlen);
 void report_hash(json_t *data, char hex[65]);
+int64_t report_period_count(db *d, int64_t from, int64_t to);
+json_t *report_recent(db *d);
 int report_record(db *d, const char *kind, json_t *params, const char *data_sha,
 		  const char *pdf_sha, int pages, int64_t user);
 

@@ -132,3 +132,43 @@ done:
 	arena_free(&a);
 	return rc;
 }
+
+/* A report job row (REPORT_JOB_GET) as a new JSON object. */
+static json_t *job_json(sqlite3_stmt *st)
+{
+	char at[21], fin[21] = "";
+	clock_iso(db_int(st, 11), at);
+	if (db_int(st, 12))
+		clock_iso(db_int(st, 12), fin);
+	const char *status = db_text(st, 4);
+	json_int_t id = (json_int_t)db_int(st, 0);
+	char url[64];
+	snprintf(url, sizeof(url), "/reports/jobs/%lld/file", (long long)id);
+	return json_pack(
+	    "{sI ss ss ss si ss ss si ss ss ss sb sb ss sI}", "id", id, "kind",
+	    db_text(st, 1), "subject", db_text(st, 2), "status", status,
+	    "progress", (int)db_int(st, 5), "stage", db_text(st, 6),
+	    "data_sha256", db_text(st, 8), "pages", (int)db_int(st, 9), "error",
+	    db_text(st, 10), "created_at", at, "finished_at", fin, "pending",
+	    !strcmp(status, "queued") || !strcmp(status, "running"), "done",
+	    !strcmp(status, "done"), "download", url, "requested_by",
+	    (json_int_t)db_int(st, 3));
+}
+
+/* Returns report job id as a new JSON object (the caller decides who
+ * may see it: *owner is who asked; *file, in arena a, the PDF's path),
+ * or NULL when there is no such job or on a database error. */
+json_t *report_jobs_get(db *d, arena *a, int64_t id, int64_t *owner,
+			const char **file)
+{
+	sqlite3_stmt *st = db_query(d, STMT_REPORT_JOB_GET, id);
+	json_t *job = NULL;
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		job = job_json(st);
+		*owner = db_int(st, 3);
+		*file = arena_strdup(a, db_text(st, 7));
+	}
+	if (st)
+		sqlite3_reset(st);
+	return job;
+}

@@ -238,3 +238,17 @@ json_t *retrain_drift(db *d, const char *kind, int64_t since)
 	}
 	return arr;
 }
+
+/* Returns how many incidents carry a label of kind, or -1. */
+int64_t retrain_labelled(db *d, const char *kind)
+{
+	return db_scalar(d, STMT_LABELLED_COUNT, kind);
+}
+
+/* Returns 1 when a training of kind is queued or running, 0 when not,
+ * -1 on error. */
+int retrain_busy(db *d, const char *kind)
+{
+	int64_t n = db_scalar(d, STMT_TRAINING_BUSY, kind);
+	return n < 0 ? -1 : n > 0;
+}

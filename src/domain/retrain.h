@@ -15,6 +15,8 @@
 
 int64_t retrain_queue(db *d, const char *kind, int64_t user);
 int retrain_run(db *d, const struct job *j, char *err, size_t errlen);
+int64_t retrain_labelled(db *d, const char *kind);
+int retrain_busy(db *d, const char *kind);
 json_t *retrain_list(db *d);
 json_t *retrain_drift(db *d, const char *kind, int64_t since);
 

@@ -5,6 +5,7 @@
 
 #include "../core/clock.h"
 #include "../core/perm.h"
+#include "../core/session.h"
 
 #include <string.h>
 
@@ -53,6 +54,42 @@ int64_t users_add(db *d, const char *email, const char *name,
 		    clock_now()) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(d->h);
+}
+
+/* Replaces user id's password hash. Inside a transaction; 0 or -1. */
+int users_set_password(db *d, int64_t id, const char *hash)
+{
+	return db_exec(d, STMT_USER_SET_PASSWORD, id, hash, clock_now());
+}
+
+/* Records that user id signed in now. Inside a transaction; 0 or -1. */
+int users_signed_in(db *d, int64_t id)
+{
+	return db_exec(d, STMT_USER_SET_LOGIN, id, clock_now());
+}
+
+/* Sets user id's name and department. Inside a transaction; 0 or -1. */
+int users_set_profile(db *d, int64_t id, const char *name,
+		      const char *department)
+{
+	return db_exec(d, STMT_USER_SET_PROFILE, id, name,
+		       department ? department : "", clock_now());
+}
+
+/* Gives user id role (enum role). Inside a transaction; 0 or -1. */
+int users_set_role(db *d, int64_t id, int role)
+{
+	return db_exec(d, STMT_USER_SET_ROLE, id, perm_role_name(role),
+		       clock_now());
+}
+
+/* Activates or deactivates user id; deactivating also ends their
+ * sessions. Inside a transaction; 0 or -1. */
+int users_set_active(db *d, int64_t id, int active)
+{
+	if (db_exec(d, STMT_USER_SET_ACTIVE, id, active, clock_now()) != 0)
+		return -1;
+	return active ? 0 : session_delete_user(d, id);
 }
 
 /* Returns the public view of a user (no hash) as a new JSON object. */
@@ -135,4 +172,31 @@ json_t *users_online(db *d)
 	}
 	sqlite3_reset(st);
 	return arr;
+}
+
+/* Returns the active members of the security team (who may be assigned)
+ * as a new JSON array of {id, email, name (the email when none), role};
+ * NULL on a database error. */
+json_t *users_staff(db *d)
+{
+	sqlite3_stmt *st = db_query(d, STMT_STAFF_LIST);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(
+		    arr,
+		    json_pack("{sI ss ss ss}", "id", (json_int_t)db_int(st, 0),
+			      "email", db_text(st, 1), "name",
+			      *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1),
+			      "role", db_text(st, 3)));
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Records that user was present (a page or an open stream) at now.
+ * Inside a transaction; 0 or -1. */
+int users_seen(db *d, int64_t user, int64_t now)
+{
+	return db_exec(d, STMT_PRESENCE_TOUCH, user, now);
 }

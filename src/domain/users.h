@@ -22,7 +22,15 @@ int64_t users_add(db *d, const char *email, const char *name,
 json_t *users_json(const struct user *u);
 json_t *users_search(db *d, arena *a, const char *q, const char *role,
 		     int active, int limit, int offset, int64_t *total);
+int users_set_password(db *d, int64_t id, const char *hash);
+int users_signed_in(db *d, int64_t id);
+int users_set_profile(db *d, int64_t id, const char *name,
+		      const char *department);
+int users_set_role(db *d, int64_t id, int role);
+int users_set_active(db *d, int64_t id, int active);
 int64_t users_active_admins(db *d);
 json_t *users_online(db *d);
+json_t *users_staff(db *d);
+int users_seen(db *d, int64_t user, int64_t now);
 
 #endif

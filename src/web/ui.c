@@ -14,9 +14,11 @@
 #include "../core/config.h"
 #include "../core/log.h"
 #include "../domain/audit.h"
+#include "../domain/categories.h"
 #include "../domain/evidence.h"
 #include "../domain/incidents.h"
 #include "../domain/indicators.h"
+#include "../domain/users.h"
 
 #include <string.h>
 
@@ -97,7 +99,7 @@ int64_t ui_category(struct ctx *c, const char *field, int active_only)
 	const char *slug = ctx_val(c, field);
 	if (!slug)
 		return 0;
-	int64_t id = db_scalar(c->db, STMT_CATEGORY_ID, slug, active_only);
+	int64_t id = categories_id(c->db, slug, active_only);
 	if (id > 0)
 		return id;
 	ctx_field_error(c, field, "Category is not one of the categories");
@@ -217,29 +219,26 @@ int ui_record_files(struct ctx *c, int64_t id, const char **mimes, char **shas)
  * read. New reference. */
 json_t *ui_staff_options(struct ctx *c, int64_t selected, json_t *online)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_STAFF_LIST);
-	json_t *arr = json_array();
-	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = db_int(st, 0);
-		json_t *opt = json_pack(
-		    "{sI ss ss ss sb}", "id", (json_int_t)id, "email",
-		    db_text(st, 1), "name",
-		    *db_text(st, 2) ? db_text(st, 2) : db_text(st, 1), "role",
-		    db_text(st, 3), "selected", id == selected);
-		if (online) {
-			int on = 0;
-			size_t k;
-			json_t *o;
-			json_array_foreach(online, k, o)
-			{
-				on |= json_integer_value(
-					  json_object_get(o, "id")) == id;
-			}
-			json_object_set_new(opt, "online", json_boolean(on));
+	json_t *arr = users_staff(c->db), *opt;
+	if (!arr)
+		return json_array();
+	size_t i;
+	json_array_foreach(arr, i, opt)
+	{
+		int64_t id = json_integer_value(json_object_get(opt, "id"));
+		json_object_set_new(opt, "selected",
+				    json_boolean(id == selected));
+		if (!online)
+			continue;
+		int on = 0;
+		size_t k;
+		json_t *o;
+		json_array_foreach(online, k, o)
+		{
+			on |=
+			    json_integer_value(json_object_get(o, "id")) == id;
 		}
-		json_array_append_new(arr, opt);
+		json_object_set_new(opt, "online", json_boolean(on));
 	}
-	if (st)
-		sqlite3_reset(st);
 	return arr;
 }

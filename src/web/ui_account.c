@@ -181,10 +181,8 @@ int ui_account_login(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	throttle_clear(c->db, email);
-	if ((rehash && db_exec(c->db, STMT_USER_SET_PASSWORD, u.id, hash,
-			       clock_now()) != 0) ||
-	    db_exec(c->db, STMT_USER_SET_LOGIN, u.id, clock_now()) != 0 ||
-	    start_session(c, &u) != 0 ||
+	if ((rehash && users_set_password(c->db, u.id, hash) != 0) ||
+	    users_signed_in(c->db, u.id) != 0 || start_session(c, &u) != 0 ||
 	    ui_commit(c, "login", "user", u.id, NULL) != 0)
 		return -1;
 	c->view =
@@ -224,8 +222,8 @@ int ui_account_profile_save(struct ctx *c)
 	const char *dept = ctx_val(c, "department");
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_USER_SET_PROFILE, c->me.user_id,
-		    ctx_val(c, "name"), dept ? dept : "", clock_now()) != 0 ||
+	if (users_set_profile(c->db, c->me.user_id, ctx_val(c, "name"), dept) !=
+		0 ||
 	    ui_commit(c, "user.profile", "user", c->me.user_id, NULL) != 0 ||
 	    ui_account_profile(c) != 0)
 		return -1;
@@ -270,8 +268,7 @@ int ui_account_password(struct ctx *c)
 				       "Passwords do not match");
 	if (password_hash(pw, hash) != 0 || db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_USER_SET_PASSWORD, u.id, hash, clock_now()) !=
-		0 ||
+	if (users_set_password(c->db, u.id, hash) != 0 ||
 	    session_delete_user(c->db, u.id) != 0 ||
 	    (c->me.session_id && start_session(c, &u) != 0) ||
 	    ui_commit(c, "user.password", "user", u.id, NULL) != 0)

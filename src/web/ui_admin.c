@@ -139,22 +139,15 @@ static int would_lock_out(struct ctx *c, const struct user *u, int new_role,
 static int change_user(struct ctx *c, const struct user *u, const char *action,
 		       json_t *detail, int role, int active)
 {
-	int64_t now = clock_now();
 	if (db_begin(c->db) != 0)
 		return -1;
-	int rc = role >= 0
-		     ? db_exec(c->db, STMT_USER_SET_ROLE, u->id,
-			       perm_role_name(role), now)
-		     : db_exec(c->db, STMT_USER_SET_ACTIVE, u->id, active, now);
-	if (rc == 0 && active == 0)
-		rc = session_delete_user(c->db, u->id);
-	if (rc == 0)
-		rc = ui_audit(c, action, "user", u->id, detail);
-	else
+	int rc = role >= 0 ? users_set_role(c->db, u->id, role)
+			   : users_set_active(c->db, u->id, active);
+	if (rc != 0) {
 		json_decref(detail);
-	if (rc != 0)
 		return -1;
-	if (db_commit(c->db) != 0)
+	}
+	if (ui_commit(c, action, "user", u->id, detail) != 0)
 		return -1;
 	struct user after;
 	if (users_get(c->db, c->a, u->id, &after) != 1)

@@ -3,6 +3,8 @@
  * exports and filters stay stable; every change is audited. */
 #include "ui.h"
 
+#include "../domain/categories.h"
+
 #include <string.h>
 
 /* The classes of the ENISA Reference Incident Classification Taxonomy. */
@@ -36,27 +38,23 @@ const struct field ui_categories_edit_fields[] = {
 /* GET /admin/categories - every category, active or not. */
 int ui_categories_list(struct ctx *c)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, 0);
-	if (!st)
+	json_t *arr = categories_list(c->db, 0, NULL), *cat;
+	if (!arr)
 		return -1;
-	json_t *arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	size_t k;
+	json_array_foreach(arr, k, cat)
+	{
+		const char *mine =
+		    json_string_value(json_object_get(cat, "enisa_class"));
 		json_t *classes = json_array();
 		for (int i = 0; enisa_classes[i]; i++)
 			json_array_append_new(
 			    classes,
-			    json_pack(
-				"{ss sb}", "name", enisa_classes[i], "selected",
-				!strcmp(enisa_classes[i], db_text(st, 3))));
-		json_array_append_new(
-		    arr, json_pack("{sI ss ss ss ss sb so}", "id",
-				   (json_int_t)db_int(st, 0), "slug",
-				   db_text(st, 1), "name", db_text(st, 2),
-				   "enisa_class", db_text(st, 3), "description",
-				   db_text(st, 4), "active", (int)db_int(st, 5),
-				   "classes", classes));
+			    json_pack("{ss sb}", "name", enisa_classes[i],
+				      "selected",
+				      !strcmp(enisa_classes[i], mine)));
+		json_object_set_new(cat, "classes", classes);
 	}
-	sqlite3_reset(st);
 	json_t *all = json_array();
 	for (int i = 0; enisa_classes[i]; i++)
 		json_array_append_new(all, json_string(enisa_classes[i]));
@@ -75,14 +73,14 @@ int ui_categories_add(struct ctx *c)
 	const char *desc = ctx_val(c, "description");
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_scalar(c->db, STMT_CATEGORY_ID, slug, 0) > 0) {
+	int64_t id = categories_id(c->db, slug, 0);
+	if (id > 0)
 		return ctx_field_error(c, "slug", "Short name is already used");
-	}
-	if (db_exec(c->db, STMT_CATEGORY_INSERT, slug, ctx_val(c, "name"),
-		    ctx_val(c, "enisa_class"), desc ? desc : "") != 0)
-		return -1;
-	int64_t id = sqlite3_last_insert_rowid(c->db->h);
-	if (ui_commit(c, "category.create", "category", id,
+	if (id == 0)
+		id = categories_add(c->db, slug, ctx_val(c, "name"),
+				    ctx_val(c, "enisa_class"), desc);
+	if (id < 0 ||
+	    ui_commit(c, "category.create", "category", id,
 		      json_pack("{ss ss}", "slug", slug, "enisa_class",
 				ctx_val(c, "enisa_class"))) != 0)
 		return -1;
@@ -97,12 +95,15 @@ int ui_categories_edit(struct ctx *c)
 {
 	const char *desc = ctx_val(c, "description");
 	int active = ctx_int(c, "active", 0) == 1;
-	if (db_scalar(c->db, STMT_CATEGORY_BY_ID, c->id) <= 0)
-		return ctx_fail(c, 404, "not_found", "No such category.");
+	int found = categories_exists(c->db, c->id);
+	if (found <= 0)
+		return found < 0
+			   ? -1
+			   : ctx_fail(c, 404, "not_found", "No such category.");
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_CATEGORY_UPDATE, c->id, ctx_val(c, "name"),
-		    ctx_val(c, "enisa_class"), desc ? desc : "", active) != 0 ||
+	if (categories_update(c->db, c->id, ctx_val(c, "name"),
+			      ctx_val(c, "enisa_class"), desc, active) != 0 ||
 	    ui_commit(c, "category.update", "category", c->id,
 		      json_pack("{ss ss sb}", "name", ctx_val(c, "name"),
 				"enisa_class", ctx_val(c, "enisa_class"),

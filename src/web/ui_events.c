@@ -22,6 +22,7 @@
 #include "../core/log.h"
 #include "../core/sse.h"
 #include "../domain/notify.h"
+#include "../domain/users.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ int ui_events_stream(struct ctx *c)
 		return ctx_field_error(c, "last_event_id",
 				       "Last-Event-ID must be a number");
 	if (from < 0)
-		from = db_scalar(c->db, STMT_NOTIFY_MAX);
+		from = notify_max(c->db);
 	int64_t unread = notify_unread(c->db, c->me.user_id);
 	if (from < 0 || unread < 0)
 		return -1;
@@ -74,20 +75,44 @@ int ui_events_stream(struct ctx *c)
 	return 0;
 }
 
-/* Formats one notification row (NOTIFY_COLS) with the user's unread
+/* Formats notification id of user (n, taken) with the user's unread
  * count as an SSE event into b. */
-static void format(db *d, sqlite3_stmt *st, buf *b)
+static void format(db *d, int64_t id, int64_t user, json_t *n, buf *b)
 {
-	json_t *n = notify_row(st);
-	int64_t unread = notify_unread(d, db_int(st, 1));
+	int64_t unread = notify_unread(d, user);
 	json_object_set_new(n, "unread_count",
 			    json_integer(unread > 0 ? unread : 0));
 	char *s = json_dumps(n, JSON_COMPACT);
 	buf_reset(b);
 	buf_printf(b, "id: %lld\nevent: notification\ndata: %s\n\n",
-		   (long long)db_int(st, 0), s ? s : "{}");
+		   (long long)id, s ? s : "{}");
 	jsonmem_free(s);
 	json_decref(n);
+}
+
+/* What catch_up and dispatch send with: the connection, the buffer, the
+ * stream being caught up (when one is set; else every live stream of the
+ * notification's user) and whether that stream went away. */
+struct feed {
+	db *d;
+	buf *b;
+	int one;
+	sse_handle stream;
+	int gone;
+};
+
+/* notify_since callback: formats one notification and sends it to the
+ * stream being caught up, or to its user's live streams. */
+static int feed_one(void *ud, int64_t id, int64_t user, json_t *n)
+{
+	struct feed *f = ud;
+	format(f->d, id, user, n, f->b);
+	if (!f->one) {
+		sse_send_user(user, id, f->b->data, f->b->len);
+		return 0;
+	}
+	f->gone = sse_send_stream(f->stream, id, f->b->data, f->b->len) != 0;
+	return f->gone;
 }
 
 /* Sends each fresh stream what it missed and makes it live. */
@@ -96,48 +121,34 @@ static void catch_up(db *d, buf *b)
 	struct sse_ref *r;
 	size_t n = sse_fresh(&r);
 	for (size_t i = 0; i < n; i++) {
+		struct feed f = {d, b, 1, r[i].h, 0};
 		int64_t after = r[i].sent_max;
-		int rows, gone = 0;
-		do {
-			sqlite3_stmt *st = db_query(d, STMT_NOTIFY_USER_SINCE,
-						    r[i].user, after, BATCH);
-			rows = 0;
-			while (st && !gone && sqlite3_step(st) == SQLITE_ROW) {
-				format(d, st, b);
-				after = db_int(st, 0);
-				gone = sse_send_stream(r[i].h, after, b->data,
-						       b->len) != 0;
-				rows++;
-			}
-			if (st)
-				sqlite3_reset(st);
-		} while (rows == BATCH && !gone);
-		if (!gone)
+		int rows;
+		do
+			rows = notify_since(d, r[i].user, &after, BATCH, NULL,
+					    feed_one, &f);
+		while (rows == BATCH && !f.gone);
+		if (!f.gone)
 			sse_live(r[i].h);
 	}
 	free(r);
+}
+
+/* notify_since filter: a notification is formatted only for a user with
+ * a live stream. */
+static int has_stream(int64_t user)
+{
+	return sse_user_live(user);
 }
 
 /* Sends every notification after *cursor to its user's live streams
  * (formatting only those someone is listening for). */
 static void dispatch(db *d, int64_t *cursor, buf *b)
 {
-	int rows;
-	do {
-		sqlite3_stmt *st =
-		    db_query(d, STMT_NOTIFY_SINCE, *cursor, BATCH);
-		rows = 0;
-		while (st && sqlite3_step(st) == SQLITE_ROW) {
-			*cursor = db_int(st, 0);
-			rows++;
-			if (!sse_user_live(db_int(st, 1)))
-				continue; /* nobody to send it to */
-			format(d, st, b);
-			sse_send_user(db_int(st, 1), *cursor, b->data, b->len);
-		}
-		if (st)
-			sqlite3_reset(st);
-	} while (rows == BATCH);
+	struct feed f = {d, b, 0, 0, 0};
+	while (notify_since(d, 0, cursor, BATCH, has_stream, feed_one, &f) ==
+	       BATCH)
+		;
 }
 
 /* qsort comparison of sse_refs by credential (session, then token). */
@@ -162,10 +173,8 @@ static void check_credentials(db *d)
 	for (size_t i = 0; i < n; i++) {
 		if (i == 0 || by_credential(&r[i], &r[i - 1]) != 0)
 			ok = r[i].session_id
-				 ? db_scalar(d, STMT_SESSION_ALIVE,
-					     r[i].session_id, now, idle)
-				 : db_scalar(d, STMT_TOKEN_ALIVE, r[i].token_id,
-					     now);
+				 ? session_alive(d, r[i].session_id, now, idle)
+				 : token_alive(d, r[i].token_id, now);
 		if (ok == 0)
 			sse_close(r[i].h);
 	}
@@ -190,7 +199,7 @@ static void touch_presence(db *d)
 		int64_t now = clock_now();
 		for (size_t i = 0; i < n; i++)
 			if (i == 0 || r[i].user != r[i - 1].user)
-				db_exec(d, STMT_PRESENCE_TOUCH, r[i].user, now);
+				users_seen(d, r[i].user, now);
 		if (db_commit(d) != 0)
 			db_rollback(d);
 	}
@@ -207,7 +216,7 @@ static void *watch(void *arg)
 		log_event(NULL, NULL, "events: %s", err);
 		exit(1);
 	}
-	int64_t cursor = db_scalar(&d, STMT_NOTIFY_MAX), version = -1;
+	int64_t cursor = notify_max(&d), version = -1;
 	double last_check = 0, last_presence = 0;
 	int changed = 0;
 	buf b = BUF_INIT;
@@ -215,7 +224,7 @@ static void *watch(void *arg)
 		struct timespec nap = {0, POLL_MS * 1000000L};
 		nanosleep(&nap, NULL);
 		catch_up(&d, &b);
-		int64_t v = db_scalar(&d, STMT_DATA_VERSION);
+		int64_t v = db_data_version(&d);
 		if (v != version) {
 			version = v;
 			dispatch(&d, &cursor, &b);

@@ -9,7 +9,7 @@
 /* Handler for GET /health (JSON only, public). */
 int ui_health_check(struct ctx *c)
 {
-	int ok = db_scalar(c->db, STMT_PING) >= 0;
+	int ok = db_ping(c->db) == 0;
 	c->status = ok ? 200 : 503;
 	c->view = json_pack("{ss}", "status", ok ? "ok" : "unavailable");
 	return 0;

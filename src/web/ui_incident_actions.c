@@ -98,16 +98,9 @@ int ui_incidents_move(struct ctx *c)
 	if (!strcmp(to, "closed") && !*res)
 		return ctx_fail(c, 409, "resolution_missing",
 				"Set the resolution before closing.");
-	int64_t now = clock_now();
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_INCIDENT_SET_STATUS, in.id, to, res,
-		    !strcmp(to, "containment") ? now : 0, now) != 0 ||
-	    timeline_event(c->db, in.id, c->me.user_id, "status", "status",
-			   in.status, to, 0) != 0 ||
-	    (strcmp(res, in.resolution) &&
-	     timeline_event(c->db, in.id, c->me.user_id, "field", "resolution",
-			    in.resolution, res, 0) != 0) ||
+	if (timeline_move(c->db, &in, to, res, c->me.user_id) != 0 ||
 	    ui_commit(c, "incident.status", "incident", in.id,
 		      json_pack("{ss ss ss}", "ref", in.ref, "from", in.status,
 				"to", to)) != 0)
@@ -258,12 +251,7 @@ int ui_incidents_edit(struct ctx *c)
 			return -1;
 		return done(c, in.id, "Suggestion accepted.");
 	}
-	if (db_exec(c->db, STMT_INCIDENT_SET_FIELDS, in.id, nw.title,
-		    *nw.severity ? nw.severity : NULL, nw.tlp, nw.category_id,
-		    nw.assets, nw.location, nw.personal_data,
-		    nw.people_affected, nw.records_affected, nw.data_types,
-		    nw.root_cause, nw.resolution, nw.occurred_at, nw.noticed_at,
-		    nw.contained_at, nw.resolved_at, clock_now()) != 0 ||
+	if (incidents_update(c->db, &nw) != 0 ||
 	    (json_object_get(changed, "title") &&
 	     incidents_reindex(c->db, in.id) != 0) ||
 	    ui_commit(
@@ -299,11 +287,7 @@ int ui_incidents_assign(struct ctx *c)
 		return done(c, in.id, "Nothing changed.");
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (db_exec(c->db, STMT_INCIDENT_SET_ASSIGNEE, in.id, to,
-		    clock_now()) != 0 ||
-	    timeline_event(c->db, in.id, c->me.user_id, "assignee", "assignee",
-			   in.assignee_id ? in.assignee_email : NULL,
-			   to ? u.email : NULL, 0) != 0 ||
+	if (timeline_assign(c->db, &in, to, u.email, c->me.user_id) != 0 ||
 	    ui_commit(c, "incident.assign", "incident", in.id,
 		      json_pack("{ss ss? ss?}", "ref", in.ref, "from",
 				in.assignee_id ? in.assignee_email : NULL, "to",
@@ -369,8 +353,7 @@ int ui_incidents_upload(struct ctx *c)
 		return ctx_field_error(c, "evidence",
 				       "Choose at least one file");
 	}
-	if (n < 0 ||
-	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0 ||
+	if (n < 0 || incidents_touch(c->db, in.id) != 0 ||
 	    ui_commit(c, "evidence.upload", "incident", in.id,
 		      json_pack("{ss si}", "ref", in.ref, "files", n)) != 0)
 		return -1;

@@ -10,6 +10,7 @@
 #include "../core/md.h"
 #include "../core/pagecache.h"
 #include "../domain/assistant.h"
+#include "../domain/categories.h"
 #include "../domain/clocks.h"
 #include "../domain/comments.h"
 #include "../domain/evidence.h"
@@ -59,18 +60,8 @@ const struct field ui_incidents_list_fields[] = {
 /* Returns the categories as picker options, new reference. */
 static json_t *category_options(struct ctx *c, const char *selected, int all)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_CATEGORY_LIST, !all);
-	json_t *arr = json_array();
-	while (st && sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(
-		    arr, json_pack(
-			     "{ss ss ss ss sb}", "slug", db_text(st, 1), "name",
-			     db_text(st, 2), "enisa_class", db_text(st, 3),
-			     "description", db_text(st, 4), "selected",
-			     selected && !strcmp(selected, db_text(st, 1))));
-	if (st)
-		sqlite3_reset(st);
-	return arr;
+	json_t *arr = categories_list(c->db, !all, selected);
+	return arr ? arr : json_array();
 }
 
 /* Returns the submitted data_types as "a,b" (arena). */

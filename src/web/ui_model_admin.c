@@ -91,12 +91,10 @@ int ui_model_admin_show(struct ctx *c)
 				    drift(c, models_kinds[k], meta));
 		json_object_set_new(
 		    m, "labelled",
-		    json_integer(db_scalar(c->db, STMT_LABELLED_COUNT,
-					   models_kinds[k])));
+		    json_integer(retrain_labelled(c->db, models_kinds[k])));
 		json_object_set_new(
 		    m, "busy",
-		    json_boolean(db_scalar(c->db, STMT_TRAINING_BUSY,
-					   models_kinds[k]) > 0));
+		    json_boolean(retrain_busy(c->db, models_kinds[k]) > 0));
 		json_object_set_new(m, "min_rows",
 				    json_integer(RETRAIN_MIN_ROWS));
 		json_array_append_new(models, m);

@@ -74,8 +74,7 @@ int ui_playbooks_checklist(struct ctx *c)
 		return ctx_fail(c, 409, "conflict",
 				"This incident's category has no playbook.");
 	}
-	if (changed &&
-	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0)
+	if (changed && incidents_touch(c->db, in.id) != 0)
 		return -1;
 	if (db_commit(c->db) != 0)
 		return -1;

@@ -84,7 +84,7 @@ int ui_regulatory_save(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	if (compliance_put(c->db, in.id, c->me.user_id, old, nw) != 0 ||
-	    db_exec(c->db, STMT_INCIDENT_TOUCH, in.id, clock_now()) != 0 ||
+	    incidents_touch(c->db, in.id) != 0 ||
 	    ui_commit(
 		c, "incident.compliance", "incident", in.id,
 		json_pack("{ss si}", "ref", in.ref, "changed", changes)) != 0)

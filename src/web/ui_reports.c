@@ -155,10 +155,9 @@ static int per_period(struct ctx *c, const char *kind)
 	   a page request over more than BACKGROUND_ROWS incidents */
 	const char *fmt = ctx_val(c, "format");
 	int json_data = fmt && !strcmp(fmt, "json");
-	if (!json_data &&
-	    (ctx_int(c, "background", 0) == 1 ||
-	     (!c->api && db_scalar(c->db, STMT_REPORT_PERIOD_COUNT, from, to) >
-			     BACKGROUND_ROWS)))
+	if (!json_data && (ctx_int(c, "background", 0) == 1 ||
+			   (!c->api && report_period_count(c->db, from, to) >
+					   BACKGROUND_ROWS)))
 		return queue(c, kind, params, subject);
 	return make(c, kind, params, subject);
 }
@@ -216,24 +215,9 @@ int ui_reports_hipaa_log(struct ctx *c)
 /* GET /reports - the reports one can generate and the last ones made. */
 int ui_reports_index(struct ctx *c)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_RECENT);
-	if (!st)
+	json_t *recent = report_recent(c->db);
+	if (!recent)
 		return -1;
-	json_t *recent = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char at[21];
-		clock_iso(db_int(st, 6), at);
-		const struct report_kind *k = report_kind(db_text(st, 1));
-		json_array_append_new(
-		    recent,
-		    json_pack("{sI ss ss ss ss sI ss ss}", "id",
-			      (json_int_t)db_int(st, 0), "kind", db_text(st, 1),
-			      "title", k ? k->title : db_text(st, 1), "params",
-			      db_text(st, 2), "data_sha256", db_text(st, 3),
-			      "pages", (json_int_t)db_int(st, 4), "by",
-			      db_text(st, 5), "at", at));
-	}
-	sqlite3_reset(st);
 	json_t *kinds = json_array();
 	for (const struct report_kind *k = report_kinds; k->name; k++)
 		json_array_append_new(kinds, json_pack("{ss ss sb}", "name",
@@ -247,46 +231,18 @@ int ui_reports_index(struct ctx *c)
 	return 0;
 }
 
-/* A report job row (REPORT_JOB_GET) as a new JSON object. */
-static json_t *job_json(sqlite3_stmt *st)
-{
-	char at[21], fin[21] = "";
-	clock_iso(db_int(st, 11), at);
-	if (db_int(st, 12))
-		clock_iso(db_int(st, 12), fin);
-	const char *status = db_text(st, 4);
-	json_int_t id = (json_int_t)db_int(st, 0);
-	char url[64];
-	snprintf(url, sizeof(url), "/reports/jobs/%lld/file", (long long)id);
-	return json_pack(
-	    "{sI ss ss ss si ss ss si ss ss ss sb sb ss sI}", "id", id, "kind",
-	    db_text(st, 1), "subject", db_text(st, 2), "status", status,
-	    "progress", (int)db_int(st, 5), "stage", db_text(st, 6),
-	    "data_sha256", db_text(st, 8), "pages", (int)db_int(st, 9), "error",
-	    db_text(st, 10), "created_at", at, "finished_at", fin, "pending",
-	    !strcmp(status, "queued") || !strcmp(status, "running"), "done",
-	    !strcmp(status, "done"), "download", url, "requested_by",
-	    (json_int_t)db_int(st, 3));
-}
-
 /* Loads job c->id into *out (new reference) with its file path (arena)
  * when the caller may see it (who asked, or an admin). Returns 1, 0
  * (answered 404) or -1. */
 static int load_job(struct ctx *c, json_t **out, const char **file)
 {
-	sqlite3_stmt *st = db_query(c->db, STMT_REPORT_JOB_GET, c->id);
-	if (!st)
-		return -1;
-	*out = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW &&
-	    (db_int(st, 3) == c->me.user_id ||
-	     perm_has(c->me.role, PERM_SETTINGS))) {
-		*out = job_json(st);
-		*file = arena_strdup(c->a, db_text(st, 7));
-	}
-	sqlite3_reset(st);
-	if (*out)
+	int64_t owner;
+	*out = report_jobs_get(c->db, c->a, c->id, &owner, file);
+	if (*out &&
+	    (owner == c->me.user_id || perm_has(c->me.role, PERM_SETTINGS)))
 		return 1;
+	json_decref(*out);
+	*out = NULL;
 	ctx_fail(c, 404, "not_found", "No such report job.");
 	return 0;
 }

@@ -1,6 +1,6 @@
 """End-to-end tests of notifications, live streams, outbound delivery and
 clocks, on an instance of their own: the worker is driven by the tests
-(`secura worker --once`, or killed mid-batch), email goes to a real SMTP
+(`build/worker --once`, or killed mid-batch), email goes to a real SMTP
 server on loopback (aiosmtpd) and webhooks to a receiver on loopback that
 checks the signature; deadlines are crossed with SECURA_NOW_OFFSET."""
 
