@@ -3,10 +3,6 @@
  * template, declared fields and the form to show again after an error.
  * Every route is also served as JSON under /api/v1 (one handler, two
  * views) unless marked ROUTE_HTML_ONLY. */
-#include "../src/core/config.h"
-#include "../src/core/log.h"
-#include "../src/domain/compliance.h"
-#include "../src/domain/models.h"
 #include "../src/web/ui.h"
 
 static const struct field next_fields[] = {
@@ -62,7 +58,8 @@ static const struct route routes[] = {
     {"POST", "/incidents/{id}/assign", ui_incidents_assign, PERM_INCIDENT_WRITE,
      "incident", ui_incidents_assign_fields, ui_incidents_show, 0},
     {"POST", "/incidents/{id}/compliance", ui_regulatory_save,
-     PERM_INCIDENT_WRITE, "incident", compliance_fields, ui_incidents_show, 0},
+     PERM_INCIDENT_WRITE, "incident", ui_regulatory_fields, ui_incidents_show,
+     0},
     {"POST", "/incidents/{id}/notices", ui_regulatory_notice,
      PERM_INCIDENT_WRITE, "incident", ui_regulatory_notice_fields,
      ui_incidents_show, 0},
@@ -163,18 +160,8 @@ static const struct route routes[] = {
      "admin_audit_verify", NULL, NULL, 0},
 };
 
-/* Loads the suggestion models; without them the app runs and suggests
- * nothing (logged). */
-static int app_start(void)
-{
-	char err[512];
-	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
-		log_event("-", "-", "suggestions off: %s", err);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	return server_main_with(argc, argv, "app", routes,
-				sizeof(routes) / sizeof(*routes), app_start);
+				sizeof(routes) / sizeof(*routes), ui_app_start);
 }

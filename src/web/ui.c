@@ -18,6 +18,7 @@
 #include "../domain/evidence.h"
 #include "../domain/incidents.h"
 #include "../domain/indicators.h"
+#include "../domain/models.h"
 #include "../domain/users.h"
 
 #include <string.h>
@@ -241,4 +242,15 @@ json_t *ui_staff_options(struct ctx *c, int64_t selected, json_t *online)
 		json_object_set_new(opt, "online", json_boolean(on));
 	}
 	return arr;
+}
+
+/* The app program's start (before its threads): loads the suggestion
+ * models; without them the app runs and suggests nothing (logged).
+ * Returns 0. */
+int ui_app_start(void)
+{
+	char err[512];
+	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
+		log_event("-", "-", "suggestions off: %s", err);
+	return 0;
 }

@@ -138,7 +138,10 @@ int ui_organisation_show(struct ctx *c);
 int ui_organisation_save(struct ctx *c);
 extern const struct field ui_organisation_fields[];
 
-/* ui_regulatory.c */
+/* ui_regulatory.c; the compliance facts a route declares are the
+ * domain's (compliance.h) */
+#define ui_regulatory_fields compliance_fields
+extern const struct field compliance_fields[];
 int ui_regulatory_save(struct ctx *c);
 int ui_regulatory_notice(struct ctx *c);
 json_t *ui_regulatory_view(struct ctx *c, const struct incident *in);
@@ -184,6 +187,7 @@ int ui_events_start(void);
 extern const struct field ui_events_fields[];
 
 /* ui.c */
+int ui_app_start(void);
 int ui_commit(struct ctx *c, const char *action, const char *object_type,
 	      int64_t object_id, json_t *detail);
 int ui_audit(struct ctx *c, const char *action, const char *object_type,
