@@ -4,8 +4,8 @@
  *   worker [--once]
  *
  * Holds $SECURA_DATA/worker.lock so only one runs. At start it puts back
- * what a killed worker left half-done (deliveries being sent, running
- * jobs) and gives open incidents their clocks. Then one thread sends due
+ * the jobs a killed worker left running (deliveries among them) and gives
+ * open incidents their clocks. Then one thread sends due
  * deliveries every second and evaluates the clocks every minute, while a
  * second thread, on a connection of its own so that a slow language model
  * or a big report never holds up deliveries and clocks, runs queued jobs
@@ -21,7 +21,6 @@
 #include "../src/domain/delivery.h"
 #include "../src/domain/jobs.h"
 #include "../src/domain/models.h"
-#include "../src/domain/outbox.h"
 #include "../src/domain/report_jobs.h"
 #include "../src/domain/retrain.h"
 #include "../src/domain/similar.h"
@@ -34,13 +33,19 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-/* The jobs this worker runs: kind, handler, seconds before a retry. */
+/* The jobs this worker runs: kind, handler, seconds before a retry. The
+ * long ones run on the jobs thread; deliveries on the main thread, their
+ * back-off from SECURA_DELIVERY_BACKOFF (set at start). */
 static const struct job_kind kinds[] = {
     {"report", report_jobs_run, 30},
     {"assistant", assistant_run, 30},
     {"retrain", retrain_run, 60},
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
+static struct job_kind deliveries = {"delivery", delivery_run, 30};
+
+/* Deliveries one round sends at most, so the clocks stay on time. */
+#define ROUND_DELIVERIES 1000
 
 /* Set by SIGTERM/SIGINT; read by both threads. */
 static volatile sig_atomic_t stopping;
@@ -60,7 +65,8 @@ static void on_stop(int sig)
 static int jobs_round(db *d)
 {
 	int n = 0, rc = 0;
-	while (!stopping && (rc = jobs_run_next(d, kinds, NKINDS)) == 1)
+	int64_t after = 0;
+	while (!stopping && (rc = jobs_run_next(d, kinds, NKINDS, &after)) == 1)
 		n++;
 	if (rc < 0)
 		return -1;
@@ -91,20 +97,22 @@ static void *jobs_thread(void *arg)
 	return NULL;
 }
 
-/* One scheduler run (when tick) and every delivery then due; with jobs,
- * also one round of the jobs (--once). Returns 0 or -1. */
-static int round_once(db *d, int tick, int jobs, int *alerts, int *sent,
-		      int *failed)
+/* One scheduler run (when tick) and the deliveries then due (counted in
+ * *sent, sent or not); with jobs, also one round of the jobs (--once).
+ * Returns 0 or -1. */
+static int round_once(db *d, int tick, int jobs, int *alerts, int *sent)
 {
 	if (tick && clocks_tick(d, clock_now(), alerts) != 0)
 		return -1;
-	int n;
-	/* full batches only: what failed in this round waits for the next */
-	while (!stopping && (n = delivery_batch(d, 32, sent, failed)) == 32)
-		;
-	if (n >= 0 && jobs && !stopping && jobs_round(d) < 0)
-		n = -1;
-	return n < 0 ? -1 : 0;
+	int rc = 0, n = 0;
+	int64_t after = 0;
+	while (!stopping && n < ROUND_DELIVERIES &&
+	       (rc = jobs_run_next(d, &deliveries, 1, &after)) == 1)
+		n++;
+	*sent += n;
+	if (rc >= 0 && jobs && !stopping && jobs_round(d) < 0)
+		rc = -1;
+	return rc < 0 ? -1 : 0;
 }
 
 /* Opens the database and takes the worker lock. Returns the lock's fd,
@@ -155,14 +163,15 @@ int main(int argc, char **argv)
 	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
 		log_event(NULL, NULL, "worker: current model: %s", err);
 	int clocks = clocks_backfill(&d), rc = 0;
-	if (outbox_recover(&d) != 0 || jobs_recover(&d) != 0 || clocks < 0) {
+	deliveries.backoff = (int)config_get()->delivery_backoff;
+	if (jobs_recover(&d) != 0 || clocks < 0) {
 		fprintf(stderr, "worker: %s\n", db_errmsg(&d));
 		rc = 1;
 		goto done;
 	}
 	log_event(NULL, NULL, "worker started (%d incidents got clocks)",
 		  clocks);
-	int alerts = 0, sent = 0, failed = 0;
+	int alerts = 0, sent = 0;
 	int64_t last_tick = 0;
 	pthread_t jobs;
 	int threaded =
@@ -172,8 +181,7 @@ int main(int argc, char **argv)
 		int tick = once || now - last_tick >= 60;
 		if (tick)
 			last_tick = now;
-		if (round_once(&d, tick, !threaded, &alerts, &sent, &failed) !=
-		    0) {
+		if (round_once(&d, tick, !threaded, &alerts, &sent) != 0) {
 			log_event(NULL, NULL, "worker: %s", db_errmsg(&d));
 			rc = 1;
 		}
@@ -183,7 +191,7 @@ int main(int argc, char **argv)
 	}
 	if (threaded)
 		pthread_join(jobs, NULL);
-	printf("worker: %d alerts, %d sent, %d failed\n", alerts, sent, failed);
+	printf("worker: %d alerts, %d deliveries tried\n", alerts, sent);
 done:
 	models_free();
 	view_free_templates();

@@ -571,7 +571,8 @@ static int cmd_ml_from_db(const struct opts *o)
 	}
 	int rc;
 	static const struct job_kind retrain = {"retrain", retrain_run, 0};
-	while ((rc = jobs_run_next(&d, &retrain, 1)) == 1)
+	int64_t after = 0;
+	while ((rc = jobs_run_next(&d, &retrain, 1, &after)) == 1)
 		;
 	json_t *list = retrain_list(&d);
 	size_t i;

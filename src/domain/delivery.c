@@ -172,44 +172,32 @@ static int send_webhook(db *d, const struct outbox_item *it, char *err,
 	return net_post(&p, err, n);
 }
 
-/* Sends up to max due deliveries, one at a time: claim (committed),
- * send, settle. Adds to *sent and *failed. Returns how many were tried,
- * or -1 on a database error. */
-int delivery_batch(db *d, int max, int *sent, int *failed)
+/* The "delivery" job: sends delivery j->ref_id (email or webhook) and
+ * records the outcome on its outbox row. Returns 0 when it was sent, -1
+ * (err) when it was not, so the job is tried again with back-off or, after
+ * its last attempt, fails (the row then says dead). */
+int delivery_run(db *d, const struct job *j, char *err, size_t errlen)
 {
-	int64_t ids[64];
-	if (max > 64)
-		max = 64;
-	int n = outbox_due(d, clock_now(), ids, max);
-	if (n < 0)
-		return -1;
 	arena a;
 	arena_init(&a);
-	int tried = 0;
-	for (int i = 0; i < n; i++) {
-		struct outbox_item it;
-		int rc = outbox_claim(d, ids[i], &a, &it);
-		if (rc < 0) {
-			tried = -1;
-			break;
-		}
-		if (rc == 0)
-			continue;
-		char err[256] = "";
-		int ok = (!strcmp(it.channel, "email")
-			      ? send_email(&it, err, sizeof(err))
-			      : send_webhook(d, &it, err, sizeof(err))) == 0;
-		log_event(NULL, NULL, "delivery %lld %s %s: %s",
-			  (long long)it.id, it.channel, it.recipient,
-			  ok ? "sent" : err);
-		if (outbox_settle(d, &it, ok, err) != 0) {
-			tried = -1;
-			break;
-		}
-		*(ok ? sent : failed) += 1;
-		tried++;
-		arena_reset(&a);
+	struct outbox_item it;
+	int rc = -1;
+	if (outbox_get(d, &a, j->ref_id, &it) != 1) {
+		snprintf(err, errlen, "delivery %lld: no such row",
+			 (long long)j->ref_id);
+		goto done;
 	}
+	int ok = (!strcmp(it.channel, "email")
+		      ? send_email(&it, err, errlen)
+		      : send_webhook(d, &it, err, errlen)) == 0;
+	log_event(NULL, NULL, "delivery %lld %s %s: %s", (long long)it.id,
+		  it.channel, it.recipient, ok ? "sent" : err);
+	if (outbox_settle(d, &it, j, ok, err) != 0)
+		snprintf(err, errlen, "delivery %lld: %s", (long long)it.id,
+			 db_errmsg(d));
+	else if (ok)
+		rc = 0;
+done:
 	arena_free(&a);
-	return tried;
+	return rc;
 }

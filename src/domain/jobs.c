@@ -42,10 +42,11 @@ int jobs_recover(db *d)
 	return db_exec_tx(d, STMT_JOB_RECOVER, clock_now());
 }
 
-/* Claims the oldest due job of one of kinds into j (kind and strings in
- * arena a). Returns 1 claimed, 0 none due, -1 on a database error. */
+/* Claims the oldest due job after job id after of one of kinds into j
+ * (kind and strings in arena a). Returns 1 claimed, 0 none due, -1 on a
+ * database error. */
 static int claim(db *d, arena *a, const struct job_kind *kinds, size_t n,
-		 struct job *j)
+		 int64_t after, struct job *j)
 {
 	buf names = BUF_INIT;
 	for (size_t i = 0; i < n; i++)
@@ -54,7 +55,8 @@ static int claim(db *d, arena *a, const struct job_kind *kinds, size_t n,
 	int rc = -1;
 	if (db_begin(d) != 0)
 		goto done;
-	sqlite3_stmt *st = db_query(d, STMT_JOB_NEXT, now, buf_cstr(&names));
+	sqlite3_stmt *st =
+	    db_query(d, STMT_JOB_NEXT, now, buf_cstr(&names), after);
 	int step = st ? sqlite3_step(st) : SQLITE_ERROR;
 	if (step == SQLITE_ROW) {
 		j->id = db_int(st, 0);
@@ -80,32 +82,52 @@ done:
 	return rc;
 }
 
-/* Ends job j: done when ok, else queued again after backoff << (attempt
- * - 1) seconds, or failed after its last attempt, with err kept. Returns
- * 0 or -1. */
+/* Returns when job j runs again if this attempt fails: backoff seconds
+ * after now, doubling with each attempt made; 0 when this was its last
+ * attempt. */
+int64_t jobs_retry_at(const struct job *j, int backoff)
+{
+	if (j->attempts >= j->max_attempts)
+		return 0;
+	int shift = j->attempts - 1 < 20 ? j->attempts - 1 : 20;
+	return clock_now() + ((int64_t)backoff << shift);
+}
+
+/* Queues again, due now with fresh attempts, the job of kind about
+ * ref_id that failed (or still waits). Inside the caller's transaction.
+ * Returns 0, 1 when there is no such job to retry, or -1. */
+int jobs_retry(db *d, const char *kind, int64_t ref_id)
+{
+	if (db_exec(d, STMT_JOB_RETRY, kind, ref_id, clock_now()) != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}
+
+/* Ends job j: done when ok, else queued again at jobs_retry_at, or
+ * failed after its last attempt, with err kept. Returns 0 or -1. */
 static int finish(db *d, const struct job *j, int ok, int backoff,
 		  const char *err)
 {
-	int64_t now = clock_now();
-	int again = !ok && j->attempts < j->max_attempts;
-	int shift = j->attempts - 1 < 20 ? j->attempts - 1 : 20;
+	int64_t now = clock_now(), again = ok ? 0 : jobs_retry_at(j, backoff);
 	const char *state = ok ? "done" : again ? "queued" : "failed";
-	return db_exec_tx(d, STMT_JOB_FINISH, j->id, state,
-			  again ? now + ((int64_t)backoff << shift) : now, now,
-			  ok ? "" : err);
+	return db_exec_tx(d, STMT_JOB_FINISH, j->id, state, again ? again : now,
+			  now, ok ? "" : err);
 }
 
-/* Runs the oldest due job whose kind is in kinds (n of them) and
- * finishes it. Returns 1 when one ran (whatever its outcome), 0 when none
- * was due, -1 on a database error. */
-int jobs_run_next(db *d, const struct job_kind *kinds, size_t n)
+/* Runs the oldest due job after job *after whose kind is in kinds (n of
+ * them), finishes it and sets *after to its id: a round that starts at 0
+ * runs each job due at most once, so a job retried with no back-off waits
+ * for the next round. Returns 1 when one ran (whatever its outcome), 0
+ * when none was due, -1 on a database error. */
+int jobs_run_next(db *d, const struct job_kind *kinds, size_t n, int64_t *after)
 {
 	arena a;
 	arena_init(&a);
 	struct job j = {0};
-	int rc = claim(d, &a, kinds, n, &j);
+	int rc = claim(d, &a, kinds, n, *after, &j);
 	if (rc != 1)
 		goto done;
+	*after = j.id;
 	const struct job_kind *k = NULL;
 	for (size_t i = 0; i < n && !k; i++)
 		if (!strcmp(kinds[i].name, j.kind))

@@ -28,6 +28,9 @@ struct job_kind {
 int64_t jobs_queue(db *d, const char *kind, int64_t ref_id, int max_attempts);
 int jobs_progress(db *d, int64_t id, int progress, const char *stage);
 int jobs_recover(db *d);
-int jobs_run_next(db *d, const struct job_kind *kinds, size_t n);
+int jobs_retry(db *d, const char *kind, int64_t ref_id);
+int64_t jobs_retry_at(const struct job *j, int backoff);
+int jobs_run_next(db *d, const struct job_kind *kinds, size_t n,
+		  int64_t *after);
 
 #endif

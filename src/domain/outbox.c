@@ -1,12 +1,15 @@
-/* outbox.c - see outbox.h. States: pending (due at next_at), sending
- * (claimed by the worker, committed before the network call), sent, dead
- * (after config delivery_attempts). A failure doubles the delay from
- * config delivery_backoff. */
+/* outbox.c - see outbox.h. Each delivery is a job of kind "delivery"
+ * (domain/jobs.c claims it in a committed transaction before the network
+ * call, retries it and recovers it after a kill); the row shows admins
+ * its state: pending (due at next_at), sent, or dead after config
+ * delivery_attempts, a failure doubling the delay from config
+ * delivery_backoff. Rows of before 0013 may say sending. */
 #include "outbox.h"
 
 #include "../core/clock.h"
 #include "../core/config.h"
 #include "../core/jsonmem.h"
+#include "jobs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +17,9 @@
 const char *const outbox_states[] = {"pending", "sending", "sent", "dead",
 				     NULL};
 
-/* Queues one delivery, due now. payload is borrowed. Inside the caller's
- * transaction. Returns 0 or -1. */
+/* Queues one delivery, due now, with its job (tried up to
+ * SECURA_DELIVERY_ATTEMPTS times). payload is borrowed. Inside the
+ * caller's transaction. Returns 0 or -1. */
 int outbox_add(db *d, const char *channel, const char *key,
 	       const char *recipient, int64_t webhook_id, const char *subject,
 	       json_t *payload)
@@ -26,28 +30,11 @@ int outbox_add(db *d, const char *channel, const char *key,
 	int rc = db_exec(d, STMT_OUTBOX_INSERT, channel, key, recipient,
 			 webhook_id, subject, p, clock_now());
 	jsonmem_free(p);
+	if (rc == 0 &&
+	    jobs_queue(d, "delivery", sqlite3_last_insert_rowid(d->h),
+		       config_get()->delivery_attempts) < 0)
+		rc = -1;
 	return rc;
-}
-
-/* Puts deliveries a killed worker left "sending" back to pending (only
- * the single running worker calls this, at start). Returns 0 or -1. */
-int outbox_recover(db *d)
-{
-	return db_exec(d, STMT_OUTBOX_RECOVER);
-}
-
-/* Fills ids with up to max deliveries due at now, oldest first. Returns
- * how many, or -1. */
-int outbox_due(db *d, int64_t now, int64_t *ids, int max)
-{
-	sqlite3_stmt *st = db_query(d, STMT_OUTBOX_DUE, now, max);
-	if (!st)
-		return -1;
-	int n = 0, rc;
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ids[n++] = db_int(st, 0);
-	sqlite3_reset(st);
-	return n;
 }
 
 /* Fills it from a row of OUTBOX_GET (strings in a). */
@@ -75,53 +62,21 @@ int outbox_get(db *d, arena *a, int64_t id, struct outbox_item *it)
 	return db_one(db_query(d, STMT_OUTBOX_GET, id), fill, a, it);
 }
 
-/* Claims a pending delivery (state sending, one more attempt) in its own
- * committed transaction, so a crash after the network call can only
- * cause a repeat, never a loss. Returns 1 claimed (it filled), 0 when
- * someone else settled it, -1 on error. */
-int outbox_claim(db *d, int64_t id, arena *a, struct outbox_item *it)
-{
-	if (db_begin(d) != 0)
-		return -1;
-	if (db_exec(d, STMT_OUTBOX_CLAIM, id) != 0)
-		goto fail;
-	if (sqlite3_changes(d->h) == 0) {
-		db_rollback(d);
-		return 0;
-	}
-	if (outbox_get(d, a, id, it) != 1 || db_commit(d) != 0)
-		goto fail;
-	return 1;
-fail:
-	db_rollback(d);
-	return -1;
-}
-
-/* Records the outcome of a claimed delivery: sent, or pending again with
- * a doubled delay, or dead after the last attempt. Returns 0 or -1. */
-int outbox_settle(db *d, const struct outbox_item *it, int ok,
-		  const char *error)
+/* Records the outcome of attempt j->attempts of delivery it, inside
+ * its own transaction: sent; or, when it failed, pending until the job's
+ * next run (backoff seconds, doubling), or dead after its last attempt.
+ * Returns 0 or -1. */
+int outbox_settle(db *d, const struct outbox_item *it, const struct job *j,
+		  int ok, const char *error)
 {
 	int64_t now = clock_now();
-	if (db_begin(d) != 0)
-		return -1;
-	int rc;
-	if (ok) {
-		rc = db_exec(d, STMT_OUTBOX_SENT, it->id, now);
-	} else {
-		const struct config *cfg = config_get();
-		int dead = it->attempts >= cfg->delivery_attempts;
-		int shift = it->attempts > 20 ? 20 : it->attempts - 1;
-		int64_t delay = cfg->delivery_backoff * ((int64_t)1 << shift);
-		rc = db_exec(d, STMT_OUTBOX_FAILED, it->id,
-			     dead ? "dead" : "pending", now + delay,
-			     error ? error : "failed");
-	}
-	if (rc != 0 || db_commit(d) != 0) {
-		db_rollback(d);
-		return -1;
-	}
-	return 0;
+	if (ok)
+		return db_exec_tx(d, STMT_OUTBOX_SENT, it->id, now,
+				  j->attempts);
+	int64_t next = jobs_retry_at(j, (int)config_get()->delivery_backoff);
+	return db_exec_tx(d, STMT_OUTBOX_FAILED, it->id,
+			  next ? "pending" : "dead", next ? next : now,
+			  error ? error : "failed", j->attempts);
 }
 
 /* Makes a dead (or waiting) delivery due now with fresh attempts.
@@ -131,7 +86,9 @@ int outbox_retry(db *d, int64_t id)
 {
 	if (db_exec(d, STMT_OUTBOX_RETRY, id, clock_now()) != 0)
 		return -1;
-	return sqlite3_changes(d->h) ? 0 : 1;
+	if (!sqlite3_changes(d->h))
+		return 1;
+	return jobs_retry(d, "delivery", id) < 0 ? -1 : 0;
 }
 
 /* One delivery as a new JSON object (without its payload's secrets:

@@ -1,11 +1,12 @@
 /* outbox.h - outbound deliveries (email, webhooks): queued in the
- * transaction of the change that causes them, claimed and settled by the
- * delivery worker (domain/delivery.c), shown to admins. */
+ * transaction of the change that causes them with a job each, sent by the
+ * worker (domain/delivery.c), shown to admins. */
 #ifndef SECURA_OUTBOX_H
 #define SECURA_OUTBOX_H
 
 #include "../core/arena.h"
 #include "../core/db.h"
+#include "jobs.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -23,11 +24,8 @@ struct outbox_item {
 int outbox_add(db *d, const char *channel, const char *key,
 	       const char *recipient, int64_t webhook_id, const char *subject,
 	       json_t *payload);
-int outbox_recover(db *d);
-int outbox_due(db *d, int64_t now, int64_t *ids, int max);
-int outbox_claim(db *d, int64_t id, arena *a, struct outbox_item *it);
-int outbox_settle(db *d, const struct outbox_item *it, int ok,
-		  const char *error);
+int outbox_settle(db *d, const struct outbox_item *it, const struct job *j,
+		  int ok, const char *error);
 int outbox_retry(db *d, int64_t id);
 int outbox_get(db *d, arena *a, int64_t id, struct outbox_item *it);
 json_t *outbox_json(const struct outbox_item *it);

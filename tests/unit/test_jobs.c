@@ -54,6 +54,13 @@ static int job_is(db *d, int64_t id, const char *state)
 	return yes;
 }
 
+/* Runs the next due job of kinds, from the oldest. */
+static int run(db *d, const struct job_kind *kinds, size_t n)
+{
+	int64_t after = 0;
+	return jobs_run_next(d, kinds, n, &after);
+}
+
 /* Queues a job in a transaction of its own. */
 static int64_t queue(db *d, const char *kind, int64_t ref, int max)
 {
@@ -78,7 +85,8 @@ int main(void)
 	int64_t a = queue(&d, "test", 1, 3), b = queue(&d, "other", 2, 3),
 		c = queue(&d, "elsewhere", 3, 3);
 	test_cond("jobs are queued", a > 0 && b > a && c > b);
-	while (jobs_run_next(&d, kinds, 2) == 1)
+	int64_t after = 0;
+	while (jobs_run_next(&d, kinds, 2, &after) == 1)
 		;
 	test_cond("due jobs run oldest first, only of the kinds given",
 		  nran == 2 && ran[0] == 1 && ran[1] == 2);
@@ -93,21 +101,20 @@ int main(void)
 	nran = 0;
 	int64_t r = queue(&d, "test", 7, 3);
 	int64_t t0 = clock_now();
-	jobs_run_next(&d, kinds, 1);
+	run(&d, kinds, 1);
 	int64_t at1 = job_int(&d, r, "run_at");
 	test_cond("a job that could not run is queued again after its back-off",
 		  job_is(&d, r, "queued") && at1 >= t0 + 10 && at1 <= t0 + 12);
-	test_cond("and is not due before then",
-		  jobs_run_next(&d, kinds, 1) == 0);
+	test_cond("and is not due before then", run(&d, kinds, 1) == 0);
 	sqlite3_exec(d.h, "UPDATE jobs SET run_at = 0 WHERE state = 'queued'",
 		     NULL, NULL, NULL);
 	t0 = clock_now();
-	jobs_run_next(&d, kinds, 1);
+	run(&d, kinds, 1);
 	int64_t at2 = job_int(&d, r, "run_at");
 	test_cond("the back-off doubles", at2 >= t0 + 20 && at2 <= t0 + 22);
 	sqlite3_exec(d.h, "UPDATE jobs SET run_at = 0 WHERE state = 'queued'",
 		     NULL, NULL, NULL);
-	jobs_run_next(&d, kinds, 1);
+	run(&d, kinds, 1);
 	test_cond("after its last attempt the job has failed, with the reason",
 		  job_is(&d, r, "failed") && job_int(&d, r, "attempts") == 3 &&
 		      nran == 3);
@@ -123,7 +130,20 @@ int main(void)
 		      job_int(&d, k, "attempts") == 0);
 	fail_first = 0;
 	test_cond("and it runs again",
-		  jobs_run_next(&d, kinds, 1) == 1 && job_is(&d, k, "done"));
+		  run(&d, kinds, 1) == 1 && job_is(&d, k, "done"));
+
+	/* a round runs each due job once: one retried at once waits */
+	fail_first = 1;
+	int64_t once = queue(&d, "now", 11, 3);
+	const struct job_kind now_kind[] = {{"now", run_ok, 0}};
+	int n = 0;
+	after = 0;
+	while (jobs_run_next(&d, now_kind, 1, &after) == 1)
+		n++;
+	test_cond("a round runs a job retried with no back-off only once",
+		  n == 1 && job_is(&d, once, "queued") &&
+		      run(&d, now_kind, 1) == 1 &&
+		      job_int(&d, once, "attempts") == 2);
 	testdb_close(&d, dir);
 	return test_report();
 }
