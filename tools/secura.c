@@ -14,6 +14,7 @@
  *   secura demo [--count N] [--seed S]
  *   secura ml train|eval ...  (usage() lists every option)
  *   secura ml train --from-db [--field category|severity]
+ *   secura ml anomaly train|eval ...  (anomaly models; see anomaly_cmd.c)
  */
 #include "../src/core/buf.h"
 #include "../src/core/clock.h"
@@ -31,6 +32,7 @@
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
 #include "../src/domain/users.h"
+#include "../src/ml/anomaly_cmd.h"
 #include "../src/ml/trainer.h"
 
 #include <stddef.h>
@@ -75,6 +77,7 @@ static int usage(void)
 		"       secura ml train --manifest M.json [--datasets DIR] "
 		"--out MODEL\n"
 		"       secura ml train --from-db [--field category|severity]\n"
+		"       secura ml anomaly train|eval ... (secura ml anomaly for its options)\n"
 		"       secura ml eval --model MODEL --data F.jsonl "
 		"[--label-field L] [--text-field T] [--split S.json | "
 		"--year-split Y]\n"
@@ -598,6 +601,8 @@ int main(int argc, char **argv)
 	int from_db = 0;
 	for (int i = 2; i < argc; i++)
 		from_db |= !strcmp(argv[i], "--from-db");
+	if (!strcmp(argv[1], "ml") && argc > 2 && !strcmp(argv[2], "anomaly"))
+		return anomaly_command(argc - 3, argv + 3, stdout);
 	if (!strcmp(argv[1], "ml") && !from_db)
 		return cmd_ml(argc, argv);
 	if (config_load(err, sizeof(err)) != 0 ||
