@@ -3,6 +3,7 @@
 #include "http.h"
 
 #include "clock.h"
+#include "config.h"
 #include "esc.h"
 #include "log.h"
 
@@ -95,14 +96,17 @@ void ctx_header(struct ctx *c, const char *name, const char *value)
 	buf_free(&b);
 }
 
-/* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, Secure over HTTPS.
+/* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, and Secure over HTTPS
+ * or behind a TLS-terminating proxy (SECURA_ORIGIN is https://...).
  * max_age < 0 makes a session cookie, 0 deletes. value must be
  * cookie-safe (base64url or percent-encoded). */
 void ctx_cookie(struct ctx *c, const char *name, const char *value,
 		long max_age)
 {
+	const char *origin = config_get()->origin;
+	int secure = c->https || (origin && !strncmp(origin, "https://", 8));
 	char *v = arena_printf(c->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
-			       name, value, c->https ? "; Secure" : "");
+			       name, value, secure ? "; Secure" : "");
 	if (max_age >= 0)
 		v = arena_printf(c->a, "%s; Max-Age=%ld", v, max_age);
 	ctx_header(c, "Set-Cookie", v);

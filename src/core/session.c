@@ -174,6 +174,14 @@ json_t *token_list(db *d, int64_t user_id)
 	return arr;
 }
 
+/* Revokes every API token of user_id for good (deactivation, a password
+ * change): they stay revoked whatever happens to the person later.
+ * Inside a transaction; 0 or -1. */
+int token_revoke_user(db *d, int64_t user_id)
+{
+	return db_exec(d, STMT_TOKEN_REVOKE_USER, user_id, clock_now());
+}
+
 /* Revokes one of the user's own tokens. Returns 1 when revoked, 0 when
  * no such active token of that user, -1 on error. */
 int token_revoke(db *d, int64_t user_id, int64_t token_id)

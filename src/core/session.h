@@ -30,6 +30,7 @@ int session_create(db *d, int64_t user_id, const char *ip, const char *ua,
 int session_lookup(db *d, arena *a, const char *token, struct caller *c);
 int session_alive(db *d, int64_t session_id, int64_t now, int64_t idle_since);
 int token_alive(db *d, int64_t token_id, int64_t now);
+int token_revoke_user(db *d, int64_t user_id);
 int session_delete(db *d, int64_t session_id);
 int session_delete_user(db *d, int64_t user_id);
 

@@ -84,12 +84,16 @@ int users_set_role(db *d, int64_t id, int role)
 }
 
 /* Activates or deactivates user id; deactivating also ends their
- * sessions. Inside a transaction; 0 or -1. */
+ * sessions and revokes their API tokens for good (a person reactivated
+ * later makes new ones). Inside a transaction; 0 or -1. */
 int users_set_active(db *d, int64_t id, int active)
 {
 	if (db_exec(d, STMT_USER_SET_ACTIVE, id, active, clock_now()) != 0)
 		return -1;
-	return active ? 0 : session_delete_user(d, id);
+	return active || (session_delete_user(d, id) == 0 &&
+			  token_revoke_user(d, id) == 0)
+		   ? 0
+		   : -1;
 }
 
 /* Returns the public view of a user (no hash) as a new JSON object. */

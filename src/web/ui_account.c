@@ -29,6 +29,9 @@ const struct field ui_account_profile_fields[] = {
     {"department", V_LINE, 0, 0, 100, NULL, "Department"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
+/* What a password change does to the person's API tokens. */
+static const char *const token_choices[] = {"revoke", "keep", NULL};
+
 const struct field ui_account_password_fields[] = {
     {"current_password", V_PASSWORD, F_REQUIRED | F_SECRET, 1, 1024, NULL,
      "Current password"},
@@ -36,6 +39,7 @@ const struct field ui_account_password_fields[] = {
      "New password"},
     {"new_password_confirm", V_PASSWORD, F_SECRET, 0, 1024, NULL,
      "Confirmation"},
+    {"tokens", V_ENUM, 0, 0, 0, token_choices, "API tokens"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Returns next if it is a local path ("/x", not "//x"), else "/". */
@@ -268,13 +272,21 @@ int ui_account_password(struct ctx *c)
 				       "Passwords do not match");
 	if (password_hash(pw, hash) != 0 || db_begin(c->db) != 0)
 		return -1;
+	/* the tokens go too unless the person chose to keep them */
+	const char *tokens = ctx_val(c, "tokens");
+	int keep = tokens && !strcmp(tokens, "keep");
 	if (users_set_password(c->db, u.id, hash) != 0 ||
 	    session_delete_user(c->db, u.id) != 0 ||
+	    (!keep && token_revoke_user(c->db, u.id) != 0) ||
 	    (c->me.session_id && start_session(c, &u) != 0) ||
-	    ui_commit(c, "user.password", "user", u.id, NULL) != 0)
+	    ui_commit(c, "user.password", "user", u.id,
+		      json_pack("{sb}", "tokens_revoked", !keep)) != 0)
 		return -1;
-	c->view = json_pack("{sb}", "password_changed", 1);
+	c->view = json_pack("{sb sb}", "password_changed", 1, "tokens_revoked",
+			    !keep);
 	return ctx_redirect(c, "/profile",
-			    "Password changed. Your other sessions were "
-			    "signed out.");
+			    keep ? "Password changed. Your other sessions were "
+				   "signed out; your API tokens still work."
+				 : "Password changed. Your other sessions were "
+				   "signed out and your API tokens revoked.");
 }

@@ -352,6 +352,9 @@ def profile_and_password(s):
     a, b = Client(s), Client(s)
     a.login("pat@example.org", PW)
     b.login("pat@example.org", PW)
+    tok = s.cli("token", "create", "--email", "pat@example.org", "--name", "t").stdout.strip()
+    bearer = {"Authorization": f"Bearer {tok}"}
+    check(Client(s).get("/api/v1/me", headers=bearer).status == 200, "pat's API token works")
     r = a.form_post("/profile", "/profile", {"name": "<script>alert(1)</script>", "department": "R&D"})
     check(r.status == 303, "profile saves")
     page = a.get("/profile").text
@@ -369,10 +372,21 @@ def profile_and_password(s):
                                                       "new_password": "Another long phrase 42",
                                                       "new_password_confirm": "Another long phrase 42"})
     check(r.status == 303, "password changed")
+    check(Client(s).get("/api/v1/me", headers=bearer).status == 401,
+          "by default a password change revokes the person's API tokens")
+    check("revokes your API tokens" in a.get("/profile").text and 'value="keep"' in a.get("/profile").text,
+          "the form says so and offers to keep them")
     check(a.get("/profile").status == 200, "this browser stays signed in with a new session")
     check(b.get("/profile").status == 303, "other sessions were signed out")
     check(Client(s).login("pat@example.org", PW).status == 401, "old password no longer works")
     check(Client(s).login("pat@example.org", "Another long phrase 42").status == 303, "new password works")
+    tok2 = s.cli("token", "create", "--email", "pat@example.org", "--name", "t2").stdout.strip()
+    r = a.form_post("/profile", "/profile/password", {"current_password": "Another long phrase 42",
+                                                      "new_password": "A third long phrase 77",
+                                                      "new_password_confirm": "A third long phrase 77",
+                                                      "tokens": "keep"})
+    check(r.status == 303 and Client(s).get("/api/v1/me", headers={"Authorization": f"Bearer {tok2}"}).status
+          == 200, "asked to keep them, the tokens go on working")
 
 
 @test
@@ -405,6 +419,8 @@ def admin_people(s):
     check(Client(s).login("sam@example.org", PW).status == 401, "deactivated people cannot sign in")
     admin.form_post(f"/admin/users/{uid}", f"/admin/users/{uid}/reactivate", {})
     check(Client(s).login("sam@example.org", PW).status == 303, "reactivated people can sign in")
+    check(Client(s).get("/api/v1/me", headers={"Authorization": f"Bearer {tok}"}).status == 401,
+          "reactivation does not bring their old API tokens back")
     r = admin.get("/admin/users/999999")
     check(r.status == 404, "unknown person is 404")
     r = admin.form_post("/admin/users", "/admin/users", {"email": "new.hire@example.org", "name": "New Hire",
@@ -421,6 +437,27 @@ def admin_people(s):
     check('<option value="inactive" selected>' in r.text, "the status filter keeps its choice")
     r = admin.get("/admin/users?q=%3Cb%3E")
     check(r.status == 200 and "&lt;b&gt;" in r.text, "search terms are escaped when echoed")
+
+
+@test
+def secure_cookies_behind_a_tls_proxy(s):
+    """Behind a proxy that terminates TLS (SECURA_ORIGIN=https://...,
+    plain HTTP to Secura's nginx) the cookies still carry Secure; served
+    over plain HTTP without such an origin they cannot."""
+    plain = Client(s).get("/login").header("Set-Cookie") or ""
+    check("secura_csrf=" in plain and "Secure" not in plain, "plain HTTP: no Secure flag", plain)
+    tls = Server(SECURA_ORIGIN="https://secura.example.org").start()
+    try:
+        c = Client(tls)
+        got = c.get("/login").header("Set-Cookie") or ""
+        check("secura_csrf=" in got and "; Secure" in got and "HttpOnly" in got,
+              "the anonymous CSRF cookie is Secure behind an https origin", got)
+        r = c.login(tls.admin_email, tls.admin_password)
+        session = [v for k, v in r.headers if k.lower() == "set-cookie" and v.startswith("secura_session=")]
+        check(r.status == 303 and session and "; Secure" in session[0],
+              "and so is the session cookie at sign-in", (r.status, session))
+    finally:
+        tls.stop()
 
 
 @test
