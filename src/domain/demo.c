@@ -385,7 +385,8 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 				    (size_t)len, sha) == 0 &&
 		     db_exec(d, STMT_EVIDENCE_INSERT, id, reporter,
 			     "firewall.log", (int64_t)len, "text/plain", sha,
-			     created + 60) == 0 &&
+			     created + 60,
+			     "text: valid UTF-8 without NUL") == 0 &&
 		     indicators_record(d, id, "evidence", log, (size_t)len,
 				       created + 60) >= 0;
 		EV(created + 60, reporter, "evidence", "", NULL, "firewall.log",

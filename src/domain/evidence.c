@@ -1,6 +1,6 @@
 /* evidence.c - evidence files. The declared type and the file name are
- * never trusted: the type comes from the first bytes against an
- * allow-list, and files are stored as <data>/evidence/ab/abcdef... (their
+ * never trusted: the type and structure are checked (filecheck.c), and
+ * files are stored as <data>/evidence/ab/abcdef... (their
  * SHA-256), written to a temporary name, fsynced and renamed. */
 #include "evidence.h"
 
@@ -16,39 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Returns the MIME type of an allowed file from its first bytes, or NULL
- * for anything else (executables, unknown binaries, empty files). */
-const char *evidence_sniff(const unsigned char *p, size_t n)
-{
-	static const struct {
-		const char *magic;
-		size_t len, at;
-		const char *mime;
-	} kinds[] = {
-	    {"\x89PNG\r\n\x1a\n", 8, 0, "image/png"},
-	    {"\xff\xd8\xff", 3, 0, "image/jpeg"},
-	    {"GIF87a", 6, 0, "image/gif"},
-	    {"GIF89a", 6, 0, "image/gif"},
-	    {"WEBP", 4, 8, "image/webp"},
-	    {"%PDF-", 5, 0, "application/pdf"},
-	    {"PK\x03\x04", 4, 0, "application/zip"},
-	    {"\x1f\x8b", 2, 0, "application/gzip"},
-	    {"\xd4\xc3\xb2\xa1", 4, 0, "application/vnd.tcpdump.pcap"},
-	    {"\xa1\xb2\xc3\xd4", 4, 0, "application/vnd.tcpdump.pcap"},
-	    {"\x0a\x0d\x0d\x0a", 4, 0, "application/vnd.tcpdump.pcap"},
-	};
-	if (n == 0)
-		return NULL;
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
-		if (n >= kinds[i].at + kinds[i].len &&
-		    memcmp(p + kinds[i].at, kinds[i].magic, kinds[i].len) ==
-			0 &&
-		    (kinds[i].at == 0 || memcmp(p, "RIFF", 4) == 0))
-			return kinds[i].mime;
-	/* Text (logs, mail sources, CSV, JSON): valid UTF-8, no NUL. */
-	return utf8_valid((const char *)p, n) ? "text/plain" : NULL;
-}
 
 /* Makes dir if missing. Returns 0 or -1. */
 static int mkdir_p(const char *dir)
@@ -136,10 +103,11 @@ const char *evidence_clean_name(arena *a, const char *name)
  * or -1. Must run inside a transaction. */
 int64_t evidence_add(db *d, int64_t incident, int64_t uploader,
 		     const char *filename, size_t size, const char *mime,
-		     const char *sha)
+		     const char *sha, const char *checked)
 {
 	if (db_exec(d, STMT_EVIDENCE_INSERT, incident, uploader, filename,
-		    (int64_t)size, mime, sha, clock_now()) != 0)
+		    (int64_t)size, mime, sha, clock_now(),
+		    checked ? checked : "") != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	if (timeline_event(d, incident, uploader, "evidence", "", NULL,
@@ -159,6 +127,7 @@ static void evidence_from_row(arena *a, sqlite3_stmt *st, void *out)
 	e->sha256 = arena_strdup(a, db_text(st, 4));
 	e->created_at = db_int(st, 5);
 	e->uploader_email = arena_strdup(a, db_text(st, 6));
+	e->checked = arena_strdup(a, db_text(st, 8));
 }
 
 /* Returns the incident's evidence as a new JSON array; NULL on error. */
@@ -176,11 +145,12 @@ json_t *evidence_list(db *d, int64_t incident)
 		evidence_from_row(&a, st, &e);
 		clock_iso(e.created_at, at);
 		json_array_append_new(
-		    arr, json_pack("{sI ss sI ss ss ss ss}", "id",
-				   (json_int_t)e.id, "filename", e.filename,
-				   "size", (json_int_t)e.size, "mime", e.mime,
-				   "sha256", e.sha256, "uploaded_at", at,
-				   "uploader", e.uploader_email));
+		    arr,
+		    json_pack("{sI ss sI ss ss ss ss ss}", "id",
+			      (json_int_t)e.id, "filename", e.filename, "size",
+			      (json_int_t)e.size, "mime", e.mime, "sha256",
+			      e.sha256, "uploaded_at", at, "uploader",
+			      e.uploader_email, "checked", e.checked));
 	}
 	sqlite3_reset(st);
 	arena_free(&a);

@@ -15,16 +15,15 @@
 
 struct evidence {
 	int64_t id, size, created_at;
-	const char *filename, *mime, *sha256, *uploader_email;
+	const char *filename, *mime, *sha256, *uploader_email, *checked;
 };
 
-const char *evidence_sniff(const unsigned char *p, size_t n);
 int evidence_store(const char *data_dir, const unsigned char *p, size_t n,
 		   char sha[65]);
 int evidence_read(const char *data_dir, const char *sha, buf *out);
 int64_t evidence_add(db *d, int64_t incident, int64_t uploader,
 		     const char *filename, size_t size, const char *mime,
-		     const char *sha);
+		     const char *sha, const char *checked);
 json_t *evidence_list(db *d, int64_t incident);
 int evidence_get(db *d, arena *a, int64_t incident, int64_t id,
 		 struct evidence *e);

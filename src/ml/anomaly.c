@@ -54,12 +54,14 @@ static long add_row(struct anomaly_rows *r)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 4096;
-		double *num = realloc(r->num, cap * (size_t)r->nnum * sizeof(double));
+		double *num =
+		    realloc(r->num, cap * (size_t)r->nnum * sizeof(double));
 		if (num)
 			r->num = num;
-		const char **cat = r->ncat ? realloc(r->cat, cap * (size_t)r->ncat *
-							      sizeof(char *))
-					   : r->cat;
+		const char **cat = r->ncat
+				       ? realloc(r->cat, cap * (size_t)r->ncat *
+							     sizeof(char *))
+				       : r->cat;
 		if (cat)
 			r->cat = cat;
 		int *label = realloc(r->label, cap * sizeof(int));
@@ -105,9 +107,15 @@ static int add_request(struct anomaly_rows *r, const char *method,
 	struct http_req req = {
 	    .method = method,
 	    .path = one_value ? "/" : target,
-	    .path_len = one_value ? 1 : q ? (size_t)(q - target) : strlen(target),
-	    .query = one_value ? target : q ? q + 1 : "",
-	    .query_len = one_value ? strlen(target) : q ? strlen(q + 1) : 0,
+	    .path_len = one_value ? 1
+			: q	  ? (size_t)(q - target)
+				  : strlen(target),
+	    .query = one_value ? target
+		     : q       ? q + 1
+			       : "",
+	    .query_len = one_value ? strlen(target)
+			 : q	   ? strlen(q + 1)
+				   : 0,
 	    .body = body ? body : "",
 	    .body_len = body ? strlen(body) : 0,
 	    .one_value = one_value,
@@ -134,12 +142,12 @@ static int read_http_line(struct anomaly_rows *r, enum anomaly_format f,
 			  json_t *j)
 {
 	json_t *lab = json_object_get(j, "label");
-	int label = json_is_integer(lab) ? (int)json_integer_value(lab) != 0
-					 : -1;
-	const char *split =
-	    json_string_value(json_object_get(j, "split"));
+	int label =
+	    json_is_integer(lab) ? (int)json_integer_value(lab) != 0 : -1;
+	const char *split = json_string_value(json_object_get(j, "split"));
 	if (f == ANOMALY_HTTPPARAMS) {
-		const char *p = json_string_value(json_object_get(j, "payload"));
+		const char *p =
+		    json_string_value(json_object_get(j, "payload"));
 		return p ? add_request(r, "GET", p, NULL, 1, label,
 				       split_of(split))
 			 : -1;
@@ -170,28 +178,56 @@ static int split_csv(char *line, char **f, int max)
 }
 
 /* NSL-KDD: 41 features (3 symbolic), the label, the difficulty. */
-static const char *const kdd_names[41] = {
-    "duration", "protocol_type", "service", "flag", "src_bytes",
-    "dst_bytes", "land", "wrong_fragment", "urgent", "hot",
-    "num_failed_logins", "logged_in", "num_compromised", "root_shell",
-    "su_attempted", "num_root", "num_file_creations", "num_shells",
-    "num_access_files", "num_outbound_cmds", "is_host_login",
-    "is_guest_login", "count", "srv_count", "serror_rate",
-    "srv_serror_rate", "rerror_rate", "srv_rerror_rate", "same_srv_rate",
-    "diff_srv_rate", "srv_diff_host_rate", "dst_host_count",
-    "dst_host_srv_count", "dst_host_same_srv_rate",
-    "dst_host_diff_srv_rate", "dst_host_same_src_port_rate",
-    "dst_host_srv_diff_host_rate", "dst_host_serror_rate",
-    "dst_host_srv_serror_rate", "dst_host_rerror_rate",
-    "dst_host_srv_rerror_rate"};
+static const char *const kdd_names[41] = {"duration",
+					  "protocol_type",
+					  "service",
+					  "flag",
+					  "src_bytes",
+					  "dst_bytes",
+					  "land",
+					  "wrong_fragment",
+					  "urgent",
+					  "hot",
+					  "num_failed_logins",
+					  "logged_in",
+					  "num_compromised",
+					  "root_shell",
+					  "su_attempted",
+					  "num_root",
+					  "num_file_creations",
+					  "num_shells",
+					  "num_access_files",
+					  "num_outbound_cmds",
+					  "is_host_login",
+					  "is_guest_login",
+					  "count",
+					  "srv_count",
+					  "serror_rate",
+					  "srv_serror_rate",
+					  "rerror_rate",
+					  "srv_rerror_rate",
+					  "same_srv_rate",
+					  "diff_srv_rate",
+					  "srv_diff_host_rate",
+					  "dst_host_count",
+					  "dst_host_srv_count",
+					  "dst_host_same_srv_rate",
+					  "dst_host_diff_srv_rate",
+					  "dst_host_same_src_port_rate",
+					  "dst_host_srv_diff_host_rate",
+					  "dst_host_serror_rate",
+					  "dst_host_srv_serror_rate",
+					  "dst_host_rerror_rate",
+					  "dst_host_srv_rerror_rate"};
 
 /* Sets up r's columns for format f (from the CSV header for UNSW). */
-static int columns(struct anomaly_rows *r, enum anomaly_format f,
-		   char **head, int nhead)
+static int columns(struct anomaly_rows *r, enum anomaly_format f, char **head,
+		   int nhead)
 {
 	if (f == ANOMALY_CSIC || f == ANOMALY_HTTPPARAMS) {
 		r->nnum = httpfeat_count();
-		r->num_names = arena_alloc(&r->a, sizeof(char *) * (size_t)r->nnum);
+		r->num_names =
+		    arena_alloc(&r->a, sizeof(char *) * (size_t)r->nnum);
 		for (int k = 0; k < r->nnum; k++)
 			r->num_names[k] = httpfeat_name(k);
 		r->ncat = 1;
@@ -210,8 +246,8 @@ static int columns(struct anomaly_rows *r, enum anomaly_format f,
 				r->num_names[r->nnum++] = kdd_names[k];
 		return 0;
 	}
-	static const char *const skip[] = {"id", "attack_cat", "label",
-					   "split", NULL};
+	static const char *const skip[] = {"id", "attack_cat", "label", "split",
+					   NULL};
 	for (int k = 0; k < nhead; k++) {
 		int drop = 0;
 		for (int s = 0; skip[s]; s++)
@@ -241,8 +277,8 @@ static int index_of(char **names, int n, const char *name)
 
 /* Adds one CSV record of the flow formats (fields f[0..nf), head for
  * UNSW) to r. Returns 0, 1 to skip it (malformed), -1 out of memory. */
-static int add_flow(struct anomaly_rows *r, enum anomaly_format fmt,
-		    char **f, int nf, char **head, int nhead)
+static int add_flow(struct anomaly_rows *r, enum anomaly_format fmt, char **f,
+		    int nf, char **head, int nhead)
 {
 	int label, split = 2;
 	if (fmt == ANOMALY_NSLKDD) {
@@ -264,15 +300,17 @@ static int add_flow(struct anomaly_rows *r, enum anomaly_format fmt,
 	double *num = r->num + (size_t)i * (size_t)r->nnum;
 	const char **cat = r->cat + (size_t)i * (size_t)r->ncat;
 	for (int k = 0; k < r->nnum; k++) {
-		int col = fmt == ANOMALY_NSLKDD
-			      ? index_of((char **)kdd_names, 41, r->num_names[k])
-			      : index_of(head, nhead, r->num_names[k]);
+		int col =
+		    fmt == ANOMALY_NSLKDD
+			? index_of((char **)kdd_names, 41, r->num_names[k])
+			: index_of(head, nhead, r->num_names[k]);
 		num[k] = col >= 0 ? strtod(f[col], NULL) : 0;
 	}
 	for (int k = 0; k < r->ncat; k++) {
-		int col = fmt == ANOMALY_NSLKDD
-			      ? index_of((char **)kdd_names, 41, r->cat_names[k])
-			      : index_of(head, nhead, r->cat_names[k]);
+		int col =
+		    fmt == ANOMALY_NSLKDD
+			? index_of((char **)kdd_names, 41, r->cat_names[k])
+			: index_of(head, nhead, r->cat_names[k]);
 		cat[k] = arena_strdup(&r->a, col >= 0 ? f[col] : "");
 	}
 	r->label[i] = label;
@@ -360,7 +398,8 @@ static void encode(const struct anomaly_model *m, const double *num,
 		x[o++] = v;
 	}
 	for (int k = 0; k < m->ncat; k++) {
-		size_t nv = json_array_size(json_array_get(m->vocab, (size_t)k));
+		size_t nv =
+		    json_array_size(json_array_get(m->vocab, (size_t)k));
 		int hit = vocab_index(m, k, cat[k]);
 		odd |= hit < 0;
 		for (size_t i = 0; i < nv; i++)
@@ -375,9 +414,9 @@ static void encode(const struct anomaly_model *m, const double *num,
 double anomaly_score(const struct anomaly_model *m, const double *num,
 		     const char *const *cat, int *never_seen)
 {
-	double stack[512], *x = m->nfeat <= 512 ? stack
-						: malloc(sizeof(double) *
-							 (size_t)m->nfeat);
+	double stack[512], *x = m->nfeat <= 512
+				    ? stack
+				    : malloc(sizeof(double) * (size_t)m->nfeat);
 	if (!x)
 		return 0;
 	encode(m, num, cat, x, never_seen);
@@ -396,8 +435,8 @@ static int by_value(const void *a, const void *b)
 
 /* Builds the vocabulary of each categorical column over the rows chosen
  * (sorted, distinct) and the names of the model's columns. */
-static void build_columns(struct anomaly_model *m,
-			  const struct anomaly_rows *r, const char *use)
+static void build_columns(struct anomaly_model *m, const struct anomaly_rows *r,
+			  const char *use)
 {
 	m->nnum = r->nnum;
 	m->ncat = r->ncat;
@@ -414,7 +453,8 @@ static void build_columns(struct anomaly_model *m,
 		for (size_t i = 0; i < r->n; i++)
 			if (use[i])
 				json_object_set_new(
-				    seen, r->cat[i * (size_t)r->ncat + (size_t)k],
+				    seen,
+				    r->cat[i * (size_t)r->ncat + (size_t)k],
 				    json_true());
 		const char *key;
 		json_t *v;
@@ -533,7 +573,8 @@ double anomaly_roc_auc(const double *score, const int *label, size_t n)
 			q += s[j].label != 1;
 			j++;
 		}
-		above += q * pos + q * p / 2; /* positives above each negative */
+		above +=
+		    q * pos + q * p / 2; /* positives above each negative */
 		pos += p;
 		neg += q;
 		i = j;
@@ -666,10 +707,11 @@ int anomaly_save(const struct anomaly_model *m, const char *path, char *err,
 	    m->meta ? m->meta : json_null());
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	int rc = doc && json_dump_file(doc, tmp, JSON_COMPACT |
-						     JSON_REAL_PRECISION(17)) == 0
-		     ? rename(tmp, path)
-		     : -1;
+	int rc =
+	    doc && json_dump_file(doc, tmp,
+				  JSON_COMPACT | JSON_REAL_PRECISION(17)) == 0
+		? rename(tmp, path)
+		: -1;
 	json_decref(doc);
 	if (rc != 0)
 		snprintf(err, errlen, "cannot write %s", path);
@@ -713,10 +755,12 @@ int anomaly_load(struct anomaly_model *m, const char *path, char *err,
 	       *lo = json_object_get(doc, "low"),
 	       *hi = json_object_get(doc, "high"), *v;
 	if (!doc || !fmt || strcmp(fmt, "secura-anomaly") || !kind ||
-	    !(m->num_names = strings(json_object_get(doc, "numeric"), &m->nnum)) ||
+	    !(m->num_names =
+		  strings(json_object_get(doc, "numeric"), &m->nnum)) ||
 	    !(m->cat_names =
 		  strings(json_object_get(doc, "categorical"), &m->ncat)) ||
-	    !json_is_array(vocab) || json_array_size(vocab) != (size_t)m->ncat ||
+	    !json_is_array(vocab) ||
+	    json_array_size(vocab) != (size_t)m->ncat ||
 	    json_array_size(lo) != (size_t)m->nnum ||
 	    json_array_size(hi) != (size_t)m->nnum ||
 	    !json_is_number(json_object_get(doc, "threshold")))

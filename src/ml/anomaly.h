@@ -38,7 +38,7 @@ struct anomaly_model {
 	char *kind;
 	int nnum, ncat, log_scale;
 	char **num_names, **cat_names;
-	json_t *vocab; /* [[values of categorical column 0], ...] */
+	json_t *vocab;	 /* [[values of categorical column 0], ...] */
 	double *lo, *hi; /* each numeric feature's range in training */
 	int nfeat;
 	iforest forest;

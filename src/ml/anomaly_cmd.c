@@ -20,14 +20,16 @@ struct aopts {
 /* Prints how to use the command to out; returns 2. */
 static int usage(FILE *out)
 {
-	fprintf(out,
-		"usage: secura ml anomaly train --kind K --data FILE --out MODEL "
-		"--format F [--normal-only] [--split train|test|all] [--trees N] "
-		"[--subsample N] [--seed S]\n"
-		"       secura ml anomaly eval --model MODEL --data FILE --format F "
-		"[--split train|test|all] [--json]\n"
-		"formats: csic, httpparams (http-access); nsl-kdd, unsw "
-		"(network-flow)\n");
+	fprintf(
+	    out,
+	    "usage: secura ml anomaly train --kind K --data FILE --out MODEL "
+	    "--format F [--normal-only] [--split train|test|all] [--trees N] "
+	    "[--subsample N] [--seed S]\n"
+	    "       secura ml anomaly eval --model MODEL --data FILE --format "
+	    "F "
+	    "[--split train|test|all] [--json]\n"
+	    "formats: csic, httpparams (http-access); nsl-kdd, unsw "
+	    "(network-flow)\n");
 	return 2;
 }
 
@@ -86,7 +88,9 @@ static int pick_split(const struct anomaly_rows *r, const char *name,
 		      int preferred)
 {
 	if (name)
-		return !strcmp(name, "train") ? 0 : !strcmp(name, "test") ? 1 : -1;
+		return !strcmp(name, "train")  ? 0
+		       : !strcmp(name, "test") ? 1
+					       : -1;
 	for (size_t i = 0; i < r->n; i++)
 		if (r->split[i] == preferred)
 			return preferred;
@@ -97,7 +101,7 @@ static int pick_split(const struct anomaly_rows *r, const char *name,
 static void print_eval(FILE *out, json_t *e)
 {
 	json_t *c = json_object_get(e, "confusion");
-#define R(k) json_number_value(json_object_get(e, k))
+#define R(k)	json_number_value(json_object_get(e, k))
 #define I(o, k) (long long)json_integer_value(json_object_get(o, k))
 	fprintf(out,
 		"rows %lld (anomalous %lld)  ROC-AUC %.4f  PR-AUC %.4f\n"
@@ -138,8 +142,8 @@ static int train(const struct aopts *o, FILE *out)
 	}
 	int split = pick_split(&r, o->split, 0), rc = 1;
 	clock_t t0 = clock();
-	if (anomaly_train(&m, &r, split, o->normal_only, o->trees,
-			  o->subsample, o->seed, err, sizeof(err)) != 0) {
+	if (anomaly_train(&m, &r, split, o->normal_only, o->trees, o->subsample,
+			  o->seed, err, sizeof(err)) != 0) {
 		fprintf(out, "secura: %s\n", err);
 		goto done;
 	}
@@ -196,7 +200,8 @@ static int eval(const struct aopts *o, FILE *out)
 		fprintf(out, "secura: no labelled rows to measure on\n");
 	} else {
 		if (o->json) {
-			char *s = json_dumps(e, JSON_INDENT(1) | JSON_SORT_KEYS);
+			char *s =
+			    json_dumps(e, JSON_INDENT(1) | JSON_SORT_KEYS);
 			fprintf(out, "%s\n", s ? s : "{}");
 			free(s);
 		} else {

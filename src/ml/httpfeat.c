@@ -90,9 +90,10 @@ static double f_escapes(const struct lex *l, const char *arg)
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; parts[k] && i < lens[k]; i++)
 			if (parts[k][i] == '%') {
-				int ok = i + 2 < lens[k] &&
-					 isxdigit((unsigned char)parts[k][i + 1]) &&
-					 isxdigit((unsigned char)parts[k][i + 2]);
+				int ok =
+				    i + 2 < lens[k] &&
+				    isxdigit((unsigned char)parts[k][i + 1]) &&
+				    isxdigit((unsigned char)parts[k][i + 2]);
 				ok ? valid++ : other++;
 			}
 	return log1p(!strcmp(arg, "valid") ? valid : other);
@@ -164,9 +165,8 @@ static double f_runs(const struct lex *l, const char *arg)
 static double f_method(const struct lex *l, const char *arg)
 {
 	(void)arg;
-	static const char *const common[] = {"GET",    "POST", "HEAD",
-					     "PUT",    "DELETE", "PATCH",
-					     "OPTIONS", NULL};
+	static const char *const common[] = {
+	    "GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS", NULL};
 	const char *m = l->r->method ? l->r->method : "GET";
 	for (int i = 0; common[i]; i++)
 		if (!strcmp(m, common[i]))
@@ -255,8 +255,9 @@ int httpfeat_count(void)
 /* Returns the value of hex digit c (c must be one). */
 static int hexval(char c)
 {
-	return isdigit((unsigned char)c) ? c - '0'
-					 : (tolower((unsigned char)c) - 'a') + 10;
+	return isdigit((unsigned char)c)
+		   ? c - '0'
+		   : (tolower((unsigned char)c) - 'a') + 10;
 }
 
 /* Percent-decodes s[0..n) into out (at least n bytes), '+' read as a
@@ -269,7 +270,8 @@ size_t httpfeat_decode(const char *s, size_t n, char *out)
 		if (s[i] == '%' && i + 2 < n &&
 		    isxdigit((unsigned char)s[i + 1]) &&
 		    isxdigit((unsigned char)s[i + 2])) {
-			out[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			out[o++] =
+			    (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
 		} else {
 			out[o++] = s[i] == '+' ? ' ' : s[i];

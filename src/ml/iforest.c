@@ -22,8 +22,7 @@ double iforest_c(double n)
 		return 0;
 	if (n <= 2)
 		return 1;
-	return 2.0 * (log(n - 1.0) + 0.5772156649015329) -
-	       2.0 * (n - 1.0) / n;
+	return 2.0 * (log(n - 1.0) + 0.5772156649015329) - 2.0 * (n - 1.0) / n;
 }
 
 /* splitmix64: the next 64 random bits of state s. */
@@ -75,8 +74,8 @@ struct grow {
 };
 
 /* Finds the min and max of feature k over rows[lo..hi). */
-static void range(const struct grow *g, size_t lo, size_t hi, int k,
-		  double *mn, double *mx)
+static void range(const struct grow *g, size_t lo, size_t hi, int k, double *mn,
+		  double *mx)
 {
 	int nf = g->f->nfeatures;
 	*mn = *mx = g->x[g->rows[lo] * (size_t)nf + (size_t)k];
@@ -128,7 +127,8 @@ static int32_t grow(struct grow *g, size_t lo, size_t hi, int depth)
 			g->rows[j] = t;
 		}
 	}
-	int32_t self = add_node(g->f, (struct iforest_node){k, -1, -1, 0, value});
+	int32_t self =
+	    add_node(g->f, (struct iforest_node){k, -1, -1, 0, value});
 	if (self < 0)
 		return -1;
 	int32_t l = grow(g, lo, i, depth + 1);
@@ -159,8 +159,11 @@ int iforest_fit(iforest *f, const double *x, size_t nrows, int nfeatures,
 	f->ntrees = ntrees;
 	f->subsample = (int)m;
 	f->seed = seed;
-	struct grow g = {f, x, malloc(nrows * sizeof(size_t)),
-			 malloc((size_t)nfeatures * sizeof(int)), seed,
+	struct grow g = {f,
+			 x,
+			 malloc(nrows * sizeof(size_t)),
+			 malloc((size_t)nfeatures * sizeof(int)),
+			 seed,
 			 (int)ceil(log2((double)m))};
 	f->roots = malloc((size_t)ntrees * sizeof(*f->roots));
 	int rc = 0;
@@ -226,11 +229,11 @@ json_t *iforest_to_json(const iforest *f)
 	for (size_t i = 0; i < f->nnodes; i++) {
 		const struct iforest_node *n = &f->nodes[i];
 		json_array_append_new(
-		    nodes, n->feature < 0
-			       ? json_pack("[i i i i i]", -1, -1, -1,
-					   (int)n->size, 0)
-			       : json_pack("[i i i i f]", n->feature, n->left,
-					   n->right, 0, n->value));
+		    nodes,
+		    n->feature < 0
+			? json_pack("[i i i i i]", -1, -1, -1, (int)n->size, 0)
+			: json_pack("[i i i i f]", n->feature, n->left,
+				    n->right, 0, n->value));
 	}
 	char seed[24];
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)f->seed);

@@ -16,6 +16,7 @@
 #include "../domain/audit.h"
 #include "../domain/categories.h"
 #include "../domain/evidence.h"
+#include "../domain/filecheck.h"
 #include "../domain/incidents.h"
 #include "../domain/indicators.h"
 #include "../domain/models.h"
@@ -140,10 +141,14 @@ int ui_check_times(struct ctx *c, int64_t occurred, int64_t noticed)
 	return c->err_code ? -1 : 0;
 }
 
-/* Checks the uploaded evidence files: count and type. Sets mimes[i].
- * Records a 413/415 with a field message; returns 0 when fine. */
-int ui_check_files(struct ctx *c, const char **mimes)
+/* Checks the uploaded evidence files: how many, their type and their
+ * structure (filecheck.c). Returns an arena array with one entry per
+ * upload of c (a mime of NULL for uploads of other fields), or NULL with
+ * a 413/415 and the field's message recorded. */
+struct ui_file *ui_check_files(struct ctx *c)
 {
+	struct ui_file *files =
+	    arena_calloc(c->a, c->files.n + 1, sizeof(*files));
 	size_t n = 0;
 	for (size_t i = 0; i < c->files.n; i++) {
 		const struct upload *u = &c->files.v[i];
@@ -152,40 +157,44 @@ int ui_check_files(struct ctx *c, const char **mimes)
 		if (++n > EVIDENCE_MAX_FILES) {
 			ctx_fail(c, 413, "too_many_files",
 				 "Attach at most 10 files at a time.");
-			return ctx_field_error(c, "evidence",
-					       "Attach at most 10 files"),
-			       -1;
+			ctx_field_error(c, "evidence",
+					"Attach at most 10 files");
+			return NULL;
 		}
-		mimes[i] = evidence_sniff(u->data, u->len);
-		if (!mimes[i]) {
+		files[i].mime =
+		    filecheck_type(u->data, u->len, &files[i].checked);
+		if (!files[i].mime) {
 			ctx_fail(c, 415, "unsupported_file_type",
 				 "A file is of a type Secura does not accept.");
 			ctx_field_error(
 			    c, "evidence",
 			    arena_printf(
 				c->a,
-				"“%s” is not an accepted file type "
-				"(images, PDF, text, ZIP, gzip, pcap)",
-				evidence_clean_name(c->a, u->filename)));
-			return -1;
+				"“%s” is not accepted: %s (images, PDF, text, "
+				"ZIP, gzip and pcap are)",
+				evidence_clean_name(c->a, u->filename),
+				files[i].checked));
+			return NULL;
 		}
+		files[i].checked = arena_strdup(c->a, files[i].checked);
 	}
-	return 0;
+	return files;
 }
 
 /* Writes the checked files to the evidence store (outside any
  * transaction: fsyncing a large file must not hold the writer lock). Files
  * are content-addressed, so one left over by a failed request is simply
- * reused by the next identical upload. Sets shas[i]. Returns 0 or -1. */
-int ui_store_files(struct ctx *c, const char **mimes, char **shas)
+ * reused by the next identical upload. Sets each file's sha. Returns 0
+ * or -1. */
+int ui_store_files(struct ctx *c, struct ui_file *files)
 {
 	for (size_t i = 0; i < c->files.n; i++) {
 		const struct upload *u = &c->files.v[i];
-		if (!mimes[i])
+		if (!files[i].mime)
 			continue;
-		shas[i] = arena_alloc(c->a, 65);
+		files[i].sha = arena_alloc(c->a, 65);
 		if (evidence_store(config_get()->data_dir, u->data, u->len,
-				   shas[i]) != 0)
+				   files[i].sha) != 0)
 			return -1;
 	}
 	return 0;
@@ -194,17 +203,18 @@ int ui_store_files(struct ctx *c, const char **mimes, char **shas)
 /* Records the stored files on incident id (and the indicators in text
  * files), inside the caller's transaction. Returns the number recorded,
  * or -1. */
-int ui_record_files(struct ctx *c, int64_t id, const char **mimes, char **shas)
+int ui_record_files(struct ctx *c, int64_t id, const struct ui_file *files)
 {
 	int added = 0;
 	for (size_t i = 0; i < c->files.n; i++) {
 		const struct upload *u = &c->files.v[i];
-		if (!mimes[i] || !shas[i])
+		const struct ui_file *f = &files[i];
+		if (!f->mime || !f->sha)
 			continue;
 		if (evidence_add(c->db, id, c->me.user_id,
 				 evidence_clean_name(c->a, u->filename), u->len,
-				 mimes[i], shas[i]) < 0 ||
-		    (!strcmp(mimes[i], "text/plain") &&
+				 f->mime, f->sha, f->checked) < 0 ||
+		    (!strcmp(f->mime, "text/plain") &&
 		     indicators_record(c->db, id, "evidence",
 				       (const char *)u->data, u->len,
 				       clock_now()) < 0))

@@ -197,9 +197,15 @@ int ui_staff(struct ctx *c);
 int ui_load_incident(struct ctx *c, struct incident *in);
 int64_t ui_category(struct ctx *c, const char *field, int active_only);
 int ui_check_times(struct ctx *c, int64_t occurred, int64_t noticed);
-int ui_check_files(struct ctx *c, const char **mimes);
-int ui_store_files(struct ctx *c, const char **mimes, char **shas);
-int ui_record_files(struct ctx *c, int64_t id, const char **mimes, char **shas);
+/* An uploaded evidence file: its type, the structure check it passed
+ * and, once stored, its SHA-256. */
+struct ui_file {
+	const char *mime, *checked;
+	char *sha;
+};
+struct ui_file *ui_check_files(struct ctx *c);
+int ui_store_files(struct ctx *c, struct ui_file *files);
+int ui_record_files(struct ctx *c, int64_t id, const struct ui_file *files);
 json_t *ui_data_type_options(const char *csv);
 json_t *ui_staff_options(struct ctx *c, int64_t selected, json_t *online);
 

@@ -342,13 +342,12 @@ int ui_incidents_upload(struct ctx *c)
 		return ctx_fail(c, 403, "forbidden",
 				"Your role can read this incident but not add "
 				"files to it.");
-	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
-	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
-	if (ui_check_files(c, mimes) != 0)
+	struct ui_file *files = ui_check_files(c);
+	if (!files)
 		return 0;
-	if (ui_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
+	if (ui_store_files(c, files) != 0 || db_begin(c->db) != 0)
 		return -1;
-	int n = ui_record_files(c, in.id, mimes, shas);
+	int n = ui_record_files(c, in.id, files);
 	if (n == 0) {
 		return ctx_field_error(c, "evidence",
 				       "Choose at least one file");

@@ -94,15 +94,14 @@ int ui_incidents_report(struct ctx *c)
 {
 	struct incident in;
 	memset(&in, 0, sizeof(in));
-	const char **mimes = arena_calloc(c->a, c->files.n + 1, sizeof(*mimes));
-	char **shas = arena_calloc(c->a, c->files.n + 1, sizeof(*shas));
 	in.category_id = ui_category(c, "category", 1);
 	in.occurred_at = ctx_time(c, "occurred_at");
 	in.noticed_at = ctx_time(c, "noticed_at");
 	if (!in.noticed_at)
 		in.noticed_at = clock_now();
 	ui_check_times(c, in.occurred_at, in.noticed_at);
-	if (c->err_code || ui_check_files(c, mimes) != 0)
+	struct ui_file *files = c->err_code ? NULL : ui_check_files(c);
+	if (!files)
 		return 0;
 	in.title = ctx_val(c, "title");
 	in.description = ctx_val(c, "description");
@@ -116,10 +115,10 @@ int ui_incidents_report(struct ctx *c)
 	    ctx_val(c, "data_types") ? ctx_val(c, "data_types") : "";
 	struct intel_prep prep;
 	intel_prepare(c->db, c->a, in.title, in.description, &prep);
-	if (ui_store_files(c, mimes, shas) != 0 || db_begin(c->db) != 0)
+	if (ui_store_files(c, files) != 0 || db_begin(c->db) != 0)
 		return -1;
 	if (timeline_report(c->db, c->a, &in, c->me.user_id, &prep) < 0 ||
-	    ui_record_files(c, in.id, mimes, shas) < 0 ||
+	    ui_record_files(c, in.id, files) < 0 ||
 	    ui_commit(c, "incident.create", "incident", in.id,
 		      json_pack("{ss}", "ref", in.ref)) != 0)
 		return -1;

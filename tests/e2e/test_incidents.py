@@ -4,12 +4,24 @@ history, audit, and hostile input."""
 
 import hashlib
 import re
+import struct
+import zlib
 
 from harness import BIN, Client, check, test, test_last
 
 PW = "Lavender staircase at noon"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n% test document\n"
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# A real 1x1 grey PNG and a minimal PDF with its cross-reference and end
+# markers: evidence files are checked whole, not by their first bytes.
+PNG = (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+       + png_chunk(b"IDAT", zlib.compress(b"\x00\x80")) + png_chunk(b"IEND", b""))
+PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0000000000 65535 f \n"
+       b"0000000009 00000 n \ntrailer << /Size 2 /Root 1 0 R >>\nstartxref\n52\n%%EOF\n")
 
 
 def people(s):
@@ -76,6 +88,8 @@ def employee_reports_with_evidence(s):
     check(len(ev) == 2 and ev[0]["mime"] == "image/png" and ev[1]["mime"] == "application/pdf"
           and ev[0]["sha256"] == hashlib.sha256(PNG).hexdigest() and ev[0]["size"] == len(PNG),
           "evidence has type from magic bytes, size and SHA-256", ev)
+    check(ev[0].get("checked", "").startswith("PNG: every chunk") and ev[1].get("checked", "").startswith("PDF:"),
+          "each file keeps the structure check it passed", [e.get("checked") for e in ev])
     d = emp.get(f"/incidents/{iid}/evidence/{ev[0]['id']}")
     check(d.status == 200 and d.body == PNG and d.header("Content-Disposition").startswith("attachment")
           and d.header("X-Content-Type-Options") == "nosniff", "reporter downloads evidence as attachment")
@@ -264,7 +278,16 @@ def bad_incident_input(s):
         r = emp.multipart("/incidents", list(fields.items()), csrf_page="/incidents/new")
         check(r.status == status and msg in r.text, f"{what} is {status} with a message", (r.status, re.findall(r'field-error"[^>]*>([^<]*)', r.text)))
     r = report(emp, files=[("evidence", "tool.exe", b"MZ\x90\x00" + b"\x00" * 100)])
-    check(r.status == 415 and "not an accepted file type" in r.text, "an executable is refused (415)")
+    check(r.status == 415 and "is not accepted" in r.text, "an executable is refused (415)")
+    r = report(emp, files=[("evidence", "invoice.pdf", b"%PDF-1.4\n" + b"\x7fELF\x02\x01\x01" + b"\x00" * 200)])
+    check(r.status == 415 and "starts like a PDF but its structure is broken" in r.text,
+          "a PDF header on an executable is refused with the reason (415)", r.status)
+    broken = bytearray(PNG)
+    broken[-5] ^= 0xFF  # the IEND chunk's CRC
+    r = report(emp, files=[("evidence", "shot.png", bytes(broken))])
+    check(r.status == 415 and "starts like a PNG image" in r.text, "a PNG with a bad CRC is refused (415)")
+    r = report(emp, files=[("evidence", "shot.png", PNG + b"#!/bin/sh\nrm -rf /\n")])
+    check(r.status == 415, "a PNG with a script after its end is refused (415)", r.status)
     r = report(emp, files=[("evidence", "big.png", PNG + b"\x00" * (10 * 1024 * 1024))])
     check(r.status == 413, "a file over 10 MB is refused (413)", r.status)
     r = report(emp, files=[("evidence", f"part{i}.png", PNG + b"\x00" * (9 << 20)) for i in range(6)])

@@ -32,12 +32,13 @@ static void test_forest(void)
 	cloud(x, N, 7);
 	iforest a, b;
 	char err[128];
-	int ok = iforest_fit(&a, x, N, 3, 100, 256, 42, err, sizeof(err)) ==
-		     0 &&
-		 iforest_fit(&b, x, N, 3, 100, 256, 42, err, sizeof(err)) == 0;
+	int ok =
+	    iforest_fit(&a, x, N, 3, 100, 256, 42, err, sizeof(err)) == 0 &&
+	    iforest_fit(&b, x, N, 3, 100, 256, 42, err, sizeof(err)) == 0;
 	double centre[3] = {0, 0, 0}, far[3] = {4, -4, 4}, edge[3] = {1, 1, 1};
 	test_cond("the same seed grows the same forest",
-		  ok && iforest_score(&a, centre) == iforest_score(&b, centre) &&
+		  ok &&
+		      iforest_score(&a, centre) == iforest_score(&b, centre) &&
 		      iforest_score(&a, far) == iforest_score(&b, far));
 	test_cond("points outside the cloud score above 0.6, its centre below "
 		  "0.5",
@@ -60,7 +61,8 @@ static void test_forest(void)
 	json_decref(doc);
 	double one[2] = {1, 1};
 	test_cond("fitting on fewer than 2 rows is refused",
-		  iforest_fit(&c, one, 1, 2, 10, 256, 1, err, sizeof(err)) != 0);
+		  iforest_fit(&c, one, 1, 2, 10, 256, 1, err, sizeof(err)) !=
+		      0);
 	iforest_free(&a);
 	iforest_free(&b);
 }
@@ -83,11 +85,12 @@ static void test_features(void)
 	size_t n = httpfeat_decode("a%20b+c%2", 9, out);
 	test_cond("decoding: %xx and + become bytes, a broken escape stays",
 		  n == 7 && !memcmp(out, "a b c%2", 7));
-	const char *sqli = "id=1%27%20UNION%20SELECT%20password%20FROM%20users--";
+	const char *sqli =
+	    "id=1%27%20UNION%20SELECT%20password%20FROM%20users--";
 	const char *plain = "id=42&name=Vino+Rioja";
 	struct http_req a = {"GET", "/shop", sqli, NULL, 5, strlen(sqli), 0, 0};
-	struct http_req b = {"GET", "/shop", plain, NULL, 5, strlen(plain), 0,
-			     0};
+	struct http_req b = {"GET", "/shop",	   plain, NULL,
+			     5,	    strlen(plain), 0,	  0};
 	test_cond("an encoded SQL injection counts its quote and SQL words",
 		  feature(&a, "quote") > 0 && feature(&a, "sql_words") > 0 &&
 		      feature(&a, "dashdash") > 0);
@@ -122,8 +125,7 @@ static void test_figures(void)
 		       (1 + 2.0 / 3 + 3.0 / 5) / 3) < 1e-12);
 	double tied[] = {0.5, 0.5};
 	int one_each[] = {1, 0};
-	test_cond("ties count half",
-		  anomaly_roc_auc(tied, one_each, 2) == 0.5);
+	test_cond("ties count half", anomaly_roc_auc(tied, one_each, 2) == 0.5);
 	test_cond("without both classes there is no ROC-AUC",
 		  isnan(anomaly_roc_auc(s, perfect, 3)));
 }
@@ -137,13 +139,13 @@ static void test_model(void)
 	int fd = mkstemp(path);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	static const char *const normal[] = {
-	    "Vino Rioja", "c/ caridad s/n", "1442431887503330", "madrid",
-	    "28001", "Jamon iberico", "maria.lopez", "Calle Mayor 5",
-	    "Aceite de oliva", "100"};
+	    "Vino Rioja",  "c/ caridad s/n", "1442431887503330",
+	    "madrid",	   "28001",	     "Jamon iberico",
+	    "maria.lopez", "Calle Mayor 5",  "Aceite de oliva",
+	    "100"};
 	static const char *const attack[] = {
-	    "' or 1=1--", "<script>alert(1)</script>",
-	    "../../../../etc/passwd", "; cat /etc/shadow",
-	    "1 UNION SELECT null,password FROM users"};
+	    "' or 1=1--", "<script>alert(1)</script>", "../../../../etc/passwd",
+	    "; cat /etc/shadow", "1 UNION SELECT null,password FROM users"};
 	for (int i = 0; f && i < 400; i++)
 		fprintf(f,
 			"{\"payload\": \"%s %d\", \"label\": 0, \"split\": "
@@ -162,10 +164,11 @@ static void test_model(void)
 	struct anomaly_rows r;
 	struct anomaly_model m, back;
 	char err[256] = "";
-	int ok = f && anomaly_read(path, ANOMALY_HTTPPARAMS, &r, err,
-				   sizeof(err)) == 450 &&
-		 anomaly_train(&m, &r, 0, 1, 100, 256, 42, err, sizeof(err)) ==
-		     0;
+	int ok =
+	    f &&
+	    anomaly_read(path, ANOMALY_HTTPPARAMS, &r, err, sizeof(err)) ==
+		450 &&
+	    anomaly_train(&m, &r, 0, 1, 100, 256, 42, err, sizeof(err)) == 0;
 	test_cond("a model trains on the normal training rows", ok);
 	json_t *e = ok ? anomaly_eval(&m, &r, 1) : NULL;
 	double auc = json_number_value(json_object_get(e, "roc_auc"));
