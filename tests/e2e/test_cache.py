@@ -17,7 +17,7 @@ def main(html):
 
 
 def ids(html):
-    return set(int(x) for x in re.findall(r'<td><a href="/incidents/(\d+)">', html))
+    return set(int(x) for x in re.findall(r'<td><a href="/incidents/(\d+)"[^>]*>', html))
 
 
 def me(html):
