@@ -11,8 +11,8 @@ B       := build
 SRC     := $(sort $(wildcard src/core/*.c src/domain/*.c src/web/*.c src/ml/*.c))
 OBJ     := $(SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 SOBJ    := $(SRC:%.c=$(B)/san/%.o) $(B)/san/gen/embedded.o
-EMBED   := $(sort $(wildcard schema/*.sql)) data/common-passwords.txt static/openapi.json
-PROGS   := $(B)/app $(B)/reports $(B)/events $(B)/worker $(B)/secura
+EMBED   := $(sort $(wildcard schema/*.sql schema/events/*.sql)) data/common-passwords.txt static/openapi.json
+PROGS   := $(B)/app $(B)/reports $(B)/events $(B)/ingest $(B)/worker $(B)/secura
 SPROGS  := $(PROGS:$(B)/%=$(B)/san/bin/%)
 UNIT    := $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 SPEC    := tests/spec/mustache
@@ -72,8 +72,8 @@ $(B)/libsecura.a: $(OBJ)
 $(B)/libsecura-san.a: $(SOBJ)
 	rm -f $@ && ar rcs $@ $^
 
-# The programs: one per cgi-bin/*.c (three FastCGI servers and the worker).
-$(B)/app $(B)/reports $(B)/events $(B)/worker: $(B)/%: cgi-bin/%.c $(B)/libsecura.a
+# The programs: one per cgi-bin/*.c (four FastCGI servers and the worker).
+$(B)/app $(B)/reports $(B)/events $(B)/ingest $(B)/worker: $(B)/%: cgi-bin/%.c $(B)/libsecura.a
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
 
 $(B)/secura: tools/secura.c $(B)/libsecura.a
@@ -81,7 +81,7 @@ $(B)/secura: tools/secura.c $(B)/libsecura.a
 
 # The same programs under ASan/UBSan (`make sanitize`; the end-to-end
 # suite runs against these, with SECURA_BIN=build/san/bin).
-$(B)/san/bin/app $(B)/san/bin/reports $(B)/san/bin/events $(B)/san/bin/worker: $(B)/san/bin/%: cgi-bin/%.c $(B)/libsecura-san.a
+$(B)/san/bin/app $(B)/san/bin/reports $(B)/san/bin/events $(B)/san/bin/ingest $(B)/san/bin/worker: $(B)/san/bin/%: cgi-bin/%.c $(B)/libsecura-san.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) -o $@ $< $(B)/libsecura-san.a $(LIBS)
 

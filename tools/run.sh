@@ -47,7 +47,7 @@ trap stop EXIT
 
 # The FastCGI programs: pages and API, the (CPU-heavy) reports and the
 # live notification streams.
-for prog in app reports events; do
+for prog in app reports events ingest; do
 	"$BIN/$prog" --socket "$DATA/run/$prog.sock" &
 	pids="$pids $!"
 done
@@ -56,7 +56,7 @@ if [ "${SECURA_NO_WORKER:-0}" != 1 ]; then
 	"$BIN/worker" &
 	pids="$pids $!"
 fi
-for prog in app reports events; do
+for prog in app reports events ingest; do
 	i=0
 	while [ ! -S "$DATA/run/$prog.sock" ]; do
 		i=$((i + 1))

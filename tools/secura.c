@@ -242,6 +242,15 @@ static int cmd_init(void)
 	printf("database %s at schema version %d (%d migration%s applied)\n",
 	       config_get()->db_path, db_schema_version(), n,
 	       n == 1 ? "" : "s");
+	/* the events database (the ingest program's) has migrations of its
+	   own */
+	db ev;
+	if (db_open(&ev, config_get()->events_db, err, sizeof(err)) != 0 ||
+	    db_migrate_set(&ev, "schema/events/", err, sizeof(err)) < 0) {
+		fprintf(stderr, "secura: %s\n", err);
+		return 1;
+	}
+	db_close(&ev);
 	if (users_active_admins(&d) > 0)
 		return 0;
 	const char *email = getenv("SECURA_ADMIN_EMAIL");

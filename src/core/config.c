@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 static struct config cfg;
-static char db_default[4096];
+static char db_default[4096], events_default[4096];
 
 /* Reads an integer variable within [min, max]; def when unset.
  * Returns 0, or -1 with a message when set but invalid. */
@@ -37,13 +37,16 @@ static const char *env_str(const char *name, const char *def)
 /* Loads the configuration. Returns 0, or -1 with a message in err. */
 int config_load(char *err, size_t errlen)
 {
-	int64_t threads, idle, max, body, upload, request, acct, addr, window;
+	int64_t threads, idle, max, body, upload, request, acct, addr, window,
+	    ingest_body;
 	int64_t priv, attempts, backoff, llm_priv, llm_timeout, page_cache;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
 		    errlen) ||
 	    env_int("SECURA_SESSION_MAX", 43200, 300, 86400 * 90, &max, err,
 		    errlen) ||
+	    env_int("SECURA_INGEST_MAX_BODY", 5 << 20, 4096, 1 << 30,
+		    &ingest_body, err, errlen) ||
 	    env_int("SECURA_MAX_BODY", 1 << 20, 4096, 1 << 30, &body, err,
 		    errlen) ||
 	    env_int("SECURA_MAX_UPLOAD", 10 << 20, 1024, 1 << 30, &upload, err,
@@ -71,6 +74,10 @@ int config_load(char *err, size_t errlen)
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
 	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);
 	cfg.db_path = env_str("SECURA_DB", db_default);
+	snprintf(events_default, sizeof(events_default), "%s/events.db",
+		 cfg.data_dir);
+	cfg.events_db = env_str("SECURA_EVENTS_DB", events_default);
+	cfg.ingest_max_body = (size_t)ingest_body;
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
 	cfg.models_dir = env_str("SECURA_MODELS", "./data/models");
 	cfg.org_name = env_str("SECURA_ORG_NAME", "");

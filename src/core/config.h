@@ -6,8 +6,11 @@
 #include <stdint.h>
 
 struct config {
-	const char *data_dir; /* SECURA_DATA, default ./var */
-	const char *db_path;  /* SECURA_DB, default $SECURA_DATA/secura.db */
+	const char *data_dir;	/* SECURA_DATA, default ./var */
+	const char *db_path;	/* SECURA_DB, default $SECURA_DATA/secura.db */
+	const char *events_db;	/* SECURA_EVENTS_DB: ingested events, default
+				   $SECURA_DATA/events.db */
+	size_t ingest_max_body; /* SECURA_INGEST_MAX_BODY bytes, 5 MiB */
 	const char *templates_dir; /* SECURA_TEMPLATES, default ./templates */
 	const char *models_dir;	   /* SECURA_MODELS: category.model and
 				      severity.model, default ./data/models */

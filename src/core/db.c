@@ -481,34 +481,43 @@ double db_real(sqlite3_stmt *st, int col)
 	return sqlite3_column_double(st, col);
 }
 
-/* Parses the NNNN version prefix of "schema/NNNN_name.sql"; -1 if none. */
-static int schema_file_version(const char *name)
+/* Parses the NNNN version prefix of "<set>NNNN_name.sql" (set:
+ * "schema/" for the main database, "schema/events/" for the events
+ * database); -1 when name is not a migration of that set. */
+static int schema_file_version(const char *set, const char *name)
 {
-	if (strncmp(name, "schema/", 7) != 0)
+	size_t k = strlen(set);
+	if (strncmp(name, set, k) != 0)
 		return -1;
-	const char *p = name + 7;
+	const char *p = name + k;
 	int v = 0, digits = 0;
 	for (; *p >= '0' && *p <= '9' && digits < 6; p++, digits++)
 		v = v * 10 + (*p - '0');
 	return digits == 4 && *p == '_' ? v : -1;
 }
 
-/* Returns the highest schema version this build carries. */
-int db_schema_version(void)
+/* Returns the highest version of migration set this build carries. */
+static int set_version(const char *set)
 {
 	int max = 0;
 	for (const struct embed_file *f = embed_files; f->name; f++) {
-		int v = schema_file_version(f->name);
+		int v = schema_file_version(set, f->name);
 		if (v > max)
 			max = v;
 	}
 	return max;
 }
 
-/* Applies every embedded schema/NNNN_*.sql newer than PRAGMA user_version,
+/* Returns the highest schema version of the main database. */
+int db_schema_version(void)
+{
+	return set_version("schema/");
+}
+
+/* Applies every embedded <set>NNNN_*.sql newer than PRAGMA user_version,
  * each in its own transaction. Returns the number applied, or -1 with a
  * message in err (the failing migration is rolled back). */
-int db_migrate(db *d, char *err, size_t errlen)
+int db_migrate_set(db *d, const char *set, char *err, size_t errlen)
 {
 	int applied = 0;
 	int64_t cur = db_scalar(d, STMT_USER_VERSION, NULL);
@@ -517,14 +526,14 @@ int db_migrate(db *d, char *err, size_t errlen)
 			 db_errmsg(d));
 		return -1;
 	}
-	if (cur > db_schema_version()) {
+	if (cur > set_version(set)) {
 		snprintf(err, errlen,
 			 "database schema %lld is newer than this program (%d)",
-			 (long long)cur, db_schema_version());
+			 (long long)cur, set_version(set));
 		return -1;
 	}
 	for (const struct embed_file *f = embed_files; f->name; f++) {
-		int v = schema_file_version(f->name);
+		int v = schema_file_version(set, f->name);
 		if (v <= cur)
 			continue;
 		char *msg = NULL, pragma[64];
@@ -543,4 +552,65 @@ int db_migrate(db *d, char *err, size_t errlen)
 		applied++;
 	}
 	return applied;
+}
+
+/* Migrates the main database (schema/NNNN_*.sql); see db_migrate_set. */
+int db_migrate(db *d, char *err, size_t errlen)
+{
+	return db_migrate_set(d, "schema/", err, errlen);
+}
+
+/* A thread's extra connections (db_thread): to at most two other
+ * database files, closed when the thread exits. */
+struct thread_dbs {
+	int n;
+	char path[2][4096];
+	db d[2];
+};
+
+static pthread_key_t thread_key;
+static pthread_once_t thread_once = PTHREAD_ONCE_INIT;
+
+/* Thread-exit destructor: closes the thread's extra connections. */
+static void thread_dbs_free(void *p)
+{
+	struct thread_dbs *t = p;
+	for (int i = 0; i < t->n; i++)
+		db_close(&t->d[i]);
+	free(t);
+}
+
+/* Creates the key of the threads' extra connections, once. */
+static void thread_key_make(void)
+{
+	pthread_key_create(&thread_key, thread_dbs_free);
+}
+
+/* Returns this thread's connection to the database file path, opened on
+ * first use and closed when the thread exits (a program's second file:
+ * the app reading the events database, the ingest program reading the
+ * main one). It only reads: writes go through db_begin on the program's
+ * own database. NULL (logged) when it cannot be opened. */
+db *db_thread(const char *path)
+{
+	pthread_once(&thread_once, thread_key_make);
+	struct thread_dbs *t = pthread_getspecific(thread_key);
+	if (!t) {
+		t = calloc(1, sizeof(*t));
+		if (!t || pthread_setspecific(thread_key, t) != 0) {
+			free(t);
+			return NULL;
+		}
+	}
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->path[i], path))
+			return &t->d[i];
+	char err[512];
+	if (t->n == 2 || strlen(path) >= sizeof(t->path[0]) ||
+	    db_open(&t->d[t->n], path, err, sizeof(err)) != 0) {
+		log_event(NULL, NULL, "db: cannot open %s", path);
+		return NULL;
+	}
+	snprintf(t->path[t->n], sizeof(t->path[0]), "%s", path);
+	return &t->d[t->n++];
 }

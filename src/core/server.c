@@ -129,6 +129,24 @@ static void read_params(FCGX_Request *r, struct ctx *c)
 	c->path = path;
 }
 
+/* The program's own database: the main one, or (server_use_events_db)
+ * the events database, whose file takes the group writer, each thread's
+ * connection and the migrations, and whose requests may be larger. */
+static int events_program;
+
+/* Makes this program's database the events database (the ingest
+ * program). Call before server_main. */
+void server_use_events_db(void)
+{
+	events_program = 1;
+}
+
+/* Returns the file of this program's database. */
+static const char *own_db(void)
+{
+	return events_program ? config_get()->events_db : config_get()->db_path;
+}
+
 /* Reads the body within the configured limits. Returns 0, or -1 with
  * 400/413 recorded. */
 static int read_body(FCGX_Request *r, struct ctx *c)
@@ -143,7 +161,9 @@ static int read_body(FCGX_Request *r, struct ctx *c)
 	const struct config *cfg = config_get();
 	int multipart = c->content_type &&
 			strncasecmp(c->content_type, "multipart/", 10) == 0;
-	size_t limit = multipart ? cfg->max_request : cfg->max_body;
+	size_t limit = multipart	? cfg->max_request
+		       : events_program ? cfg->ingest_max_body
+					: cfg->max_body;
 	if ((uint64_t)len > limit)
 		return ctx_fail(c, 413, "too_large",
 				"The request body is too large."),
@@ -243,7 +263,7 @@ static void *worker(void *arg)
 	const struct server *s = arg;
 	db d;
 	char err[512];
-	if (db_open(&d, config_get()->db_path, err, sizeof(err)) != 0) {
+	if (db_open(&d, own_db(), err, sizeof(err)) != 0) {
 		log_event(NULL, NULL, "%s", err);
 		exit(1);
 	}
@@ -266,9 +286,10 @@ static void *worker(void *arg)
 static int prepare_db(char *err, size_t errlen)
 {
 	db d;
-	if (db_open(&d, config_get()->db_path, err, errlen) != 0)
+	if (db_open(&d, own_db(), err, errlen) != 0)
 		return -1;
-	int rc = db_migrate(&d, err, errlen);
+	int rc = db_migrate_set(
+	    &d, events_program ? "schema/events/" : "schema/", err, errlen);
 	db_close(&d);
 	return rc < 0 ? -1 : 0;
 }
@@ -321,7 +342,7 @@ int server_main_with(int argc, char **argv, const char *name,
 	}
 	if (!sockpath || config_load(err, sizeof(err)) != 0 ||
 	    prepare_db(err, sizeof(err)) != 0 ||
-	    db_group_open(config_get()->db_path, err, sizeof(err)) != 0 ||
+	    db_group_open(own_db(), err, sizeof(err)) != 0 ||
 	    view_load_templates(config_get()->templates_dir, err, sizeof(err)) <
 		0) {
 		fprintf(stderr, "%s: %s\n", name,

@@ -181,6 +181,16 @@ int ui_deliveries_retry(struct ctx *c);
 extern const struct field ui_webhooks_add_fields[];
 extern const struct field ui_deliveries_list_fields[];
 
+/* ui_sources.c */
+int ui_sources_index(struct ctx *c);
+int ui_sources_create(struct ctx *c);
+int ui_sources_disable(struct ctx *c);
+int ui_sources_enable(struct ctx *c);
+extern const struct field ui_sources_add_fields[];
+
+/* ui_ingest.c (the ingest program) */
+int ui_ingest_native(struct ctx *c);
+
 /* ui_events.c (the events program) */
 int ui_events_stream(struct ctx *c);
 int ui_events_start(void);

@@ -445,7 +445,7 @@ def openapi_covers_routes(s):
     check(doc.status == 200 and doc.json()["openapi"].startswith("3."), "OpenAPI 3 document is served")
     spec = doc.json()
     table = "".join(subprocess.run([f"{BIN}/{prog}", "--routes"], capture_output=True, text=True).stdout
-                    for prog in ("app", "reports", "events"))
+                    for prog in ("app", "reports", "events", "ingest"))
     missing = []
     for line in table.splitlines():
         method, path, *rest = line.split()

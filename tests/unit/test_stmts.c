@@ -3,6 +3,7 @@
  * (each one a letter db_vbind knows) and as many result columns as it
  * declares. A statement whose SQL, bind letters or reader drift apart
  * fails here, not in a user's request. */
+#include "../../src/core/config.h"
 #include "../../src/core/db.h"
 #include "../testdb.h"
 #include "../testhelp.h"
@@ -43,13 +44,21 @@ static int check_stmt(db *d, const struct stmt_decl *s)
 
 int main(void)
 {
-	char dir[] = "/tmp/secura-stmts-XXXXXX";
-	db d;
+	char dir[] = "/tmp/secura-stmts-XXXXXX", err[256];
+	db d, ev;
 	if (testdb_open(&d, dir) != 0)
 		return 1;
+	/* the events database: its own file and migrations */
+	if (db_open(&ev, config_get()->events_db, err, sizeof(err)) != 0 ||
+	    db_migrate_set(&ev, "schema/events/", err, sizeof(err)) < 1) {
+		printf("not ok - setup: events database: %s\n", err);
+		return 1;
+	}
 	int good = 0;
 	for (int i = 0; i < STMT__COUNT; i++)
-		good += check_stmt(&d, &db_stmts[i]);
+		good +=
+		    check_stmt(strncmp(db_stmts[i].name, "EVT_", 4) ? &d : &ev,
+			       &db_stmts[i]);
 	test_cond("every statement prepares with its declared parameters and "
 		  "columns",
 		  good == STMT__COUNT);
@@ -70,6 +79,11 @@ int main(void)
 	/* A statement the caller binds itself cannot go through db_query. */
 	test_cond("a hand-bound statement refuses db_query",
 		  db_query(&d, STMT_COMPLIANCE_PUT, (int64_t)1) == NULL);
+	test_cond("the main and events migration sets are apart",
+		  db_migrate_set(&ev, "schema/events/", err, sizeof(err)) ==
+			  0 &&
+		      db_scalar(&d, STMT_SOURCE_BY_NAME, "x") == 0);
+	db_close(&ev);
 	testdb_close(&d, dir);
 	return test_report();
 }

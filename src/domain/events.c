@@ -1,0 +1,430 @@
+/* events.c - taking in security events: a request's body (NDJSON, one
+ * event a line, or a JSON array) becomes rows of the events database,
+ * each line checked on its own so a bad line never costs the good ones
+ * (Elasticsearch's bulk API answers the same way). Events use Elastic
+ * Common Schema names, nested ({"event": {"action": ...}}) or dotted
+ * ("event.action"); the fields Secura knows are one table below, checked
+ * by type; anything else is kept under labels. A retried event (same
+ * source and event.id) is stored once and counted as accepted. */
+#include "events.h"
+
+#include "../core/buf.h"
+#include "../core/clock.h"
+#include "../core/jsonmem.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_FIELD    65536		  /* bytes of one text field */
+#define MAX_ORIGINAL 4096		  /* bytes of event.original kept */
+#define MAX_ERRORS   100		  /* rejections listed in an answer */
+#define FUTURE_SLACK (24 * 3600 * 1000LL) /* ms a clock may run ahead */
+
+/* The fields Secura knows: name and whether it is a number. */
+static const struct {
+	const char *name;
+	int number;
+} known[] = {
+    {"event.id", 0},
+    {"event.kind", 0},
+    {"event.category", 0},
+    {"event.action", 0},
+    {"event.outcome", 0},
+    {"event.dataset", 0},
+    {"event.severity", 1},
+    {"event.duration", 1},
+    {"event.original", 0},
+    {"message", 0},
+    {"host.name", 0},
+    {"host.ip", 0},
+    {"user.name", 0},
+    {"source.ip", 0},
+    {"source.port", 1},
+    {"source.bytes", 1},
+    {"source.packets", 1},
+    {"destination.ip", 0},
+    {"destination.port", 1},
+    {"destination.bytes", 1},
+    {"destination.packets", 1},
+    {"network.transport", 0},
+    {"network.protocol", 0},
+    {"http.request.method", 0},
+    {"http.request.bytes", 1},
+    {"http.response.status_code", 1},
+    {"http.response.bytes", 1},
+    {"url.path", 0},
+    {"url.query", 0},
+    {"user_agent.original", 0},
+    {"process.name", 0},
+    {"rule.id", 0},
+    {"rule.name", 0},
+    {"threat.technique.id", 0},
+};
+#define NKNOWN (sizeof(known) / sizeof(*known))
+
+/* Returns the member of o at a dotted path: the dotted key itself, or
+ * the nested objects (borrowed; NULL when absent). */
+static json_t *member(json_t *o, const char *path)
+{
+	json_t *v = json_object_get(o, path);
+	if (v)
+		return v;
+	char part[64];
+	const char *p = path;
+	while (o && *p) {
+		size_t k = strcspn(p, ".");
+		if (k >= sizeof(part))
+			return NULL;
+		memcpy(part, p, k);
+		part[k] = '\0';
+		o = json_object_get(o, part);
+		p += k + (p[k] == '.');
+	}
+	return o;
+}
+
+/* Sets the dotted path in o to v (taken), making nested objects. */
+static void set_path(json_t *o, const char *path, json_t *v)
+{
+	char part[64];
+	const char *p = path;
+	for (;;) {
+		size_t k = strcspn(p, ".");
+		snprintf(part, sizeof(part), "%.*s", (int)k, p);
+		if (!p[k]) {
+			json_object_set_new(o, part, v);
+			return;
+		}
+		json_t *next = json_object_get(o, part);
+		if (!json_is_object(next)) {
+			next = json_object();
+			json_object_set_new(o, part, next);
+		}
+		o = next;
+		p += k + 1;
+	}
+}
+
+/* Parses @timestamp: RFC 3339 ("2026-12-05T10:00:00Z", fractions and
+ * offsets allowed) or epoch seconds or milliseconds. Sets *ms. Returns
+ * 0, or -1 when it is neither. */
+static int parse_time(json_t *v, int64_t *ms)
+{
+	if (json_is_number(v)) {
+		double x = json_number_value(v);
+		if (!isfinite(x) || x < 0 || x > 1e15)
+			return -1;
+		*ms = (int64_t)(x > 1e11 ? x : x * 1000);
+		return 0;
+	}
+	const char *s = json_string_value(v);
+	struct tm tm = {0};
+	int frac_ms = 0, off = 0;
+	if (!s)
+		return -1;
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return -1;
+	if (*p == '.') {
+		int digits = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			if (digits < 3)
+				frac_ms = frac_ms * 10 + (*p - '0');
+		for (; digits < 3; digits++)
+			frac_ms *= 10;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+		int h = (p[1] - '0') * 10 + (p[2] - '0'),
+		    m = (p[4] - '0') * 10 + (p[5] - '0');
+		off = (*p == '-' ? -1 : 1) * (h * 3600 + m * 60);
+		p += 6;
+	} else {
+		return -1;
+	}
+	if (*p)
+		return -1;
+	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac_ms;
+	return 0;
+}
+
+/* Returns a text field's value ("" when absent), a number as text. */
+static const char *text(json_t *doc, const char *path, char *num)
+{
+	json_t *v = member(doc, path);
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_number(v)) {
+		snprintf(num, 32, "%.15g", json_number_value(v));
+		return num;
+	}
+	return "";
+}
+
+/* Normalises one event object into *out (a new document: known fields
+ * nested, labels, event.ingested, @timestamp) and *ts. Returns NULL, or
+ * the reason the line is refused. */
+static const char *normalise(json_t *in, const char *line, size_t len,
+			     int64_t now_ms, json_t **out, int64_t *ts)
+{
+	if (!json_is_object(in))
+		return "not a JSON object";
+	json_t *doc = json_object(), *labels = json_object();
+	const char *why = NULL;
+	json_t *t = json_object_get(in, "@timestamp");
+	*ts = now_ms;
+	if (t && parse_time(t, ts) != 0)
+		why = "@timestamp is neither RFC 3339 nor epoch time";
+	else if (*ts > now_ms + FUTURE_SLACK)
+		why = "@timestamp is more than a day in the future";
+	for (size_t i = 0; !why && i < NKNOWN; i++) {
+		json_t *v = member(in, known[i].name);
+		if (!v || json_is_null(v))
+			continue;
+		if (known[i].number ? !json_is_number(v) : !json_is_string(v))
+			why = known[i].number ? "a number field is not a number"
+					      : "a text field is not text";
+		else if (json_is_string(v) &&
+			 json_string_length(v) > MAX_FIELD &&
+			 strcmp(known[i].name, "event.original"))
+			why = "a field is longer than 65536 bytes";
+		else
+			set_path(doc, known[i].name, json_incref(v));
+	}
+	/* what Secura does not know is kept under labels, flat */
+	const char *key;
+	json_t *v;
+	json_object_foreach(in, key, v)
+	{
+		int mine = !strcmp(key, "@timestamp") || !strcmp(key, "labels");
+		for (size_t i = 0; !mine && i < NKNOWN; i++) {
+			size_t k = strcspn(known[i].name, ".");
+			mine = !strncmp(key, known[i].name, k) &&
+			       (!key[k] || key[k] == '.');
+		}
+		if (!mine)
+			json_object_set(labels, key, v);
+	}
+	json_t *given = json_object_get(in, "labels");
+	if (json_is_object(given))
+		json_object_update(labels, given);
+	if (why) {
+		json_decref(doc);
+		json_decref(labels);
+		return why;
+	}
+	/* the original, bounded, so a mapping can be run again */
+	if (!member(doc, "event.original"))
+		set_path(doc, "event.original",
+			 json_stringn(line,
+				      len > MAX_ORIGINAL ? MAX_ORIGINAL : len));
+	json_t *orig = member(doc, "event.original");
+	if (json_string_length(orig) > MAX_ORIGINAL)
+		set_path(doc, "event.original",
+			 json_stringn(json_string_value(orig), MAX_ORIGINAL));
+	char iso[32];
+	time_t secs = (time_t)(*ts / 1000);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", gmtime(&secs));
+	char stamp[40];
+	snprintf(stamp, sizeof(stamp), "%s.%03dZ", iso, (int)(*ts % 1000));
+	json_object_set_new(doc, "@timestamp", json_string(stamp));
+	secs = (time_t)(now_ms / 1000);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", gmtime(&secs));
+	snprintf(stamp, sizeof(stamp), "%s.%03dZ", iso, (int)(now_ms % 1000));
+	set_path(doc, "event.ingested", json_string(stamp));
+	if (json_object_size(labels))
+		json_object_set_new(doc, "labels", labels);
+	else
+		json_decref(labels);
+	*out = doc;
+	return NULL;
+}
+
+/* Stores one normalised event of source s. Returns 0 or -1. */
+static int store(db *d, const struct source *s, json_t *doc, int64_t ts,
+		 int64_t now_ms)
+{
+	char n1[32], n2[32];
+	char *js = json_dumps(doc, JSON_COMPACT);
+	if (!js)
+		return -1;
+	const char *id = text(doc, "event.id", n1);
+	int rc = db_exec(
+	    d, STMT_EVT_INSERT, s->id, *id ? id : NULL, ts, now_ms, s->kind,
+	    text(doc, "event.category", n2), text(doc, "event.action", n2),
+	    text(doc, "event.outcome", n2), text(doc, "host.name", n2),
+	    text(doc, "user.name", n2), text(doc, "source.ip", n2),
+	    text(doc, "destination.ip", n2), text(doc, "message", n2), js);
+	jsonmem_free(js);
+	return rc;
+}
+
+/* Splits the body into events: a JSON array of objects, or one JSON
+ * value a line (blank lines skipped). Calls fn for each with its line
+ * number (the position in an array), its text and its parsed value (NULL
+ * when it does not parse). Returns the number of events, or -1 when
+ * there are more than max. */
+static long each_event(const char *body, size_t len, long max,
+		       void (*fn)(void *ud, long line, const char *s, size_t n,
+				  json_t *v),
+		       void *ud)
+{
+	size_t i = 0;
+	while (i < len && (body[i] == ' ' || body[i] == '\t' ||
+			   body[i] == '\r' || body[i] == '\n'))
+		i++;
+	long count = 0;
+	if (i < len && body[i] == '[') {
+		json_t *arr = json_loadb(body, len, 0, NULL);
+		if (!json_is_array(arr)) {
+			json_decref(arr);
+			fn(ud, 1, body, len, NULL);
+			return 1;
+		}
+		if ((long)json_array_size(arr) > max) {
+			json_decref(arr);
+			return -1;
+		}
+		size_t k;
+		json_t *v;
+		json_array_foreach(arr, k, v)
+		{
+			char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+			fn(ud, (long)k + 1, s ? s : "", s ? strlen(s) : 0, v);
+			jsonmem_free(s);
+			count++;
+		}
+		json_decref(arr);
+		return count;
+	}
+	long line = 0;
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(body + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - body) : len;
+		line++;
+		size_t a = at, b = end;
+		while (a < b &&
+		       (body[a] == ' ' || body[a] == '\t' || body[a] == '\r'))
+			a++;
+		while (b > a && (body[b - 1] == ' ' || body[b - 1] == '\r'))
+			b--;
+		if (b > a) {
+			if (++count > max)
+				return -1;
+			json_t *v = json_loadb(body + a, b - a, 0, NULL);
+			fn(ud, line, body + a, b - a, v);
+			json_decref(v);
+		}
+		at = end + 1;
+	}
+	return count;
+}
+
+/* What one request's events add up to while they are stored. */
+struct batch {
+	db *d;
+	const struct source *s;
+	int64_t now_ms, last_ts;
+	struct events_result *r;
+	json_t *stats_errors;
+	int failed;
+};
+
+/* each_event callback: checks, normalises and stores one event. */
+static void take(void *ud, long line, const char *s, size_t n, json_t *v)
+{
+	struct batch *b = ud;
+	json_t *doc = NULL;
+	int64_t ts = 0;
+	const char *why = !v ? "not valid JSON (or not UTF-8, or a NUL byte)"
+			     : normalise(v, s, n, b->now_ms, &doc, &ts);
+	if (!why && store(b->d, b->s, doc, ts, b->now_ms) != 0)
+		b->failed = 1;
+	json_decref(doc);
+	if (why) {
+		b->r->rejected++;
+		if (json_array_size(b->r->errors) < MAX_ERRORS)
+			json_array_append_new(b->r->errors,
+					      json_pack("{sI ss}", "line",
+							(json_int_t)line,
+							"reason", why));
+		if (json_array_size(b->stats_errors) < 10)
+			json_array_append_new(
+			    b->stats_errors,
+			    json_pack("{sI sI ss}", "at",
+				      (json_int_t)(b->now_ms / 1000), "line",
+				      (json_int_t)line, "reason", why));
+		return;
+	}
+	b->r->accepted++;
+	if (ts > b->last_ts)
+		b->last_ts = ts;
+}
+
+/* Takes in a request's body for source s on the events database d: each
+ * event checked and stored, the source's counts updated, all in one
+ * transaction. Fills r (accepted, rejected, errors: a new array the
+ * caller frees). Returns 0; 1 when the body holds more than max events
+ * (nothing stored); -1 on a database error (nothing stored). */
+int events_take(db *d, const struct source *s, const char *body, size_t len,
+		long max, struct events_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->errors = json_array();
+	struct batch b = {d, s, clock_now() * 1000, 0, r, json_array(), 0};
+	struct timespec now;
+	if (clock_gettime(CLOCK_REALTIME, &now) == 0)
+		b.now_ms = clock_now() * 1000 + now.tv_nsec / 1000000;
+	if (db_begin(d) != 0)
+		goto fail;
+	long n = each_event(body, len, max, take, &b);
+	if (n < 0) {
+		db_rollback(d);
+		json_decref(b.stats_errors);
+		return 1;
+	}
+	char *errs = json_dumps(b.stats_errors, JSON_COMPACT);
+	int rc = b.failed ||
+		 db_exec(d, STMT_EVT_STATS_ADD, s->id, r->accepted, r->rejected,
+			 b.last_ts / 1000, errs ? errs : "[]") != 0 ||
+		 db_commit(d) != 0;
+	jsonmem_free(errs);
+	if (rc)
+		goto fail;
+	json_decref(b.stats_errors);
+	return 0;
+fail:
+	db_rollback(d);
+	json_decref(b.stats_errors);
+	return -1;
+}
+
+/* Returns each source's counts from the events database as a new JSON
+ * object keyed by source id ({accepted, rejected, last_event_at,
+ * last_errors}); NULL on error. */
+json_t *events_source_stats(db *d)
+{
+	sqlite3_stmt *st = db_query(d, STMT_EVT_STATS_ALL);
+	if (!st)
+		return NULL;
+	json_t *o = json_object();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char key[24], at[21] = "";
+		snprintf(key, sizeof(key), "%lld", (long long)db_int(st, 0));
+		if (db_int(st, 3))
+			clock_iso(db_int(st, 3), at);
+		json_t *errs = json_loads(db_text(st, 4), 0, NULL);
+		json_object_set_new(
+		    o, key,
+		    json_pack("{sI sI so? so}", "accepted",
+			      (json_int_t)db_int(st, 1), "rejected",
+			      (json_int_t)db_int(st, 2), "last_event_at",
+			      *at ? json_string(at) : NULL, "last_errors",
+			      errs ? errs : json_array()));
+	}
+	sqlite3_reset(st);
+	return o;
+}

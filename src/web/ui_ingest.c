@@ -1,0 +1,81 @@
+/* ui_ingest.c - POST /api/v1/ingest, the native door of the ingest
+ * program: a source's token (Authorization: Bearer src_...), a body of
+ * NDJSON (one event a line) or a JSON array, up to 5,000 events. Answers
+ * {"accepted", "rejected", "errors": [{"line", "reason"}]} once the events
+ * are committed; a bad line never costs the good ones. The program's
+ * database is the events database; sources are looked up in the main one
+ * on this thread's own read connection. */
+#include "ui.h"
+
+#include "../core/config.h"
+#include "../domain/events.h"
+#include "../domain/sources.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define MAX_EVENTS 5000
+
+/* Finds the source of the request's bearer token into s. Returns 1, 0
+ * with 401/403 recorded, or -1. */
+static int caller(struct ctx *c, struct source *s)
+{
+	const char *auth = c->authorization;
+	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+		ctx_header(c, "WWW-Authenticate", "Bearer");
+		ctx_fail(c, 401, "unauthenticated",
+			 "Send the source's token: Authorization: Bearer "
+			 "src_...");
+		return 0;
+	}
+	db *m = db_thread(config_get()->db_path);
+	int rc = m ? sources_find_token(m, c->a, auth + 7, s) : -1;
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		ctx_header(c, "WWW-Authenticate",
+			   "Bearer error=\"invalid_token\"");
+		ctx_fail(c, 401, "invalid_token",
+			 "This is not an event source's token.");
+		return 0;
+	}
+	if (!s->enabled) {
+		ctx_fail(c, 403, "source_disabled",
+			 "This event source is disabled.");
+		return 0;
+	}
+	return 1;
+}
+
+/* POST /api/v1/ingest - see the file comment. */
+int ui_ingest_native(struct ctx *c)
+{
+	struct source s;
+	int rc = caller(c, &s);
+	if (rc <= 0)
+		return rc;
+	const char *ct = c->content_type ? c->content_type : "";
+	if (strncasecmp(ct, "application/x-ndjson", 20) &&
+	    strncasecmp(ct, "application/json", 16))
+		return ctx_fail(c, 415, "unsupported_media_type",
+				"Send application/x-ndjson (one event a "
+				"line) or a JSON array.");
+	if (!c->body_len)
+		return ctx_fail(c, 400, "no_events",
+				"The body holds no events.");
+	struct events_result r;
+	rc = events_take(c->db, &s, c->body, c->body_len, MAX_EVENTS, &r);
+	if (rc == 1) {
+		json_decref(r.errors);
+		return ctx_fail(c, 413, "too_many_events",
+				"Send at most 5,000 events a request.");
+	}
+	if (rc < 0) {
+		json_decref(r.errors);
+		return -1;
+	}
+	c->view =
+	    json_pack("{sI sI so}", "accepted", (json_int_t)r.accepted,
+		      "rejected", (json_int_t)r.rejected, "errors", r.errors);
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* ui_sources.c - the admin pages of event sources: the list with what
+ * each sent (from the events database), create (the token shown once),
+ * disable and enable. Every change is audited. */
+#include "ui.h"
+
+#include "../core/config.h"
+#include "../domain/events.h"
+#include "../domain/sources.h"
+
+#include <string.h>
+
+const struct field ui_sources_add_fields[] = {
+    {"name", V_LINE, F_REQUIRED, 1, 80, NULL, "Name"},
+    {"kind", V_ENUM, F_REQUIRED, 0, 0, source_kinds, "Kind"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* Returns what each source sent, keyed by id, read from the events
+ * database on this thread's connection to it; an empty object when it
+ * cannot be read. New reference. */
+static json_t *stats(void)
+{
+	db *ev = db_thread(config_get()->events_db);
+	json_t *o = ev ? events_source_stats(ev) : NULL;
+	return o ? o : json_object();
+}
+
+/* GET /admin/sources - every source and what it sent. */
+int ui_sources_index(struct ctx *c)
+{
+	json_t *list = sources_list(c->db), *s;
+	if (!list)
+		return -1;
+	json_t *all = stats();
+	size_t i;
+	json_array_foreach(list, i, s)
+	{
+		char key[24];
+		snprintf(
+		    key, sizeof(key), "%lld",
+		    (long long)json_integer_value(json_object_get(s, "id")));
+		json_t *st = json_object_get(all, key);
+		json_object_set_new(
+		    s, "stats",
+		    st ? json_incref(st)
+		       : json_pack("{si si sn s[]}", "accepted", 0, "rejected",
+				   0, "last_event_at", "last_errors"));
+	}
+	json_decref(all);
+	c->view = json_pack("{so so}", "sources", list, "kinds",
+			    view_choices(source_kinds, NULL));
+	return 0;
+}
+
+/* POST /admin/sources - creates a source and shows its token once. */
+int ui_sources_create(struct ctx *c)
+{
+	char token[SOURCE_TOKEN_LEN];
+	const char *name = ctx_val(c, "name"), *kind = ctx_val(c, "kind");
+	if (db_begin(c->db) != 0)
+		return -1;
+	int64_t id = sources_create(c->db, name, kind, c->me.user_id, token);
+	if (id == 0)
+		return ctx_field_error(c, "name", "Name is already used");
+	if (id < 0 ||
+	    ui_commit(c, "source.create", "event_source", id,
+		      json_pack("{ss ss}", "name", name, "kind", kind)) != 0)
+		return -1;
+	c->view = json_pack("{so ss}", "source", sources_get(c->db, id),
+			    "token", token);
+	c->status = 201;
+	c->tmpl = "admin_source_created";
+	return 0;
+}
+
+/* POST /admin/sources/{id}/disable and /enable - a disabled source's
+ * token is refused at once. */
+static int set_enabled(struct ctx *c, int enabled)
+{
+	json_t *s = sources_get(c->db, c->id);
+	if (!s)
+		return ctx_fail(c, 404, "not_found", "No such event source.");
+	const char *name = json_string_value(json_object_get(s, "name"));
+	if (db_begin(c->db) != 0 ||
+	    sources_set_enabled(c->db, c->id, enabled) != 0 ||
+	    ui_commit(c, enabled ? "source.enable" : "source.disable",
+		      "event_source", c->id,
+		      json_pack("{ss}", "name", name)) != 0) {
+		json_decref(s);
+		return -1;
+	}
+	const char *msg = arena_printf(c->a, "%s %s.", name,
+				       enabled ? "enabled" : "disabled");
+	json_decref(s);
+	c->view = json_pack("{so}", "source", sources_get(c->db, c->id));
+	return ctx_redirect(c, "/admin/sources", msg);
+}
+
+/* POST /admin/sources/{id}/disable */
+int ui_sources_disable(struct ctx *c)
+{
+	return set_enabled(c, 0);
+}
+
+/* POST /admin/sources/{id}/enable */
+int ui_sources_enable(struct ctx *c)
+{
+	return set_enabled(c, 1);
+}

@@ -1,0 +1,137 @@
+"""End-to-end tests of the event intake: sources and their tokens, the
+native door (NDJSON and JSON arrays), partial success, retried events
+stored once, bad input refused line by line, tokens kept apart from
+people's, and the admin page - through nginx and the ingest program."""
+
+import json
+import os
+import subprocess
+
+from harness import Client, check, test
+
+PW = "Lavender staircase at noon"
+
+
+def admin_token(s):
+    r = s.cli("token", "create", "--email", s.admin_email, "--name", "ingest-tests", "--scope", "write")
+    return next(w for w in r.stdout.split() if w.startswith("sec_"))
+
+
+def api(s, tok, method, path, body=None):
+    return Client(s).request(method, "/api/v1" + path, js=body,
+                             headers={"Authorization": f"Bearer {tok}"})
+
+
+def ingest(s, token, body, content_type="application/x-ndjson"):
+    return Client(s).request("POST", "/api/v1/ingest", body=body, raw_type=content_type,
+                             headers={"Authorization": f"Bearer {token}"} if token else {})
+
+
+def events_sql(s, sql):
+    return subprocess.run(["sqlite3", os.path.join(s.dir, "events.db"), sql],
+                          capture_output=True, text=True).stdout.strip()
+
+
+def new_source(s, tok, name, kind="http-access"):
+    r = api(s, tok, "POST", "/admin/sources", {"name": name, "kind": kind})
+    body = r.json() if r.status == 201 else {}
+    return r, body.get("source", {}).get("id"), body.get("token", "")
+
+
+@test
+def sources_and_their_tokens(s):
+    tok = admin_token(s)
+    r, sid, token = new_source(s, tok, "web frontend")
+    check(r.status == 201 and token.startswith("src_") and len(token) > 40,
+          "an admin creates a source and sees its token once", r.text[:200])
+    again, _, _ = new_source(s, tok, "web frontend")
+    check(again.status == 422 and "already used" in again.text, "a source's name is unique (422)")
+    listed = api(s, tok, "GET", "/admin/sources").json()["sources"]
+    check(any(x["id"] == sid and token.startswith(x["prefix"]) and "token" not in x for x in listed),
+          "the list shows the token's prefix, never the token", listed)
+    lead = s.add_user("ingest-lead@example.org", "lead", PW)
+    lt = next(w for w in s.cli("token", "create", "--email", "ingest-lead@example.org", "--name", "t",
+                               "--scope", "write").stdout.split() if w.startswith("sec_"))
+    check(lead and api(s, lt, "POST", "/admin/sources", {"name": "x", "kind": "auth"}).status == 403,
+          "only admins manage sources (403)")
+    check(api(s, tok, "POST", "/admin/sources", {"name": "y", "kind": "printer"}).status == 422,
+          "an unknown kind is refused (422)")
+    # a source's token is no person's, and a person's token opens no door
+    check(Client(s).get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status == 401,
+          "a source token on people's routes is refused (401)")
+    r = ingest(s, tok, b'{"message": "hello"}\n')
+    check(r.status == 401 and r.json()["error"]["code"] == "invalid_token",
+          "a person's API token on the ingest door is refused (401)", r.status)
+    check(ingest(s, None, b'{"message": "hello"}\n').status == 401, "no token: 401")
+
+
+@test
+def native_door_partial_success(s):
+    tok = admin_token(s)
+    _, sid, token = new_source(s, tok, "api gateway")
+    lines = [
+        {"@timestamp": "2026-12-05T10:00:00Z", "event": {"id": "e1", "action": "login", "outcome": "success"},
+         "user": {"name": "ana"}, "source": {"ip": "203.0.113.9"}, "message": "ok one"},
+        {"@timestamp": 1764928800, "event.id": "e2", "http.request.method": "GET", "url.path": "/api/x",
+         "http.response.status_code": 200, "team": "blue"},
+        {"message": "no timestamp: the time it arrived"},
+    ]
+    body = "\n".join(json.dumps(x) for x in lines).encode() + b"\n"
+    body += b'{"message": "broken\n'                                     # line 4: not JSON
+    body += b'{"source": {"port": "eighty"}}\n'                          # 5: wrong type
+    body += b'{"@timestamp": "2999-01-01T00:00:00Z", "message": "x"}\n'  # 6: future
+    body += b'{"message": "nul \\u0000 byte"}\n'                         # 7: NUL
+    body += b'{"message": "bad utf-8 \xff\xfe"}\n'                       # 8: not UTF-8
+    body += json.dumps({"message": "x" * 70000}).encode() + b"\n"        # 9: too long
+    body += b'[1, 2]\n'                                                  # 10: not an object
+    r = ingest(s, token, body)
+    res = r.json() if r.status == 200 else {}
+    check(r.status == 200 and res.get("accepted") == 3 and res.get("rejected") == 7,
+          "good lines are stored and bad ones refused, in one answer", r.text[:300])
+    reasons = {e["line"]: e["reason"] for e in res.get("errors", [])}
+    check(set(reasons) == {4, 5, 6, 7, 8, 9, 10} and "future" in reasons.get(6, "")
+          and "number" in reasons.get(5, "") and "longer" in reasons.get(9, ""),
+          "each refused line is named with its reason", reasons)
+    stored = events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {sid}")
+    check(stored == "3", "exactly the accepted events are stored", stored)
+    doc = json.loads(events_sql(s, f"SELECT doc FROM events WHERE source_id = {sid} AND event_id = 'e2'") or "{}")
+    check(doc.get("labels", {}).get("team") == "blue" and doc.get("url", {}).get("path") == "/api/x"
+          and doc.get("http", {}).get("response", {}).get("status_code") == 200
+          and doc.get("event", {}).get("ingested") and doc.get("event", {}).get("original"),
+          "fields are kept in ECS shape, unknown keys under labels, with event.ingested and the original", doc)
+    ts = events_sql(s, f"SELECT ts FROM events WHERE source_id = {sid} AND event_id = 'e1'")
+    check(ts == "1796464800000", "an RFC 3339 time is stored as Unix milliseconds", ts)
+    # retried: accepted again, stored once
+    r = ingest(s, token, b"\n".join(json.dumps(x).encode() for x in lines[:2]))
+    check(r.status == 200 and r.json()["accepted"] == 2, "a retried batch is accepted again")
+    check(events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {sid}") == "3",
+          "and its events with an event.id are not stored twice")
+    r = ingest(s, token, json.dumps([{"message": "one"}, {"message": "two"}]).encode(), "application/json")
+    check(r.status == 200 and r.json()["accepted"] == 2, "a JSON array works too", r.text[:200])
+    page = Client(s)
+    page.login(s.admin_email, s.admin_password)
+    html = page.get("/admin/sources").text
+    check("api gateway" in html and "not valid JSON" in html and ">7<" in html,
+          "the admin page shows the counts and the last rejections")
+
+
+@test
+def ingest_refusals(s):
+    tok = admin_token(s)
+    _, sid, token = new_source(s, tok, "flows", "network-flow")
+    check(ingest(s, token, b"x", "text/csv").status == 415, "an unknown content type is 415")
+    check(ingest(s, token, b"").status == 400, "an empty body is 400")
+    many = b"".join(b'{"message": "m"}\n' for _ in range(5001))
+    r = ingest(s, token, many)
+    check(r.status == 413 and events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {sid}") == "0",
+          "more than 5,000 events is 413 and stores nothing", r.status)
+    big = b'{"message": "' + b"y" * (6 << 20) + b'"}\n'
+    check(ingest(s, token, big).status == 413, "a body over 5 MB is 413")
+    r = api(s, tok, "POST", f"/admin/sources/{sid}/disable")
+    check(r.status == 200 and ingest(s, token, b'{"message": "m"}\n').status == 403,
+          "a disabled source's token is refused at once (403)")
+    api(s, tok, "POST", f"/admin/sources/{sid}/enable")
+    check(ingest(s, token, b'{"message": "m"}\n').status == 200, "enabled again, it is taken")
+    check(Client(s).get("/health").status == 200, "the server is healthy after")
+    audit = api(s, tok, "GET", "/admin/audit?action=source.disable").json()["entries"]
+    check(audit and audit[0]["detail"] == {"name": "flows"}, "source changes are audited", audit[:1])
