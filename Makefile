@@ -147,6 +147,9 @@ models: all
 	@tools/need-datasets.sh "$(DATASETS)"
 	@for m in data/models/*.json; do echo "== $$m"; \
 		$(B)/secura ml train --manifest $$m --datasets "$(DATASETS)" --out $${m%.json}.model | head -2 || exit 1; done
+	@echo "== data/models/http-access.anomaly"
+	@$(B)/secura ml anomaly train --format csic --normal-only \
+		--data "$(DATASETS)/csic2010/normalTrafficTraining.jsonl" --out data/models/http-access.anomaly
 
 # Classifier figures against scikit-learn's on the shared datasets.
 eval: all

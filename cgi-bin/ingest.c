@@ -14,6 +14,7 @@ static const struct route routes[] = {
 int main(int argc, char **argv)
 {
 	server_use_events_db();
-	return server_main(argc, argv, "ingest", routes,
-			   sizeof(routes) / sizeof(*routes));
+	return server_main_with(argc, argv, "ingest", routes,
+				sizeof(routes) / sizeof(*routes),
+				ui_ingest_start);
 }

@@ -115,7 +115,8 @@ sqlite3_stmt *db_stmt(db *d, enum stmt_id id)
 
 /* Binds parameters 1..n from fmt: s=text (NULL binds NULL), i=int,
  * I=int64, N=int64 or NULL when 0, U=int64 or NULL when negative
- * (unknown), d=double, b=blob (pointer, int length); any other letter
+ * (unknown), d=double, D=double or NULL when negative, b=blob
+ * (pointer, int length); any other letter
  * (the '*' of a statement its caller binds) is SQLITE_MISUSE.
  * Returns SQLITE_OK or the first error. */
 static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
@@ -124,6 +125,7 @@ static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 	for (int i = 1; fmt && *fmt && rc == SQLITE_OK; fmt++, i++) {
 		const char *s;
 		int64_t v;
+		double x;
 		const void *p;
 		switch (*fmt) {
 		case 's':
@@ -147,6 +149,11 @@ static int db_vbind(sqlite3_stmt *st, const char *fmt, va_list ap)
 			break;
 		case 'd':
 			rc = sqlite3_bind_double(st, i, va_arg(ap, double));
+			break;
+		case 'D':
+			x = va_arg(ap, double);
+			rc = x >= 0 ? sqlite3_bind_double(st, i, x)
+				    : sqlite3_bind_null(st, i);
 			break;
 		case 'b':
 			p = va_arg(ap, const void *);

@@ -11,6 +11,7 @@
 #include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
+#include "../ml/httpfeat.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -243,11 +244,42 @@ static const char *normalise(json_t *in, const char *line, size_t len,
 	return NULL;
 }
 
-/* Stores one normalised event of source s. Returns 0 or -1. */
-static int store(db *d, const struct source *s, json_t *doc, int64_t ts,
-		 int64_t now_ms)
+/* Scores an http-access event with model m: its method, path and query
+ * through the lexical features. Returns the score (0-1) and sets
+ * *never_seen. */
+static double score_http(const struct anomaly_model *m, json_t *doc,
+			 int *never_seen)
+{
+	char n[32];
+	const char *method = text(doc, "http.request.method", n),
+		   *path = text(doc, "url.path", n),
+		   *query = text(doc, "url.query", n);
+	if (*query == '?')
+		query++;
+	struct http_req r = {.method = *method ? method : "GET",
+			     .path = path,
+			     .path_len = strlen(path),
+			     .query = query,
+			     .query_len = strlen(query),
+			     .body = ""};
+	double f[128];
+	httpfeat_compute(&r, f);
+	const char *cat[1] = {r.method};
+	return anomaly_score(m, f, cat, never_seen);
+}
+
+/* Stores one normalised event of source s, scored with model m when
+ * there is one. Returns 0 or -1. */
+static int store(db *d, const struct source *s, const struct anomaly_model *m,
+		 json_t *doc, int64_t ts, int64_t now_ms)
 {
 	char n1[32], n2[32];
+	int odd = 0;
+	double score = m ? score_http(m, doc, &odd) : -1;
+	const char *model =
+	    m && m->meta
+		? json_string_value(json_object_get(m->meta, "trained_at"))
+		: NULL;
 	char *js = json_dumps(doc, JSON_COMPACT);
 	if (!js)
 		return -1;
@@ -257,7 +289,8 @@ static int store(db *d, const struct source *s, json_t *doc, int64_t ts,
 	    text(doc, "event.category", n2), text(doc, "event.action", n2),
 	    text(doc, "event.outcome", n2), text(doc, "host.name", n2),
 	    text(doc, "user.name", n2), text(doc, "source.ip", n2),
-	    text(doc, "destination.ip", n2), text(doc, "message", n2), js);
+	    text(doc, "destination.ip", n2), text(doc, "message", n2), js,
+	    score, model ? model : "", odd);
 	jsonmem_free(js);
 	return rc;
 }
@@ -327,6 +360,7 @@ static long each_event(const char *body, size_t len, long max,
 struct batch {
 	db *d;
 	const struct source *s;
+	const struct anomaly_model *m;
 	int64_t now_ms, last_ts;
 	struct events_result *r;
 	json_t *stats_errors;
@@ -341,7 +375,7 @@ static void take(void *ud, long line, const char *s, size_t n, json_t *v)
 	int64_t ts = 0;
 	const char *why = !v ? "not valid JSON (or not UTF-8, or a NUL byte)"
 			     : normalise(v, s, n, b->now_ms, &doc, &ts);
-	if (!why && store(b->d, b->s, doc, ts, b->now_ms) != 0)
+	if (!why && store(b->d, b->s, b->m, doc, ts, b->now_ms) != 0)
 		b->failed = 1;
 	json_decref(doc);
 	if (why) {
@@ -365,16 +399,17 @@ static void take(void *ud, long line, const char *s, size_t n, json_t *v)
 }
 
 /* Takes in a request's body for source s on the events database d: each
- * event checked and stored, the source's counts updated, all in one
- * transaction. Fills r (accepted, rejected, errors: a new array the
- * caller frees). Returns 0; 1 when the body holds more than max events
- * (nothing stored); -1 on a database error (nothing stored). */
-int events_take(db *d, const struct source *s, const char *body, size_t len,
-		long max, struct events_result *r)
+ * event checked, scored with model m (NULL: the kind has none) and
+ * stored, the source's counts updated, all in one transaction. Fills r
+ * (accepted, rejected, errors: a new array the caller frees). Returns 0;
+ * 1 when the body holds more than max events (nothing stored); -1 on a
+ * database error (nothing stored). */
+int events_take(db *d, const struct source *s, const struct anomaly_model *m,
+		const char *body, size_t len, long max, struct events_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->errors = json_array();
-	struct batch b = {d, s, clock_now() * 1000, 0, r, json_array(), 0};
+	struct batch b = {d, s, m, clock_now() * 1000, 0, r, json_array(), 0};
 	struct timespec now;
 	if (clock_gettime(CLOCK_REALTIME, &now) == 0)
 		b.now_ms = clock_now() * 1000 + now.tv_nsec / 1000000;

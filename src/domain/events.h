@@ -3,6 +3,7 @@
 #define SECURA_EVENTS_H
 
 #include "../core/db.h"
+#include "../ml/anomaly.h"
 #include "sources.h"
 
 #include <jansson.h>
@@ -15,8 +16,9 @@ struct events_result {
 	json_t *errors;
 };
 
-int events_take(db *d, const struct source *s, const char *body, size_t len,
-		long max, struct events_result *r);
+int events_take(db *d, const struct source *s, const struct anomaly_model *m,
+		const char *body, size_t len, long max,
+		struct events_result *r);
 json_t *events_source_stats(db *d);
 
 #endif

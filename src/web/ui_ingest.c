@@ -8,13 +8,35 @@
 #include "ui.h"
 
 #include "../core/config.h"
+#include "../core/log.h"
 #include "../domain/events.h"
 #include "../domain/sources.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #define MAX_EVENTS 5000
+
+/* The http-access anomaly model, loaded at start (read-only after). */
+static struct anomaly_model http_model;
+static int http_model_loaded;
+
+/* The ingest program's start: loads the shipped http-access model from
+ * SECURA_MODELS; without it events are stored unscored (logged).
+ * Returns 0. */
+int ui_ingest_start(void)
+{
+	char path[4200], err[256];
+	snprintf(path, sizeof(path), "%s/http-access.anomaly",
+		 config_get()->models_dir);
+	if (anomaly_load(&http_model, path, err, sizeof(err)) == 0)
+		http_model_loaded = 1;
+	else
+		log_event(NULL, NULL, "ingest: http-access events unscored: %s",
+			  err);
+	return 0;
+}
 
 /* Finds the source of the request's bearer token into s. Returns 1, 0
  * with 401/403 recorded, or -1. */
@@ -64,7 +86,10 @@ int ui_ingest_native(struct ctx *c)
 		return ctx_fail(c, 400, "no_events",
 				"The body holds no events.");
 	struct events_result r;
-	rc = events_take(c->db, &s, c->body, c->body_len, MAX_EVENTS, &r);
+	const struct anomaly_model *m =
+	    http_model_loaded && !strcmp(s.kind, "http-access") ? &http_model
+								: NULL;
+	rc = events_take(c->db, &s, m, c->body, c->body_len, MAX_EVENTS, &r);
 	if (rc == 1) {
 		json_decref(r.errors);
 		return ctx_fail(c, 413, "too_many_events",

@@ -135,3 +135,30 @@ def ingest_refusals(s):
     check(Client(s).get("/health").status == 200, "the server is healthy after")
     audit = api(s, tok, "GET", "/admin/audit?action=source.disable").json()["entries"]
     check(audit and audit[0]["detail"] == {"name": "flows"}, "source changes are audited", audit[:1])
+
+
+@test
+def http_events_are_scored(s):
+    """An http-access source's events carry the shipped model's score: an
+    injection in a parameter scores above an ordinary request and has
+    values the training traffic never had; other kinds are not scored."""
+    tok = admin_token(s)
+    _, sid, token = new_source(s, tok, "shop access log", "http-access")
+    path = "/tienda1/publico/anadir.jsp"
+    evs = [{"event": {"id": "ok"}, "http": {"request": {"method": "GET"}},
+            "url": {"path": path, "query": "id=3&nombre=Vino+Rioja&precio=100&cantidad=55"}},
+           {"event": {"id": "sqli"}, "http": {"request": {"method": "GET"}},
+            "url": {"path": path, "query": "id=3%27+UNION+SELECT+password+FROM+users--"}}]
+    r = ingest(s, token, "\n".join(json.dumps(e) for e in evs).encode())
+    check(r.status == 200 and r.json()["accepted"] == 2, "an http-access source's events are taken")
+    got = dict(line.split("|", 1) for line in events_sql(
+        s, f"SELECT event_id, score || '|' || never_seen || '|' || model FROM events "
+           f"WHERE source_id = {sid}").splitlines())
+    ok_score, ok_seen, model = (got.get("ok", "||").split("|") + [""])[:3]
+    bad_score, bad_seen, _ = (got.get("sqli", "||").split("|") + [""])[:3]
+    check(ok_score and bad_score and float(bad_score) > float(ok_score) and bad_seen == "1" and model,
+          "the injection scores above the ordinary request, flagged as never seen", got)
+    _, fid, ftoken = new_source(s, tok, "firewall", "network-flow")
+    ingest(s, ftoken, b'{"source": {"ip": "10.0.0.1", "port": 5}}\n')
+    check(events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {fid} AND score IS NULL") == "1",
+          "a kind without a model stores its events unscored")

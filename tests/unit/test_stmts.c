@@ -28,7 +28,7 @@ static int check_stmt(db *d, const struct stmt_decl *s)
 		       s->name, params, strlen(s->bind), s->bind);
 		ok = 0;
 	}
-	if (strspn(s->bind, "siINUdb*") != strlen(s->bind)) {
+	if (strspn(s->bind, "siINUdDb*") != strlen(s->bind)) {
 		printf("#   %s: unknown bind letter in \"%s\"\n", s->name,
 		       s->bind);
 		ok = 0;
