@@ -9,6 +9,13 @@
 static const struct route routes[] = {
     {"POST", "/ingest", ui_ingest_native, PERM_PUBLIC, NULL, NULL, NULL,
      ROUTE_MACHINE},
+    /* the Splunk HTTP Event Collector's doors */
+    {"POST", "/services/collector", ui_ingest_hec_event, PERM_PUBLIC, NULL,
+     NULL, NULL, ROUTE_MACHINE},
+    {"POST", "/services/collector/event", ui_ingest_hec_event, PERM_PUBLIC,
+     NULL, NULL, NULL, ROUTE_MACHINE},
+    {"POST", "/services/collector/raw", ui_ingest_hec_raw, PERM_PUBLIC, NULL,
+     NULL, NULL, ROUTE_MACHINE},
 };
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "../ml/httpfeat.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -462,4 +463,102 @@ json_t *events_source_stats(db *d)
 	}
 	sqlite3_reset(st);
 	return o;
+}
+
+/* Turns one HEC envelope ({"event", "time", "host", "source",
+ * "sourcetype", "fields"}) into an event object (new reference): an
+ * object event is taken as ECS, a string event becomes its message; time
+ * becomes @timestamp, host host.name, fields and source/sourcetype
+ * labels. NULL when the envelope is not one. */
+static json_t *from_envelope(json_t *env)
+{
+	json_t *ev = json_object_get(env, "event");
+	if (!json_is_object(env) || !ev || json_is_null(ev))
+		return NULL;
+	json_t *o;
+	if (json_is_object(ev))
+		o = json_deep_copy(ev);
+	else if (json_is_string(ev))
+		o = json_pack("{sO}", "message", ev);
+	else
+		return NULL;
+	json_t *t = json_object_get(env, "time"), *v;
+	if (json_is_string(t)) { /* HEC sends "1426279439.123" too */
+		char *end;
+		double x = strtod(json_string_value(t), &end);
+		if (*end || end == json_string_value(t)) {
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, "@timestamp", json_real(x));
+	} else if (json_is_number(t)) {
+		json_object_set(o, "@timestamp", t);
+	}
+	if ((v = json_object_get(env, "host")) && json_is_string(v))
+		json_object_set_new(o, "host", json_pack("{sO}", "name", v));
+	json_t *labels = json_object_get(o, "labels");
+	if (!json_is_object(labels)) {
+		labels = json_object();
+		json_object_set_new(o, "labels", labels);
+	}
+	json_t *fields = json_object_get(env, "fields");
+	if (json_is_object(fields))
+		json_object_update(labels, fields);
+	if ((v = json_object_get(env, "source")) && json_is_string(v))
+		json_object_set(labels, "hec_source", v);
+	if ((v = json_object_get(env, "sourcetype")) && json_is_string(v))
+		json_object_set(labels, "hec_sourcetype", v);
+	return o;
+}
+
+/* Rewrites a Splunk HEC body as NDJSON events into out: with raw, each
+ * non-blank line is one event's message; else the body is HEC envelopes
+ * one after another (whitespace between them or none). Returns the
+ * number of events, or -(n + 1) when envelope n (from 0) is not valid:
+ * HEC's "invalid-event-number". */
+long events_from_hec(const char *body, size_t len, int raw, buf *out)
+{
+	long n = 0;
+	size_t at = 0;
+	while (at < len) {
+		if (raw) {
+			const char *nl = memchr(body + at, '\n', len - at);
+			size_t end = nl ? (size_t)(nl - body) : len, b = end;
+			while (b > at &&
+			       (body[b - 1] == '\r' || body[b - 1] == ' '))
+				b--;
+			if (b > at) {
+				json_t *o = json_pack("{ss%}", "message",
+						      body + at, b - at);
+				char *s =
+				    o ? json_dumps(o, JSON_COMPACT) : NULL;
+				json_decref(o);
+				if (!s)
+					return -(n + 1);
+				buf_printf(out, "%s\n", s);
+				jsonmem_free(s);
+				n++;
+			}
+			at = end + 1;
+			continue;
+		}
+		while (at < len && strchr(" \t\r\n", body[at]))
+			at++;
+		if (at >= len)
+			break;
+		json_error_t je;
+		json_t *env = json_loadb(body + at, len - at,
+					 JSON_DISABLE_EOF_CHECK, &je);
+		json_t *o = env ? from_envelope(env) : NULL;
+		json_decref(env);
+		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (!s)
+			return -(n + 1);
+		buf_printf(out, "%s\n", s);
+		jsonmem_free(s);
+		at += (size_t)je.position;
+		n++;
+	}
+	return n;
 }

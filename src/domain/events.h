@@ -2,6 +2,7 @@
 #ifndef SECURA_EVENTS_H
 #define SECURA_EVENTS_H
 
+#include "../core/buf.h"
 #include "../core/db.h"
 #include "../ml/anomaly.h"
 #include "sources.h"
@@ -20,5 +21,6 @@ int events_take(db *d, const struct source *s, const struct anomaly_model *m,
 		const char *body, size_t len, long max,
 		struct events_result *r);
 json_t *events_source_stats(db *d);
+long events_from_hec(const char *body, size_t len, int raw, buf *out);
 
 #endif

@@ -191,6 +191,8 @@ extern const struct field ui_sources_add_fields[];
 /* ui_ingest.c (the ingest program) */
 int ui_ingest_native(struct ctx *c);
 int ui_ingest_start(void);
+int ui_ingest_hec_event(struct ctx *c);
+int ui_ingest_hec_raw(struct ctx *c);
 
 /* ui_events.c (the events program) */
 int ui_events_stream(struct ctx *c);

@@ -104,3 +104,98 @@ int ui_ingest_native(struct ctx *c)
 		      "rejected", (json_int_t)r.rejected, "errors", r.errors);
 	return 0;
 }
+
+/* Answers a HEC request the way Splunk does: {"text", "code"} with the
+ * HTTP status, plus invalid-event-number when one is named (>= 0).
+ * Returns 0. */
+static int hec_reply(struct ctx *c, int status, int code, const char *text,
+		     long invalid)
+{
+	c->view = json_pack("{ss si}", "text", text, "code", code);
+	if (invalid >= 0)
+		json_object_set_new(c->view, "invalid-event-number",
+				    json_integer(invalid));
+	c->status = status;
+	return 0;
+}
+
+/* The HEC token: "Authorization: Splunk <token>" (Bearer is taken too).
+ * Finds its source into s. Returns 1, 0 with the HEC answer recorded, or
+ * -1. */
+static int hec_caller(struct ctx *c, struct source *s)
+{
+	const char *auth = c->authorization;
+	const char *tok = !auth ? NULL
+			  : !strncasecmp(auth, "Splunk ", 7) ||
+				  !strncasecmp(auth, "Bearer ", 7)
+			      ? auth + 7
+			      : NULL;
+	if (!tok)
+		return hec_reply(c, 401, 2, "Token is required", -1);
+	db *m = db_thread(config_get()->db_path);
+	int rc = m ? sources_find_token(m, c->a, tok, s) : -1;
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return hec_reply(c, 403, 4, "Invalid token", -1);
+	if (!s->enabled)
+		return hec_reply(c, 403, 1, "Token disabled", -1);
+	return 1;
+}
+
+/* POST /services/collector/event and /services/collector/raw - the
+ * Splunk HTTP Event Collector's doors, which log shippers (Fluent Bit,
+ * Vector, Logstash, the OpenTelemetry collector) already speak: HEC
+ * envelopes one after another, or raw lines. The events go the native
+ * way (each checked, scored, stored once); a malformed envelope or event
+ * is named with HEC's code 6 and invalid-event-number. */
+static int hec(struct ctx *c, int raw)
+{
+	struct source s;
+	int rc = hec_caller(c, &s);
+	if (rc <= 0)
+		return rc;
+	if (!c->body_len)
+		return hec_reply(c, 400, 5, "No data", -1);
+	buf nd = BUF_INIT;
+	long n = events_from_hec(c->body, c->body_len, raw, &nd);
+	if (n < 0) {
+		buf_free(&nd);
+		return hec_reply(c, 400, 6, "Invalid data format", -n - 1);
+	}
+	if (n == 0) {
+		buf_free(&nd);
+		return hec_reply(c, 400, 5, "No data", -1);
+	}
+	const struct anomaly_model *m =
+	    http_model_loaded && !strcmp(s.kind, "http-access") ? &http_model
+								: NULL;
+	struct events_result r;
+	rc = events_take(c->db, &s, m, nd.data, nd.len, MAX_EVENTS, &r);
+	buf_free(&nd);
+	long first = -1;
+	if (rc == 0 && r.rejected)
+		first = (long)json_integer_value(json_object_get(
+			    json_array_get(r.errors, 0), "line")) -
+			1;
+	json_decref(r.errors);
+	if (rc == 1)
+		return hec_reply(c, 413, 6, "Too many events", -1);
+	if (rc < 0)
+		return hec_reply(c, 503, 9, "Server is busy", -1);
+	if (first >= 0)
+		return hec_reply(c, 400, 6, "Invalid data format", first);
+	return hec_reply(c, 200, 0, "Success", -1);
+}
+
+/* POST /services/collector/event (and /services/collector) */
+int ui_ingest_hec_event(struct ctx *c)
+{
+	return hec(c, 0);
+}
+
+/* POST /services/collector/raw */
+int ui_ingest_hec_raw(struct ctx *c)
+{
+	return hec(c, 1);
+}

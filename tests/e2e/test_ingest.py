@@ -162,3 +162,49 @@ def http_events_are_scored(s):
     ingest(s, ftoken, b'{"source": {"ip": "10.0.0.1", "port": 5}}\n')
     check(events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {fid} AND score IS NULL") == "1",
           "a kind without a model stores its events unscored")
+
+
+def hec(s, token, path, body, scheme="Splunk"):
+    headers = {"Authorization": f"{scheme} {token}"} if token else {}
+    return Client(s).request("POST", path, body=body, raw_type="application/json", headers=headers)
+
+
+@test
+def splunk_hec_door(s):
+    """The HTTP Event Collector's doors, with request shapes from Splunk's
+    HEC documentation, and its reply codes."""
+    tok = admin_token(s)
+    _, sid, token = new_source(s, tok, "fluent bit", "generic")
+    r = hec(s, token, "/services/collector/event", b'{"event": "hello world"}')
+    check(r.status == 200 and r.json() == {"text": "Success", "code": 0}, "one event: Success, code 0", r.text)
+    r = hec(s, token, "/services/collector/event",
+            b'{"event": "Pony 1 has left the barn"}{"event": "Pony 2 has left the barn"}'
+            b'{"event": "Pony 3 has left the barn", "nested": {"key1": "value1"}}')
+    check(r.status == 200 and r.json()["code"] == 0, "concatenated events in one body", r.text)
+    r = hec(s, token, "/services/collector",
+            b'{"time": 1426279439, "host": "localhost", "source": "random-data-generator", '
+            b'"sourcetype": "my_sample_data", "index": "main", "event": "Hello world!", '
+            b'"fields": {"device": "macbook", "users": ["joe", "bob"]}}')
+    check(r.status == 200 and r.json()["code"] == 0, "an event with its metadata and fields", r.text)
+    doc = json.loads(events_sql(s, f"SELECT doc FROM events WHERE source_id = {sid} AND message = 'Hello world!'")
+                     or "{}")
+    check(doc.get("host", {}).get("name") == "localhost" and doc.get("labels", {}).get("device") == "macbook"
+          and doc.get("labels", {}).get("hec_sourcetype") == "my_sample_data"
+          and doc.get("@timestamp", "").startswith("2015-03-13T20:43:59"),
+          "time, host, fields and sourcetype land in ECS", doc)
+    r = hec(s, token, "/services/collector/raw", b"1, 2, 3... Hello, world!\nsecond line\n")
+    check(r.status == 200 and r.json()["code"] == 0, "raw lines are events too", r.text)
+    check(events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {sid}") == "7",
+          "every event was stored", events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {sid}"))
+    r = hec(s, None, "/services/collector/event", b'{"event": "x"}')
+    check(r.status == 401 and r.json()["code"] == 2, "no token: code 2, token is required", r.text)
+    r = hec(s, "src_not-a-real-token", "/services/collector/event", b'{"event": "x"}')
+    check(r.status == 403 and r.json()["code"] == 4, "a wrong token: code 4, invalid token", r.text)
+    r = hec(s, token, "/services/collector/event", b"")
+    check(r.status == 400 and r.json()["code"] == 5, "no data: code 5", r.text)
+    r = hec(s, token, "/services/collector/event", b'{"event": "fine"}{"nothing": 1}')
+    check(r.status == 400 and r.json() == {"text": "Invalid data format", "code": 6, "invalid-event-number": 1},
+          "an envelope without an event: code 6 naming it", r.text)
+    api(s, tok, "POST", f"/admin/sources/{sid}/disable")
+    r = hec(s, token, "/services/collector/event", b'{"event": "x"}')
+    check(r.status == 403 and r.json()["code"] == 1, "a disabled source: code 1", r.text)
