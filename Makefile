@@ -123,6 +123,10 @@ $(B)/fuzz/fuzz_files: tests/fuzz/fuzz_files.c src/domain/filecheck.c src/ml/http
 	@mkdir -p $(@D)
 	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ -ljansson -lz -lm
 
+$(B)/fuzz/fuzz_events: tests/fuzz/fuzz_events.c $(B)/libsecura.a
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(B)/libsecura.a $(LIBS)
+
 $(B)/bench/trivial: tests/load/trivial.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< -lfcgi -lpthread
@@ -158,7 +162,7 @@ eval: all
 	@tools/eval.sh
 
 # Fuzzing is not part of `make test` (it is open-ended); run it by hand.
-fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl $(B)/fuzz/fuzz_files
+fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl $(B)/fuzz/fuzz_files $(B)/fuzz/fuzz_events
 	@for f in $^; do echo "fuzzing $$f for $(FUZZ_SECONDS)s"; \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 2>&1 | tail -n 3 || exit 1; done
 

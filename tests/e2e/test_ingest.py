@@ -208,3 +208,62 @@ def splunk_hec_door(s):
     api(s, tok, "POST", f"/admin/sources/{sid}/disable")
     r = hec(s, token, "/services/collector/event", b'{"event": "x"}')
     check(r.status == 403 and r.json()["code"] == 1, "a disabled source: code 1", r.text)
+
+
+@test
+def ingest_killed_mid_stream(_):
+    """kill -9 of the ingest program while batches stream in: every batch
+    it acknowledged is stored whole, and no batch is half-stored."""
+    import signal
+    import threading
+    import time
+    from harness import Server
+    srv = Server().start()
+    try:
+        tok = admin_token(srv)
+        _, sid, token = new_source(srv, tok, "stream")
+        acked, lock, stop = [], threading.Lock(), threading.Event()
+
+        def send(worker):
+            n = 0
+            while not stop.is_set():
+                batch = f"{worker}-{n}"
+                body = "\n".join(json.dumps({"message": f"m{i}", "labels": {"batch": batch}})
+                                 for i in range(200)).encode()
+                try:
+                    r = ingest(srv, token, body)
+                    if r.status == 200 and r.json()["accepted"] == 200:
+                        with lock:
+                            acked.append(batch)
+                except (OSError, ValueError):
+                    pass
+                n += 1
+
+        threads = [threading.Thread(target=send, args=(w,)) for w in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)
+        killed = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            except OSError:
+                continue
+            if argv[0].endswith(b"/ingest") and f"{srv.dir}/run/ingest.sock".encode() in argv:
+                os.kill(int(pid), signal.SIGKILL)
+                killed += 1
+        time.sleep(0.5)
+        stop.set()
+        for t in threads:
+            t.join()
+        rows = events_sql(srv, "SELECT json_extract(doc, '$.labels.batch'), count(*) FROM events "
+                               f"WHERE source_id = {sid} GROUP BY 1")
+        counts = dict(line.split("|") for line in rows.splitlines())
+        check(killed == 1 and len(acked) > 0, "the ingest program was killed mid-stream", (killed, len(acked)))
+        check(all(counts.get(b) == "200" for b in acked), "every acknowledged batch is stored whole",
+              [b for b in acked if counts.get(b) != "200"][:5])
+        check(all(v == "200" for v in counts.values()), "no batch is half-stored",
+              {k: v for k, v in counts.items() if v != "200"})
+        check(events_sql(srv, "PRAGMA integrity_check") == "ok", "the events database is intact")
+    finally:
+        srv.stop()
