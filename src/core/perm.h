@@ -25,6 +25,7 @@ enum perm {
 	PERM_AUDIT_READ,	/* read the audit log */
 	PERM_SETTINGS,		/* organisation settings, categories */
 	PERM_PLAYBOOK_EDIT,	/* write the mitigation playbooks */
+	PERM_EVENT_READ,	/* read the security events sources send */
 	PERM__COUNT
 };
 

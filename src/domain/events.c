@@ -562,3 +562,64 @@ long events_from_hec(const char *body, size_t len, int raw, buf *out)
 	}
 	return n;
 }
+
+/* One EVT_COLS row as a new JSON object (with its document when full). */
+static json_t *event_json(sqlite3_stmt *st, int full)
+{
+	int64_t ts = db_int(st, 2);
+	char iso[32], stamp[40];
+	time_t secs = (time_t)(ts / 1000);
+	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", gmtime(&secs));
+	snprintf(stamp, sizeof(stamp), "%s.%03dZ", iso, (int)(ts % 1000));
+	json_t *o = json_pack(
+	    "{sI sI ss ss ss ss ss ss ss ss ss ss sb ss}", "id",
+	    (json_int_t)db_int(st, 0), "source_id", (json_int_t)db_int(st, 1),
+	    "time", stamp, "kind", db_text(st, 3), "category", db_text(st, 4),
+	    "action", db_text(st, 5), "outcome", db_text(st, 6), "host",
+	    db_text(st, 7), "user", db_text(st, 8), "source_ip", db_text(st, 9),
+	    "destination_ip", db_text(st, 10), "message", db_text(st, 11),
+	    "never_seen", (int)db_int(st, 13), "model", db_text(st, 14));
+	json_object_set_new(
+	    o, "score",
+	    sqlite3_column_type(st, 12) == SQLITE_NULL
+		? json_null()
+		: json_real(round(db_real(st, 12) * 1000) / 1000));
+	if (full) {
+		json_t *doc = json_loads(db_text(st, 15), 0, NULL);
+		json_object_set_new(o, "event", doc ? doc : json_object());
+	}
+	return o;
+}
+
+/* Lists the events matching f, newest first (limit rows from offset),
+ * as a new JSON array; *total gets how many match (counted up to
+ * 10,001). NULL on a database error. */
+json_t *events_list(db *d, const struct events_filter *f, int limit, int offset,
+		    int64_t *total)
+{
+	*total = db_scalar(d, STMT_EVT_LIST_COUNT, f->source, f->kind, f->host,
+			   f->user, f->ip, f->outcome, f->min_score, f->from,
+			   f->to, f->words);
+	sqlite3_stmt *st = db_query(
+	    d, STMT_EVT_LIST, f->source, f->kind, f->host, f->user, f->ip,
+	    f->outcome, f->min_score, f->from, f->to, f->words, limit, offset);
+	if (*total < 0 || !st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, event_json(st, 0));
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Returns event id with its whole document as a new JSON object, or NULL
+ * when there is none (or on error). */
+json_t *events_get(db *d, int64_t id)
+{
+	sqlite3_stmt *st = db_query(d, STMT_EVT_GET, id);
+	json_t *o =
+	    st && sqlite3_step(st) == SQLITE_ROW ? event_json(st, 1) : NULL;
+	if (st)
+		sqlite3_reset(st);
+	return o;
+}

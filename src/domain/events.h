@@ -21,6 +21,17 @@ int events_take(db *d, const struct source *s, const struct anomaly_model *m,
 		const char *body, size_t len, long max,
 		struct events_result *r);
 json_t *events_source_stats(db *d);
+
+/* What the event list filters on ("" or 0: any; min_score -1: any; from
+ * and to in Unix milliseconds; words a LIKE pattern). */
+struct events_filter {
+	int64_t source, from, to;
+	const char *kind, *host, *user, *ip, *outcome, *words;
+	double min_score;
+};
+json_t *events_list(db *d, const struct events_filter *f, int limit, int offset,
+		    int64_t *total);
+json_t *events_get(db *d, int64_t id);
 long events_from_hec(const char *body, size_t len, int raw, buf *out);
 
 #endif

@@ -188,6 +188,11 @@ int ui_sources_disable(struct ctx *c);
 int ui_sources_enable(struct ctx *c);
 extern const struct field ui_sources_add_fields[];
 
+/* ui_monitor.c */
+int ui_monitor_events(struct ctx *c);
+int ui_monitor_event(struct ctx *c);
+extern const struct field ui_monitor_list_fields[];
+
 /* ui_ingest.c (the ingest program) */
 int ui_ingest_native(struct ctx *c);
 int ui_ingest_start(void);

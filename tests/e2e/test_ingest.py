@@ -267,3 +267,41 @@ def ingest_killed_mid_stream(_):
         check(events_sql(srv, "PRAGMA integrity_check") == "ok", "the events database is intact")
     finally:
         srv.stop()
+
+
+@test
+def security_events_pages(s):
+    """The security team reads what sources sent: filters, one event with
+    all its fields; employees and managers cannot."""
+    tok = admin_token(s)
+    _, sid, token = new_source(s, tok, "vpn", "auth")
+    evs = [{"event": {"action": "logon", "outcome": "failure"}, "user": {"name": "bob"},
+            "source": {"ip": "198.51.100.7"}, "host": {"name": "vpn-1"}, "message": "bad password for bob"},
+           {"event": {"action": "logon", "outcome": "success"}, "user": {"name": "bob"},
+            "source": {"ip": "198.51.100.7"}, "host": {"name": "vpn-1"}, "message": "bob signed in"}]
+    ingest(s, token, "\n".join(json.dumps(e) for e in evs).encode())
+    s.add_user("events-analyst@example.org", "analyst", PW)
+    ana = Client(s)
+    ana.login("events-analyst@example.org", PW)
+    r = ana.get(f"/api/v1/security-events?source={sid}")
+    body = r.json() if r.status == 200 else {}
+    check(r.status == 200 and body["pagination"]["total"] == 2 and body["events"][0]["source"] == "vpn",
+          "an analyst lists a source's events, each naming its source", r.text[:200])
+    got = ana.get(f"/api/v1/security-events?source={sid}&outcome=failure&user=bob").json()
+    check(got["pagination"]["total"] == 1 and got["events"][0]["message"] == "bad password for bob",
+          "filters narrow the list")
+    words = ana.get(f"/api/v1/security-events?source={sid}&q=signed%20in").json()
+    check(words["pagination"]["total"] == 1, "words in the message find the event")
+    check(ana.get("/api/v1/security-events?min_score=2").status == 422, "a score outside 0-1 is a 422")
+    eid = got["events"][0]["id"]
+    page = ana.get(f"/security-events/{eid}")
+    check(page.status == 200 and "198.51.100.7" in page.text and "&quot;outcome&quot;: &quot;failure&quot;"
+          in page.text, "an event's page shows all its fields", page.status)
+    check(ana.get("/security-events/999999").status == 404, "an unknown event is 404")
+    check("bob signed in" in ana.get(f"/security-events?source={sid}").text, "the HTML list shows the events")
+    for role in ("employee", "manager"):
+        s.add_user(f"events-{role}@example.org", role, PW)
+        c = Client(s)
+        c.login(f"events-{role}@example.org", PW)
+        check(c.get("/security-events").status == 403 and c.get(f"/security-events/{eid}").status == 403,
+              f"a {role} cannot read security events (403)")

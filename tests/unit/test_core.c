@@ -289,6 +289,8 @@ static void test_perms(void)
 	    {PERM_USER_ADMIN, {0, 0, 0, 0, 1}},
 	    {PERM_AUDIT_READ, {0, 0, 0, 0, 1}},
 	    {PERM_SETTINGS, {0, 0, 0, 0, 1}},
+	    {PERM_PLAYBOOK_EDIT, {0, 0, 1, 0, 1}},
+	    {PERM_EVENT_READ, {0, 1, 1, 0, 1}},
 	};
 	int ok = 1;
 	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
