@@ -19,6 +19,7 @@
 #include "../src/domain/assistant.h"
 #include "../src/domain/clocks.h"
 #include "../src/domain/delivery.h"
+#include "../src/domain/events.h"
 #include "../src/domain/jobs.h"
 #include "../src/domain/models.h"
 #include "../src/domain/report_jobs.h"
@@ -97,6 +98,27 @@ static void *jobs_thread(void *arg)
 	return NULL;
 }
 
+/* Deletes the events past retention (SECURA_EVENTS_DAYS, and the oldest
+ * while the events file is over SECURA_EVENTS_MAX_MB), 1,000 at a time,
+ * on this thread's connection to the events database. Returns how many,
+ * or -1 (logged). */
+static long prune_events(void)
+{
+	const struct config *cf = config_get();
+	db *ev = db_thread(cf->events_db);
+	long n = ev ? events_prune(
+			  ev, (clock_now() - cf->events_days * 86400) * 1000,
+			  cf->events_max_mb << 20, 1000)
+		    : -1;
+	if (n < 0)
+		log_event(NULL, NULL, "worker: event retention: %s",
+			  ev ? db_errmsg(ev) : "no events database");
+	else if (n > 0)
+		log_event(NULL, NULL,
+			  "worker: %ld events past retention deleted", n);
+	return n;
+}
+
 /* One scheduler run (when tick) and the deliveries then due (counted in
  * *sent, sent or not); with jobs, also one round of the jobs (--once).
  * Returns 0 or -1. */
@@ -104,6 +126,8 @@ static int round_once(db *d, int tick, int jobs, int *alerts, int *sent)
 {
 	if (tick && clocks_tick(d, clock_now(), alerts) != 0)
 		return -1;
+	if (tick)
+		prune_events(); /* a failure is logged; deliveries go on */
 	int rc = 0, n = 0;
 	int64_t after = 0;
 	while (!stopping && n < ROUND_DELIVERIES &&

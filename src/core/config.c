@@ -38,7 +38,7 @@ static const char *env_str(const char *name, const char *def)
 int config_load(char *err, size_t errlen)
 {
 	int64_t threads, idle, max, body, upload, request, acct, addr, window,
-	    ingest_body;
+	    ingest_body, ev_days, ev_mb;
 	int64_t priv, attempts, backoff, llm_priv, llm_timeout, page_cache;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
@@ -47,6 +47,10 @@ int config_load(char *err, size_t errlen)
 		    errlen) ||
 	    env_int("SECURA_INGEST_MAX_BODY", 5 << 20, 4096, 1 << 30,
 		    &ingest_body, err, errlen) ||
+	    env_int("SECURA_EVENTS_DAYS", 30, 1, 36500, &ev_days, err,
+		    errlen) ||
+	    env_int("SECURA_EVENTS_MAX_MB", 2048, 1, 1 << 24, &ev_mb, err,
+		    errlen) ||
 	    env_int("SECURA_MAX_BODY", 1 << 20, 4096, 1 << 30, &body, err,
 		    errlen) ||
 	    env_int("SECURA_MAX_UPLOAD", 10 << 20, 1024, 1 << 30, &upload, err,
@@ -78,6 +82,8 @@ int config_load(char *err, size_t errlen)
 		 cfg.data_dir);
 	cfg.events_db = env_str("SECURA_EVENTS_DB", events_default);
 	cfg.ingest_max_body = (size_t)ingest_body;
+	cfg.events_days = ev_days;
+	cfg.events_max_mb = ev_mb;
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
 	cfg.models_dir = env_str("SECURA_MODELS", "./data/models");
 	cfg.org_name = env_str("SECURA_ORG_NAME", "");

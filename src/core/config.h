@@ -11,6 +11,8 @@ struct config {
 	const char *events_db;	/* SECURA_EVENTS_DB: ingested events, default
 				   $SECURA_DATA/events.db */
 	size_t ingest_max_body; /* SECURA_INGEST_MAX_BODY bytes, 5 MiB */
+	int64_t events_days;	/* SECURA_EVENTS_DAYS events are kept, 30 */
+	int64_t events_max_mb;	/* SECURA_EVENTS_MAX_MB of events kept, 2048 */
 	const char *templates_dir; /* SECURA_TEMPLATES, default ./templates */
 	const char *models_dir;	   /* SECURA_MODELS: category.model and
 				      severity.model, default ./data/models */

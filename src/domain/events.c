@@ -623,3 +623,33 @@ json_t *events_get(db *d, int64_t id)
 		sqlite3_reset(st);
 	return o;
 }
+
+/* Deletes events past retention on d, in transactions of batch rows so
+ * the intake never waits long: those older than before_ms, then the
+ * oldest while the file's live data is over max_bytes. Returns how many
+ * were deleted, or -1 on a database error. */
+long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch)
+{
+	long total = 0;
+	for (int over = 0; over < 2; over++) {
+		for (;;) {
+			if (over &&
+			    db_scalar(d, STMT_EVT_LIVE_BYTES) <= max_bytes)
+				break;
+			if (db_begin(d) != 0)
+				return -1;
+			int rc = over ? db_exec(d, STMT_EVT_PRUNE_OLDEST, batch)
+				      : db_exec(d, STMT_EVT_PRUNE_BEFORE,
+						before_ms, batch);
+			int n = rc == 0 ? sqlite3_changes(d->h) : 0;
+			if (rc != 0 || db_commit(d) != 0) {
+				db_rollback(d);
+				return -1;
+			}
+			total += n;
+			if (n < batch)
+				break;
+		}
+	}
+	return total;
+}

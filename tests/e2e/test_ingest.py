@@ -305,3 +305,27 @@ def security_events_pages(s):
         c.login(f"events-{role}@example.org", PW)
         check(c.get("/security-events").status == 403 and c.get(f"/security-events/{eid}").status == 403,
               f"a {role} cannot read security events (403)")
+
+
+@test
+def events_past_retention_are_deleted(_):
+    """The worker deletes events older than SECURA_EVENTS_DAYS and keeps
+    the rest."""
+    import time
+    from harness import BIN, Server
+    srv = Server(SECURA_NO_WORKER=1, SECURA_EVENTS_DAYS=30).start()
+    try:
+        tok = admin_token(srv)
+        _, sid, token = new_source(srv, tok, "old and new")
+        now = int(time.time())
+        evs = [{"@timestamp": now - 40 * 86400, "message": f"old {i}"} for i in range(3)]
+        evs += [{"@timestamp": now - 2 * 86400, "message": f"recent {i}"} for i in range(2)]
+        r = ingest(srv, token, "\n".join(json.dumps(e) for e in evs).encode())
+        check(r.status == 200 and r.json()["accepted"] == 5, "events of 40 and 2 days ago are taken")
+        w = subprocess.run([os.path.join(BIN, "worker"), "--once"], env=srv.env, capture_output=True,
+                           text=True, timeout=120)
+        left = events_sql(srv, f"SELECT group_concat(message, ',') FROM events WHERE source_id = {sid}")
+        check(w.returncode == 0 and sorted(left.split(",")) == ["recent 0", "recent 1"],
+              "the worker deletes those past 30 days and keeps the rest", (w.returncode, left, w.stderr[-300:]))
+    finally:
+        srv.stop()
