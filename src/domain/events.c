@@ -653,3 +653,41 @@ long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch)
 	}
 	return total;
 }
+
+/* Returns the events file at a glance as a new JSON object: events kept,
+ * live megabytes, events in the last 24 hours, the oldest event's time,
+ * the retention settings (days, max_mb) and, at the last day's rate, the
+ * days until the size cap is reached (null when nothing arrived); NULL
+ * on error. */
+json_t *events_storage(db *d, int64_t days, int64_t max_mb)
+{
+	int64_t now_ms = clock_now() * 1000, bytes = 0, total = 0, day = 0,
+		oldest = 0;
+	sqlite3_stmt *st = db_query(d, STMT_EVT_TOTALS, now_ms - 86400000);
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		if (st)
+			sqlite3_reset(st);
+		return NULL;
+	}
+	total = db_int(st, 0);
+	day = db_int(st, 1);
+	oldest = db_int(st, 2);
+	sqlite3_reset(st);
+	bytes = db_scalar(d, STMT_EVT_LIVE_BYTES);
+	if (bytes < 0)
+		return NULL;
+	double per_event = total ? (double)bytes / (double)total : 0,
+	       per_day = per_event * (double)day,
+	       room = (double)(max_mb << 20) - (double)bytes;
+	char at[21] = "";
+	if (oldest)
+		clock_iso(oldest / 1000, at);
+	return json_pack(
+	    "{sI sf sI so? sI sI so}", "events", (json_int_t)total, "mb",
+	    round((double)bytes / 1048576.0 * 10) / 10, "last_day",
+	    (json_int_t)day, "oldest", *at ? json_string(at) : NULL, "days",
+	    (json_int_t)days, "max_mb", (json_int_t)max_mb, "days_to_cap",
+	    per_day > 0
+		? json_integer((json_int_t)(room > 0 ? room / per_day : 0))
+		: json_null());
+}

@@ -33,6 +33,7 @@ json_t *events_list(db *d, const struct events_filter *f, int limit, int offset,
 		    int64_t *total);
 json_t *events_get(db *d, int64_t id);
 long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch);
+json_t *events_storage(db *d, int64_t days, int64_t max_mb);
 long events_from_hec(const char *body, size_t len, int raw, buf *out);
 
 #endif

@@ -46,8 +46,13 @@ int ui_sources_index(struct ctx *c)
 				   0, "last_event_at", "last_errors"));
 	}
 	json_decref(all);
-	c->view = json_pack("{so so}", "sources", list, "kinds",
-			    view_choices(source_kinds, NULL));
+	const struct config *cf = config_get();
+	db *ev = db_thread(cf->events_db);
+	json_t *storage =
+	    ev ? events_storage(ev, cf->events_days, cf->events_max_mb) : NULL;
+	c->view = json_pack("{so so so}", "sources", list, "kinds",
+			    view_choices(source_kinds, NULL), "storage",
+			    storage ? storage : json_null());
 	return 0;
 }
 

@@ -113,6 +113,11 @@ def native_door_partial_success(s):
     html = page.get("/admin/sources").text
     check("api gateway" in html and "not valid JSON" in html and ">7<" in html,
           "the admin page shows the counts and the last rejections")
+    storage = api(s, tok, "GET", "/admin/sources").json().get("storage") or {}
+    check(storage.get("events", 0) >= 5 and storage.get("last_day", 0) >= 5 and storage.get("days") == 30
+          and storage.get("max_mb") == 2048 and isinstance(storage.get("days_to_cap"), int)
+          and 'id="storage"' in html,
+          "and the events file's size, retention and days to its cap", storage)
 
 
 @test
