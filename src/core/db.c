@@ -83,6 +83,25 @@ int64_t db_data_version(db *d)
 	return db_scalar(d, STMT_DATA_VERSION);
 }
 
+/* Returns a LIKE pattern matching q anywhere ("%q%", for statements that
+ * say ESCAPE '\\'), its % _ and \\ escaped so they match themselves; ""
+ * when q is NULL or empty. Arena memory. */
+const char *db_like(arena *a, const char *q)
+{
+	if (!q || !*q)
+		return "";
+	char *p = arena_alloc(a, strlen(q) * 2 + 3), *o = p;
+	*o++ = '%';
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			*o++ = '\\';
+		*o++ = *q;
+	}
+	*o++ = '%';
+	*o = '\0';
+	return p;
+}
+
 /* Returns the most recent error message of the connection. */
 const char *db_errmsg(db *d)
 {

@@ -59,6 +59,7 @@ int64_t db_int(sqlite3_stmt *st, int col);
 double db_real(sqlite3_stmt *st, int col);
 const char *db_errmsg(db *d);
 int db_ping(db *d);
+const char *db_like(arena *a, const char *q);
 db *db_thread(const char *path);
 int64_t db_data_version(db *d);
 

@@ -410,10 +410,16 @@ int events_take(db *d, const struct source *s, const struct anomaly_model *m,
 {
 	memset(r, 0, sizeof(*r));
 	r->errors = json_array();
-	struct batch b = {d, s, m, clock_now() * 1000, 0, r, json_array(), 0};
-	struct timespec now;
-	if (clock_gettime(CLOCK_REALTIME, &now) == 0)
-		b.now_ms = clock_now() * 1000 + now.tv_nsec / 1000000;
+	struct timespec now = {0};
+	clock_gettime(CLOCK_REALTIME, &now); /* the milliseconds of "now" */
+	struct batch b = {d,
+			  s,
+			  m,
+			  clock_now() * 1000 + now.tv_nsec / 1000000,
+			  0,
+			  r,
+			  json_array(),
+			  0};
 	if (db_begin(d) != 0)
 		goto fail;
 	long n = each_event(body, len, max, take, &b);

@@ -110,30 +110,13 @@ json_t *users_json(const struct user *u)
 			 "last_login_at", u->last_login_at ? login : NULL);
 }
 
-/* Returns a LIKE pattern matching q anywhere, with % _ \ escaped. */
-static const char *like_pattern(arena *a, const char *q)
-{
-	if (!q || !*q)
-		return "";
-	char *p = arena_alloc(a, strlen(q) * 2 + 3), *o = p;
-	*o++ = '%';
-	for (; *q; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			*o++ = '\\';
-		*o++ = *q;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return p;
-}
-
 /* Searches users by text (email, name, department), role ("" for any)
  * and active (-1 for any). Returns a new JSON array and sets *total, or
  * NULL on error. */
 json_t *users_search(db *d, arena *a, const char *q, const char *role,
 		     int active, int limit, int offset, int64_t *total)
 {
-	const char *pat = like_pattern(a, q);
+	const char *pat = db_like(a, q);
 	*total = db_scalar(d, STMT_USER_SEARCH_COUNT, pat, role, active);
 	sqlite3_stmt *st =
 	    db_query(d, STMT_USER_SEARCH, pat, role, active, limit, offset);

@@ -19,24 +19,6 @@ const struct field ui_indicators_list_fields[] = {
 const struct field ui_indicators_page_fields[] = {
     PAGE_FIELDS, {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns "%q%" with LIKE wildcards in q escaped, or "" (arena). */
-static const char *like(arena *a, const char *q)
-{
-	if (!q || !*q)
-		return "";
-	buf b = BUF_INIT;
-	buf_putc(&b, '%');
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, *p);
-	}
-	buf_putc(&b, '%');
-	const char *r = arena_strdup(a, buf_cstr(&b));
-	buf_free(&b);
-	return r;
-}
-
 /* GET /indicators - every indicator found, newest first, with how many
  * incidents have each. */
 int ui_indicators_index(struct ctx *c)
@@ -45,8 +27,8 @@ int ui_indicators_index(struct ctx *c)
 	int64_t total;
 	const char *kind = ctx_val(c, "kind"), *q = ctx_val(c, "q");
 	ctx_page_args(c, &page, &limit, &offset);
-	json_t *items = indicators_list(c->db, kind ? kind : "", like(c->a, q),
-					limit, offset, &total);
+	json_t *items = indicators_list(
+	    c->db, kind ? kind : "", db_like(c->a, q), limit, offset, &total);
 	if (!items)
 		return -1;
 	c->view = json_pack("{so ss ss so so}", "indicators", items, "kind",

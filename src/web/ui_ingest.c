@@ -38,35 +38,66 @@ int ui_ingest_start(void)
 	return 0;
 }
 
+/* What a door's token came to. */
+enum token_check { TOKEN_NONE, TOKEN_UNKNOWN, TOKEN_DISABLED, TOKEN_OK };
+
+/* Finds the source whose token the request sends ("Authorization:
+ * Bearer <token>", or with scheme also "<scheme> <token>") into s, on
+ * this thread's read connection to the main database. Returns a
+ * token_check, or -1 on a database error. */
+static int find_source(struct ctx *c, const char *scheme, struct source *s)
+{
+	const char *auth = c->authorization;
+	size_t k = scheme ? strlen(scheme) : 0;
+	const char *tok = !auth				     ? NULL
+			  : !strncasecmp(auth, "Bearer ", 7) ? auth + 7
+			  : k && !strncasecmp(auth, scheme, k) && auth[k] == ' '
+			      ? auth + k + 1
+			      : NULL;
+	if (!tok)
+		return TOKEN_NONE;
+	db *m = db_thread(config_get()->db_path);
+	int rc = m ? sources_find_token(m, c->a, tok, s) : -1;
+	return rc < 0	    ? -1
+	       : rc == 0    ? TOKEN_UNKNOWN
+	       : s->enabled ? TOKEN_OK
+			    : TOKEN_DISABLED;
+}
+
+/* Returns the anomaly model for source s's events, or NULL (its kind has
+ * none, or the model did not load). */
+static const struct anomaly_model *model_for(const struct source *s)
+{
+	return http_model_loaded && !strcmp(s->kind, "http-access")
+		   ? &http_model
+		   : NULL;
+}
+
 /* Finds the source of the request's bearer token into s. Returns 1, 0
  * with 401/403 recorded, or -1. */
 static int caller(struct ctx *c, struct source *s)
 {
-	const char *auth = c->authorization;
-	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0) {
+	switch (find_source(c, NULL, s)) {
+	case TOKEN_OK:
+		return 1;
+	case TOKEN_NONE:
 		ctx_header(c, "WWW-Authenticate", "Bearer");
 		ctx_fail(c, 401, "unauthenticated",
 			 "Send the source's token: Authorization: Bearer "
 			 "src_...");
 		return 0;
-	}
-	db *m = db_thread(config_get()->db_path);
-	int rc = m ? sources_find_token(m, c->a, auth + 7, s) : -1;
-	if (rc < 0)
-		return -1;
-	if (rc == 0) {
+	case TOKEN_UNKNOWN:
 		ctx_header(c, "WWW-Authenticate",
 			   "Bearer error=\"invalid_token\"");
 		ctx_fail(c, 401, "invalid_token",
 			 "This is not an event source's token.");
 		return 0;
-	}
-	if (!s->enabled) {
+	case TOKEN_DISABLED:
 		ctx_fail(c, 403, "source_disabled",
 			 "This event source is disabled.");
 		return 0;
 	}
-	return 1;
+	return -1;
 }
 
 /* POST /api/v1/ingest - see the file comment. */
@@ -86,9 +117,7 @@ int ui_ingest_native(struct ctx *c)
 		return ctx_fail(c, 400, "no_events",
 				"The body holds no events.");
 	struct events_result r;
-	const struct anomaly_model *m =
-	    http_model_loaded && !strcmp(s.kind, "http-access") ? &http_model
-								: NULL;
+	const struct anomaly_model *m = model_for(&s);
 	rc = events_take(c->db, &s, m, c->body, c->body_len, MAX_EVENTS, &r);
 	if (rc == 1) {
 		json_decref(r.errors);
@@ -124,23 +153,17 @@ static int hec_reply(struct ctx *c, int status, int code, const char *text,
  * -1. */
 static int hec_caller(struct ctx *c, struct source *s)
 {
-	const char *auth = c->authorization;
-	const char *tok = !auth ? NULL
-			  : !strncasecmp(auth, "Splunk ", 7) ||
-				  !strncasecmp(auth, "Bearer ", 7)
-			      ? auth + 7
-			      : NULL;
-	if (!tok)
+	switch (find_source(c, "Splunk", s)) {
+	case TOKEN_OK:
+		return 1;
+	case TOKEN_NONE:
 		return hec_reply(c, 401, 2, "Token is required", -1);
-	db *m = db_thread(config_get()->db_path);
-	int rc = m ? sources_find_token(m, c->a, tok, s) : -1;
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
+	case TOKEN_UNKNOWN:
 		return hec_reply(c, 403, 4, "Invalid token", -1);
-	if (!s->enabled)
+	case TOKEN_DISABLED:
 		return hec_reply(c, 403, 1, "Token disabled", -1);
-	return 1;
+	}
+	return -1;
 }
 
 /* POST /services/collector/event and /services/collector/raw - the
@@ -167,9 +190,7 @@ static int hec(struct ctx *c, int raw)
 		buf_free(&nd);
 		return hec_reply(c, 400, 5, "No data", -1);
 	}
-	const struct anomaly_model *m =
-	    http_model_loaded && !strcmp(s.kind, "http-access") ? &http_model
-								: NULL;
+	const struct anomaly_model *m = model_for(&s);
 	struct events_result r;
 	rc = events_take(c->db, &s, m, nd.data, nd.len, MAX_EVENTS, &r);
 	buf_free(&nd);

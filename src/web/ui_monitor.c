@@ -45,23 +45,6 @@ static int64_t day_ms(struct ctx *c, const char *name, int days)
 	return (t + days * 86400LL) * 1000;
 }
 
-/* Returns a LIKE pattern for q anywhere, with % _ \ escaped (arena). */
-static const char *like(struct ctx *c, const char *q)
-{
-	if (!*q)
-		return "";
-	char *p = arena_alloc(c->a, strlen(q) * 2 + 3), *o = p;
-	*o++ = '%';
-	for (; *q; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			*o++ = '\\';
-		*o++ = *q;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return p;
-}
-
 /* GET /security-events - the filtered list. */
 int ui_monitor_events(struct ctx *c)
 {
@@ -86,7 +69,7 @@ int ui_monitor_events(struct ctx *c)
 	    .user = val(c, "user"),
 	    .ip = val(c, "ip"),
 	    .outcome = val(c, "outcome"),
-	    .words = like(c, val(c, "q")),
+	    .words = db_like(c->a, val(c, "q")),
 	    .min_score = min,
 	};
 	db *ev = db_thread(config_get()->events_db);
