@@ -1,6 +1,6 @@
 /* ui_assistant.c - asking the optional language model about an incident
  * (POST /incidents/{id}/assistant); the answers are on the incident page
- * (web/incidents.c) and in its JSON. */
+ * (web/ui_incidents.c) and in its JSON. */
 #include "ui.h"
 
 #include "../domain/assistant.h"
