@@ -31,6 +31,7 @@
 #include "../src/domain/models.h"
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
+#include "../src/domain/traffic_cmd.h"
 #include "../src/domain/users.h"
 #include "../src/ml/anomaly_cmd.h"
 #include "../src/ml/trainer.h"
@@ -79,6 +80,9 @@ static int usage(void)
 		"       secura ml train --from-db [--field category|severity]\n"
 		"       secura ml anomaly train|eval ... (secura ml anomaly "
 		"for its options)\n"
+		"       secura traffic --url URL --token T [--rate N] "
+		"[--seconds S] [--scenario S] [--door native|hec] (secura "
+		"traffic for its options)\n"
 		"       secura ml eval --model MODEL --data F.jsonl "
 		"[--label-field L] [--text-field T] [--split S.json | "
 		"--year-split Y]\n"
@@ -613,6 +617,8 @@ int main(int argc, char **argv)
 		from_db |= !strcmp(argv[i], "--from-db");
 	if (!strcmp(argv[1], "ml") && argc > 2 && !strcmp(argv[2], "anomaly"))
 		return anomaly_command(argc - 3, argv + 3, stdout);
+	if (!strcmp(argv[1], "traffic"))
+		return traffic_command(argc - 2, argv + 2, stdout);
 	if (!strcmp(argv[1], "ml") && !from_db)
 		return cmd_ml(argc, argv);
 	if (config_load(err, sizeof(err)) != 0 ||

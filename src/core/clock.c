@@ -2,6 +2,7 @@
  * and ISO 8601 formatting/parsing. */
 #include "clock.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,5 +119,46 @@ int clock_parse_iso(const char *s, int64_t *out)
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
 	*out = (int64_t)timegm(&tm);
+	return 0;
+}
+
+/* Parses an event's time: s in RFC 3339 ("2026-12-05T10:00:00Z",
+ * fractions and offsets allowed) or, when s is NULL, x in epoch seconds
+ * or milliseconds. Sets *ms (Unix milliseconds). Returns 0, or -1 when
+ * it is neither. */
+int clock_event_ms(const char *s, double x, int64_t *ms)
+{
+	if (!s) {
+		if (!isfinite(x) || x < 0 || x > 1e15)
+			return -1;
+		*ms = (int64_t)(x > 1e11 ? x : x * 1000);
+		return 0;
+	}
+	struct tm tm = {0};
+	int frac_ms = 0, off = 0;
+	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!p)
+		return -1;
+	if (*p == '.') {
+		int digits = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			if (digits < 3)
+				frac_ms = frac_ms * 10 + (*p - '0');
+		for (; digits < 3; digits++)
+			frac_ms *= 10;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+		int h = (p[1] - '0') * 10 + (p[2] - '0'),
+		    m = (p[4] - '0') * 10 + (p[5] - '0');
+		off = (*p == '-' ? -1 : 1) * (h * 3600 + m * 60);
+		p += 6;
+	} else {
+		return -1;
+	}
+	if (*p)
+		return -1;
+	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac_ms;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
+#include "../ml/evfeat.h"
 #include "../ml/httpfeat.h"
 
 #include <math.h>
@@ -66,27 +67,6 @@ static const struct {
 };
 #define NKNOWN (sizeof(known) / sizeof(*known))
 
-/* Returns the member of o at a dotted path: the dotted key itself, or
- * the nested objects (borrowed; NULL when absent). */
-static json_t *member(json_t *o, const char *path)
-{
-	json_t *v = json_object_get(o, path);
-	if (v)
-		return v;
-	char part[64];
-	const char *p = path;
-	while (o && *p) {
-		size_t k = strcspn(p, ".");
-		if (k >= sizeof(part))
-			return NULL;
-		memcpy(part, p, k);
-		part[k] = '\0';
-		o = json_object_get(o, part);
-		p += k + (p[k] == '.');
-	}
-	return o;
-}
-
 /* Sets the dotted path in o to v (taken), making nested objects. */
 static void set_path(json_t *o, const char *path, json_t *v)
 {
@@ -109,54 +89,10 @@ static void set_path(json_t *o, const char *path, json_t *v)
 	}
 }
 
-/* Parses @timestamp: RFC 3339 ("2026-12-05T10:00:00Z", fractions and
- * offsets allowed) or epoch seconds or milliseconds. Sets *ms. Returns
- * 0, or -1 when it is neither. */
-static int parse_time(json_t *v, int64_t *ms)
-{
-	if (json_is_number(v)) {
-		double x = json_number_value(v);
-		if (!isfinite(x) || x < 0 || x > 1e15)
-			return -1;
-		*ms = (int64_t)(x > 1e11 ? x : x * 1000);
-		return 0;
-	}
-	const char *s = json_string_value(v);
-	struct tm tm = {0};
-	int frac_ms = 0, off = 0;
-	if (!s)
-		return -1;
-	const char *p = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!p)
-		return -1;
-	if (*p == '.') {
-		int digits = 0;
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-			if (digits < 3)
-				frac_ms = frac_ms * 10 + (*p - '0');
-		for (; digits < 3; digits++)
-			frac_ms *= 10;
-	}
-	if (*p == 'Z' || *p == 'z') {
-		p++;
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-		int h = (p[1] - '0') * 10 + (p[2] - '0'),
-		    m = (p[4] - '0') * 10 + (p[5] - '0');
-		off = (*p == '-' ? -1 : 1) * (h * 3600 + m * 60);
-		p += 6;
-	} else {
-		return -1;
-	}
-	if (*p)
-		return -1;
-	*ms = ((int64_t)timegm(&tm) - off) * 1000 + frac_ms;
-	return 0;
-}
-
 /* Returns a text field's value ("" when absent), a number as text. */
 static const char *text(json_t *doc, const char *path, char *num)
 {
-	json_t *v = member(doc, path);
+	json_t *v = evfeat_member(doc, path);
 	if (json_is_string(v))
 		return json_string_value(v);
 	if (json_is_number(v)) {
@@ -178,12 +114,14 @@ static const char *normalise(json_t *in, const char *line, size_t len,
 	const char *why = NULL;
 	json_t *t = json_object_get(in, "@timestamp");
 	*ts = now_ms;
-	if (t && parse_time(t, ts) != 0)
+	if (t && clock_event_ms(json_is_string(t) ? json_string_value(t) : NULL,
+				json_is_number(t) ? json_number_value(t) : NAN,
+				ts) != 0)
 		why = "@timestamp is neither RFC 3339 nor epoch time";
 	else if (*ts > now_ms + FUTURE_SLACK)
 		why = "@timestamp is more than a day in the future";
 	for (size_t i = 0; !why && i < NKNOWN; i++) {
-		json_t *v = member(in, known[i].name);
+		json_t *v = evfeat_member(in, known[i].name);
 		if (!v || json_is_null(v))
 			continue;
 		if (known[i].number ? !json_is_number(v) : !json_is_string(v))
@@ -219,11 +157,11 @@ static const char *normalise(json_t *in, const char *line, size_t len,
 		return why;
 	}
 	/* the original, bounded, so a mapping can be run again */
-	if (!member(doc, "event.original"))
+	if (!evfeat_member(doc, "event.original"))
 		set_path(doc, "event.original",
 			 json_stringn(line,
 				      len > MAX_ORIGINAL ? MAX_ORIGINAL : len));
-	json_t *orig = member(doc, "event.original");
+	json_t *orig = evfeat_member(doc, "event.original");
 	if (json_string_length(orig) > MAX_ORIGINAL)
 		set_path(doc, "event.original",
 			 json_stringn(json_string_value(orig), MAX_ORIGINAL));
@@ -245,54 +183,143 @@ static const char *normalise(json_t *in, const char *line, size_t len,
 	return NULL;
 }
 
-/* Scores an http-access event with model m: its method, path and query
- * through the lexical features. Returns the score (0-1) and sets
- * *never_seen. */
-static double score_http(const struct anomaly_model *m, json_t *doc,
-			 int *never_seen)
+/* The kind of an event: its source's, or for a generic source the one
+ * its ECS category says. */
+static const char *kind_of(const struct source *s, json_t *doc)
 {
-	char n[32];
-	const char *method = text(doc, "http.request.method", n),
-		   *path = text(doc, "url.path", n),
-		   *query = text(doc, "url.query", n);
-	if (*query == '?')
-		query++;
-	struct http_req r = {.method = *method ? method : "GET",
-			     .path = path,
-			     .path_len = strlen(path),
-			     .query = query,
-			     .query_len = strlen(query),
-			     .body = ""};
-	double f[128];
-	httpfeat_compute(&r, f);
-	const char *cat[1] = {r.method};
-	return anomaly_score(m, f, cat, never_seen);
+	return strcmp(s->kind, "generic") ? s->kind : evfeat_kind_of(doc);
 }
 
-/* Stores one normalised event of source s, scored with model m when
- * there is one. Returns 0 or -1. */
-static int store(db *d, const struct source *s, const struct anomaly_model *m,
-		 json_t *doc, int64_t ts, int64_t now_ms)
+/* Returns the model for kind in sc, or NULL. */
+static const struct anomaly_model *model_of(const struct events_scorer *sc,
+					    const char *kind)
+{
+	for (int k = 0; sc && k < EVENTS_KINDS && source_kinds[k]; k++)
+		if (!strcmp(source_kinds[k], kind))
+			return sc->model[k];
+	return NULL;
+}
+
+/* A request's rollup of one minute, kind and outcome. */
+struct minute {
+	int64_t minute;
+	const char *kind;
+	char outcome[16];
+	int events, anomalies, scored, h[10];
+};
+
+/* What one request's events add up to while they are stored. */
+struct batch {
+	db *d;
+	const struct source *s;
+	const struct events_scorer *sc;
+	int64_t now_ms, last_ts;
+	struct events_result *r;
+	json_t *stats_errors;
+	int failed, nminutes;
+	struct minute minutes[32];
+};
+
+/* Writes b's rollups and empties them. Returns 0 or -1. */
+static int flush_minutes(struct batch *b)
+{
+	int rc = 0;
+	for (int i = 0; i < b->nminutes && rc == 0; i++) {
+		struct minute *m = &b->minutes[i];
+		rc = db_exec(b->d, STMT_EVT_MINUTE_ADD, m->minute, b->s->id,
+			     m->kind, m->outcome, m->events, m->anomalies,
+			     m->scored, m->h[0], m->h[1], m->h[2], m->h[3],
+			     m->h[4], m->h[5], m->h[6], m->h[7], m->h[8],
+			     m->h[9]);
+	}
+	b->nminutes = 0;
+	return rc;
+}
+
+/* Counts one event (score -1: unscored) in b's rollups. Returns 0 or
+ * -1. */
+static int count_minute(struct batch *b, int64_t ts, const char *kind,
+			const char *outcome, double score, int anomalous)
+{
+	struct minute *m = NULL;
+	int64_t minute = ts / 60000;
+	for (int i = 0; i < b->nminutes && !m; i++)
+		if (b->minutes[i].minute == minute &&
+		    b->minutes[i].kind == kind &&
+		    !strncmp(b->minutes[i].outcome, outcome, 15))
+			m = &b->minutes[i];
+	if (!m) {
+		if (b->nminutes == 32 && flush_minutes(b) != 0)
+			return -1;
+		m = &b->minutes[b->nminutes++];
+		*m = (struct minute){.minute = minute, .kind = kind};
+		snprintf(m->outcome, sizeof(m->outcome), "%s", outcome);
+	}
+	m->events++;
+	if (score >= 0) {
+		m->scored++;
+		m->anomalies += anomalous;
+		m->h[score >= 1 ? 9 : (int)(score * 10)]++;
+	}
+	return 0;
+}
+
+/* Returns why model m scored the features (num, cat) high, as new JSON
+ * text ([{"feature", "share"}], the three that weighed most) the caller
+ * frees with jsonmem_free; NULL out of memory. */
+static char *explain(const struct anomaly_model *m, const double *num,
+		     const char **cat)
+{
+	struct anomaly_reason why[3];
+	int n = anomaly_explain(m, num, cat, why, 3);
+	json_t *arr = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(
+		    arr, json_pack("{ss sf}", "feature", why[i].name, "share",
+				   round(why[i].share * 100) / 100));
+	char *s = json_dumps(arr, JSON_COMPACT);
+	json_decref(arr);
+	return s;
+}
+
+/* Stores one normalised event of b's source, scored with its kind's
+ * model when there is one, and counts it in the rollups. Returns 0 or
+ * -1. */
+static int store(struct batch *b, json_t *doc, int64_t ts)
 {
 	char n1[32], n2[32];
-	int odd = 0;
-	double score = m ? score_http(m, doc, &odd) : -1;
+	const char *kind = kind_of(b->s, doc);
+	const struct anomaly_model *m = model_of(b->sc, kind);
+	double num[EVFEAT_MAX_NUM], score = -1;
+	const char *cat[EVFEAT_MAX_CAT];
+	int odd = 0, over = 0;
+	char *why = NULL;
+	if (m && evfeat_compute(b->sc->st, kind, doc, ts, num, cat) == 0) {
+		score = anomaly_score(m, num, cat, &odd);
+		over = score >= m->threshold || odd;
+		if (over)
+			why = explain(m, num, cat);
+	}
 	const char *model =
 	    m && m->meta
 		? json_string_value(json_object_get(m->meta, "trained_at"))
 		: NULL;
 	char *js = json_dumps(doc, JSON_COMPACT);
-	if (!js)
-		return -1;
 	const char *id = text(doc, "event.id", n1);
-	int rc = db_exec(
-	    d, STMT_EVT_INSERT, s->id, *id ? id : NULL, ts, now_ms, s->kind,
-	    text(doc, "event.category", n2), text(doc, "event.action", n2),
-	    text(doc, "event.outcome", n2), text(doc, "host.name", n2),
-	    text(doc, "user.name", n2), text(doc, "source.ip", n2),
-	    text(doc, "destination.ip", n2), text(doc, "message", n2), js,
-	    score, model ? model : "", odd);
+	const char *outcome = text(doc, "event.outcome", n2);
+	int rc =
+	    !js || count_minute(b, ts, kind, outcome, score, over) != 0
+		? -1
+		: db_exec(
+		      b->d, STMT_EVT_INSERT, b->s->id, *id ? id : NULL, ts,
+		      b->now_ms, kind, text(doc, "event.category", n2),
+		      text(doc, "event.action", n2), outcome,
+		      text(doc, "host.name", n2), text(doc, "user.name", n2),
+		      text(doc, "source.ip", n2),
+		      text(doc, "destination.ip", n2), text(doc, "message", n2),
+		      js, score, model ? model : "", odd, why);
 	jsonmem_free(js);
+	jsonmem_free(why);
 	return rc;
 }
 
@@ -357,17 +384,6 @@ static long each_event(const char *body, size_t len, long max,
 	return count;
 }
 
-/* What one request's events add up to while they are stored. */
-struct batch {
-	db *d;
-	const struct source *s;
-	const struct anomaly_model *m;
-	int64_t now_ms, last_ts;
-	struct events_result *r;
-	json_t *stats_errors;
-	int failed;
-};
-
 /* each_event callback: checks, normalises and stores one event. */
 static void take(void *ud, long line, const char *s, size_t n, json_t *v)
 {
@@ -376,7 +392,7 @@ static void take(void *ud, long line, const char *s, size_t n, json_t *v)
 	int64_t ts = 0;
 	const char *why = !v ? "not valid JSON (or not UTF-8, or a NUL byte)"
 			     : normalise(v, s, n, b->now_ms, &doc, &ts);
-	if (!why && store(b->d, b->s, b->m, doc, ts, b->now_ms) != 0)
+	if (!why && store(b, doc, ts) != 0)
 		b->failed = 1;
 	json_decref(doc);
 	if (why) {
@@ -400,26 +416,24 @@ static void take(void *ud, long line, const char *s, size_t n, json_t *v)
 }
 
 /* Takes in a request's body for source s on the events database d: each
- * event checked, scored with model m (NULL: the kind has none) and
- * stored, the source's counts updated, all in one transaction. Fills r
+ * event checked, scored with its kind's model in sc (NULL: unscored)
+ * and stored, the source's counts updated, all in one transaction. Fills r
  * (accepted, rejected, errors: a new array the caller frees). Returns 0;
  * 1 when the body holds more than max events (nothing stored); -1 on a
  * database error (nothing stored). */
-int events_take(db *d, const struct source *s, const struct anomaly_model *m,
+int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 		const char *body, size_t len, long max, struct events_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->errors = json_array();
 	struct timespec now = {0};
 	clock_gettime(CLOCK_REALTIME, &now); /* the milliseconds of "now" */
-	struct batch b = {d,
-			  s,
-			  m,
-			  clock_now() * 1000 + now.tv_nsec / 1000000,
-			  0,
-			  r,
-			  json_array(),
-			  0};
+	struct batch b = {.d = d,
+			  .s = s,
+			  .sc = sc,
+			  .now_ms = clock_now() * 1000 + now.tv_nsec / 1000000,
+			  .r = r,
+			  .stats_errors = json_array()};
 	if (db_begin(d) != 0)
 		goto fail;
 	long n = each_event(body, len, max, take, &b);
@@ -429,7 +443,7 @@ int events_take(db *d, const struct source *s, const struct anomaly_model *m,
 		return 1;
 	}
 	char *errs = json_dumps(b.stats_errors, JSON_COMPACT);
-	int rc = b.failed ||
+	int rc = b.failed || flush_minutes(&b) != 0 ||
 		 db_exec(d, STMT_EVT_STATS_ADD, s->id, r->accepted, r->rejected,
 			 b.last_ts / 1000, errs ? errs : "[]") != 0 ||
 		 db_commit(d) != 0;
@@ -442,6 +456,23 @@ fail:
 	db_rollback(d);
 	json_decref(b.stats_errors);
 	return -1;
+}
+
+/* Calls fn(ud, user, host, ts) for each user and host pair that signed
+ * in since since_ms (its last time), oldest first. Returns 0, or -1 on a
+ * database error. */
+int events_each_signin(db *d, int64_t since_ms,
+		       void (*fn)(void *ud, const char *user, const char *host,
+				  int64_t ts),
+		       void *ud)
+{
+	sqlite3_stmt *st = db_query(d, STMT_EVT_SIGNINS, since_ms);
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(ud, db_text(st, 0), db_text(st, 1), db_int(st, 2));
+	sqlite3_reset(st);
+	return 0;
 }
 
 /* Returns each source's counts from the events database as a new JSON

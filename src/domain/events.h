@@ -5,6 +5,7 @@
 #include "../core/buf.h"
 #include "../core/db.h"
 #include "../ml/anomaly.h"
+#include "../ml/evfeat.h"
 #include "sources.h"
 
 #include <jansson.h>
@@ -17,10 +18,24 @@ struct events_result {
 	json_t *errors;
 };
 
-int events_take(db *d, const struct source *s, const struct anomaly_model *m,
+#define EVENTS_KINDS 8
+
+/* How events are scored: the model of each kind (by its place in
+ * source_kinds; NULL: that kind is stored unscored) and the windows the
+ * features feed. Shared by the intake's threads. */
+struct events_scorer {
+	evfeat_state *st;
+	const struct anomaly_model *model[EVENTS_KINDS];
+};
+
+int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 		const char *body, size_t len, long max,
 		struct events_result *r);
 json_t *events_source_stats(db *d);
+int events_each_signin(db *d, int64_t since_ms,
+		       void (*fn)(void *ud, const char *user, const char *host,
+				  int64_t ts),
+		       void *ud);
 
 /* What the event list filters on ("" or 0: any; min_score -1: any; from
  * and to in Unix milliseconds; words a LIKE pattern). */

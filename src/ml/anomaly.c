@@ -9,6 +9,8 @@
 #include "anomaly.h"
 
 #include "../core/buf.h"
+#include "../core/clock.h"
+#include "evfeat.h"
 #include "httpfeat.h"
 
 #include <math.h>
@@ -27,6 +29,7 @@ static const struct {
     {"httpparams", "http-access", ANOMALY_HTTPPARAMS},
     {"nsl-kdd", "network-flow", ANOMALY_NSLKDD},
     {"unsw", "network-flow", ANOMALY_UNSW},
+    {"ecs", NULL, ANOMALY_ECS},
 };
 
 /* Sets *f from a format's name. Returns 0, or -1 when unknown. */
@@ -40,13 +43,14 @@ int anomaly_format_parse(const char *name, enum anomaly_format *f)
 	return -1;
 }
 
-/* Returns the event kind a format's rows are ("http-access", ...). */
+/* Returns the event kind a format's rows are ("http-access", ...), or
+ * NULL for ECS events (any kind). */
 const char *anomaly_format_kind(enum anomaly_format f)
 {
 	for (size_t i = 0; i < sizeof(formats) / sizeof(*formats); i++)
 		if (formats[i].f == f)
 			return formats[i].kind;
-	return "generic";
+	return NULL;
 }
 
 /* Makes room for one more row; returns its index, or -1. */
@@ -160,6 +164,54 @@ static int read_http_line(struct anomaly_rows *r, enum anomaly_format f,
 		      : -1;
 }
 
+/* Returns the label an ECS event carries in label_field: 0 for "normal",
+ * "benign", false or 0; 1 for any other value; -1 when absent. */
+static int ecs_label(json_t *doc, const char *label_field)
+{
+	json_t *v = evfeat_member(doc, label_field);
+	if (json_is_string(v))
+		return strcmp(json_string_value(v), "normal") &&
+		       strcmp(json_string_value(v), "benign");
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_number(v))
+		return json_number_value(v) != 0;
+	return -1;
+}
+
+/* Adds one ECS event of kind (its features fed through st's windows, so
+ * the file is read in its order) to r; events of other kinds (by their
+ * category, when they name one) are skipped. Returns 0, 1 to skip it, -1
+ * out of memory. */
+static int add_ecs(struct anomaly_rows *r, evfeat_state *st, const char *kind,
+		   const char *label_field, json_t *doc)
+{
+	int64_t ts = 0;
+	json_t *t = evfeat_member(doc, "@timestamp");
+	const char *is = json_is_object(doc) ? evfeat_kind_of(doc) : "";
+	if (!json_is_object(doc) ||
+	    (strcmp(is, "generic") && strcmp(is, kind)) ||
+	    clock_event_ms(json_is_string(t) ? json_string_value(t) : NULL,
+			   json_is_number(t) ? json_number_value(t) : NAN,
+			   &ts) != 0)
+		return 1;
+	long i = add_row(r);
+	if (i < 0)
+		return -1;
+	const char *cat[EVFEAT_MAX_CAT];
+	double num[EVFEAT_MAX_NUM];
+	evfeat_compute(st, kind, doc, ts, num, cat);
+	memcpy(r->num + (size_t)i * (size_t)r->nnum, num,
+	       sizeof(double) * (size_t)r->nnum);
+	for (int k = 0; k < r->ncat; k++)
+		r->cat[(size_t)i * (size_t)r->ncat + (size_t)k] =
+		    arena_strdup(&r->a, cat[k]);
+	r->label[i] = ecs_label(doc, label_field);
+	r->split[i] =
+	    split_of(json_string_value(evfeat_member(doc, "labels.split")));
+	return 0;
+}
+
 /* Splits a CSV line without quoting into at most max fields (in place).
  * Returns the number of fields. */
 static int split_csv(char *line, char **f, int max)
@@ -221,9 +273,23 @@ static const char *const kdd_names[41] = {"duration",
 					  "dst_host_srv_rerror_rate"};
 
 /* Sets up r's columns for format f (from the CSV header for UNSW). */
-static int columns(struct anomaly_rows *r, enum anomaly_format f, char **head,
-		   int nhead)
+static int columns(struct anomaly_rows *r, enum anomaly_format f,
+		   const char *kind, char **head, int nhead)
 {
+	if (f == ANOMALY_ECS) {
+		struct evfeat_columns cols;
+		if (!kind || evfeat_columns(kind, &cols) != 0)
+			return -1;
+		r->nnum = cols.nnum;
+		r->ncat = cols.ncat;
+		r->num_names =
+		    arena_alloc(&r->a, sizeof(char *) * EVFEAT_MAX_NUM);
+		r->cat_names =
+		    arena_alloc(&r->a, sizeof(char *) * EVFEAT_MAX_CAT);
+		memcpy(r->num_names, cols.num_names, sizeof(cols.num_names));
+		memcpy(r->cat_names, cols.cat_names, sizeof(cols.cat_names));
+		return 0;
+	}
 	if (f == ANOMALY_CSIC || f == ANOMALY_HTTPPARAMS) {
 		r->nnum = httpfeat_count();
 		r->num_names =
@@ -318,13 +384,19 @@ static int add_flow(struct anomaly_rows *r, enum anomaly_format fmt, char **f,
 	return 0;
 }
 
-/* Reads every row of path in format f into r (which it initialises).
- * Lines that do not parse are skipped and counted in err's message only
- * when nothing was read. Returns the number of rows, or -1 with a reason
- * in err. */
-int anomaly_read(const char *path, enum anomaly_format f,
-		 struct anomaly_rows *r, char *err, size_t errlen)
+/* Reads every row of path in format f into r (which it initialises);
+ * ECS events are of kind (NULL: the format's) and labelled by
+ * label_field (NULL: labels.scenario). Lines that do not parse are
+ * skipped and counted in err's message only when nothing was read.
+ * Returns the number of rows, or -1 with a reason in err. */
+int anomaly_read(const char *path, enum anomaly_format f, const char *kind,
+		 const char *label_field, struct anomaly_rows *r, char *err,
+		 size_t errlen)
 {
+	if (!kind)
+		kind = anomaly_format_kind(f);
+	if (!label_field)
+		label_field = "labels.scenario";
 	memset(r, 0, sizeof(*r));
 	arena_init(&r->a);
 	FILE *in = fopen(path, "r");
@@ -343,8 +415,9 @@ int anomaly_read(const char *path, enum anomaly_format f,
 			nhead = split_csv(copy, head, 128);
 		}
 	}
-	if (rc == 0 && columns(r, f, head, nhead) != 0)
+	if (rc == 0 && columns(r, f, kind, head, nhead) != 0)
 		rc = -1;
+	evfeat_state *st = f == ANOMALY_ECS ? evfeat_state_new() : NULL;
 	size_t skipped = 0;
 	while (rc == 0 && getline(&line, &cap, in) >= 0) {
 		if (flow) {
@@ -355,19 +428,45 @@ int anomaly_read(const char *path, enum anomaly_format f,
 			continue;
 		}
 		json_t *j = json_loads(line, 0, NULL);
-		if (!j || read_http_line(r, f, j) != 0)
+		if (f == ANOMALY_ECS) {
+			int k =
+			    j && st ? add_ecs(r, st, kind, label_field, j) : 1;
+			skipped += k == 1;
+			rc = k < 0 ? -1 : 0;
+		} else if (!j || read_http_line(r, f, j) != 0) {
 			skipped++;
+		}
 		json_decref(j);
 	}
+	evfeat_state_free(st);
 	free(line);
 	fclose(in);
 	if (rc != 0 || r->n == 0) {
 		snprintf(err, errlen, "%s: no %s rows read (%zu skipped)", path,
-			 anomaly_format_kind(f), skipped);
+			 kind ? kind : "event", skipped);
 		anomaly_rows_free(r);
 		return -1;
 	}
 	return (int)r->n;
+}
+
+/* Returns 1 when m reads exactly the features kind's events have today
+ * (same columns in the same order), so the ingest path may score them
+ * with it; else 0. */
+int anomaly_fits_kind(const struct anomaly_model *m, const char *kind)
+{
+	struct evfeat_columns cols;
+	if (!m->kind || strcmp(m->kind, kind) || m->log_scale ||
+	    evfeat_columns(kind, &cols) != 0 || cols.nnum != m->nnum ||
+	    cols.ncat != m->ncat)
+		return 0;
+	for (int k = 0; k < m->nnum; k++)
+		if (strcmp(cols.num_names[k], m->num_names[k]))
+			return 0;
+	for (int k = 0; k < m->ncat; k++)
+		if (strcmp(cols.cat_names[k], m->cat_names[k]))
+			return 0;
+	return 1;
 }
 
 /* Returns the position of value in vocabulary column k, or -1. */
@@ -424,6 +523,55 @@ double anomaly_score(const struct anomaly_model *m, const double *num,
 	if (x != stack)
 		free(x);
 	return s;
+}
+
+/* qsort order of reasons: the larger share first. */
+static int by_share(const void *a, const void *b)
+{
+	double x = ((const struct anomaly_reason *)a)->share,
+	       y = ((const struct anomaly_reason *)b)->share;
+	return (x < y) - (x > y);
+}
+
+/* Fills out[0..k) with the columns that weighed most in isolating the
+ * row (num, cat), largest share first, one-hot columns folded into
+ * their categorical column. Returns how many were filled (0 when out of
+ * memory). */
+int anomaly_explain(const struct anomaly_model *m, const double *num,
+		    const char *const *cat, struct anomaly_reason *out, int k)
+{
+	int ncol = m->nnum + m->ncat;
+	double *x = calloc((size_t)m->nfeat * 2, sizeof(double));
+	struct anomaly_reason *all = calloc((size_t)ncol, sizeof(*all));
+	if (!x || !all) {
+		free(x);
+		free(all);
+		return 0;
+	}
+	double *share = x + m->nfeat, total = 0;
+	encode(m, num, cat, x, NULL);
+	iforest_explain(&m->forest, x, share);
+	int o = 0;
+	for (int c = 0; c < ncol; c++) {
+		int width = c < m->nnum ? 1
+					: (int)json_array_size(json_array_get(
+					      m->vocab, (size_t)(c - m->nnum)));
+		all[c].name =
+		    c < m->nnum ? m->num_names[c] : m->cat_names[c - m->nnum];
+		all[c].column = c;
+		for (int w = 0; w < width; w++)
+			all[c].share += share[o++];
+		total += all[c].share;
+	}
+	qsort(all, (size_t)ncol, sizeof(*all), by_share);
+	int n = k < ncol ? k : ncol;
+	for (int i = 0; i < n; i++) {
+		out[i] = all[i];
+		out[i].share = total > 0 ? all[i].share / total : 0;
+	}
+	free(x);
+	free(all);
+	return n;
 }
 
 /* qsort order for doubles, ascending. */

@@ -16,6 +16,7 @@ enum anomaly_format {
 	ANOMALY_HTTPPARAMS, /* HttpParams payloads as JSONL (http-access) */
 	ANOMALY_NSLKDD,	    /* NSL-KDD connection records (network-flow) */
 	ANOMALY_UNSW,	    /* UNSW-NB15 flows with a header (network-flow) */
+	ANOMALY_ECS,	    /* ECS events as JSONL, any kind with features */
 };
 
 /* Rows: numeric columns (row-major), categorical columns (arena
@@ -46,16 +47,27 @@ struct anomaly_model {
 	json_t *meta; /* format, data, rows, trained_at, metrics */
 };
 
+/* A column's part in a score (anomaly_explain). */
+struct anomaly_reason {
+	const char *name; /* the model's column name (borrowed) */
+	int column;	  /* numeric k, or nnum + categorical k */
+	double share;	  /* 0 to 1 */
+};
+
 int anomaly_format_parse(const char *name, enum anomaly_format *f);
 const char *anomaly_format_kind(enum anomaly_format f);
-int anomaly_read(const char *path, enum anomaly_format f,
-		 struct anomaly_rows *r, char *err, size_t errlen);
+int anomaly_read(const char *path, enum anomaly_format f, const char *kind,
+		 const char *label_field, struct anomaly_rows *r, char *err,
+		 size_t errlen);
+int anomaly_fits_kind(const struct anomaly_model *m, const char *kind);
 void anomaly_rows_free(struct anomaly_rows *r);
 int anomaly_train(struct anomaly_model *m, const struct anomaly_rows *r,
 		  int split, int normal_only, int ntrees, int subsample,
 		  unsigned long long seed, char *err, size_t errlen);
 double anomaly_score(const struct anomaly_model *m, const double *num,
 		     const char *const *cat, int *never_seen);
+int anomaly_explain(const struct anomaly_model *m, const double *num,
+		    const char *const *cat, struct anomaly_reason *out, int k);
 json_t *anomaly_eval(const struct anomaly_model *m,
 		     const struct anomaly_rows *r, int split);
 int anomaly_save(const struct anomaly_model *m, const char *path, char *err,

@@ -12,7 +12,7 @@
 
 /* The options of both subcommands. */
 struct aopts {
-	const char *kind, *data, *out, *model, *format, *split;
+	const char *kind, *data, *out, *model, *format, *split, *label_field;
 	int normal_only, json, trees, subsample;
 	unsigned long long seed;
 };
@@ -23,12 +23,14 @@ static int usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: secura ml anomaly train --kind K --data FILE --out MODEL "
-	    "--format F [--normal-only] [--split train|test|all] [--trees N] "
-	    "[--subsample N] [--seed S]\n"
-	    "       secura ml anomaly eval --model MODEL --data FILE --format "
-	    "F "
-	    "[--split train|test|all] [--json]\n"
-	    "formats: csic, httpparams (http-access); nsl-kdd, unsw "
+	    "[--format F] [--normal-only] [--split train|test|all] "
+	    "[--label-field F] [--trees N] [--subsample N] [--seed S]\n"
+	    "       secura ml anomaly eval --model MODEL --data FILE "
+	    "[--format F] [--split train|test|all] [--label-field F] "
+	    "[--json]\n"
+	    "formats: ecs (the default: ECS events as JSONL, labelled by "
+	    "labels.scenario);\n"
+	    "         csic, httpparams (http-access); nsl-kdd, unsw "
 	    "(network-flow)\n");
 	return 2;
 }
@@ -48,13 +50,14 @@ static int parse(int argc, char **argv, struct aopts *o)
 	*o = (struct aopts){.trees = 100, .subsample = 256, .seed = 42};
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		const char **s = !strcmp(a, "--kind")	  ? &o->kind
-				 : !strcmp(a, "--data")	  ? &o->data
-				 : !strcmp(a, "--out")	  ? &o->out
-				 : !strcmp(a, "--model")  ? &o->model
-				 : !strcmp(a, "--format") ? &o->format
-				 : !strcmp(a, "--split")  ? &o->split
-							  : NULL;
+		const char **s = !strcmp(a, "--kind")	       ? &o->kind
+				 : !strcmp(a, "--data")	       ? &o->data
+				 : !strcmp(a, "--out")	       ? &o->out
+				 : !strcmp(a, "--model")       ? &o->model
+				 : !strcmp(a, "--format")      ? &o->format
+				 : !strcmp(a, "--split")       ? &o->split
+				 : !strcmp(a, "--label-field") ? &o->label_field
+							       : NULL;
 		if (s && v) {
 			*s = v;
 			i++;
@@ -127,16 +130,22 @@ static int train(const struct aopts *o, FILE *out)
 	struct anomaly_rows r;
 	struct anomaly_model m;
 	char err[256] = "";
-	if (!o->data || !o->out || !o->format ||
-	    anomaly_format_parse(o->format, &f) != 0)
+	const char *format = o->format ? o->format : "ecs";
+	if (!o->data || !o->out || anomaly_format_parse(format, &f) != 0)
 		return usage(out);
-	const char *kind = o->kind ? o->kind : anomaly_format_kind(f);
-	if (strcmp(kind, anomaly_format_kind(f))) {
-		fprintf(out, "secura: %s rows are %s events, not %s\n",
-			o->format, anomaly_format_kind(f), kind);
+	const char *fkind = anomaly_format_kind(f),
+		   *kind = o->kind ? o->kind : fkind;
+	if (!kind) {
+		fprintf(out, "secura: name the events' --kind\n");
+		return 2;
+	}
+	if (fkind && strcmp(kind, fkind)) {
+		fprintf(out, "secura: %s rows are %s events, not %s\n", format,
+			fkind, kind);
 		return 1;
 	}
-	if (anomaly_read(o->data, f, &r, err, sizeof(err)) < 0) {
+	if (anomaly_read(o->data, f, kind, o->label_field, &r, err,
+			 sizeof(err)) < 0) {
 		fprintf(out, "secura: %s\n", err);
 		return 1;
 	}
@@ -153,7 +162,7 @@ static int train(const struct aopts *o, FILE *out)
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	json_object_set_new(m.meta, "data", json_string(o->data));
-	json_object_set_new(m.meta, "format", json_string(o->format));
+	json_object_set_new(m.meta, "format", json_string(format));
 	json_object_set_new(m.meta, "trained_at", json_string(when));
 	json_object_set_new(m.meta, "seed", json_integer((json_int_t)o->seed));
 	fprintf(out, "trained on %lld rows (%d features) in %.2f s\n",
@@ -183,15 +192,16 @@ static int eval(const struct aopts *o, FILE *out)
 	struct anomaly_rows r;
 	struct anomaly_model m;
 	char err[256] = "";
-	if (!o->data || !o->model || !o->format ||
-	    anomaly_format_parse(o->format, &f) != 0)
+	if (!o->data || !o->model ||
+	    anomaly_format_parse(o->format ? o->format : "ecs", &f) != 0)
 		return usage(out);
 	if (anomaly_load(&m, o->model, err, sizeof(err)) != 0) {
 		fprintf(out, "secura: %s\n", err);
 		return 1;
 	}
 	int rc = 1;
-	if (anomaly_read(o->data, f, &r, err, sizeof(err)) < 0) {
+	if (anomaly_read(o->data, f, m.kind, o->label_field, &r, err,
+			 sizeof(err)) < 0) {
 		fprintf(out, "secura: %s\n", err);
 		goto done;
 	}

@@ -211,6 +211,25 @@ double iforest_score(const iforest *f, const double *row)
 	return pow(2.0, -(total / f->ntrees) / (c > 0 ? c : 1));
 }
 
+/* Adds each feature's part in isolating row to share[nfeatures] (which
+ * the caller zeroes): every split on a row's path counts 1 / the path's
+ * length, so features that isolate it in few splits weigh most. */
+void iforest_explain(const iforest *f, const double *row, double *share)
+{
+	int32_t path[256];
+	for (int t = 0; t < f->ntrees; t++) {
+		int32_t i = f->roots[t];
+		int depth = 0;
+		while (f->nodes[i].feature >= 0 && depth < 256) {
+			const struct iforest_node *n = &f->nodes[i];
+			path[depth++] = n->feature;
+			i = row[n->feature] < n->value ? n->left : n->right;
+		}
+		for (int d = 0; d < depth; d++)
+			share[path[d]] += 1.0 / depth;
+	}
+}
+
 /* Frees the trees; f is empty afterwards. */
 void iforest_free(iforest *f)
 {

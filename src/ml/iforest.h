@@ -30,6 +30,7 @@ int iforest_fit(iforest *f, const double *x, size_t nrows, int nfeatures,
 		int ntrees, int subsample, uint64_t seed, char *err,
 		size_t errlen);
 double iforest_score(const iforest *f, const double *row);
+void iforest_explain(const iforest *f, const double *row, double *share);
 void iforest_free(iforest *f);
 json_t *iforest_to_json(const iforest *f);
 int iforest_from_json(iforest *f, json_t *doc, int nfeatures, char *err,

@@ -7,6 +7,7 @@
  * on this thread's own read connection. */
 #include "ui.h"
 
+#include "../core/clock.h"
 #include "../core/config.h"
 #include "../core/log.h"
 #include "../domain/events.h"
@@ -18,23 +19,51 @@
 
 #define MAX_EVENTS 5000
 
-/* The http-access anomaly model, loaded at start (read-only after). */
-static struct anomaly_model http_model;
-static int http_model_loaded;
+/* The anomaly models of each kind and the windows their features feed,
+ * set up at start (the models are read-only after). */
+static struct anomaly_model models[EVENTS_KINDS];
+static struct events_scorer scorer;
 
-/* The ingest program's start: loads the shipped http-access model from
- * SECURA_MODELS; without it events are stored unscored (logged).
- * Returns 0. */
+/* Feeds one stored sign-in (user on host at ts) into the windows, so a
+ * restart does not make every sign-in a first time. */
+static void warm(void *st, const char *user, const char *host, int64_t ts)
+{
+	evfeat_state_seen(st, user, host, ts);
+}
+
+/* The ingest program's start: loads SECURA_MODELS/<kind>.anomaly for
+ * each kind and keeps those that read the kind's features today (a kind
+ * without one is stored unscored, logged), then feeds the last 30 days'
+ * sign-ins into the windows. Returns 0, or -1 out of memory. */
 int ui_ingest_start(void)
 {
-	char path[4200], err[256];
-	snprintf(path, sizeof(path), "%s/http-access.anomaly",
-		 config_get()->models_dir);
-	if (anomaly_load(&http_model, path, err, sizeof(err)) == 0)
-		http_model_loaded = 1;
-	else
-		log_event(NULL, NULL, "ingest: http-access events unscored: %s",
-			  err);
+	scorer.st = evfeat_state_new();
+	if (!scorer.st)
+		return -1;
+	for (int k = 0; source_kinds[k] && k < EVENTS_KINDS; k++) {
+		char path[4200], err[256] = "";
+		struct evfeat_columns cols;
+		if (evfeat_columns(source_kinds[k], &cols) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.anomaly",
+			 config_get()->models_dir, source_kinds[k]);
+		if (anomaly_load(&models[k], path, err, sizeof(err)) != 0) {
+			log_event(NULL, NULL, "ingest: %s events unscored: %s",
+				  source_kinds[k], err);
+		} else if (!anomaly_fits_kind(&models[k], source_kinds[k])) {
+			log_event(NULL, NULL,
+				  "ingest: %s events unscored: %s reads other "
+				  "features than %s events have (retrain it)",
+				  source_kinds[k], path, source_kinds[k]);
+			anomaly_free(&models[k]);
+		} else {
+			scorer.model[k] = &models[k];
+		}
+	}
+	db *ev = db_thread(config_get()->events_db);
+	if (ev)
+		events_each_signin(ev, (clock_now() - 30 * 86400) * 1000, warm,
+				   scorer.st);
 	return 0;
 }
 
@@ -62,15 +91,6 @@ static int find_source(struct ctx *c, const char *scheme, struct source *s)
 	       : rc == 0    ? TOKEN_UNKNOWN
 	       : s->enabled ? TOKEN_OK
 			    : TOKEN_DISABLED;
-}
-
-/* Returns the anomaly model for source s's events, or NULL (its kind has
- * none, or the model did not load). */
-static const struct anomaly_model *model_for(const struct source *s)
-{
-	return http_model_loaded && !strcmp(s->kind, "http-access")
-		   ? &http_model
-		   : NULL;
 }
 
 /* Finds the source of the request's bearer token into s. Returns 1, 0
@@ -117,8 +137,8 @@ int ui_ingest_native(struct ctx *c)
 		return ctx_fail(c, 400, "no_events",
 				"The body holds no events.");
 	struct events_result r;
-	const struct anomaly_model *m = model_for(&s);
-	rc = events_take(c->db, &s, m, c->body, c->body_len, MAX_EVENTS, &r);
+	rc = events_take(c->db, &s, &scorer, c->body, c->body_len, MAX_EVENTS,
+			 &r);
 	if (rc == 1) {
 		json_decref(r.errors);
 		return ctx_fail(c, 413, "too_many_events",
@@ -190,9 +210,8 @@ static int hec(struct ctx *c, int raw)
 		buf_free(&nd);
 		return hec_reply(c, 400, 5, "No data", -1);
 	}
-	const struct anomaly_model *m = model_for(&s);
 	struct events_result r;
-	rc = events_take(c->db, &s, m, nd.data, nd.len, MAX_EVENTS, &r);
+	rc = events_take(c->db, &s, &scorer, nd.data, nd.len, MAX_EVENTS, &r);
 	buf_free(&nd);
 	long first = -1;
 	if (rc == 0 && r.rejected)

@@ -1,8 +1,10 @@
 /* test_anomaly.c - the Isolation Forest, the HTTP lexical features, the
  * ranking figures and the anomaly model file, on data made here. */
 #include "../../src/ml/anomaly.h"
+#include "../../src/ml/evfeat.h"
 #include "../../src/ml/httpfeat.h"
 #include "../../src/ml/iforest.h"
+#include "../../src/ml/window.h"
 #include "../testhelp.h"
 
 #include <math.h>
@@ -166,8 +168,8 @@ static void test_model(void)
 	char err[256] = "";
 	int ok =
 	    f &&
-	    anomaly_read(path, ANOMALY_HTTPPARAMS, &r, err, sizeof(err)) ==
-		450 &&
+	    anomaly_read(path, ANOMALY_HTTPPARAMS, NULL, NULL, &r, err,
+			 sizeof(err)) == 450 &&
 	    anomaly_train(&m, &r, 0, 1, 100, 256, 42, err, sizeof(err)) == 0;
 	test_cond("a model trains on the normal training rows", ok);
 	json_t *e = ok ? anomaly_eval(&m, &r, 1) : NULL;
@@ -204,8 +206,106 @@ static void test_model(void)
 	unlink(out);
 }
 
+/* The sliding windows: a rate over the last span, the previous bucket
+ * fading out, "first time" marks, and a full table that evicts rather
+ * than grows. */
+static void test_windows(void)
+{
+	window *w = window_new(64, 60000);
+	uint64_t k = window_key("10.0.0.1", NULL);
+	double last = 0;
+	for (int i = 0; i < 10; i++)
+		last = window_add(w, k, 60000 + i * 1000, 1);
+	test_cond("ten events in one minute count ten", last == 10);
+	test_cond("half a minute on, half the previous bucket still counts",
+		  fabs(window_add(w, k, 150000, 0) - 5) < 0.01);
+	test_cond("two minutes on, the window is empty",
+		  window_add(w, k, 240000, 0) == 0);
+	test_cond("a key is fresh the first time only",
+		  window_touch(w, 7, 1000) == 1 &&
+		      window_touch(w, 7, 2000) == 0);
+	for (uint64_t i = 0; i < 10000; i++)
+		window_touch(w, i * 7919, 5000);
+	test_cond("a full table still answers (it evicts, it does not grow)",
+		  window_add(w, k, 6000, 1) >= 1);
+	test_cond("pair keys differ by order",
+		  window_key("a", "b") != window_key("b", "a"));
+	window_free(w);
+}
+
+/* The event features: kinds from categories, a port scan's fan-out, a
+ * password spray's users per address, a first sign-in on a host. */
+static void test_event_features(void)
+{
+	json_t *web = json_pack("{s{ss}}", "event", "category", "web"),
+	       *list = json_pack("{s{s[s]}}", "event", "category",
+				 "authentication"),
+	       *none = json_object();
+	test_cond("an event's kind follows its ECS category",
+		  !strcmp(evfeat_kind_of(web), "http-access") &&
+		      !strcmp(evfeat_kind_of(list), "auth") &&
+		      !strcmp(evfeat_kind_of(none), "generic"));
+	json_decref(web);
+	json_decref(list);
+	json_decref(none);
+	struct evfeat_columns cols;
+	test_cond("network-flow and auth declare their columns; endpoint has "
+		  "none",
+		  evfeat_columns("network-flow", &cols) == 0 &&
+		      !strcmp(cols.num_names[6], "distinct_hosts_1m") &&
+		      evfeat_columns("auth", &cols) == 0 &&
+		      evfeat_columns("endpoint", &cols) != 0);
+	evfeat_state *st = evfeat_state_new();
+	double num[EVFEAT_MAX_NUM];
+	const char *cat[EVFEAT_MAX_CAT];
+	double one = 0, many = 0;
+	int cats = 1;
+	for (int port = 1; port <= 200; port++) {
+		json_t *f =
+		    json_pack("{s{ss} s{ss si} s{ss}}", "source", "ip",
+			      "10.0.1.33", "destination", "ip", "10.0.0.40",
+			      "port", port, "network", "transport", "tcp");
+		evfeat_compute(st, "network-flow", f, 1000000 + port * 10, num,
+			       cat);
+		if (port == 1)
+			one = num[7];
+		many = num[7];
+		cats &= !strcmp(cat[0], "tcp") &&
+			!strcmp(cat[1], port < 1024 ? "well-known" : "?");
+		json_decref(f);
+	}
+	test_cond("a port scan's distinct ports a minute climb (log1p 200)",
+		  one == log1p(1) && fabs(many - log1p(200)) < 0.01 && cats);
+	double first = 0, again = 0, users = 0;
+	for (int u = 0; u < 30; u++) {
+		char name[16];
+		snprintf(name, sizeof(name), "user%d", u);
+		json_t *a = json_pack("{s{ss} s{ss} s{ss} s{ss ss}}", "user",
+				      "name", name, "host", "name", "VPN",
+				      "source", "ip", "198.51.100.23", "event",
+				      "outcome", "failure", "action", "logon");
+		evfeat_compute(st, "auth", a, 5000000 + u * 1000, num, cat);
+		users = num[6];
+		if (u == 0)
+			first = num[2];
+		json_decref(a);
+	}
+	json_t *a =
+	    json_pack("{s{ss} s{ss} s{ss}}", "user", "name", "user0", "host",
+		      "name", "VPN", "source", "ip", "198.51.100.23");
+	evfeat_compute(st, "auth", a, 5100000, num, cat);
+	again = num[2];
+	json_decref(a);
+	test_cond("a spray's distinct users per address climb; a first "
+		  "sign-in on a host is marked once",
+		  fabs(users - log1p(30)) < 0.01 && first == 1 && again == 0);
+	evfeat_state_free(st);
+}
+
 int main(void)
 {
+	test_windows();
+	test_event_features();
 	test_forest();
 	test_features();
 	test_figures();
