@@ -19,7 +19,7 @@ SPEC    := tests/spec/mustache
 DATASETS ?= $(or $(SECURA_DATASETS),../shared/datasets)
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz bench eval models office-models load run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench bench-ingest eval models office-models load run demo clean format help
 
 all: $(PROGS)
 
@@ -31,6 +31,7 @@ help:
 	@echo "make demo       add realistic demo incidents (COUNT=N, default 300)"
 	@echo "make sanitize   unit and spec tests under ASan/UBSan"
 	@echo "make bench      wrk against 100,000 incidents, with baselines"
+	@echo "make bench-ingest  events/s through the intake beside a bare insert loop"
 	@echo "make eval       classifier accuracy beside scikit-learn's baselines"
 	@echo "make models     retrain the shipped models in data/models from their manifests"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
@@ -125,15 +126,15 @@ $(B)/fuzz/fuzz_files: tests/fuzz/fuzz_files.c src/domain/filecheck.c src/ml/http
 
 # The code under test is compiled with the fuzzer's coverage; the rest
 # comes from the library.
-FUZZ_EV := src/domain/events.c src/ml/evfeat.c src/ml/window.c src/ml/httpfeat.c
-$(B)/fuzz/fuzz_events $(B)/fuzz/fuzz_features: $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_EV) $(B)/libsecura.a
+FUZZ_EV := src/domain/events.c src/domain/accesslog.c src/ml/evfeat.c src/ml/window.c src/ml/httpfeat.c
+$(B)/fuzz/fuzz_events $(B)/fuzz/fuzz_features $(B)/fuzz/fuzz_accesslog: $(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_EV) $(B)/libsecura.a
 	@mkdir -p $(@D)
 	clang $(CPPFLAGS) -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_EV) $(B)/libsecura.a $(LIBS)
 
 $(B)/bench/trivial: tests/load/trivial.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< -lfcgi -lpthread
-$(B)/bench/commits: tests/load/commits.c $(B)/libsecura.a
+$(B)/bench/commits $(B)/bench/bare_ingest: $(B)/bench/%: tests/load/%.c $(B)/libsecura.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(B)/libsecura.a $(LIBS)
 
@@ -142,6 +143,12 @@ $(B)/bench/commits: tests/load/commits.c $(B)/libsecura.a
 bench: all $(B)/bench/trivial $(B)/bench/commits
 	@tools/install-deps.sh --bench
 	@tools/bench.sh
+
+# The intake: events/s through nginx beside a bare parse-and-insert loop,
+# the cost of scoring, the incident list's p99 while events pour in.
+bench-ingest: all $(B)/bench/bare_ingest
+	@tools/install-deps.sh --bench
+	@tools/bench_ingest.sh
 
 # The live-notification load test: 10,000 SSE clients, one broadcast.
 load: all
@@ -174,7 +181,7 @@ eval: all
 	@tools/eval.sh
 
 # Fuzzing is not part of `make test` (it is open-ended); run it by hand.
-fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl $(B)/fuzz/fuzz_files $(B)/fuzz/fuzz_events $(B)/fuzz/fuzz_features
+fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl $(B)/fuzz/fuzz_files $(B)/fuzz/fuzz_events $(B)/fuzz/fuzz_features $(B)/fuzz/fuzz_accesslog
 	@for f in $^; do n=$${f##*/}; echo "fuzzing $$f for $(FUZZ_SECONDS)s"; \
 	  mkdir -p $(B)/fuzz/corpus/$$n; cp tests/fuzz/corpus/$$n/* $(B)/fuzz/corpus/$$n/ 2>/dev/null; \
 	  $$f $(B)/fuzz/corpus/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 2>&1 | tail -n 3 || exit 1; done

@@ -70,6 +70,13 @@ done
 
 nginx -p "$DATA/nginx" -c "$DATA/nginx.conf" -e "$DATA/log/nginx-error.log" -g "daemon off;" &
 pids="$pids $!"
+# Secura watches its own web traffic: nginx's access log becomes the
+# http-access events of the source "secura-nginx" (SECURA_WATCH_LOG=0:
+# not).
+if [ "${SECURA_WATCH_LOG:-1}" != 0 ]; then
+	"$BIN/secura" watch-log "$DATA/log/access.log" --source secura-nginx &
+	pids="$pids $!"
+fi
 
 echo "Secura is running at http://127.0.0.1:$PORT/ (data in $DATA). Ctrl-C stops it."
 wait

@@ -31,11 +31,14 @@
 #include "../src/domain/models.h"
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
+#include "../src/domain/sources.h"
 #include "../src/domain/traffic_cmd.h"
 #include "../src/domain/users.h"
+#include "../src/domain/watchlog.h"
 #include "../src/ml/anomaly_cmd.h"
 #include "../src/ml/trainer.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +83,8 @@ static int usage(void)
 		"       secura ml train --from-db [--field category|severity]\n"
 		"       secura ml anomaly train|eval ... (secura ml anomaly "
 		"for its options)\n"
+		"       secura watch-log FILE --source NAME [--from-start] "
+		"[--once]\n"
 		"       secura traffic --url URL --token T [--rate N] "
 		"[--seconds S] [--scenario S] [--door native|hec] (secura "
 		"traffic for its options)\n"
@@ -604,6 +609,86 @@ static int cmd_ml_from_db(const struct opts *o)
 	return failed;
 }
 
+/* Returns the id of the event source called name, creating it as an
+ * http-access source (audited) when there is none. -1 on error. */
+static int64_t watched_source(const char *name)
+{
+	int64_t id = sources_find_name(&d, name);
+	if (id != 0)
+		return id;
+	char token[SOURCE_TOKEN_LEN], sid[24];
+	if (db_begin(&d) != 0)
+		return -1;
+	id = sources_create(&d, name, "http-access", 0, token);
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	json_t *detail =
+	    json_pack("{ss ss}", "name", name, "kind", "http-access");
+	struct audit_entry e = {
+	    0, actor, "cli", "source.create", "event_source", sid, detail};
+	int rc = id <= 0 || audit_append(&d, &e) != 0 || db_commit(&d) != 0;
+	json_decref(detail);
+	if (rc) {
+		db_rollback(&d);
+		return -1;
+	}
+	printf("watch-log: created the http-access source \"%s\"\n", name);
+	return id;
+}
+
+/* SIGINT/SIGTERM: watch-log ends after its current batch. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	watchlog_stop();
+}
+
+/* secura watch-log FILE --source NAME [--from-start] [--once]: follows a
+ * web server's access log into the events database as the source's
+ * events (created when missing). Returns the exit status. */
+static int cmd_watch_log(int argc, char **argv)
+{
+	struct watchlog w = {.main = &d};
+	const char *name = NULL;
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--source") && i + 1 < argc)
+			name = argv[++i];
+		else if (!strcmp(argv[i], "--from-start"))
+			w.from_start = 1;
+		else if (!strcmp(argv[i], "--once"))
+			w.once = 1;
+		else
+			return usage();
+	}
+	w.path = argc > 2 ? argv[2] : NULL;
+	if (!w.path || !name)
+		return usage();
+	db events;
+	struct events_scorer sc;
+	char err[512];
+	if (db_open(&events, config_get()->events_db, err, sizeof(err)) != 0 ||
+	    db_migrate_set(&events, "schema/events/", err, sizeof(err)) < 0) {
+		fprintf(stderr, "secura: %s\n", err);
+		return 1;
+	}
+	w.events = &events;
+	w.source_id = watched_source(name);
+	int rc = 1;
+	if (w.source_id <= 0) {
+		fprintf(stderr, "secura: cannot find or create source %s\n",
+			name);
+	} else if (events_scorer_open(&sc, config_get()->models_dir, &events) ==
+		   0) {
+		w.sc = &sc;
+		struct sigaction sa = {.sa_handler = on_stop};
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		rc = watchlog_run(&w, stdout);
+		events_scorer_close(&sc);
+	}
+	db_close(&events);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -633,6 +718,8 @@ int main(int argc, char **argv)
 	} else if (db_migrate(&d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "secura: %s\n", err);
 		rc = 1;
+	} else if (!strcmp(cmd, "watch-log")) {
+		rc = cmd_watch_log(argc, argv);
 	} else if (!strcmp(cmd, "report") && !strcmp(sub, "verify")) {
 		rc = argc == 4 ? cmd_report_verify(argv[3]) : usage();
 	} else if (!strcmp(cmd, "ml")) {

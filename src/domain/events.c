@@ -8,9 +8,12 @@
  * source and event.id) is stored once and counted as accepted. */
 #include "events.h"
 
+#include "accesslog.h"
+
 #include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
+#include "../core/log.h"
 #include "../ml/evfeat.h"
 #include "../ml/httpfeat.h"
 
@@ -102,84 +105,103 @@ static const char *text(json_t *doc, const char *path, char *num)
 	return "";
 }
 
-/* Normalises one event object into *out (a new document: known fields
- * nested, labels, event.ingested, @timestamp) and *ts. Returns NULL, or
- * the reason the line is refused. */
-static const char *normalise(json_t *in, const char *line, size_t len,
-			     int64_t now_ms, json_t **out, int64_t *ts)
+/* Returns 1 when a top-level key belongs to a field Secura knows: its
+ * first segment ("event" of "event.action") is a known field's. */
+static int known_top(const char *key)
+{
+	size_t k = strcspn(key, ".");
+	for (size_t i = 0; i < NKNOWN; i++) {
+		size_t n = strcspn(known[i].name, ".");
+		if (n == k && !strncmp(key, known[i].name, k))
+			return 1;
+	}
+	return 0;
+}
+
+/* Writes Unix milliseconds ms as RFC 3339 UTC with milliseconds into
+ * out ("2026-12-05T10:00:00.123Z"). */
+static void stamp(int64_t ms, char out[32])
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	int frac = (int)(ms % 1000);
+	out[n] = '.';
+	out[n + 1] = (char)('0' + frac / 100);
+	out[n + 2] = (char)('0' + frac / 10 % 10);
+	out[n + 3] = (char)('0' + frac % 10);
+	out[n + 4] = 'Z';
+	out[n + 5] = '\0';
+}
+
+/* Normalises one event object in place: known fields checked by type and
+ * nested ("event.action": x becomes {"event": {"action": x}}), keys
+ * Secura does not know moved under labels (nothing is dropped),
+ * event.original bounded, @timestamp written as RFC 3339 and
+ * event.ingested set. Sets *ts. Returns NULL, or the reason the event is
+ * refused (in is then left as it was checked, unchanged in meaning). */
+static const char *normalise(json_t *in, int64_t now_ms, int64_t *ts)
 {
 	if (!json_is_object(in))
 		return "not a JSON object";
-	json_t *doc = json_object(), *labels = json_object();
-	const char *why = NULL;
 	json_t *t = json_object_get(in, "@timestamp");
 	*ts = now_ms;
 	if (t && clock_event_ms(json_is_string(t) ? json_string_value(t) : NULL,
 				json_is_number(t) ? json_number_value(t) : NAN,
 				ts) != 0)
-		why = "@timestamp is neither RFC 3339 nor epoch time";
-	else if (*ts > now_ms + FUTURE_SLACK)
-		why = "@timestamp is more than a day in the future";
-	for (size_t i = 0; !why && i < NKNOWN; i++) {
-		json_t *v = evfeat_member(in, known[i].name);
+		return "@timestamp is neither RFC 3339 nor epoch time";
+	if (*ts > now_ms + FUTURE_SLACK)
+		return "@timestamp is more than a day in the future";
+	for (size_t i = 0; i < NKNOWN; i++) {
+		json_t *v = evfeat_member(in, known[i].name),
+		       *flat = json_object_get(in, known[i].name);
 		if (!v || json_is_null(v))
 			continue;
 		if (known[i].number ? !json_is_number(v) : !json_is_string(v))
-			why = known[i].number ? "a number field is not a number"
-					      : "a text field is not text";
-		else if (json_is_string(v) &&
-			 json_string_length(v) > MAX_FIELD &&
-			 strcmp(known[i].name, "event.original"))
-			why = "a field is longer than 65536 bytes";
-		else
-			set_path(doc, known[i].name, json_incref(v));
+			return known[i].number
+				   ? "a number field is not a number"
+				   : "a text field is not text";
+		size_t n = json_string_length(v);
+		int original = !strcmp(known[i].name, "event.original");
+		if (n > MAX_FIELD && !original)
+			return "a field is longer than 65536 bytes";
+		int cut = original && n > MAX_ORIGINAL;
+		flat = flat && strchr(known[i].name, '.') ? flat : NULL;
+		if (!cut && !flat)
+			continue; /* nested already, as it should be */
+		v = cut ? json_stringn(json_string_value(v), MAX_ORIGINAL)
+			: json_incref(v);
+		if (flat)
+			json_object_del(in, known[i].name);
+		set_path(in, known[i].name, v);
 	}
 	/* what Secura does not know is kept under labels, flat */
+	json_t *labels = json_object_get(in, "labels");
+	if (labels && !json_is_object(labels)) {
+		labels = json_pack("{sO}", "labels", labels);
+		json_object_set_new(in, "labels", labels);
+	}
 	const char *key;
 	json_t *v;
-	json_object_foreach(in, key, v)
+	void *tmp;
+	json_object_foreach_safe(in, tmp, key, v)
 	{
-		int mine = !strcmp(key, "@timestamp") || !strcmp(key, "labels");
-		for (size_t i = 0; !mine && i < NKNOWN; i++) {
-			size_t k = strcspn(known[i].name, ".");
-			mine = !strncmp(key, known[i].name, k) &&
-			       (!key[k] || key[k] == '.');
+		if (!strcmp(key, "@timestamp") || !strcmp(key, "labels") ||
+		    known_top(key))
+			continue;
+		if (!labels) {
+			labels = json_object();
+			json_object_set_new(in, "labels", labels);
 		}
-		if (!mine)
-			json_object_set(labels, key, v);
+		json_object_set(labels, key, v);
+		json_object_del(in, key);
 	}
-	json_t *given = json_object_get(in, "labels");
-	if (json_is_object(given))
-		json_object_update(labels, given);
-	if (why) {
-		json_decref(doc);
-		json_decref(labels);
-		return why;
-	}
-	/* the original, bounded, so a mapping can be run again */
-	if (!evfeat_member(doc, "event.original"))
-		set_path(doc, "event.original",
-			 json_stringn(line,
-				      len > MAX_ORIGINAL ? MAX_ORIGINAL : len));
-	json_t *orig = evfeat_member(doc, "event.original");
-	if (json_string_length(orig) > MAX_ORIGINAL)
-		set_path(doc, "event.original",
-			 json_stringn(json_string_value(orig), MAX_ORIGINAL));
-	char iso[32];
-	time_t secs = (time_t)(*ts / 1000);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", gmtime(&secs));
-	char stamp[40];
-	snprintf(stamp, sizeof(stamp), "%s.%03dZ", iso, (int)(*ts % 1000));
-	json_object_set_new(doc, "@timestamp", json_string(stamp));
-	secs = (time_t)(now_ms / 1000);
-	strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%S", gmtime(&secs));
-	snprintf(stamp, sizeof(stamp), "%s.%03dZ", iso, (int)(now_ms % 1000));
-	set_path(doc, "event.ingested", json_string(stamp));
-	if (json_object_size(labels))
-		json_object_set_new(doc, "labels", labels);
-	else
-		json_decref(labels);
-	*out = doc;
+	char when[32];
+	stamp(*ts, when);
+	json_object_set_new(in, "@timestamp", json_string(when));
+	stamp(now_ms, when);
+	set_path(in, "event.ingested", json_string(when));
 	return NULL;
 }
 
@@ -208,49 +230,54 @@ struct minute {
 	int events, anomalies, scored, h[10];
 };
 
-/* What one request's events add up to while they are stored. */
+/* One event ready to be stored: its document (a reference), its text,
+ * kind, time, score (-1: unscored), model and why. */
+struct row {
+	json_t *doc;
+	char *js, *why;
+	const char *kind, *model;
+	int64_t ts;
+	double score;
+	int never_seen;
+};
+
+/* A request's events: checked, normalised and scored outside the write
+ * transaction (in parallel with other requests), then stored in it. */
 struct batch {
-	db *d;
 	const struct source *s;
 	const struct events_scorer *sc;
 	int64_t now_ms, last_ts;
 	struct events_result *r;
 	json_t *stats_errors;
-	int failed, nminutes;
-	struct minute minutes[32];
+	int failed;
+	struct row *rows;
+	size_t nrows, cap;
+	struct minute *minutes;
+	size_t nminutes, mcap;
 };
 
-/* Writes b's rollups and empties them. Returns 0 or -1. */
-static int flush_minutes(struct batch *b)
-{
-	int rc = 0;
-	for (int i = 0; i < b->nminutes && rc == 0; i++) {
-		struct minute *m = &b->minutes[i];
-		rc = db_exec(b->d, STMT_EVT_MINUTE_ADD, m->minute, b->s->id,
-			     m->kind, m->outcome, m->events, m->anomalies,
-			     m->scored, m->h[0], m->h[1], m->h[2], m->h[3],
-			     m->h[4], m->h[5], m->h[6], m->h[7], m->h[8],
-			     m->h[9]);
-	}
-	b->nminutes = 0;
-	return rc;
-}
-
-/* Counts one event (score -1: unscored) in b's rollups. Returns 0 or
- * -1. */
+/* Counts one event (score -1: unscored) in b's rollups. Returns 0 or -1
+ * out of memory. */
 static int count_minute(struct batch *b, int64_t ts, const char *kind,
 			const char *outcome, double score, int anomalous)
 {
 	struct minute *m = NULL;
 	int64_t minute = ts / 60000;
-	for (int i = 0; i < b->nminutes && !m; i++)
+	for (size_t i = b->nminutes; i-- > 0 && !m;)
 		if (b->minutes[i].minute == minute &&
 		    b->minutes[i].kind == kind &&
 		    !strncmp(b->minutes[i].outcome, outcome, 15))
 			m = &b->minutes[i];
 	if (!m) {
-		if (b->nminutes == 32 && flush_minutes(b) != 0)
-			return -1;
+		if (b->nminutes == b->mcap) {
+			size_t cap = b->mcap ? b->mcap * 2 : 16;
+			struct minute *g =
+			    realloc(b->minutes, cap * sizeof(*g));
+			if (!g)
+				return -1;
+			b->minutes = g;
+			b->mcap = cap;
+		}
 		m = &b->minutes[b->nminutes++];
 		*m = (struct minute){.minute = minute, .kind = kind};
 		snprintf(m->outcome, sizeof(m->outcome), "%s", outcome);
@@ -282,67 +309,100 @@ static char *explain(const struct anomaly_model *m, const double *num,
 	return s;
 }
 
-/* Stores one normalised event of b's source, scored with its kind's
- * model when there is one, and counts it in the rollups. Returns 0 or
- * -1. */
-static int store(struct batch *b, json_t *doc, int64_t ts)
+/* Readies one normalised event of b's source: scored with its kind's
+ * model when there is one, counted in the rollups, appended to b's rows
+ * (doc referenced). Returns 0, or -1 out of memory. */
+static int prepare(struct batch *b, json_t *doc, int64_t ts)
+{
+	if (b->nrows == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct row *g = realloc(b->rows, cap * sizeof(*g));
+		if (!g)
+			return -1;
+		b->rows = g;
+		b->cap = cap;
+	}
+	struct row *r = &b->rows[b->nrows];
+	*r = (struct row){
+	    .doc = doc, .kind = kind_of(b->s, doc), .ts = ts, .score = -1};
+	const struct anomaly_model *m = model_of(b->sc, r->kind);
+	double num[EVFEAT_MAX_NUM];
+	const char *cat[EVFEAT_MAX_CAT];
+	int over = 0;
+	if (m && evfeat_compute(b->sc->st, r->kind, doc, ts, num, cat) == 0) {
+		r->score = anomaly_score(m, num, cat, &r->never_seen);
+		over = r->score >= m->threshold || r->never_seen;
+		if (over)
+			r->why = explain(m, num, cat);
+		r->model = m->meta ? json_string_value(
+					 json_object_get(m->meta, "trained_at"))
+				   : NULL;
+	}
+	char n[32];
+	r->js = json_dumps(doc, JSON_COMPACT);
+	if (!r->js ||
+	    count_minute(b, ts, r->kind, text(doc, "event.outcome", n),
+			 r->score, over) != 0) {
+		jsonmem_free(r->js);
+		jsonmem_free(r->why);
+		return -1;
+	}
+	json_incref(doc);
+	b->nrows++;
+	return 0;
+}
+
+/* Stores row r of source s on d (inside the caller's transaction).
+ * Returns 0 or -1. */
+static int insert(db *d, const struct source *s, int64_t now_ms,
+		  const struct row *r)
 {
 	char n1[32], n2[32];
-	const char *kind = kind_of(b->s, doc);
-	const struct anomaly_model *m = model_of(b->sc, kind);
-	double num[EVFEAT_MAX_NUM], score = -1;
-	const char *cat[EVFEAT_MAX_CAT];
-	int odd = 0, over = 0;
-	char *why = NULL;
-	if (m && evfeat_compute(b->sc->st, kind, doc, ts, num, cat) == 0) {
-		score = anomaly_score(m, num, cat, &odd);
-		over = score >= m->threshold || odd;
-		if (over)
-			why = explain(m, num, cat);
-	}
-	const char *model =
-	    m && m->meta
-		? json_string_value(json_object_get(m->meta, "trained_at"))
-		: NULL;
-	char *js = json_dumps(doc, JSON_COMPACT);
+	json_t *doc = r->doc;
 	const char *id = text(doc, "event.id", n1);
-	const char *outcome = text(doc, "event.outcome", n2);
-	int rc =
-	    !js || count_minute(b, ts, kind, outcome, score, over) != 0
-		? -1
-		: db_exec(
-		      b->d, STMT_EVT_INSERT, b->s->id, *id ? id : NULL, ts,
-		      b->now_ms, kind, text(doc, "event.category", n2),
-		      text(doc, "event.action", n2), outcome,
-		      text(doc, "host.name", n2), text(doc, "user.name", n2),
-		      text(doc, "source.ip", n2),
-		      text(doc, "destination.ip", n2), text(doc, "message", n2),
-		      js, score, model ? model : "", odd, why);
-	jsonmem_free(js);
-	jsonmem_free(why);
-	return rc;
+	return db_exec(
+	    d, STMT_EVT_INSERT, s->id, *id ? id : NULL, r->ts, now_ms, r->kind,
+	    text(doc, "event.category", n2), text(doc, "event.action", n2),
+	    text(doc, "event.outcome", n2), text(doc, "host.name", n2),
+	    text(doc, "user.name", n2), text(doc, "source.ip", n2),
+	    text(doc, "destination.ip", n2), text(doc, "message", n2), r->js,
+	    r->score, r->model ? r->model : "", r->never_seen, r->why);
+}
+
+/* Frees b's rows and rollups. */
+static void batch_free(struct batch *b)
+{
+	for (size_t i = 0; i < b->nrows; i++) {
+		json_decref(b->rows[i].doc);
+		jsonmem_free(b->rows[i].js);
+		jsonmem_free(b->rows[i].why);
+	}
+	free(b->rows);
+	free(b->minutes);
+	json_decref(b->stats_errors);
 }
 
 /* Splits the body into events: a JSON array of objects, or one JSON
- * value a line (blank lines skipped). Calls fn for each with its line
- * number (the position in an array), its text and its parsed value (NULL
- * when it does not parse). Returns the number of events, or -1 when
- * there are more than max. */
-static long each_event(const char *body, size_t len, long max,
-		       void (*fn)(void *ud, long line, const char *s, size_t n,
-				  json_t *v),
-		       void *ud)
+ * value a line (blank lines skipped), or access log lines
+ * (EVENTS_ACCESS_LOG). Calls fn for each with its line number (the
+ * position in an array) and its parsed value (NULL when it does not
+ * parse, with why the reason or NULL for bad JSON; fn may change it). Returns
+ * the number of events, or -1 when there are more than max. */
+static long
+each_event(const char *body, size_t len, long max, enum events_format format,
+	   void (*fn)(void *ud, long line, json_t *v, const char *why),
+	   void *ud)
 {
 	size_t i = 0;
 	while (i < len && (body[i] == ' ' || body[i] == '\t' ||
 			   body[i] == '\r' || body[i] == '\n'))
 		i++;
 	long count = 0;
-	if (i < len && body[i] == '[') {
+	if (format == EVENTS_JSON && i < len && body[i] == '[') {
 		json_t *arr = json_loadb(body, len, 0, NULL);
 		if (!json_is_array(arr)) {
 			json_decref(arr);
-			fn(ud, 1, body, len, NULL);
+			fn(ud, 1, NULL, NULL);
 			return 1;
 		}
 		if ((long)json_array_size(arr) > max) {
@@ -353,9 +413,7 @@ static long each_event(const char *body, size_t len, long max,
 		json_t *v;
 		json_array_foreach(arr, k, v)
 		{
-			char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			fn(ud, (long)k + 1, s ? s : "", s ? strlen(s) : 0, v);
-			jsonmem_free(s);
+			fn(ud, (long)k + 1, v, NULL);
 			count++;
 		}
 		json_decref(arr);
@@ -375,8 +433,12 @@ static long each_event(const char *body, size_t len, long max,
 		if (b > a) {
 			if (++count > max)
 				return -1;
-			json_t *v = json_loadb(body + a, b - a, 0, NULL);
-			fn(ud, line, body + a, b - a, v);
+			const char *why = NULL;
+			json_t *v =
+			    format == EVENTS_JSON
+				? json_loadb(body + a, b - a, 0, NULL)
+				: accesslog_parse(body + a, b - a, &why);
+			fn(ud, line, v, why);
 			json_decref(v);
 		}
 		at = end + 1;
@@ -384,17 +446,16 @@ static long each_event(const char *body, size_t len, long max,
 	return count;
 }
 
-/* each_event callback: checks, normalises and stores one event. */
-static void take(void *ud, long line, const char *s, size_t n, json_t *v)
+/* each_event callback: checks, normalises and readies one event. */
+static void take(void *ud, long line, json_t *v, const char *why)
 {
 	struct batch *b = ud;
-	json_t *doc = NULL;
 	int64_t ts = 0;
-	const char *why = !v ? "not valid JSON (or not UTF-8, or a NUL byte)"
-			     : normalise(v, s, n, b->now_ms, &doc, &ts);
-	if (!why && store(b, doc, ts) != 0)
+	if (!why)
+		why = !v ? "not valid JSON (or not UTF-8, or a NUL byte)"
+			 : normalise(v, b->now_ms, &ts);
+	if (!why && prepare(b, v, ts) != 0)
 		b->failed = 1;
-	json_decref(doc);
 	if (why) {
 		b->r->rejected++;
 		if (json_array_size(b->r->errors) < MAX_ERRORS)
@@ -415,47 +476,116 @@ static void take(void *ud, long line, const char *s, size_t n, json_t *v)
 		b->last_ts = ts;
 }
 
-/* Takes in a request's body for source s on the events database d: each
- * event checked, scored with its kind's model in sc (NULL: unscored)
- * and stored, the source's counts updated, all in one transaction. Fills r
- * (accepted, rejected, errors: a new array the caller frees). Returns 0;
- * 1 when the body holds more than max events (nothing stored); -1 on a
- * database error (nothing stored). */
+/* Stores b's rows, rollups and the source's counts on d in one
+ * transaction. Returns 0, or -1 (nothing stored). */
+static int commit(db *d, struct batch *b)
+{
+	if (db_begin(d) != 0)
+		return -1;
+	int rc = 0;
+	for (size_t i = 0; i < b->nrows && rc == 0; i++)
+		rc = insert(d, b->s, b->now_ms, &b->rows[i]);
+	for (size_t i = 0; i < b->nminutes && rc == 0; i++) {
+		struct minute *m = &b->minutes[i];
+		rc = db_exec(d, STMT_EVT_MINUTE_ADD, m->minute, b->s->id,
+			     m->kind, m->outcome, m->events, m->anomalies,
+			     m->scored, m->h[0], m->h[1], m->h[2], m->h[3],
+			     m->h[4], m->h[5], m->h[6], m->h[7], m->h[8],
+			     m->h[9]);
+	}
+	char *errs = json_dumps(b->stats_errors, JSON_COMPACT);
+	rc = rc || db_exec(d, STMT_EVT_STATS_ADD, b->s->id, b->r->accepted,
+			   b->r->rejected, b->last_ts / 1000,
+			   errs ? errs : "[]") != 0;
+	jsonmem_free(errs);
+	if (rc) {
+		db_rollback(d);
+		return -1;
+	}
+	return db_commit(d);
+}
+
+/* Takes in a request's body (NDJSON or a JSON array, or access log
+ * lines) for source s on the events database d: each event checked, normalised
+ * and scored with its kind's model in sc (NULL: unscored) outside the write
+ * transaction, then every event, the per-minute rollups and the source's counts
+ * stored in one transaction. Fills r (accepted, rejected, errors: a new array
+ * the caller frees). Returns 0; 1 when the body holds more than max events
+ * (nothing stored); -1 on a database error or out of memory (nothing stored).
+ */
 int events_take(db *d, const struct source *s, const struct events_scorer *sc,
-		const char *body, size_t len, long max, struct events_result *r)
+		enum events_format format, const char *body, size_t len,
+		long max, struct events_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->errors = json_array();
 	struct timespec now = {0};
 	clock_gettime(CLOCK_REALTIME, &now); /* the milliseconds of "now" */
-	struct batch b = {.d = d,
-			  .s = s,
+	struct batch b = {.s = s,
 			  .sc = sc,
 			  .now_ms = clock_now() * 1000 + now.tv_nsec / 1000000,
 			  .r = r,
 			  .stats_errors = json_array()};
-	if (db_begin(d) != 0)
-		goto fail;
-	long n = each_event(body, len, max, take, &b);
-	if (n < 0) {
-		db_rollback(d);
-		json_decref(b.stats_errors);
-		return 1;
+	long n = each_event(body, len, max, format, take, &b);
+	int rc = n < 0 ? 1 : b.failed || commit(d, &b) != 0 ? -1 : 0;
+	batch_free(&b);
+	return rc;
+}
+
+/* events_each_signin callback: feeds one stored sign-in into the
+ * windows, so a restart does not make every sign-in a first time. */
+static void warm(void *st, const char *user, const char *host, int64_t ts)
+{
+	evfeat_state_seen(st, user, host, ts);
+}
+
+/* Sets up sc: loads models_dir/<kind>.anomaly for each kind and keeps
+ * those that read the kind's features today (a kind without one is
+ * stored unscored, logged), then feeds the last 30 days' sign-ins of the
+ * events database (NULL: none) into the windows. Returns 0, or -1 out of
+ * memory. Undone by events_scorer_close. */
+int events_scorer_open(struct events_scorer *sc, const char *models_dir,
+		       db *events)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->st = evfeat_state_new();
+	if (!sc->st)
+		return -1;
+	for (int k = 0; source_kinds[k] && k < EVENTS_KINDS; k++) {
+		char path[4200], err[256] = "";
+		struct evfeat_columns cols;
+		struct anomaly_model *m = &sc->loaded[k];
+		if (evfeat_columns(source_kinds[k], &cols) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.anomaly", models_dir,
+			 source_kinds[k]);
+		if (anomaly_load(m, path, err, sizeof(err)) != 0) {
+			log_event(NULL, NULL, "events: %s events unscored: %s",
+				  source_kinds[k], err);
+		} else if (!anomaly_fits_kind(m, source_kinds[k])) {
+			log_event(NULL, NULL,
+				  "events: %s events unscored: %s reads other "
+				  "features than %s events have (retrain it)",
+				  source_kinds[k], path, source_kinds[k]);
+			anomaly_free(m);
+		} else {
+			sc->model[k] = m;
+		}
 	}
-	char *errs = json_dumps(b.stats_errors, JSON_COMPACT);
-	int rc = b.failed || flush_minutes(&b) != 0 ||
-		 db_exec(d, STMT_EVT_STATS_ADD, s->id, r->accepted, r->rejected,
-			 b.last_ts / 1000, errs ? errs : "[]") != 0 ||
-		 db_commit(d) != 0;
-	jsonmem_free(errs);
-	if (rc)
-		goto fail;
-	json_decref(b.stats_errors);
+	if (events)
+		events_each_signin(events, (clock_now() - 30 * 86400) * 1000,
+				   warm, sc->st);
 	return 0;
-fail:
-	db_rollback(d);
-	json_decref(b.stats_errors);
-	return -1;
+}
+
+/* Frees what events_scorer_open set up. */
+void events_scorer_close(struct events_scorer *sc)
+{
+	for (int k = 0; k < EVENTS_KINDS; k++)
+		if (sc->model[k])
+			anomaly_free(&sc->loaded[k]);
+	evfeat_state_free(sc->st);
+	memset(sc, 0, sizeof(*sc));
 }
 
 /* Calls fn(ud, user, host, ts) for each user and host pair that signed
@@ -624,6 +754,22 @@ static json_t *event_json(sqlite3_stmt *st, int full)
 	if (full) {
 		json_t *doc = json_loads(db_text(st, 15), 0, NULL);
 		json_object_set_new(o, "event", doc ? doc : json_object());
+		json_t *why = json_loads(db_text(st, 16), 0, NULL);
+		if (!json_is_array(why)) {
+			json_decref(why);
+			why = json_array();
+		}
+		size_t i;
+		json_t *w;
+		json_array_foreach(why, i, w)
+		{
+			double share =
+			    json_number_value(json_object_get(w, "share"));
+			json_object_set_new(
+			    w, "percent",
+			    json_integer((json_int_t)round(share * 100)));
+		}
+		json_object_set_new(o, "why", why);
 	}
 	return o;
 }

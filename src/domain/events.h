@@ -22,15 +22,27 @@ struct events_result {
 
 /* How events are scored: the model of each kind (by its place in
  * source_kinds; NULL: that kind is stored unscored) and the windows the
- * features feed. Shared by the intake's threads. */
+ * features feed. Shared by the intake's threads (read-only but for the
+ * windows, which lock). */
 struct events_scorer {
 	evfeat_state *st;
 	const struct anomaly_model *model[EVENTS_KINDS];
+	struct anomaly_model loaded[EVENTS_KINDS];
+};
+
+int events_scorer_open(struct events_scorer *sc, const char *models_dir,
+		       db *events);
+void events_scorer_close(struct events_scorer *sc);
+
+/* What a body holds. */
+enum events_format {
+	EVENTS_JSON,	   /* NDJSON, or one JSON array */
+	EVENTS_ACCESS_LOG, /* web server access log lines (combined) */
 };
 
 int events_take(db *d, const struct source *s, const struct events_scorer *sc,
-		const char *body, size_t len, long max,
-		struct events_result *r);
+		enum events_format format, const char *body, size_t len,
+		long max, struct events_result *r);
 json_t *events_source_stats(db *d);
 int events_each_signin(db *d, int64_t since_ms,
 		       void (*fn)(void *ud, const char *user, const char *host,

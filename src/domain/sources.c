@@ -20,7 +20,7 @@ int64_t sources_create(db *d, const char *name, const char *kind, int64_t user,
 		       char token[SOURCE_TOKEN_LEN])
 {
 	char raw[RAND_TOKEN_LEN], hash[SHA256_HEX], prefix[12];
-	int64_t taken = db_scalar(d, STMT_SOURCE_BY_NAME, name);
+	int64_t taken = sources_find_name(d, name);
 	if (taken != 0)
 		return taken > 0 ? 0 : -1;
 	if (rand_token(raw) != 0)
@@ -33,6 +33,13 @@ int64_t sources_create(db *d, const char *name, const char *kind, int64_t user,
 		    now) != 0)
 		return -1;
 	return sqlite3_last_insert_rowid(d->h);
+}
+
+/* Returns the id of the source called name, 0 when there is none, -1
+ * on a database error. */
+int64_t sources_find_name(db *d, const char *name)
+{
+	return db_scalar(d, STMT_SOURCE_BY_NAME, name);
 }
 
 /* Enables or disables source id. Inside a transaction; 0 or -1. */

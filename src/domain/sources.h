@@ -24,6 +24,7 @@ struct source {
 int64_t sources_create(db *d, const char *name, const char *kind, int64_t user,
 		       char token[SOURCE_TOKEN_LEN]);
 int sources_set_enabled(db *d, int64_t id, int enabled);
+int64_t sources_find_name(db *d, const char *name);
 int sources_find_token(db *d, arena *a, const char *token, struct source *s);
 json_t *sources_list(db *d);
 json_t *sources_get(db *d, int64_t id);

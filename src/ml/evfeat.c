@@ -188,12 +188,13 @@ static double f_fanout(struct fctx *c, const char *arg)
 {
 	int host = !strcmp(arg, "host");
 	const char *src = str(c->doc, "source.ip");
-	char port[32];
-	snprintf(port, sizeof(port), "%.0f",
-		 number(c->doc, "destination.port"));
-	const char *dst = host ? str(c->doc, "destination.ip") : port;
+	uint64_t pair =
+	    host ? window_key(src, str(c->doc, "destination.ip"))
+		 : window_key(src, NULL) ^
+		       ((uint64_t)number(c->doc, "destination.port") *
+			0x9E3779B97F4A7C15ULL);
 	int fresh = window_touch(host ? c->st->pairs_host : c->st->pairs_port,
-				 window_key(src, dst), c->ts);
+				 pair, c->ts);
 	return log1p(window_add(host ? c->st->fanout_host : c->st->fanout_port,
 				window_key(src, NULL), c->ts, fresh));
 }

@@ -93,7 +93,8 @@ static void range(const struct grow *g, size_t lo, size_t hi, int k, double *mn,
 static int32_t grow(struct grow *g, size_t lo, size_t hi, int depth)
 {
 	size_t n = hi - lo;
-	struct iforest_node leaf = {-1, -1, -1, (int32_t)n, 0};
+	struct iforest_node leaf = {-1, -1, -1, (int32_t)n,
+				    iforest_c((double)n)};
 	if (n <= 1 || depth >= g->max_depth)
 		return add_node(g->f, leaf);
 	/* features drawn without replacement until one varies here */
@@ -205,7 +206,7 @@ double iforest_score(const iforest *f, const double *row)
 			i = row[n->feature] < n->value ? n->left : n->right;
 			depth++;
 		}
-		total += depth + iforest_c(f->nodes[i].size);
+		total += depth + f->nodes[i].value; /* a leaf's c(size) */
 	}
 	double c = iforest_c(f->subsample);
 	return pow(2.0, -(total / f->ntrees) / (c > 0 ? c : 1));
@@ -316,6 +317,8 @@ int iforest_from_json(iforest *f, json_t *doc, int nfeatures, char *err,
 		p->value = json_number_value(json_array_get(n, 4));
 		if (!node_ok(f, i))
 			goto bad;
+		if (p->feature < 0) /* a leaf keeps c(size) for the scoring */
+			p->value = iforest_c(p->size);
 	}
 	for (int t = 0; t < f->ntrees; t++) {
 		json_int_t r = json_integer_value(json_array_get(roots, t));

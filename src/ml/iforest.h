@@ -9,7 +9,8 @@
 #include <stdint.h>
 
 /* One node: an inner node splits on feature at value (left: < value); a
- * leaf (feature -1) holds size training rows. */
+ * leaf (feature -1) holds size training rows and, in value, c(size), the
+ * path length its rows would have added (not saved: computed at load). */
 struct iforest_node {
 	int32_t feature;
 	int32_t left, right; /* node indexes (inner nodes) */

@@ -1,15 +1,14 @@
 /* ui_ingest.c - POST /api/v1/ingest, the native door of the ingest
  * program: a source's token (Authorization: Bearer src_...), a body of
- * NDJSON (one event a line) or a JSON array, up to 5,000 events. Answers
+ * NDJSON (one event a line) or a JSON array, or for http-access (and
+ * generic) sources text/plain access log lines, up to 5,000 events. Answers
  * {"accepted", "rejected", "errors": [{"line", "reason"}]} once the events
  * are committed; a bad line never costs the good ones. The program's
  * database is the events database; sources are looked up in the main one
  * on this thread's own read connection. */
 #include "ui.h"
 
-#include "../core/clock.h"
 #include "../core/config.h"
-#include "../core/log.h"
 #include "../domain/events.h"
 #include "../domain/sources.h"
 
@@ -20,51 +19,15 @@
 #define MAX_EVENTS 5000
 
 /* The anomaly models of each kind and the windows their features feed,
- * set up at start (the models are read-only after). */
-static struct anomaly_model models[EVENTS_KINDS];
+ * set up at start. */
 static struct events_scorer scorer;
 
-/* Feeds one stored sign-in (user on host at ts) into the windows, so a
- * restart does not make every sign-in a first time. */
-static void warm(void *st, const char *user, const char *host, int64_t ts)
-{
-	evfeat_state_seen(st, user, host, ts);
-}
-
-/* The ingest program's start: loads SECURA_MODELS/<kind>.anomaly for
- * each kind and keeps those that read the kind's features today (a kind
- * without one is stored unscored, logged), then feeds the last 30 days'
- * sign-ins into the windows. Returns 0, or -1 out of memory. */
+/* The ingest program's start: the models and windows (see
+ * events_scorer_open). Returns 0, or -1 out of memory. */
 int ui_ingest_start(void)
 {
-	scorer.st = evfeat_state_new();
-	if (!scorer.st)
-		return -1;
-	for (int k = 0; source_kinds[k] && k < EVENTS_KINDS; k++) {
-		char path[4200], err[256] = "";
-		struct evfeat_columns cols;
-		if (evfeat_columns(source_kinds[k], &cols) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s.anomaly",
-			 config_get()->models_dir, source_kinds[k]);
-		if (anomaly_load(&models[k], path, err, sizeof(err)) != 0) {
-			log_event(NULL, NULL, "ingest: %s events unscored: %s",
-				  source_kinds[k], err);
-		} else if (!anomaly_fits_kind(&models[k], source_kinds[k])) {
-			log_event(NULL, NULL,
-				  "ingest: %s events unscored: %s reads other "
-				  "features than %s events have (retrain it)",
-				  source_kinds[k], path, source_kinds[k]);
-			anomaly_free(&models[k]);
-		} else {
-			scorer.model[k] = &models[k];
-		}
-	}
-	db *ev = db_thread(config_get()->events_db);
-	if (ev)
-		events_each_signin(ev, (clock_now() - 30 * 86400) * 1000, warm,
-				   scorer.st);
-	return 0;
+	return events_scorer_open(&scorer, config_get()->models_dir,
+				  db_thread(config_get()->events_db));
 }
 
 /* What a door's token came to. */
@@ -128,17 +91,24 @@ int ui_ingest_native(struct ctx *c)
 	if (rc <= 0)
 		return rc;
 	const char *ct = c->content_type ? c->content_type : "";
-	if (strncasecmp(ct, "application/x-ndjson", 20) &&
-	    strncasecmp(ct, "application/json", 16))
+	int web = !strcmp(s.kind, "http-access") || !strcmp(s.kind, "generic");
+	enum events_format f = EVENTS_JSON;
+	if (web && !strncasecmp(ct, "text/plain", 10))
+		f = EVENTS_ACCESS_LOG;
+	else if (strncasecmp(ct, "application/x-ndjson", 20) &&
+		 strncasecmp(ct, "application/json", 16))
 		return ctx_fail(c, 415, "unsupported_media_type",
-				"Send application/x-ndjson (one event a "
-				"line) or a JSON array.");
+				web ? "Send application/x-ndjson (one event a "
+				      "line), a JSON array, or text/plain "
+				      "access log lines (combined format)."
+				    : "Send application/x-ndjson (one event a "
+				      "line) or a JSON array.");
 	if (!c->body_len)
 		return ctx_fail(c, 400, "no_events",
 				"The body holds no events.");
 	struct events_result r;
-	rc = events_take(c->db, &s, &scorer, c->body, c->body_len, MAX_EVENTS,
-			 &r);
+	rc = events_take(c->db, &s, &scorer, f, c->body, c->body_len,
+			 MAX_EVENTS, &r);
 	if (rc == 1) {
 		json_decref(r.errors);
 		return ctx_fail(c, 413, "too_many_events",
@@ -211,7 +181,8 @@ static int hec(struct ctx *c, int raw)
 		return hec_reply(c, 400, 5, "No data", -1);
 	}
 	struct events_result r;
-	rc = events_take(c->db, &s, &scorer, nd.data, nd.len, MAX_EVENTS, &r);
+	rc = events_take(c->db, &s, &scorer, EVENTS_JSON, nd.data, nd.len,
+			 MAX_EVENTS, &r);
 	buf_free(&nd);
 	long first = -1;
 	if (rc == 0 && r.rejected)

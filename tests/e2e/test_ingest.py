@@ -70,7 +70,8 @@ def native_door_partial_success(s):
     tok = admin_token(s)
     _, sid, token = new_source(s, tok, "api gateway")
     lines = [
-        {"@timestamp": "2026-12-05T10:00:00Z", "event": {"id": "e1", "action": "login", "outcome": "success"},
+        {"@timestamp": "2026-12-05T10:00:00Z", "event": {"id": "e1", "action": "login", "outcome": "success",
+                                                          "original": "o" * 5000},
          "user": {"name": "ana"}, "source": {"ip": "203.0.113.9"}, "message": "ok one"},
         {"@timestamp": 1764928800, "event.id": "e2", "http.request.method": "GET", "url.path": "/api/x",
          "http.response.status_code": 200, "team": "blue"},
@@ -97,8 +98,12 @@ def native_door_partial_success(s):
     doc = json.loads(events_sql(s, f"SELECT doc FROM events WHERE source_id = {sid} AND event_id = 'e2'") or "{}")
     check(doc.get("labels", {}).get("team") == "blue" and doc.get("url", {}).get("path") == "/api/x"
           and doc.get("http", {}).get("response", {}).get("status_code") == 200
-          and doc.get("event", {}).get("ingested") and doc.get("event", {}).get("original"),
-          "fields are kept in ECS shape, unknown keys under labels, with event.ingested and the original", doc)
+          and doc.get("event", {}).get("ingested") and "original" not in doc.get("event", {}),
+          "fields are kept in ECS shape, unknown keys under labels, with event.ingested; a JSON event "
+          "is its own original", doc)
+    orig = events_sql(s, f"SELECT length(json_extract(doc, '$.event.original')) FROM events "
+                         f"WHERE source_id = {sid} AND event_id = 'e1'")
+    check(orig == "4096", "an event.original sent is kept, bounded to 4 kB", orig)
     ts = events_sql(s, f"SELECT ts FROM events WHERE source_id = {sid} AND event_id = 'e1'")
     check(ts == "1796464800000", "an RFC 3339 time is stored as Unix milliseconds", ts)
     # retried: accepted again, stored once
@@ -374,3 +379,101 @@ def events_past_retention_are_deleted(_):
               "the worker deletes those past 30 days and keeps the rest", (w.returncode, left, w.stderr[-300:]))
     finally:
         srv.stop()
+
+
+COMBINED = ('203.0.113.9 - frank [10/Oct/2026:13:55:36 -0700] "GET /api/v1/orders?id=7&page=2 HTTP/1.1" '
+            '200 2326 "https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64)"')
+
+
+@test
+def access_log_lines(s):
+    """An http-access source takes nginx/Apache combined log lines as
+    text/plain: parsed into the ECS fields, scored, a bad line named; a
+    source of another kind refuses text/plain."""
+    tok = admin_token(s)
+    _, sid, token = new_source(s, tok, "shop nginx", "http-access")
+    body = "\n".join([COMBINED,
+                      "this is not a log line",
+                      '198.51.100.4 - - [10/Oct/2026:13:55:40 +0000] "GET /search?q=%27%20OR%201=1-- HTTP/1.1" 500 12 "-" "sqlmap/1.8"'])
+    r = ingest(s, token, body.encode(), "text/plain")
+    js = r.json() if r.status == 200 else {}
+    check(js.get("accepted") == 2 and js.get("rejected") == 1 and js["errors"][0]["line"] == 2
+          and "access log" in js["errors"][0]["reason"],
+          "combined lines are taken, the bad one named", r.text)
+    row = events_sql(s, f"SELECT source_ip, user_name, outcome, ts, "
+                        f"json_extract(doc, '$.http.request.method'), json_extract(doc, '$.url.path'), "
+                        f"json_extract(doc, '$.url.query'), json_extract(doc, '$.http.response.status_code'), "
+                        f"json_extract(doc, '$.user_agent.original'), json_extract(doc, '$.event.original') = "
+                        f"{sql_quote(COMBINED)}, score IS NOT NULL FROM events WHERE source_id = {sid} ORDER BY id LIMIT 1")
+    check(row == "203.0.113.9|frank|success|1791665736000|GET|/api/v1/orders|id=7&page=2|200|"
+                 "Mozilla/5.0 (X11; Linux x86_64)|1|1",
+          "its fields are the ECS ones, the time with its offset, the line kept as event.original", row)
+    _, _, ftoken = new_source(s, tok, "fw text", "network-flow")
+    r = ingest(s, ftoken, COMBINED.encode(), "text/plain")
+    check(r.status == 415, "a network-flow source refuses text/plain", r.text)
+
+
+def sql_quote(v):
+    return "'" + v.replace("'", "''") + "'"
+
+
+@test
+def secura_watches_its_own_access_log(s):
+    """make run starts `secura watch-log` on nginx's combined access log:
+    Secura's own requests become http-access events of "secura-nginx"."""
+    import time
+    Client(s).get("/health?probe=watch-log-e2e")
+    got = ""
+    for _ in range(60):
+        got = events_sql(s, "SELECT count(*) FROM events WHERE json_extract(doc, '$.url.query') = 'probe=watch-log-e2e'")
+        if got == "1":
+            break
+        time.sleep(0.25)
+    check(got == "1", "a request to Secura shows up as an event", got)
+    tok = admin_token(s)
+    names = [x["name"] for x in api(s, tok, "GET", "/admin/sources").json().get("sources", [])]
+    check("secura-nginx" in names, "the source secura-nginx was made for it", names)
+
+
+@test
+def watch_log_follows_rotation(s):
+    """watch-log follows a file across a rename-and-create rotation and a
+    truncation: every line written is taken once."""
+    import signal
+    import time
+    from harness import BIN
+    log = os.path.join(s.dir, "rotating.log")
+    line = lambda i: COMBINED.replace("page=2", f"page={i}")
+    with open(log, "w") as f:
+        f.write(line(0) + "\n")
+    p = subprocess.Popen([os.path.join(BIN, "secura"), "watch-log", log, "--source", "rotating", "--from-start"],
+                         env=s.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        def wait_for(n):
+            for _ in range(80):
+                c = int(events_sql(s, f"SELECT count(*) FROM events WHERE json_extract(doc, '$.labels.x') IS NULL "
+                                      f"AND source_id = (SELECT max(source_id) FROM events "
+                                      f"WHERE json_extract(doc, '$.url.query') = 'id=7&page=0')") or 0)
+                if c >= n:
+                    return c
+                time.sleep(0.25)
+            return c
+        with open(log, "a") as f:
+            f.write(line(1) + "\n" + line(2) + "\n")
+        first = wait_for(3)
+        os.rename(log, log + ".1")
+        with open(log, "w") as f:
+            f.write(line(3) + "\n")
+        second = wait_for(4)
+        open(log, "w").close()  # copy-and-truncate: emptied, then written
+        time.sleep(1)
+        with open(log, "a") as f:
+            f.write(line(4) + "\n")
+        third = wait_for(5)
+    finally:
+        p.send_signal(signal.SIGTERM)
+        out = p.communicate(timeout=20)[0]
+    check((first, second, third) == (3, 4, 5),
+          "lines before, after a rename and after a truncation are each taken once",
+          ((first, second, third), out[-500:]))
+    check(p.returncode == 0, "watch-log ends cleanly on SIGTERM", (p.returncode, out[-300:]))

@@ -22,8 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *nl = memchr(out.data + at, '\n', out.len - at);
 		if (!nl)
 			abort(); /* every event ends its line */
-		json_t *v = json_loadb(out.data + at, (size_t)(nl - out.data) - at,
-				       JSON_ALLOW_NUL, NULL);
+		json_t *v =
+		    json_loadb(out.data + at, (size_t)(nl - out.data) - at,
+			       JSON_ALLOW_NUL, NULL);
 		if (!json_is_object(v))
 			abort();
 		json_decref(v);

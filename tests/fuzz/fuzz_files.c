@@ -19,9 +19,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *why;
 	filecheck_type(data + 1, size - 1, &why);
 	size_t cut = (size - 1) * data[0] / 256;
-	struct http_req r = {"GET", "/", (const char *)data + 1,
-			     (const char *)data + 1 + cut, 1, cut, size - 1 - cut,
-			     data[0] & 1};
+	struct http_req r = {
+	    "GET", "/", (const char *)data + 1, (const char *)data + 1 + cut,
+	    1,	   cut, size - 1 - cut,		data[0] & 1};
 	double f[128];
 	httpfeat_compute(&r, f);
 	for (int k = 0; k < httpfeat_count(); k++)
