@@ -166,6 +166,8 @@ static const struct route routes[] = {
      ui_notifications_prefs, 0},
     {"GET", "/team", ui_notifications_team, PERM_INCIDENT_READ_ALL, "team",
      NULL, NULL, 0},
+    {"POST", "/predict", ui_monitor_predict, PERM_EVENT_READ, NULL, NULL, NULL,
+     ROUTE_JSON_ONLY},
     {"GET", "/admin/audit", ui_admin_audit, PERM_AUDIT_READ, "admin_audit",
      ui_admin_audit_fields, NULL, 0},
     {"GET", "/admin/audit/verify", ui_admin_audit_verify, PERM_AUDIT_READ,

@@ -309,6 +309,34 @@ static char *explain(const struct anomaly_model *m, const double *num,
 	return s;
 }
 
+/* Scores event doc of kind at ts with sc's model for the kind, its
+ * features fed through st's windows: sets *score (-1: the kind has no
+ * model), *never_seen, *model (borrowed) and, when the event is over the
+ * model's threshold or had a value never seen in training, *why (new
+ * JSON text, jsonmem_free). Returns 1 when it is over, else 0. */
+static int judge(const struct events_scorer *sc, evfeat_state *st,
+		 const char *kind, json_t *doc, int64_t ts, double *score,
+		 int *never_seen, char **why, const char **model)
+{
+	const struct anomaly_model *m = model_of(sc, kind);
+	double num[EVFEAT_MAX_NUM];
+	const char *cat[EVFEAT_MAX_CAT];
+	*score = -1;
+	*never_seen = 0;
+	*why = NULL;
+	*model = NULL;
+	if (!m || evfeat_compute(st, kind, doc, ts, num, cat) != 0)
+		return 0;
+	*score = anomaly_score(m, num, cat, never_seen);
+	int over = *score >= m->threshold || *never_seen;
+	if (over)
+		*why = explain(m, num, cat);
+	*model = m->meta
+		     ? json_string_value(json_object_get(m->meta, "trained_at"))
+		     : NULL;
+	return over;
+}
+
 /* Readies one normalised event of b's source: scored with its kind's
  * model when there is one, counted in the rollups, appended to b's rows
  * (doc referenced). Returns 0, or -1 out of memory. */
@@ -325,19 +353,8 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 	struct row *r = &b->rows[b->nrows];
 	*r = (struct row){
 	    .doc = doc, .kind = kind_of(b->s, doc), .ts = ts, .score = -1};
-	const struct anomaly_model *m = model_of(b->sc, r->kind);
-	double num[EVFEAT_MAX_NUM];
-	const char *cat[EVFEAT_MAX_CAT];
-	int over = 0;
-	if (m && evfeat_compute(b->sc->st, r->kind, doc, ts, num, cat) == 0) {
-		r->score = anomaly_score(m, num, cat, &r->never_seen);
-		over = r->score >= m->threshold || r->never_seen;
-		if (over)
-			r->why = explain(m, num, cat);
-		r->model = m->meta ? json_string_value(
-					 json_object_get(m->meta, "trained_at"))
-				   : NULL;
-	}
+	int over = judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc, ts,
+			 &r->score, &r->never_seen, &r->why, &r->model);
 	char n[32];
 	r->js = json_dumps(doc, JSON_COMPACT);
 	if (!r->js ||
@@ -532,6 +549,54 @@ int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 	return rc;
 }
 
+/* Scores events (a JSON array of ECS objects, kinds by their category
+ * unless kind is given) with sc's models without storing them; the rate
+ * and "first time" features count only these events. Returns a new
+ * array, one entry per event: {"kind", "score" (null: no model),
+ * "anomalous", "never_seen", "why", "model"} or {"error"}; NULL out of
+ * memory. The events are left unchanged. */
+json_t *events_predict(const struct events_scorer *sc, json_t *events,
+		       const char *kind, int64_t now_ms)
+{
+	evfeat_state *st = evfeat_state_new(1024);
+	json_t *out = st ? json_array() : NULL;
+	size_t i;
+	json_t *e;
+	json_array_foreach(events, i, e)
+	{
+		if (!out)
+			break;
+		json_t *doc = json_deep_copy(e);
+		int64_t ts = 0;
+		const char *err =
+		    !doc ? "not a JSON object" : normalise(doc, now_ms, &ts);
+		if (err) {
+			json_array_append_new(out,
+					      json_pack("{ss}", "error", err));
+			json_decref(doc);
+			continue;
+		}
+		const char *k = kind ? kind : evfeat_kind_of(doc), *model;
+		double score;
+		int odd;
+		char *why;
+		int over =
+		    judge(sc, st, k, doc, ts, &score, &odd, &why, &model);
+		json_t *w = why ? json_loads(why, 0, NULL) : NULL;
+		json_array_append_new(
+		    out,
+		    json_pack("{ss so sb sb so ss?}", "kind", k, "score",
+			      score < 0 ? json_null()
+					: json_real(round(score * 1000) / 1000),
+			      "anomalous", over, "never_seen", odd, "why",
+			      w ? w : json_array(), "model", model));
+		jsonmem_free(why);
+		json_decref(doc);
+	}
+	evfeat_state_free(st);
+	return out;
+}
+
 /* events_each_signin callback: feeds one stored sign-in into the
  * windows, so a restart does not make every sign-in a first time. */
 static void warm(void *st, const char *user, const char *host, int64_t ts)
@@ -548,7 +613,7 @@ int events_scorer_open(struct events_scorer *sc, const char *models_dir,
 		       db *events)
 {
 	memset(sc, 0, sizeof(*sc));
-	sc->st = evfeat_state_new();
+	sc->st = evfeat_state_new(0);
 	if (!sc->st)
 		return -1;
 	for (int k = 0; source_kinds[k] && k < EVENTS_KINDS; k++) {

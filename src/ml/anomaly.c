@@ -417,7 +417,7 @@ int anomaly_read(const char *path, enum anomaly_format f, const char *kind,
 	}
 	if (rc == 0 && columns(r, f, kind, head, nhead) != 0)
 		rc = -1;
-	evfeat_state *st = f == ANOMALY_ECS ? evfeat_state_new() : NULL;
+	evfeat_state *st = f == ANOMALY_ECS ? evfeat_state_new(0) : NULL;
 	size_t skipped = 0;
 	while (rc == 0 && getline(&line, &cap, in) >= 0) {
 		if (flow) {

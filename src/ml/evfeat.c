@@ -27,24 +27,26 @@ struct evfeat_state {
 };
 
 /* Returns a new state (windows of 1 and 10 minutes, and 30 days for
- * "first time"), or NULL out of memory. Freed with evfeat_state_free. */
-evfeat_state *evfeat_state_new(void)
+ * "first time") of slots keys a window (0: SLOTS, for a live stream), or
+ * NULL out of memory. Freed with evfeat_state_free. */
+evfeat_state *evfeat_state_new(size_t slots)
 {
+	size_t n = slots ? slots : SLOTS;
 	evfeat_state *st = calloc(1, sizeof(*st));
 	if (!st)
 		return NULL;
-	st->flows = window_new(SLOTS, MINUTE);
-	st->pairs_host = window_new(SLOTS, MINUTE);
-	st->fanout_host = window_new(SLOTS, MINUTE);
-	st->pairs_port = window_new(SLOTS, MINUTE);
-	st->fanout_port = window_new(SLOTS, MINUTE);
-	st->bytes_out = window_new(SLOTS, 10 * MINUTE);
-	st->user_fail = window_new(SLOTS, 10 * MINUTE);
-	st->src_fail = window_new(SLOTS, 10 * MINUTE);
-	st->pairs_user = window_new(SLOTS, 10 * MINUTE);
-	st->src_users = window_new(SLOTS, 10 * MINUTE);
-	st->seen_host = window_new(4 * SLOTS, 30 * 1440 * MINUTE);
-	st->seen_src = window_new(4 * SLOTS, 30 * 1440 * MINUTE);
+	st->flows = window_new(n, MINUTE);
+	st->pairs_host = window_new(n, MINUTE);
+	st->fanout_host = window_new(n, MINUTE);
+	st->pairs_port = window_new(n, MINUTE);
+	st->fanout_port = window_new(n, MINUTE);
+	st->bytes_out = window_new(n, 10 * MINUTE);
+	st->user_fail = window_new(n, 10 * MINUTE);
+	st->src_fail = window_new(n, 10 * MINUTE);
+	st->pairs_user = window_new(n, 10 * MINUTE);
+	st->src_users = window_new(n, 10 * MINUTE);
+	st->seen_host = window_new(4 * n, 30 * 1440 * MINUTE);
+	st->seen_src = window_new(4 * n, 30 * 1440 * MINUTE);
 	window **all = &st->flows;
 	for (size_t i = 0; i < sizeof(*st) / sizeof(window *); i++)
 		if (!all[i]) {

@@ -6,6 +6,7 @@
 #define SECURA_EVFEAT_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The windows one stream of events feeds; thread-safe. */
@@ -20,7 +21,7 @@ struct evfeat_columns {
 	const char *num_names[EVFEAT_MAX_NUM], *cat_names[EVFEAT_MAX_CAT];
 };
 
-evfeat_state *evfeat_state_new(void);
+evfeat_state *evfeat_state_new(size_t slots);
 void evfeat_state_free(evfeat_state *st);
 void evfeat_state_seen(evfeat_state *st, const char *user, const char *host,
 		       int64_t ts_ms);

@@ -5,6 +5,7 @@
 
 #include "../core/http.h"
 #include "../core/view.h"
+#include "../domain/events.h"
 
 /* ui_account.c */
 int ui_account_home(struct ctx *c);
@@ -191,6 +192,9 @@ extern const struct field ui_sources_add_fields[];
 /* ui_monitor.c */
 int ui_monitor_events(struct ctx *c);
 int ui_monitor_event(struct ctx *c);
+int ui_monitor_predict(struct ctx *c);
+/* the anomaly models the app program loads at start (ui.c) */
+extern struct events_scorer ui_scorer;
 extern const struct field ui_monitor_list_fields[];
 
 /* ui_ingest.c (the ingest program) */

@@ -129,3 +129,31 @@ int ui_monitor_event(struct ctx *c)
 	jsonmem_free(doc);
 	return 0;
 }
+
+/* POST /api/v1/predict - scores up to 1,000 events ({"events": [...],
+ * "kind": optional, else each event's category says}) with the anomaly
+ * models without storing them: the security team's way to ask "how
+ * unusual is this?" from a script. */
+int ui_monitor_predict(struct ctx *c)
+{
+	json_t *events = json_object_get(c->json, "events");
+	const char *kind = json_string_value(json_object_get(c->json, "kind"));
+	int known = !kind;
+	for (int k = 0; kind && source_kinds[k]; k++)
+		known |= !strcmp(kind, source_kinds[k]);
+	if (!json_is_array(events) || !json_array_size(events) ||
+	    json_array_size(events) > 1000)
+		return ctx_fail(c, 400, "no_events",
+				"Send {\"events\": [...]} with 1 to 1,000 "
+				"events.");
+	if (!known)
+		return ctx_fail(c, 400, "unknown_kind",
+				"kind is one of auth, network-flow, "
+				"http-access, endpoint, generic.");
+	json_t *results =
+	    events_predict(&ui_scorer, events, kind, clock_now() * 1000);
+	if (!results)
+		return -1;
+	c->view = json_pack("{so}", "results", results);
+	return 0;
+}

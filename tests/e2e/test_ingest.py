@@ -477,3 +477,37 @@ def watch_log_follows_rotation(s):
           "lines before, after a rename and after a truncation are each taken once",
           ((first, second, third), out[-500:]))
     check(p.returncode == 0, "watch-log ends cleanly on SIGTERM", (p.returncode, out[-300:]))
+
+
+@test
+def predict_scores_without_storing(s):
+    """POST /api/v1/predict scores events with the anomaly models and
+    stores nothing: a password spray's last attempts stand out from one
+    ordinary sign-in; people outside the security team and source tokens
+    are refused."""
+    tok = admin_token(s)
+    before = events_sql(s, "SELECT count(*) FROM events")
+    spray = [{"@timestamp": 1796464800 + i, "event": {"category": "authentication", "action": "logon-failed",
+                                                    "outcome": "failure"},
+              "user": {"name": f"user{i}"}, "host": {"name": "VPN-GW"}, "source": {"ip": "198.51.100.23"}}
+             for i in range(40)]
+    ordinary = {"@timestamp": 1796464800, "event": {"category": "authentication", "action": "logon",
+                                                   "outcome": "success"},
+                "user": {"name": "alice.king"}, "host": {"name": "WS-01"}, "source": {"ip": "10.0.1.10"}}
+    r = api(s, tok, "POST", "/predict", {"events": [ordinary] + spray + [{"@timestamp": "nope"}]})
+    res = r.json().get("results", []) if r.status == 200 else []
+    check(len(res) == 42 and res[0]["kind"] == "auth" and res[-2]["score"] > res[0]["score"]
+          and res[-2]["anomalous"] and res[-2]["why"] and "error" in res[-1],
+          "the spray's last attempt scores above an ordinary sign-in, with why; a bad event is named",
+          (r.status, res[:1], res[-2:]))
+    check(events_sql(s, "SELECT count(*) FROM events") == before, "nothing is stored")
+    r = api(s, tok, "POST", "/predict", {"events": []})
+    check(r.status == 400, "an empty request is refused", r.text)
+    s.ensure_user("predict-employee@example.org")
+    emp = s.cli("token", "create", "--email", "predict-employee@example.org", "--name", "p", "--scope", "write")
+    etok = next((w for w in emp.stdout.split() if w.startswith("sec_")), "")
+    r = api(s, etok, "POST", "/predict", {"events": [ordinary]})
+    check(r.status == 403, "an employee may not ask", r.status)
+    _, _, src = new_source(s, tok, "predict source", "auth")
+    r = api(s, src, "POST", "/predict", {"events": [ordinary]})
+    check(r.status == 401, "a source token is not a person's", r.status)

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static evfeat_state *st;
 	static int64_t ts;
 	if (!st)
-		st = evfeat_state_new();
+		st = evfeat_state_new(0);
 	json_t *doc = json_loadb((const char *)data, size, 0, NULL);
 	if (!doc)
 		return 0;

@@ -255,7 +255,7 @@ static void test_event_features(void)
 		      !strcmp(cols.num_names[6], "distinct_hosts_1m") &&
 		      evfeat_columns("auth", &cols) == 0 &&
 		      evfeat_columns("endpoint", &cols) != 0);
-	evfeat_state *st = evfeat_state_new();
+	evfeat_state *st = evfeat_state_new(0);
 	double num[EVFEAT_MAX_NUM];
 	const char *cat[EVFEAT_MAX_CAT];
 	double one = 0, many = 0;
