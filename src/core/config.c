@@ -38,7 +38,7 @@ static const char *env_str(const char *name, const char *def)
 int config_load(char *err, size_t errlen)
 {
 	int64_t threads, idle, max, body, upload, request, acct, addr, window,
-	    ingest_body, ev_days, ev_mb;
+	    ingest_body, ev_days, ev_mb, ingest_wait;
 	int64_t priv, attempts, backoff, llm_priv, llm_timeout, page_cache;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
@@ -73,6 +73,8 @@ int config_load(char *err, size_t errlen)
 		    errlen) ||
 	    env_int("SECURA_LLM_TIMEOUT", 60, 1, 600, &llm_timeout, err,
 		    errlen) ||
+	    env_int("SECURA_INGEST_MAX_WAIT_MS", 2000, 0, 600000, &ingest_wait,
+		    err, errlen) ||
 	    env_int("SECURA_PAGE_CACHE", 1, 0, 1, &page_cache, err, errlen))
 		return -1;
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
@@ -84,6 +86,7 @@ int config_load(char *err, size_t errlen)
 	cfg.ingest_max_body = (size_t)ingest_body;
 	cfg.events_days = ev_days;
 	cfg.events_max_mb = ev_mb;
+	cfg.ingest_max_wait_ms = ingest_wait;
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
 	cfg.models_dir = env_str("SECURA_MODELS", "./data/models");
 	cfg.org_name = env_str("SECURA_ORG_NAME", "");

@@ -13,10 +13,13 @@ struct config {
 	size_t ingest_max_body; /* SECURA_INGEST_MAX_BODY bytes, 5 MiB */
 	int64_t events_days;	/* SECURA_EVENTS_DAYS events are kept, 30 */
 	int64_t events_max_mb;	/* SECURA_EVENTS_MAX_MB of events kept, 2048 */
-	const char *templates_dir; /* SECURA_TEMPLATES, default ./templates */
-	const char *models_dir;	   /* SECURA_MODELS: category.model and
-				      severity.model, default ./data/models */
-	const char *org_name;	   /* SECURA_ORG_NAME */
+	int64_t ingest_max_wait_ms; /* SECURA_INGEST_MAX_WAIT_MS: a batch that
+				       would wait longer for the writer gets
+				       429, 2000 */
+	const char *templates_dir;  /* SECURA_TEMPLATES, default ./templates */
+	const char *models_dir;	    /* SECURA_MODELS: category.model and
+				       severity.model, default ./data/models */
+	const char *org_name;	    /* SECURA_ORG_NAME */
 	const char *font_dir; /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
 	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
 				 derived from each request */

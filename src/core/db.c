@@ -399,6 +399,12 @@ static int group_leave(db *d, int joined)
 	return joined ? rc : 0;
 }
 
+/* Returns how many of the process's threads wait to write now. */
+int db_writers_waiting(void)
+{
+	return atomic_load(&group.waiting);
+}
+
 /* Starts a write transaction: BEGIN IMMEDIATE on d, or with group commit
  * a savepoint on the shared writer (beginning its transaction when none
  * is open). Returns 0 or -1. */

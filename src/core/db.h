@@ -50,6 +50,7 @@ int db_exec_tx(db *d, enum stmt_id id, ...);
 int64_t db_scalar(db *d, enum stmt_id id, ...);
 int db_group_open(const char *path, char *err, size_t errlen);
 int db_begin(db *d);
+int db_writers_waiting(void);
 int db_commit(db *d);
 void db_rollback(db *d);
 typedef void (*db_fill_fn)(arena *a, sqlite3_stmt *st, void *out);

@@ -18,6 +18,7 @@
 #include "../ml/httpfeat.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -493,12 +494,29 @@ static void take(void *ud, long line, json_t *v, const char *why)
 		b->last_ts = ts;
 }
 
-/* Stores b's rows, rollups and the source's counts on d in one
- * transaction. Returns 0, or -1 (nothing stored). */
-static int commit(db *d, struct batch *b)
+/* How long a batch's write transaction took lately (microseconds,
+ * smoothed over the process's batches). */
+static _Atomic long write_us;
+
+/* Returns the wait (ms) a batch would have for the writer now, when that
+ * is over max_wait_ms (the writer is saturated), else 0. */
+static long saturated(int64_t max_wait_ms)
 {
+	long wait_us = db_writers_waiting() * atomic_load(&write_us);
+	return wait_us > max_wait_ms * 1000 ? wait_us / 1000 + 1 : 0;
+}
+
+/* Stores b's rows, rollups and the source's counts on d in one
+ * transaction. Returns 0, 2 when the writer is saturated (b->r->retry_ms
+ * set), -1 on an error; nothing stored but with 0. */
+static int commit(db *d, struct batch *b, int64_t max_wait_ms)
+{
+	b->r->retry_ms = saturated(max_wait_ms);
+	if (b->r->retry_ms)
+		return 2;
 	if (db_begin(d) != 0)
 		return -1;
+	double t0 = clock_mono_ms();
 	int rc = 0;
 	for (size_t i = 0; i < b->nrows && rc == 0; i++)
 		rc = insert(d, b->s, b->now_ms, &b->rows[i]);
@@ -519,7 +537,10 @@ static int commit(db *d, struct batch *b)
 		db_rollback(d);
 		return -1;
 	}
-	return db_commit(d);
+	rc = db_commit(d);
+	long took = (long)((clock_mono_ms() - t0) * 1000), was = write_us;
+	write_us = was ? (was * 7 + took) / 8 : took;
+	return rc;
 }
 
 /* Takes in a request's body (NDJSON or a JSON array, or access log
@@ -532,7 +553,7 @@ static int commit(db *d, struct batch *b)
  */
 int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 		enum events_format format, const char *body, size_t len,
-		long max, struct events_result *r)
+		long max, int64_t max_wait_ms, struct events_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->errors = json_array();
@@ -544,7 +565,7 @@ int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 			  .r = r,
 			  .stats_errors = json_array()};
 	long n = each_event(body, len, max, format, take, &b);
-	int rc = n < 0 ? 1 : b.failed || commit(d, &b) != 0 ? -1 : 0;
+	int rc = n < 0 ? 1 : b.failed ? -1 : commit(d, &b, max_wait_ms);
 	batch_free(&b);
 	return rc;
 }

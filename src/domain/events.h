@@ -16,6 +16,7 @@
 struct events_result {
 	long accepted, rejected;
 	json_t *errors;
+	long retry_ms; /* when the writer was saturated (events_take 2) */
 };
 
 #define EVENTS_KINDS 8
@@ -44,7 +45,7 @@ enum events_format {
 
 int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 		enum events_format format, const char *body, size_t len,
-		long max, struct events_result *r);
+		long max, int64_t max_wait_ms, struct events_result *r);
 json_t *events_source_stats(db *d);
 int events_each_signin(db *d, int64_t since_ms,
 		       void (*fn)(void *ud, const char *user, const char *host,

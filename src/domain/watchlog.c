@@ -59,7 +59,8 @@ static long flush(const struct watchlog *w, buf *pending, FILE *out)
 	if (src && enabled) {
 		struct events_result r;
 		int rc = events_take(w->events, &s, w->sc, EVENTS_ACCESS_LOG,
-				     pending->data, n, 5 * BATCH_LINES, &r);
+				     pending->data, n, 5 * BATCH_LINES,
+				     86400000 /* waits, never drops */, &r);
 		if (rc == 0 && r.rejected)
 			fprintf(out,
 				"watch-log: %ld line(s) refused, first: "

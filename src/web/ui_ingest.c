@@ -108,11 +108,21 @@ int ui_ingest_native(struct ctx *c)
 				"The body holds no events.");
 	struct events_result r;
 	rc = events_take(c->db, &s, &scorer, f, c->body, c->body_len,
-			 MAX_EVENTS, &r);
+			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
 	if (rc == 1) {
 		json_decref(r.errors);
 		return ctx_fail(c, 413, "too_many_events",
 				"Send at most 5,000 events a request.");
+	}
+	if (rc == 2) {
+		json_decref(r.errors);
+		char secs[24];
+		snprintf(secs, sizeof(secs), "%ld", r.retry_ms / 1000 + 1);
+		ctx_header(c, "Retry-After", secs);
+		return ctx_fail(c, 429, "busy",
+				"The intake's writer is saturated; nothing "
+				"was stored. Send the batch again after "
+				"Retry-After seconds.");
 	}
 	if (rc < 0) {
 		json_decref(r.errors);
@@ -180,9 +190,10 @@ static int hec(struct ctx *c, int raw)
 		buf_free(&nd);
 		return hec_reply(c, 400, 5, "No data", -1);
 	}
+
 	struct events_result r;
 	rc = events_take(c->db, &s, &scorer, EVENTS_JSON, nd.data, nd.len,
-			 MAX_EVENTS, &r);
+			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
 	buf_free(&nd);
 	long first = -1;
 	if (rc == 0 && r.rejected)
@@ -192,7 +203,9 @@ static int hec(struct ctx *c, int raw)
 	json_decref(r.errors);
 	if (rc == 1)
 		return hec_reply(c, 413, 6, "Too many events", -1);
-	if (rc < 0)
+	if (rc == 2)
+		ctx_header(c, "Retry-After", "1");
+	if (rc < 0 || rc == 2)
 		return hec_reply(c, 503, 9, "Server is busy", -1);
 	if (first >= 0)
 		return hec_reply(c, 400, 6, "Invalid data format", first);

@@ -511,3 +511,39 @@ def predict_scores_without_storing(s):
     _, _, src = new_source(s, tok, "predict source", "auth")
     r = api(s, src, "POST", "/predict", {"events": [ordinary]})
     check(r.status == 401, "a source token is not a person's", r.status)
+
+
+@test
+def saturated_writer_answers_429(_):
+    """When batches queue for the writer longer than
+    SECURA_INGEST_MAX_WAIT_MS (0 here: any queue), the door answers 429
+    with Retry-After and stores nothing of that batch; what was answered
+    200 is stored whole."""
+    import threading
+    from harness import Server
+    srv = Server(SECURA_INGEST_MAX_WAIT_MS=0).start()
+    try:
+        tok = admin_token(srv)
+        _, sid, token = new_source(srv, tok, "flood", "network-flow")
+        body = "\n".join(json.dumps({"source": {"ip": f"10.9.{i % 200}.{i % 250}", "bytes": i},
+                                     "destination": {"ip": "10.0.0.1", "port": 443}})
+                         for i in range(2000)).encode()
+        answers = []
+
+        def post():
+            for _ in range(3):
+                r = ingest(srv, token, body)
+                answers.append((r.status, r.header("Retry-After")))
+        threads = [threading.Thread(target=post) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        ok = sum(1 for a in answers if a[0] == 200)
+        busy = [a for a in answers if a[0] == 429]
+        check(busy and all(a[1] and int(a[1]) >= 1 for a in busy) and ok + len(busy) == len(answers),
+              "a saturated writer answers 429 with Retry-After", answers)
+        stored = events_sql(srv, f"SELECT count(*) FROM events WHERE source_id = {sid}")
+        check(stored == str(ok * 2000), "what was answered 200 is stored, nothing of the 429s", (stored, ok))
+    finally:
+        srv.stop()
