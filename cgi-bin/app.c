@@ -137,6 +137,8 @@ static const struct route routes[] = {
      NULL, NULL, 0},
     {"POST", "/admin/sources", ui_sources_create, PERM_SETTINGS,
      "admin_sources", ui_sources_add_fields, ui_sources_index, 0},
+    {"POST", "/demo/events", ui_sources_demo, PERM_SETTINGS, "admin_sources",
+     NULL, ui_sources_index, 0},
     {"POST", "/admin/sources/{id}/disable", ui_sources_disable, PERM_SETTINGS,
      "admin_sources", NULL, ui_sources_index, 0},
     {"POST", "/admin/sources/{id}/enable", ui_sources_enable, PERM_SETTINGS,

@@ -19,6 +19,7 @@
 #include "../src/domain/assistant.h"
 #include "../src/domain/clocks.h"
 #include "../src/domain/delivery.h"
+#include "../src/domain/demo_events.h"
 #include "../src/domain/events.h"
 #include "../src/domain/jobs.h"
 #include "../src/domain/models.h"
@@ -41,6 +42,7 @@ static const struct job_kind kinds[] = {
     {"report", report_jobs_run, 30},
     {"assistant", assistant_run, 30},
     {"retrain", retrain_run, 60},
+    {"demo-events", demo_events_run, 60},
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 static struct job_kind deliveries = {"delivery", delivery_run, 30};

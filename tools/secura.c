@@ -27,6 +27,7 @@
 #include "../src/core/valid.h"
 #include "../src/domain/audit.h"
 #include "../src/domain/demo.h"
+#include "../src/domain/demo_events.h"
 #include "../src/domain/jobs.h"
 #include "../src/domain/models.h"
 #include "../src/domain/report_data.h"
@@ -47,7 +48,7 @@
 
 struct opts {
 	const char *email, *role, *name, *department, *scope, *days;
-	const char *count, *seed;
+	const char *count, *seed, *events;
 	const char *data, *label_field, *text_field, *split, *year_split;
 	const char *out, *model, *cost, *test_fraction, *solver, *manifest;
 	const char *datasets, *field, *chars, *write_split, *test;
@@ -71,7 +72,7 @@ static int usage(void)
 		"[--scope read|write] [--days N]\n"
 		"       secura audit verify\n"
 		"       secura report verify FILE.pdf\n"
-		"       secura demo [--count N] [--seed S]\n"
+		"       secura demo [--count N] [--events N] [--seed S]\n"
 		"       secura ml train --data F.jsonl [--label-field L] "
 		"[--text-field T] [--test T.jsonl | --split S.json | "
 		"--year-split Y | --test-fraction F [--seed S]] [--solver "
@@ -109,6 +110,7 @@ static int parse_opts(int argc, char **argv, int from, struct opts *o)
 	    {"--scope", offsetof(struct opts, scope)},
 	    {"--days", offsetof(struct opts, days)},
 	    {"--count", offsetof(struct opts, count)},
+	    {"--events", offsetof(struct opts, events)},
 	    {"--seed", offsetof(struct opts, seed)},
 	    {"--data", offsetof(struct opts, data)},
 	    {"--label-field", offsetof(struct opts, label_field)},
@@ -393,11 +395,13 @@ done:
  * shared password once. */
 static int cmd_demo(const struct opts *o)
 {
-	int64_t count = 300, seed = 42;
+	int64_t count = 300, seed = 42, events = 20000;
 	char pw[21], hash[PASSWORD_MCF_LEN];
 	if ((o->count && valid_int(o->count, 1, 10000000, &count) != 0) ||
+	    (o->events && valid_int(o->events, 0, 10000000, &events) != 0) ||
 	    (o->seed && valid_int(o->seed, 1, INT64_MAX, &seed) != 0)) {
-		fprintf(stderr, "secura: --count 1..10000000, --seed > 0\n");
+		fprintf(stderr, "secura: --count 1..10000000, --events "
+				"0..10000000, --seed > 0\n");
 		return 2;
 	}
 	if (password_generate(pw, sizeof(pw)) != 0 ||
@@ -423,6 +427,27 @@ static int cmd_demo(const struct opts *o)
 	}
 	printf("added %lld demo incidents in %.1f s\n", (long long)count,
 	       (clock_mono_ms() - t0) / 1000);
+	if (events > 0) {
+		db ev;
+		t0 = clock_mono_ms();
+		long n = -1;
+		if (db_open(&ev, config_get()->events_db, err, sizeof(err)) ==
+			0 &&
+		    db_migrate_set(&ev, "schema/events/", err, sizeof(err)) >=
+			0)
+			n = demo_events_fill(&d, &ev, 3, (long)events,
+					     (uint64_t)seed,
+					     isatty(2) ? stderr : NULL);
+		db_close(&ev);
+		if (n < 0) {
+			fprintf(stderr, "secura: demo events failed: %s\n",
+				err);
+			return 1;
+		}
+		printf("added %ld demo security events of three days (source "
+		       "\"%s\") in %.1f s\n",
+		       n, DEMO_EVENTS_SOURCE, (clock_mono_ms() - t0) / 1000);
+	}
 	printf("demo people demo00..demo49@demo.example (demo40-45 analysts, "
 	       "46-47 leads, 48-49 managers) sign in with: %s\n",
 	       pw);

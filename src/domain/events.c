@@ -960,3 +960,64 @@ json_t *events_storage(db *d, int64_t days, int64_t max_mb)
 		? json_integer((json_int_t)(room > 0 ? room / per_day : 0))
 		: json_null());
 }
+
+/* Returns what the rollups say of the hours since since_ms, as a new
+ * object: {"hours": [{"hour" (ISO), "label", "n", "anomalies",
+ * "by_kind": {kind: n}}], "histogram": [{"label", "n"}] (the scores in
+ * tenths), "events", "anomalies"}; NULL on a database error. Never
+ * reads raw events. */
+json_t *events_activity(db *d, int64_t since_ms)
+{
+	int64_t from = since_ms / 60000;
+	sqlite3_stmt *st = db_query(d, STMT_EVT_HOURLY, from);
+	if (!st)
+		return NULL;
+	json_t *hours = json_array(), *cur = NULL;
+	int64_t last = -1, total = 0, odd = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t h = db_int(st, 0), n = db_int(st, 2), a = db_int(st, 3);
+		if (h != last) {
+			char iso[32], label[16];
+			time_t secs = (time_t)(h * 3600);
+			struct tm tm;
+			gmtime_r(&secs, &tm);
+			strftime(iso, sizeof(iso), "%Y-%m-%dT%H:00:00Z", &tm);
+			strftime(label, sizeof(label), "%d %Hh", &tm);
+			cur = json_pack("{ss ss sI sI s{}}", "hour", iso,
+					"label", label, "n", (json_int_t)0,
+					"anomalies", (json_int_t)0, "by_kind");
+			json_array_append_new(hours, cur);
+			last = h;
+		}
+		json_object_set_new(
+		    cur, "n",
+		    json_integer(json_integer_value(json_object_get(cur, "n")) +
+				 n));
+		json_object_set_new(
+		    cur, "anomalies",
+		    json_integer(
+			json_integer_value(json_object_get(cur, "anomalies")) +
+			a));
+		json_object_set_new(json_object_get(cur, "by_kind"),
+				    db_text(st, 1), json_integer(n));
+		total += n;
+		odd += a;
+	}
+	sqlite3_reset(st);
+	st = db_query(d, STMT_EVT_HISTOGRAM, from);
+	json_t *hist = json_array();
+	if (st && sqlite3_step(st) == SQLITE_ROW)
+		for (int k = 0; k < 10; k++) {
+			char label[16];
+			snprintf(label, sizeof(label), "%.1f-%.1f", k / 10.0,
+				 (k + 1) / 10.0);
+			json_array_append_new(
+			    hist, json_pack("{ss sI}", "label", label, "n",
+					    (json_int_t)db_int(st, k)));
+		}
+	if (st)
+		sqlite3_reset(st);
+	return json_pack("{so so sI sI}", "hours", hours, "histogram", hist,
+			 "events", (json_int_t)total, "anomalies",
+			 (json_int_t)odd);
+}

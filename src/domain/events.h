@@ -64,6 +64,7 @@ json_t *events_list(db *d, const struct events_filter *f, int limit, int offset,
 json_t *events_get(db *d, int64_t id);
 long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch);
 json_t *events_storage(db *d, int64_t days, int64_t max_mb);
+json_t *events_activity(db *d, int64_t since_ms);
 long events_from_hec(const char *body, size_t len, int raw, buf *out);
 
 #endif

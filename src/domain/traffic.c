@@ -362,3 +362,43 @@ int traffic_next(struct traffic *t, int64_t ts_ms, buf *out)
 	}
 	return emit(ordinary(t, ts_ms, k), out);
 }
+
+/* Generates count events of t from start_ms to end_ms, paced by the
+ * office's rhythm (a burst's events 0.4 s apart), and hands them to sink
+ * in NDJSON batches of at most batch events. Returns how many were
+ * generated, or -1 when sink failed (it returns non-zero) or out of
+ * memory. */
+long traffic_fill(struct traffic *t, int64_t start_ms, int64_t end_ms,
+		  long count, long batch,
+		  int (*sink)(void *ud, const buf *ndjson), void *ud)
+{
+	/* the rhythm's mean over the span sets the pace, so count holds */
+	double mean = 0;
+	int64_t minutes = (end_ms - start_ms) / 60000;
+	for (int64_t s = start_ms; s < end_ms; s += 60000)
+		mean += traffic_rhythm(s);
+	mean /= (double)(minutes > 0 ? minutes : 1);
+	double step = (double)(end_ms - start_ms) / (double)count * mean;
+	buf b = BUF_INIT;
+	double at = (double)start_ms;
+	long n = 0, in = 0;
+	int rc = 0;
+	while (rc == 0 && n < count && at < (double)end_ms) {
+		double r = traffic_rhythm((int64_t)at);
+		at += t->burst_left ? 400 : step / (r > 0.01 ? r : 0.01);
+		if (traffic_next(t, (int64_t)at, &b) != 0) {
+			rc = -1;
+			break;
+		}
+		n++;
+		if (++in == batch) {
+			rc = sink(ud, &b);
+			buf_reset(&b);
+			in = 0;
+		}
+	}
+	if (rc == 0 && in)
+		rc = sink(ud, &b);
+	buf_free(&b);
+	return rc ? -1 : n;
+}

@@ -41,5 +41,8 @@ void traffic_init(struct traffic *t, enum traffic_scenario s, uint64_t seed,
 		  const char *kind);
 int traffic_next(struct traffic *t, int64_t ts_ms, buf *out);
 double traffic_rhythm(int64_t ts_ms);
+long traffic_fill(struct traffic *t, int64_t start_ms, int64_t end_ms,
+		  long count, long batch,
+		  int (*sink)(void *ud, const buf *ndjson), void *ud);
 
 #endif

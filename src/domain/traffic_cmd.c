@@ -119,6 +119,12 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* traffic_fill sink: appends a batch to the file ud. */
+static int to_file(void *ud, const buf *ndjson)
+{
+	return fwrite(ndjson->data, 1, ndjson->len, ud) == ndjson->len ? 0 : -1;
+}
+
 /* Writes o->count events spread over the last o->days days, with the
  * office's rhythm, to o->out. Returns 0, or 1 with the reason printed. */
 static int write_file(const struct topts *o, FILE *out)
@@ -130,28 +136,11 @@ static int write_file(const struct topts *o, FILE *out)
 	}
 	struct traffic t;
 	traffic_init(&t, o->scenario, o->seed, o->kind);
-	int64_t end = now_ms(), start = end - o->days * 86400000LL;
-	/* the rhythm's mean over the span sets the pace, so count holds */
-	double mean = 0;
-	for (int64_t s = start; s < end; s += 60000)
-		mean += traffic_rhythm(s);
-	mean /= (double)((end - start) / 60000);
-	double step = (double)(end - start) / (double)o->count * mean;
-	buf b = BUF_INIT;
-	double at = (double)start;
-	long n = 0;
-	while (n < o->count && at < (double)end) {
-		double r = traffic_rhythm((int64_t)at);
-		at += t.burst_left ? 400 : step / (r > 0.01 ? r : 0.01);
-		buf_reset(&b);
-		if (traffic_next(&t, (int64_t)at, &b) != 0)
-			break;
-		fwrite(b.data, 1, b.len, f);
-		n++;
-	}
-	buf_free(&b);
-	int bad = fclose(f) != 0;
-	fprintf(out, "%ld events written to %s\n", n, o->out);
+	int64_t end = now_ms();
+	long n = traffic_fill(&t, end - o->days * 86400000LL, end, o->count,
+			      1000, to_file, f);
+	int bad = fclose(f) != 0 || n < 0;
+	fprintf(out, "%ld events written to %s\n", n < 0 ? 0 : n, o->out);
 	return bad;
 }
 

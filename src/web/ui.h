@@ -187,6 +187,7 @@ int ui_sources_index(struct ctx *c);
 int ui_sources_create(struct ctx *c);
 int ui_sources_disable(struct ctx *c);
 int ui_sources_enable(struct ctx *c);
+int ui_sources_demo(struct ctx *c);
 extern const struct field ui_sources_add_fields[];
 
 /* ui_monitor.c */

@@ -9,16 +9,6 @@
 
 #include <string.h>
 
-/* Renders one chart with fn into view[key] (HTML view only). */
-#define CHART(c, key, call)                                                    \
-	do {                                                                   \
-		buf b_ = BUF_INIT;                                             \
-		call;                                                          \
-		json_object_set_new((c)->view, key,                            \
-				    json_string(buf_cstr(&b_)));               \
-		buf_free(&b_);                                                 \
-	} while (0)
-
 /* GET /metrics - what needs attention now: open incidents by status and
  * severity, unassigned, oldest, SLA clocks, GDPR deadlines, workload. */
 int ui_dashboards_operational(struct ctx *c)

@@ -9,6 +9,7 @@
 #include "../core/jsonmem.h"
 #include "../domain/events.h"
 #include "../domain/sources.h"
+#include "ui_svg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,23 @@ int ui_monitor_events(struct ctx *c)
 	    "min_score", ms, "from", val(c, "from"), "to", val(c, "to"), "q",
 	    val(c, "q"), "kind", f.kind, "sources", sources, "kinds",
 	    view_choices(source_kinds, f.kind));
+	/* the last three days at a glance, from the per-minute rollups */
+	json_t *act = events_activity(ev, (clock_now() - 72 * 3600) * 1000);
+	if (!act)
+		return -1;
+	json_object_set_new(c->view, "activity", act);
+	if (c->api || !json_array_size(json_object_get(act, "hours")))
+		return 0;
+	CHART(c, "hours_chart_html",
+	      ui_svg_columns(&b_, "c-hours", "Events per hour",
+			     "Events taken in from every source in each hour "
+			     "of the last three days (UTC)",
+			     json_object_get(act, "hours"), "label"));
+	CHART(c, "scores_chart_html",
+	      ui_svg_columns(&b_, "c-scores", "Anomaly scores",
+			     "How many scored events of the last three days "
+			     "had each anomaly score, in tenths",
+			     json_object_get(act, "histogram"), "label"));
 	return 0;
 }
 

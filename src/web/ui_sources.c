@@ -4,6 +4,7 @@
 #include "ui.h"
 
 #include "../core/config.h"
+#include "../domain/demo_events.h"
 #include "../domain/events.h"
 #include "../domain/sources.h"
 
@@ -110,4 +111,26 @@ int ui_sources_disable(struct ctx *c)
 int ui_sources_enable(struct ctx *c)
 {
 	return set_enabled(c, 1);
+}
+
+/* POST /demo/events - queues about 20,000 demo events over three days
+ * (the traffic generator's office with its attacks, source "demo
+ * office") for the worker, so the monitoring pages are never empty. */
+int ui_sources_demo(struct ctx *c)
+{
+	const long count = 20000;
+	if (db_begin(c->db) != 0)
+		return -1;
+	int64_t id = demo_events_queue(c->db, count);
+	if (id < 0 ||
+	    ui_commit(c, "demo.events", "job", id,
+		      json_pack("{sI}", "count", (json_int_t)count)) != 0)
+		return -1;
+	c->view = json_pack("{sI ss sI}", "job", (json_int_t)id, "status",
+			    "queued", "count", (json_int_t)count);
+	c->status = 202;
+	return ctx_redirect(c, "/admin/sources",
+			    "Demo events queued: about 20,000 events of three "
+			    "days appear as the source \"demo office\" "
+			    "within a minute.");
 }

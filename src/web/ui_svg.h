@@ -11,6 +11,16 @@
 
 extern const char *const ui_svg_palette[8];
 
+/* Renders one chart with fn into view[key] (HTML view only). */
+#define CHART(c, key, call)                                                    \
+	do {                                                                   \
+		buf b_ = BUF_INIT;                                             \
+		call;                                                          \
+		json_object_set_new((c)->view, key,                            \
+				    json_string(buf_cstr(&b_)));               \
+		buf_free(&b_);                                                 \
+	} while (0)
+
 void ui_svg_hbars(buf *b, const char *id, const char *title, const char *desc,
 		  json_t *items, const char *label_key);
 void ui_svg_columns(buf *b, const char *id, const char *title, const char *desc,

@@ -547,3 +547,39 @@ def saturated_writer_answers_429(_):
         check(stored == str(ok * 2000), "what was answered 200 is stored, nothing of the 429s", (stored, ok))
     finally:
         srv.stop()
+
+
+@test
+def demo_events_and_the_activity_charts(s):
+    """An admin's button queues three days of demo events for the worker
+    (source "demo office", every kind, attacks among them); the events
+    page then charts events per hour and the score histogram from the
+    rollups, with the same figures in its JSON."""
+    import time
+    tok = admin_token(s)
+    r = api(s, tok, "POST", "/demo/events")
+    check(r.status == 202 and r.json().get("status") == "queued", "the demo events are queued", r.text)
+    n, sid = "0", ""
+    for _ in range(240):
+        sid = s.sql("SELECT id FROM event_sources WHERE name = 'demo office'").stdout.strip()
+        n = events_sql(s, f"SELECT count(*) FROM events WHERE source_id = {sid}") if sid else "0"
+        if int(n or 0) >= 19000:
+            break
+        time.sleep(0.5)
+    check(int(n or 0) >= 19000, "the worker adds about 20,000 events", n)
+    kinds = events_sql(s, f"SELECT group_concat(DISTINCT kind) FROM events WHERE source_id = {sid or 0}")
+    attacks = events_sql(s, f"SELECT count(DISTINCT json_extract(doc, '$.labels.scenario')) FROM events "
+                            f"WHERE source_id = {sid or 0}")
+    check(set(kinds.split(",")) >= {"auth", "network-flow", "http-access", "endpoint"} and int(attacks) >= 4,
+          "of every kind, with attacks among them", (kinds, attacks))
+    act = api(s, tok, "GET", "/security-events").json().get("activity", {})
+    check(act.get("events", 0) > 0 and len(act.get("histogram", [])) == 10
+          and sum(h["n"] for h in act["histogram"]) > 0,
+          "the events list's JSON holds the last three days' activity", {k: act.get(k) for k in ("events", "anomalies")})
+    page = Client(s)
+    page.login(s.admin_email, s.admin_password)
+    html = page.get("/security-events").text
+    check('id="c-hours-t"' in html and 'id="c-scores-t"' in html and "Events per hour</title>" in html,
+          "the page charts events per hour and the scores")
+    audit = api(s, tok, "GET", "/admin/audit?action=demo.events").json()["entries"]
+    check(audit and audit[0]["detail"] == {"count": 20000}, "the request is audited", audit[:1])
