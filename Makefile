@@ -170,7 +170,7 @@ models: all
 # traffic (no public dataset has an office's sign-ins and flows); an
 # admin retrains them from the organisation's own events.
 office-models: all
-	@$(B)/secura traffic --out $(B)/office.ndjson --count 200000 --days 14 --scenario normal --seed 7
+	@$(B)/secura traffic --out $(B)/office.ndjson --count 200000 --days 14 --end 2026-11-30 --scenario normal --seed 7
 	@for k in auth network-flow; do echo "== data/models/$$k.anomaly"; \
 		$(B)/secura ml anomaly train --kind $$k --data $(B)/office.ndjson --out data/models/$$k.anomaly || exit 1; done
 

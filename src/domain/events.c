@@ -895,8 +895,9 @@ json_t *events_get(db *d, int64_t id)
 
 /* Deletes events past retention on d, in transactions of batch rows so
  * the intake never waits long: those older than before_ms, then the
- * oldest while the file's live data is over max_bytes. Returns how many
- * were deleted, or -1 on a database error. */
+ * oldest while the file's live data is over max_bytes; and the
+ * per-minute rollups older than before_ms. Returns how many events were
+ * deleted, or -1 on a database error. */
 long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch)
 {
 	long total = 0;
@@ -919,6 +920,15 @@ long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch)
 			if (n < batch)
 				break;
 		}
+	}
+	/* the rollups go with the events of their days (a few rows a
+	 * minute: one statement) */
+	if (db_begin(d) != 0)
+		return -1;
+	if (db_exec(d, STMT_EVT_MINUTES_PRUNE, before_ms / 60000) != 0 ||
+	    db_commit(d) != 0) {
+		db_rollback(d);
+		return -1;
 	}
 	return total;
 }
@@ -1020,4 +1030,91 @@ json_t *events_activity(db *d, int64_t since_ms)
 	return json_pack("{so so sI sI}", "hours", hours, "histogram", hist,
 			 "events", (json_int_t)total, "anomalies",
 			 (json_int_t)odd);
+}
+
+/* Returns the population stability index of the counts got[10] against
+ * the shares want[10] (a JSON array of the training's), the usual
+ * measure of drift: under 0.1 stable, over 0.2 shifted. -1 without
+ * counts or shares. */
+static double psi(const int64_t got[10], json_t *want)
+{
+	double n = 0, v = 0;
+	for (int k = 0; k < 10; k++)
+		n += (double)got[k];
+	if (n <= 0 || json_array_size(want) != 10)
+		return -1;
+	for (int k = 0; k < 10; k++) {
+		double a = (double)got[k] / n + 1e-4,
+		       e = json_number_value(json_array_get(want, k)) + 1e-4;
+		v += (a - e) * log(a / e);
+	}
+	return v;
+}
+
+/* Returns what the admin sees of the anomaly models in sc, a new array,
+ * one per kind with a model: {kind, trained_at, data, format, rows,
+ * threshold, metrics (the held-out figures, when training had a test
+ * split), training (the training rows' score shares in tenths), last_day
+ * ({events, histogram}: the last 24 hours' scores, from the rollups),
+ * psi, retrain_suggested}. NULL on a database error. */
+json_t *events_models_report(const struct events_scorer *sc, db *events,
+			     int64_t now_ms)
+{
+	json_t *out = json_array();
+	for (int k = 0; k < EVENTS_KINDS && source_kinds[k]; k++) {
+		const struct anomaly_model *m = sc->model[k];
+		if (!m)
+			continue;
+		int64_t got[10] = {0}, total = 0;
+		sqlite3_stmt *st =
+		    events
+			? db_query(events, STMT_EVT_HISTOGRAM_KIND,
+				   (now_ms - 86400000) / 60000, source_kinds[k])
+			: NULL;
+		if (events && !st) {
+			json_decref(out);
+			return NULL;
+		}
+		if (st && sqlite3_step(st) == SQLITE_ROW)
+			for (int i = 0; i < 10; i++)
+				total += got[i] = db_int(st, i);
+		if (st)
+			sqlite3_reset(st);
+		json_t *train = json_object_get(m->meta, "score_histogram");
+		json_t *last = json_array(), *rows = json_array();
+		for (int i = 0; i < 10; i++) {
+			char label[16];
+			snprintf(label, sizeof(label), "%.1f-%.1f", i / 10.0,
+				 (i + 1) / 10.0);
+			json_array_append_new(last, json_integer(got[i]));
+			double share =
+			    json_number_value(json_array_get(train, i));
+			json_array_append_new(
+			    rows,
+			    json_pack("{ss sf sf}", "label", label, "training",
+				      round(share * 1000) / 10, "last_day",
+				      total ? round((double)got[i] * 1000 /
+						    (double)total) /
+						  10
+					    : 0.0));
+		}
+		double drift = psi(got, train);
+		json_t *o = json_pack(
+		    "{ss sO sO sO sO sf s{sI so} so so sb}", "kind",
+		    source_kinds[k], "trained_at",
+		    json_object_get(m->meta, "trained_at"), "data",
+		    json_object_get(m->meta, "data"), "format",
+		    json_object_get(m->meta, "format"), "rows",
+		    json_object_get(m->meta, "rows"), "threshold",
+		    round(m->threshold * 1000) / 1000, "last_day", "events",
+		    (json_int_t)total, "histogram", last, "shares", rows, "psi",
+		    drift < 0 ? json_null()
+			      : json_real(round(drift * 1000) / 1000),
+		    "retrain_suggested", drift > 0.2);
+		json_t *metrics = json_object_get(m->meta, "metrics");
+		if (metrics)
+			json_object_set(o, "metrics", metrics);
+		json_array_append_new(out, o);
+	}
+	return out;
 }

@@ -34,6 +34,8 @@ struct events_scorer {
 int events_scorer_open(struct events_scorer *sc, const char *models_dir,
 		       db *events);
 void events_scorer_close(struct events_scorer *sc);
+json_t *events_models_report(const struct events_scorer *sc, db *events,
+			     int64_t now_ms);
 json_t *events_predict(const struct events_scorer *sc, json_t *events,
 		       const char *kind, int64_t now_ms);
 

@@ -19,7 +19,7 @@
 
 /* The command's options. */
 struct topts {
-	const char *url, *token, *door, *kind, *out, *scenario_name;
+	const char *url, *token, *door, *kind, *out, *scenario_name, *end;
 	enum traffic_scenario scenario;
 	long rate, seconds, connections, batch, count, days;
 	unsigned long long seed;
@@ -42,7 +42,7 @@ static int usage(FILE *out)
 		"                      [--kind K] [--connections C] [--batch "
 		"B] [--seed N]\n"
 		"       secura traffic --out FILE --count N [--days D] "
-		"[--scenario S] [--kind K] [--seed N]\n"
+		"[--end YYYY-MM-DD] [--scenario S] [--kind K] [--seed N]\n"
 		"scenarios: normal bruteforce spray portscan exfiltration "
 		"sqli lateral mix\n"
 		"--rate 0 posts as fast as the intake takes them.\n");
@@ -87,6 +87,8 @@ static int parse(int argc, char **argv, struct topts *o)
 			o->out = v;
 		else if (!strcmp(a, "--scenario"))
 			o->scenario_name = v;
+		else if (!strcmp(a, "--end"))
+			o->end = v;
 		else if (!strcmp(a, "--rate") && !number(v, 0, 10000000, &n))
 			o->rate = n;
 		else if (!strcmp(a, "--seconds") && !number(v, 1, 86400, &n))
@@ -125,10 +127,18 @@ static int to_file(void *ud, const buf *ndjson)
 	return fwrite(ndjson->data, 1, ndjson->len, ud) == ndjson->len ? 0 : -1;
 }
 
-/* Writes o->count events spread over the last o->days days, with the
- * office's rhythm, to o->out. Returns 0, or 1 with the reason printed. */
+/* Writes o->count events spread over the o->days days before o->end
+ * (a date; now when absent), with the office's rhythm, to o->out.
+ * Returns 0, or 1 with the reason printed. */
 static int write_file(const struct topts *o, FILE *out)
 {
+	int64_t end = now_ms(), day = 0;
+	if (o->end && (clock_parse_iso(o->end, &day) != 0 || day <= 0)) {
+		fprintf(out, "secura: --end is a date (YYYY-MM-DD)\n");
+		return 2;
+	}
+	if (o->end)
+		end = day * 1000;
 	FILE *f = fopen(o->out, "w");
 	if (!f) {
 		fprintf(out, "secura: cannot write %s\n", o->out);
@@ -136,7 +146,6 @@ static int write_file(const struct topts *o, FILE *out)
 	}
 	struct traffic t;
 	traffic_init(&t, o->scenario, o->seed, o->kind);
-	int64_t end = now_ms();
 	long n = traffic_fill(&t, end - o->days * 86400000LL, end, o->count,
 			      1000, to_file, f);
 	int bad = fclose(f) != 0 || n < 0;

@@ -672,11 +672,22 @@ int anomaly_train(struct anomaly_model *m, const struct anomaly_rows *r,
 		goto done;
 	for (size_t i = 0; i < n; i++)
 		scores[i] = iforest_score(&m->forest, x + i * (size_t)m->nfeat);
+	/* how the training rows score, in tenths: drift is measured
+	 * against it (population stability index) */
+	double tenths[10] = {0};
+	for (size_t i = 0; i < n; i++)
+		tenths[scores[i] >= 1 ? 9 : (int)(scores[i] * 10)] += 1;
+	json_t *hist = json_array();
+	for (int k = 0; k < 10; k++)
+		json_array_append_new(
+		    hist,
+		    json_real(round(tenths[k] / (double)n * 10000) / 10000));
 	qsort(scores, n, sizeof(double), by_value);
 	m->threshold = scores[(size_t)((double)(n - 1) * (1 - CONTAMINATION))];
-	m->meta = json_pack("{sI sb si si}", "rows", (json_int_t)n,
-			    "normal_only", normal_only, "trees", ntrees,
-			    "subsample", m->forest.subsample);
+	m->meta =
+	    json_pack("{sI sb si si so}", "rows", (json_int_t)n, "normal_only",
+		      normal_only, "trees", ntrees, "subsample",
+		      m->forest.subsample, "score_histogram", hist);
 	rc = 0;
 done:
 	free(use);

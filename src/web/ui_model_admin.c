@@ -2,10 +2,14 @@
  * how it scored on held-out data (per-class precision/recall/F1 and the
  * confusion matrix), drift (predicted labels and confidence in the last
  * 30 days against the training data), the trainings with their
- * figures, and the button that queues a retraining from the labels. */
+ * figures, and the button that queues a retraining from the labels; and
+ * the anomaly models of the security events: provenance, held-out
+ * figures, threshold, the last day's scores against the training's and
+ * their drift (population stability index). */
 #include "ui.h"
 
 #include "../core/clock.h"
+#include "../core/config.h"
 #include "../domain/models.h"
 #include "../domain/retrain.h"
 
@@ -104,8 +108,15 @@ int ui_model_admin_show(struct ctx *c)
 	json_t *t;
 	json_array_foreach(trainings, i, t) pending |=
 	    json_is_true(json_object_get(t, "pending"));
-	c->view = json_pack("{so so sb}", "models", models, "trainings",
-			    trainings, "pending", pending);
+	json_t *anomaly = events_models_report(
+	    &ui_scorer, db_thread(config_get()->events_db), clock_now() * 1000);
+	if (!anomaly) {
+		json_decref(models);
+		json_decref(trainings);
+		return -1;
+	}
+	c->view = json_pack("{so so sb so}", "models", models, "trainings",
+			    trainings, "pending", pending, "anomaly", anomaly);
 	return 0;
 }
 

@@ -583,3 +583,22 @@ def demo_events_and_the_activity_charts(s):
           "the page charts events per hour and the scores")
     audit = api(s, tok, "GET", "/admin/audit?action=demo.events").json()["entries"]
     check(audit and audit[0]["detail"] == {"count": 20000}, "the request is audited", audit[:1])
+
+
+@test
+def model_page_shows_the_anomaly_models(s):
+    """/admin/model lists each kind's anomaly model with its provenance,
+    threshold, the last day's score shares beside the training's, and
+    drift."""
+    tok = admin_token(s)
+    models = api(s, tok, "GET", "/admin/model").json().get("anomaly", [])
+    kinds = {m["kind"]: m for m in models}
+    check({"auth", "network-flow", "http-access"} <= set(kinds)
+          and all(len(m["shares"]) == 10 and 0 < m["threshold"] < 1 and m["trained_at"] for m in models)
+          and abs(sum(x["training"] for x in kinds["auth"]["shares"]) - 100) < 1,
+          "each kind's model, its threshold and score shares", [(m["kind"], m.get("psi")) for m in models])
+    page = Client(s)
+    page.login(s.admin_email, s.admin_password)
+    html = page.get("/admin/model").text
+    check("Anomaly models of the security events" in html and 'id="an-network-flow"' in html,
+          "the page shows them")
