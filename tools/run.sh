@@ -47,8 +47,12 @@ trap stop EXIT
 
 # The FastCGI programs: pages and API, the (CPU-heavy) reports and the
 # live notification streams.
+# The intake runs below the others in the CPU's queue (nice 10), so a
+# flood of events never slows an employee's form.
 for prog in app reports events ingest; do
-	"$BIN/$prog" --socket "$DATA/run/$prog.sock" &
+	nice=0
+	[ "$prog" = ingest ] && nice=10
+	nice -n "$nice" "$BIN/$prog" --socket "$DATA/run/$prog.sock" &
 	pids="$pids $!"
 done
 # The delivery worker and scheduler (SECURA_NO_WORKER=1: tests drive it).

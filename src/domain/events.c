@@ -231,11 +231,20 @@ struct minute {
 	int events, anomalies, scored, h[10];
 };
 
-/* One event ready to be stored: its document (a reference), its text,
- * kind, time, score (-1: unscored), model and why. */
+/* The fields an event row keeps in columns besides its document, in
+ * STMT_EVT_INSERT's order. */
+static const char *const columns[] = {
+    "event.id",	     "event.category", "event.action",
+    "event.outcome", "host.name",      "user.name",
+    "source.ip",     "destination.ip", "message"};
+#define NCOLS (sizeof(columns) / sizeof(*columns))
+
+/* One event ready to be stored: its document as text, its columns' text
+ * (one block, each at its offset), kind, time, score (-1: unscored),
+ * model and why. It holds no JSON value, so the event's can go at once. */
 struct row {
-	json_t *doc;
-	char *js, *why;
+	char *js, *why, *text;
+	size_t at[NCOLS];
 	const char *kind, *model;
 	int64_t ts;
 	double score;
@@ -292,14 +301,10 @@ static int count_minute(struct batch *b, int64_t ts, const char *kind,
 	return 0;
 }
 
-/* Returns why model m scored the features (num, cat) high, as new JSON
- * text ([{"feature", "share"}], the three that weighed most) the caller
- * frees with jsonmem_free; NULL out of memory. */
-static char *explain(const struct anomaly_model *m, const double *num,
-		     const char **cat)
+/* Returns reasons why[0..n) as new JSON text ([{"feature", "share"}])
+ * the caller frees with jsonmem_free; NULL out of memory. */
+static char *explain(const struct anomaly_reason *why, int n)
 {
-	struct anomaly_reason why[3];
-	int n = anomaly_explain(m, num, cat, why, 3);
 	json_t *arr = json_array();
 	for (int i = 0; i < n; i++)
 		json_array_append_new(
@@ -328,19 +333,41 @@ static int judge(const struct events_scorer *sc, evfeat_state *st,
 	*model = NULL;
 	if (!m || evfeat_compute(st, kind, doc, ts, num, cat) != 0)
 		return 0;
-	*score = anomaly_score(m, num, cat, never_seen);
+	struct anomaly_reason top[3];
+	int n = 0;
+	*score = anomaly_score_why(m, num, cat, never_seen, top, 3, &n);
 	int over = *score >= m->threshold || *never_seen;
 	if (over)
-		*why = explain(m, num, cat);
+		*why = explain(top, n);
 	*model = m->meta
 		     ? json_string_value(json_object_get(m->meta, "trained_at"))
 		     : NULL;
 	return over;
 }
 
+/* Copies doc's column values into r->text (one malloc'd block) and their
+ * offsets into r->at. Returns 0, or -1 out of memory. */
+static int keep_columns(struct row *r, json_t *doc)
+{
+	char num[NCOLS][32];
+	const char *v[NCOLS];
+	size_t n = 0;
+	for (size_t k = 0; k < NCOLS; k++) {
+		v[k] = text(doc, columns[k], num[k]);
+		r->at[k] = n;
+		n += strlen(v[k]) + 1;
+	}
+	r->text = malloc(n);
+	if (!r->text)
+		return -1;
+	for (size_t k = 0; k < NCOLS; k++)
+		memcpy(r->text + r->at[k], v[k], strlen(v[k]) + 1);
+	return 0;
+}
+
 /* Readies one normalised event of b's source: scored with its kind's
  * model when there is one, counted in the rollups, appended to b's rows
- * (doc referenced). Returns 0, or -1 out of memory. */
+ * (its text copied: doc is not kept). Returns 0, or -1 out of memory. */
 static int prepare(struct batch *b, json_t *doc, int64_t ts)
 {
 	if (b->nrows == b->cap) {
@@ -352,20 +379,18 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 		b->cap = cap;
 	}
 	struct row *r = &b->rows[b->nrows];
-	*r = (struct row){
-	    .doc = doc, .kind = kind_of(b->s, doc), .ts = ts, .score = -1};
+	*r = (struct row){.kind = kind_of(b->s, doc), .ts = ts, .score = -1};
 	int over = judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc, ts,
 			 &r->score, &r->never_seen, &r->why, &r->model);
-	char n[32];
 	r->js = json_dumps(doc, JSON_COMPACT);
-	if (!r->js ||
-	    count_minute(b, ts, r->kind, text(doc, "event.outcome", n),
-			 r->score, over) != 0) {
+	if (!r->js || keep_columns(r, doc) != 0 ||
+	    count_minute(b, ts, r->kind, r->text + r->at[3], r->score, over) !=
+		0) {
 		jsonmem_free(r->js);
 		jsonmem_free(r->why);
+		free(r->text);
 		return -1;
 	}
-	json_incref(doc);
 	b->nrows++;
 	return 0;
 }
@@ -375,25 +400,22 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 static int insert(db *d, const struct source *s, int64_t now_ms,
 		  const struct row *r)
 {
-	char n1[32], n2[32];
-	json_t *doc = r->doc;
-	const char *id = text(doc, "event.id", n1);
-	return db_exec(
-	    d, STMT_EVT_INSERT, s->id, *id ? id : NULL, r->ts, now_ms, r->kind,
-	    text(doc, "event.category", n2), text(doc, "event.action", n2),
-	    text(doc, "event.outcome", n2), text(doc, "host.name", n2),
-	    text(doc, "user.name", n2), text(doc, "source.ip", n2),
-	    text(doc, "destination.ip", n2), text(doc, "message", n2), r->js,
-	    r->score, r->model ? r->model : "", r->never_seen, r->why);
+	const char *c[NCOLS];
+	for (size_t k = 0; k < NCOLS; k++)
+		c[k] = r->text + r->at[k];
+	return db_exec(d, STMT_EVT_INSERT, s->id, *c[0] ? c[0] : NULL, r->ts,
+		       now_ms, r->kind, c[1], c[2], c[3], c[4], c[5], c[6],
+		       c[7], c[8], r->js, r->score, r->model ? r->model : "",
+		       r->never_seen, r->why);
 }
 
 /* Frees b's rows and rollups. */
 static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->nrows; i++) {
-		json_decref(b->rows[i].doc);
 		jsonmem_free(b->rows[i].js);
 		jsonmem_free(b->rows[i].why);
+		free(b->rows[i].text);
 	}
 	free(b->rows);
 	free(b->minutes);
@@ -557,6 +579,9 @@ int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 {
 	memset(r, 0, sizeof(*r));
 	r->errors = json_array();
+	/* each event's JSON is freed as soon as it is readied: from the heap,
+	 * not the request's arena, where a batch of 5,000 would pile up */
+	arena *was = jsonmem_use(NULL);
 	struct timespec now = {0};
 	clock_gettime(CLOCK_REALTIME, &now); /* the milliseconds of "now" */
 	struct batch b = {.s = s,
@@ -567,6 +592,7 @@ int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 	long n = each_event(body, len, max, format, take, &b);
 	int rc = n < 0 ? 1 : b.failed ? -1 : commit(d, &b, max_wait_ms);
 	batch_free(&b);
+	jsonmem_use(was);
 	return rc;
 }
 

@@ -533,45 +533,60 @@ static int by_share(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
-/* Fills out[0..k) with the columns that weighed most in isolating the
- * row (num, cat), largest share first, one-hot columns folded into
- * their categorical column. Returns how many were filled (0 when out of
- * memory). */
-int anomaly_explain(const struct anomaly_model *m, const double *num,
-		    const char *const *cat, struct anomaly_reason *out, int k)
+/* Fills out[0..k) from the shares of the encoded features (one-hot
+ * columns folded into their categorical column), largest first, as
+ * parts of 1. Returns how many. */
+static int reasons(const struct anomaly_model *m, const double *share,
+		   struct anomaly_reason *out, int k)
 {
-	int ncol = m->nnum + m->ncat;
-	double *x = calloc((size_t)m->nfeat * 2, sizeof(double));
-	struct anomaly_reason *all = calloc((size_t)ncol, sizeof(*all));
-	if (!x || !all) {
-		free(x);
-		free(all);
-		return 0;
-	}
-	double *share = x + m->nfeat, total = 0;
-	encode(m, num, cat, x, NULL);
-	iforest_explain(&m->forest, x, share);
-	int o = 0;
-	for (int c = 0; c < ncol; c++) {
+	int ncol = m->nnum + m->ncat, o = 0, n = 0;
+	struct anomaly_reason top[EVFEAT_MAX_NUM + EVFEAT_MAX_CAT];
+	double total = 0;
+	for (int c = 0; c < ncol && c < EVFEAT_MAX_NUM + EVFEAT_MAX_CAT; c++) {
 		int width = c < m->nnum ? 1
 					: (int)json_array_size(json_array_get(
 					      m->vocab, (size_t)(c - m->nnum)));
-		all[c].name =
-		    c < m->nnum ? m->num_names[c] : m->cat_names[c - m->nnum];
-		all[c].column = c;
+		top[c] = (struct anomaly_reason){
+		    c < m->nnum ? m->num_names[c] : m->cat_names[c - m->nnum],
+		    c, 0};
 		for (int w = 0; w < width; w++)
-			all[c].share += share[o++];
-		total += all[c].share;
+			top[c].share += share[o++];
+		total += top[c].share;
+		n = c + 1;
 	}
-	qsort(all, (size_t)ncol, sizeof(*all), by_share);
-	int n = k < ncol ? k : ncol;
-	for (int i = 0; i < n; i++) {
-		out[i] = all[i];
-		out[i].share = total > 0 ? all[i].share / total : 0;
+	qsort(top, (size_t)n, sizeof(*top), by_share);
+	if (k > n)
+		k = n;
+	for (int i = 0; i < k; i++) {
+		out[i] = top[i];
+		out[i].share = total > 0 ? top[i].share / total : 0;
 	}
-	free(x);
-	free(all);
-	return n;
+	return k;
+}
+
+/* Scores a row like anomaly_score and, when it is at or over the
+ * threshold or had a value never seen in training, fills why[0..k) with
+ * the columns that weighed most in isolating it (*nwhy of them; 0 when
+ * it is not over). One walk through the trees does both. */
+double anomaly_score_why(const struct anomaly_model *m, const double *num,
+			 const char *const *cat, int *never_seen,
+			 struct anomaly_reason *why, int k, int *nwhy)
+{
+	double stack[1024],
+	    *x = m->nfeat <= 512 ? stack
+				 : calloc((size_t)m->nfeat * 2, sizeof(double));
+	*nwhy = 0;
+	if (!x)
+		return 0;
+	double *share = x + m->nfeat;
+	memset(share, 0, sizeof(double) * (size_t)m->nfeat);
+	encode(m, num, cat, x, never_seen);
+	double s = iforest_score_shares(&m->forest, x, share);
+	if (s >= m->threshold || *never_seen)
+		*nwhy = reasons(m, share, why, k);
+	if (x != stack)
+		free(x);
+	return s;
 }
 
 /* qsort order for doubles, ascending. */

@@ -47,7 +47,7 @@ struct anomaly_model {
 	json_t *meta; /* format, data, rows, trained_at, metrics */
 };
 
-/* A column's part in a score (anomaly_explain). */
+/* A column's part in a score (anomaly_score_why). */
 struct anomaly_reason {
 	const char *name; /* the model's column name (borrowed) */
 	int column;	  /* numeric k, or nnum + categorical k */
@@ -66,8 +66,9 @@ int anomaly_train(struct anomaly_model *m, const struct anomaly_rows *r,
 		  unsigned long long seed, char *err, size_t errlen);
 double anomaly_score(const struct anomaly_model *m, const double *num,
 		     const char *const *cat, int *never_seen);
-int anomaly_explain(const struct anomaly_model *m, const double *num,
-		    const char *const *cat, struct anomaly_reason *out, int k);
+double anomaly_score_why(const struct anomaly_model *m, const double *num,
+			 const char *const *cat, int *never_seen,
+			 struct anomaly_reason *why, int k, int *nwhy);
 json_t *anomaly_eval(const struct anomaly_model *m,
 		     const struct anomaly_rows *r, int split);
 int anomaly_save(const struct anomaly_model *m, const char *path, char *err,

@@ -93,8 +93,7 @@ static void range(const struct grow *g, size_t lo, size_t hi, int k, double *mn,
 static int32_t grow(struct grow *g, size_t lo, size_t hi, int depth)
 {
 	size_t n = hi - lo;
-	struct iforest_node leaf = {-1, -1, -1, (int32_t)n,
-				    iforest_c((double)n)};
+	struct iforest_node leaf = {iforest_c((double)n), -1, (int32_t)n};
 	if (n <= 1 || depth >= g->max_depth)
 		return add_node(g->f, leaf);
 	/* features drawn without replacement until one varies here */
@@ -128,15 +127,13 @@ static int32_t grow(struct grow *g, size_t lo, size_t hi, int depth)
 			g->rows[j] = t;
 		}
 	}
-	int32_t self =
-	    add_node(g->f, (struct iforest_node){k, -1, -1, 0, value});
+	int32_t self = add_node(g->f, (struct iforest_node){value, k, -1});
 	if (self < 0)
 		return -1;
-	int32_t l = grow(g, lo, i, depth + 1);
+	int32_t l = grow(g, lo, i, depth + 1); /* self + 1: depth first */
 	int32_t r = l < 0 ? -1 : grow(g, i, hi, depth + 1);
 	if (r < 0)
 		return -1;
-	g->f->nodes[self].left = l;
 	g->f->nodes[self].right = r;
 	return self;
 }
@@ -193,42 +190,39 @@ int iforest_fit(iforest *f, const double *x, size_t nrows, int nfeatures,
 	return rc;
 }
 
-/* Returns the anomaly score of row (nfeatures doubles) in [0, 1]: higher
- * is more anomalous, 0.5 about where an average point lies. */
-double iforest_score(const iforest *f, const double *row)
+/* Returns the anomaly score of row: 2^(-E(h)/c(subsample)), E(h) the
+ * mean path length over the trees (a leaf adds its c(size)). With share
+ * (nfeatures doubles the caller zeroed), also adds each feature's part in
+ * isolating the row in the same walk: every split on a path counts 1 /
+ * the path's length, so the features that isolate it in few splits weigh
+ * most. */
+double iforest_score_shares(const iforest *f, const double *row, double *share)
 {
 	double total = 0;
+	int32_t path[64];
 	for (int t = 0; t < f->ntrees; t++) {
 		int32_t i = f->roots[t];
 		int depth = 0;
 		while (f->nodes[i].feature >= 0) {
 			const struct iforest_node *n = &f->nodes[i];
-			i = row[n->feature] < n->value ? n->left : n->right;
+			if (depth < 64)
+				path[depth] = n->feature;
+			i = row[n->feature] < n->value ? i + 1 : n->right;
 			depth++;
 		}
 		total += depth + f->nodes[i].value; /* a leaf's c(size) */
+		for (int d = 0; share && d < depth && d < 64; d++)
+			share[path[d]] += 1.0 / depth;
 	}
 	double c = iforest_c(f->subsample);
 	return pow(2.0, -(total / f->ntrees) / (c > 0 ? c : 1));
 }
 
-/* Adds each feature's part in isolating row to share[nfeatures] (which
- * the caller zeroes): every split on a row's path counts 1 / the path's
- * length, so features that isolate it in few splits weigh most. */
-void iforest_explain(const iforest *f, const double *row, double *share)
+/* Returns the anomaly score of row (iforest_score_shares without the
+ * shares). */
+double iforest_score(const iforest *f, const double *row)
 {
-	int32_t path[256];
-	for (int t = 0; t < f->ntrees; t++) {
-		int32_t i = f->roots[t];
-		int depth = 0;
-		while (f->nodes[i].feature >= 0 && depth < 256) {
-			const struct iforest_node *n = &f->nodes[i];
-			path[depth++] = n->feature;
-			i = row[n->feature] < n->value ? n->left : n->right;
-		}
-		for (int d = 0; d < depth; d++)
-			share[path[d]] += 1.0 / depth;
-	}
+	return iforest_score_shares(f, row, NULL);
 }
 
 /* Frees the trees; f is empty afterwards. */
@@ -251,9 +245,9 @@ json_t *iforest_to_json(const iforest *f)
 		json_array_append_new(
 		    nodes,
 		    n->feature < 0
-			? json_pack("[i i i i i]", -1, -1, -1, (int)n->size, 0)
-			: json_pack("[i i i i f]", n->feature, n->left,
-				    n->right, 0, n->value));
+			? json_pack("[i i i i i]", -1, -1, -1, (int)n->right, 0)
+			: json_pack("[i I i i f]", n->feature,
+				    (json_int_t)i + 1, n->right, 0, n->value));
 	}
 	char seed[24];
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)f->seed);
@@ -262,17 +256,18 @@ json_t *iforest_to_json(const iforest *f)
 			 f->nfeatures, "roots", roots, "nodes", nodes);
 }
 
-/* Checks node i of f: an inner node names a feature below nfeatures and
- * two children after itself; a leaf a size in 0..subsample. */
-static int node_ok(const iforest *f, size_t i)
+/* Checks node i of f (left: the left child the file names): an inner
+ * node names a feature below nfeatures, its left child next and its
+ * right child after that; a leaf a size in 0..subsample. */
+static int node_ok(const iforest *f, size_t i, json_int_t left)
 {
 	const struct iforest_node *n = &f->nodes[i];
 	if (n->feature < 0)
-		return n->feature == -1 && n->size >= 0 &&
-		       n->size <= f->subsample;
-	return n->feature < f->nfeatures && n->left > (int32_t)i &&
-	       n->right > (int32_t)i && (size_t)n->left < f->nnodes &&
-	       (size_t)n->right < f->nnodes && isfinite(n->value);
+		return n->feature == -1 && n->right >= 0 &&
+		       n->right <= f->subsample;
+	return n->feature < f->nfeatures && left == (json_int_t)i + 1 &&
+	       n->right > (int32_t)i + 1 && (size_t)n->right < f->nnodes &&
+	       isfinite(n->value);
 }
 
 /* Loads a forest written by iforest_to_json from doc (borrowed),
@@ -311,14 +306,13 @@ int iforest_from_json(iforest *f, json_t *doc, int nfeatures, char *err,
 		    !json_is_number(json_array_get(n, 4)))
 			goto bad;
 		p->feature = (int32_t)json_integer_value(json_array_get(n, 0));
-		p->left = (int32_t)json_integer_value(json_array_get(n, 1));
-		p->right = (int32_t)json_integer_value(json_array_get(n, 2));
-		p->size = (int32_t)json_integer_value(json_array_get(n, 3));
+		p->right = (int32_t)json_integer_value(
+		    json_array_get(n, p->feature < 0 ? 3 : 2));
 		p->value = json_number_value(json_array_get(n, 4));
-		if (!node_ok(f, i))
+		if (!node_ok(f, i, json_integer_value(json_array_get(n, 1))))
 			goto bad;
 		if (p->feature < 0) /* a leaf keeps c(size) for the scoring */
-			p->value = iforest_c(p->size);
+			p->value = iforest_c(p->right);
 	}
 	for (int t = 0; t < f->ntrees; t++) {
 		json_int_t r = json_integer_value(json_array_get(roots, t));

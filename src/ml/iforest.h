@@ -8,14 +8,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One node: an inner node splits on feature at value (left: < value); a
- * leaf (feature -1) holds size training rows and, in value, c(size), the
- * path length its rows would have added (not saved: computed at load). */
+/* One node, 16 bytes (a tree is walked a hundred times an event, so it
+ * must stay in cache): an inner node splits on feature at value (< value:
+ * its left child, always the next node; else right); a leaf (feature -1)
+ * keeps in right the training rows that reached it and in value c(that),
+ * the path length they would have added (computed at load, not saved). */
 struct iforest_node {
-	int32_t feature;
-	int32_t left, right; /* node indexes (inner nodes) */
-	int32_t size;	     /* rows that reached a leaf */
 	double value;
+	int32_t feature;
+	int32_t right; /* inner: the right child; leaf: its size */
 };
 
 typedef struct iforest {
@@ -31,7 +32,7 @@ int iforest_fit(iforest *f, const double *x, size_t nrows, int nfeatures,
 		int ntrees, int subsample, uint64_t seed, char *err,
 		size_t errlen);
 double iforest_score(const iforest *f, const double *row);
-void iforest_explain(const iforest *f, const double *row, double *share);
+double iforest_score_shares(const iforest *f, const double *row, double *share);
 void iforest_free(iforest *f);
 json_t *iforest_to_json(const iforest *f);
 int iforest_from_json(iforest *f, json_t *doc, int nfeatures, char *err,
