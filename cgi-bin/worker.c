@@ -16,6 +16,7 @@
 #include "../src/core/log.h"
 #include "../src/core/net.h"
 #include "../src/core/view.h"
+#include "../src/domain/anomaly_retrain.h"
 #include "../src/domain/assistant.h"
 #include "../src/domain/clocks.h"
 #include "../src/domain/delivery.h"
@@ -43,6 +44,7 @@ static const struct job_kind kinds[] = {
     {"assistant", assistant_run, 30},
     {"retrain", retrain_run, 60},
     {"demo-events", demo_events_run, 60},
+    {"anomaly-retrain", anomaly_retrain_run, 60},
 };
 #define NKINDS (sizeof(kinds) / sizeof(*kinds))
 static struct job_kind deliveries = {"delivery", delivery_run, 30};

@@ -81,6 +81,7 @@ static long fill(db *main, db *events, int days, long count, uint64_t seed,
 	if (k.s.id <= 0 ||
 	    events_scorer_open(&k.sc, config_get()->models_dir, events) != 0)
 		return -1;
+	events_scorer_refresh(&k.sc, main);
 	struct traffic t;
 	traffic_init(&t, TRAFFIC_MIX, seed, NULL);
 	int64_t end = clock_now() * 1000;

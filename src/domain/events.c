@@ -589,7 +589,9 @@ int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 			  .now_ms = clock_now() * 1000 + now.tv_nsec / 1000000,
 			  .r = r,
 			  .stats_errors = json_array()};
+	events_scorer_hold(sc);
 	long n = each_event(body, len, max, format, take, &b);
+	events_scorer_done(sc);
 	int rc = n < 0 ? 1 : b.failed ? -1 : commit(d, &b, max_wait_ms);
 	batch_free(&b);
 	jsonmem_use(was);
@@ -607,6 +609,7 @@ json_t *events_predict(const struct events_scorer *sc, json_t *events,
 {
 	evfeat_state *st = evfeat_state_new(1024);
 	json_t *out = st ? json_array() : NULL;
+	events_scorer_hold(sc);
 	size_t i;
 	json_t *e;
 	json_array_foreach(events, i, e)
@@ -640,6 +643,7 @@ json_t *events_predict(const struct events_scorer *sc, json_t *events,
 		jsonmem_free(why);
 		json_decref(doc);
 	}
+	events_scorer_done(sc);
 	evfeat_state_free(st);
 	return out;
 }
@@ -651,38 +655,56 @@ static void warm(void *st, const char *user, const char *host, int64_t ts)
 	evfeat_state_seen(st, user, host, ts);
 }
 
-/* Sets up sc: loads models_dir/<kind>.anomaly for each kind and keeps
- * those that read the kind's features today (a kind without one is
- * stored unscored, logged), then feeds the last 30 days' sign-ins of the
- * events database (NULL: none) into the windows. Returns 0, or -1 out of
- * memory. Undone by events_scorer_close. */
+/* Loads the model file path for kind k, keeping it when it reads the
+ * kind's features today. Returns a new model (heap; anomaly_free and
+ * free), or NULL (logged). */
+static struct anomaly_model *load_model(int k, const char *path)
+{
+	char err[256] = "";
+	struct anomaly_model *m = calloc(1, sizeof(*m));
+	arena *req = jsonmem_use(NULL); /* the model outlives any request */
+	int rc = m ? anomaly_load(m, path, err, sizeof(err)) : -1;
+	jsonmem_use(req);
+	if (rc != 0) {
+		log_event(NULL, NULL, "events: %s events unscored: %s",
+			  source_kinds[k], m ? err : "out of memory");
+		free(m);
+		return NULL;
+	}
+	if (!anomaly_fits_kind(m, source_kinds[k])) {
+		log_event(NULL, NULL,
+			  "events: %s not used: it reads other features than "
+			  "%s events have (retrain it)",
+			  path, source_kinds[k]);
+		anomaly_free(m);
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Sets up sc: loads models_dir/<kind>.anomaly for each kind with
+ * features and keeps those that read the kind's features today (a kind
+ * without one is stored unscored, logged), then feeds the last 30 days'
+ * sign-ins of the events database (NULL: none) into the windows.
+ * events_scorer_refresh then swaps in retrained models. Returns 0, or -1
+ * out of memory. Undone by events_scorer_close. */
 int events_scorer_open(struct events_scorer *sc, const char *models_dir,
 		       db *events)
 {
 	memset(sc, 0, sizeof(*sc));
+	pthread_rwlock_init(&sc->lock, NULL);
 	sc->st = evfeat_state_new(0);
 	if (!sc->st)
 		return -1;
 	for (int k = 0; source_kinds[k] && k < EVENTS_KINDS; k++) {
-		char path[4200], err[256] = "";
+		char path[4200];
 		struct evfeat_columns cols;
-		struct anomaly_model *m = &sc->loaded[k];
 		if (evfeat_columns(source_kinds[k], &cols) != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s.anomaly", models_dir,
 			 source_kinds[k]);
-		if (anomaly_load(m, path, err, sizeof(err)) != 0) {
-			log_event(NULL, NULL, "events: %s events unscored: %s",
-				  source_kinds[k], err);
-		} else if (!anomaly_fits_kind(m, source_kinds[k])) {
-			log_event(NULL, NULL,
-				  "events: %s events unscored: %s reads other "
-				  "features than %s events have (retrain it)",
-				  source_kinds[k], path, source_kinds[k]);
-			anomaly_free(m);
-		} else {
-			sc->model[k] = m;
-		}
+		sc->model[k] = load_model(k, path);
 	}
 	if (events)
 		events_each_signin(events, (clock_now() - 30 * 86400) * 1000,
@@ -690,13 +712,71 @@ int events_scorer_open(struct events_scorer *sc, const char *models_dir,
 	return 0;
 }
 
+/* Swaps in the anomaly models adopted since sc last looked (the trainings
+ * in the main database d), at most every ten seconds; the old one goes
+ * once no batch reads it. Returns 0, or -1 on a database error. */
+int events_scorer_refresh(struct events_scorer *sc, db *d)
+{
+	int64_t now = (int64_t)clock_mono_ms();
+	if (now - atomic_load(&sc->checked_ms) < 10000)
+		return 0;
+	atomic_store(&sc->checked_ms, now);
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_ACTIVE);
+	if (!st)
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = db_int(st, 1);
+		for (int k = 0; k < EVENTS_KINDS && source_kinds[k]; k++) {
+			if (strcmp(source_kinds[k], db_text(st, 0)) ||
+			    atomic_load(&sc->training[k]) == id)
+				continue;
+			atomic_store(&sc->training[k], id);
+			struct anomaly_model *m = load_model(k, db_text(st, 2));
+			if (!m)
+				continue;
+			pthread_rwlock_wrlock(&sc->lock);
+			struct anomaly_model *old = sc->model[k];
+			sc->model[k] = m;
+			pthread_rwlock_unlock(&sc->lock);
+			if (old) {
+				anomaly_free(old);
+				free(old);
+			}
+			log_event(NULL, NULL,
+				  "events: %s events scored by training #%lld "
+				  "from now on",
+				  source_kinds[k], (long long)id);
+		}
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Holds sc's models for reading (a batch, a report) until
+ * events_scorer_done; NULL is fine. */
+void events_scorer_hold(const struct events_scorer *sc)
+{
+	if (sc)
+		pthread_rwlock_rdlock((pthread_rwlock_t *)&sc->lock);
+}
+
+/* Lets go of sc's models (see events_scorer_hold). */
+void events_scorer_done(const struct events_scorer *sc)
+{
+	if (sc)
+		pthread_rwlock_unlock((pthread_rwlock_t *)&sc->lock);
+}
+
 /* Frees what events_scorer_open set up. */
 void events_scorer_close(struct events_scorer *sc)
 {
 	for (int k = 0; k < EVENTS_KINDS; k++)
-		if (sc->model[k])
-			anomaly_free(&sc->loaded[k]);
+		if (sc->model[k]) {
+			anomaly_free(sc->model[k]);
+			free(sc->model[k]);
+		}
 	evfeat_state_free(sc->st);
+	pthread_rwlock_destroy(&sc->lock);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -1087,6 +1167,7 @@ json_t *events_models_report(const struct events_scorer *sc, db *events,
 			     int64_t now_ms)
 {
 	json_t *out = json_array();
+	events_scorer_hold(sc);
 	for (int k = 0; k < EVENTS_KINDS && source_kinds[k]; k++) {
 		const struct anomaly_model *m = sc->model[k];
 		if (!m)
@@ -1098,6 +1179,7 @@ json_t *events_models_report(const struct events_scorer *sc, db *events,
 				   (now_ms - 86400000) / 60000, source_kinds[k])
 			: NULL;
 		if (events && !st) {
+			events_scorer_done(sc);
 			json_decref(out);
 			return NULL;
 		}
@@ -1142,5 +1224,6 @@ json_t *events_models_report(const struct events_scorer *sc, db *events,
 			json_object_set(o, "metrics", metrics);
 		json_array_append_new(out, o);
 	}
+	events_scorer_done(sc);
 	return out;
 }

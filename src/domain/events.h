@@ -9,6 +9,7 @@
 #include "sources.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <stddef.h>
 
 /* What a request's events came to: errors is [{line, reason}] (at most
@@ -27,12 +28,17 @@ struct events_result {
  * windows, which lock). */
 struct events_scorer {
 	evfeat_state *st;
-	const struct anomaly_model *model[EVENTS_KINDS];
-	struct anomaly_model loaded[EVENTS_KINDS];
+	struct anomaly_model *model[EVENTS_KINDS]; /* owned; under lock */
+	_Atomic int64_t training[EVENTS_KINDS];	   /* adopted in use, 0 */
+	_Atomic int64_t checked_ms;
+	pthread_rwlock_t lock; /* writers: a retrained model swapped in */
 };
 
 int events_scorer_open(struct events_scorer *sc, const char *models_dir,
 		       db *events);
+int events_scorer_refresh(struct events_scorer *sc, db *d);
+void events_scorer_hold(const struct events_scorer *sc);
+void events_scorer_done(const struct events_scorer *sc);
 void events_scorer_close(struct events_scorer *sc);
 json_t *events_models_report(const struct events_scorer *sc, db *events,
 			     int64_t now_ms);

@@ -21,18 +21,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Queues a training of kind ("category" or "severity"). Returns its id,
- * 0 when one of that kind is already queued or running, or -1. Inside a
- * transaction. */
-int64_t retrain_queue(db *d, const char *kind, int64_t user)
+/* Queues a training of kind (a text model, "category" or "severity", by
+ * the job "retrain"; or an event kind's anomaly model from days of its
+ * events by "anomaly-retrain"). Returns its id, 0 when one of that kind
+ * is already queued or running, or -1. Inside a transaction. */
+int64_t retrain_queue_job(db *d, const char *kind, int64_t user, int days,
+			  const char *job)
 {
 	int64_t busy = db_scalar(d, STMT_TRAINING_BUSY, kind);
 	if (busy != 0)
 		return busy > 0 ? 0 : -1;
-	if (db_exec(d, STMT_TRAINING_QUEUE, kind, user, clock_now()) != 0)
+	if (db_exec(d, STMT_TRAINING_QUEUE, kind, user, clock_now(), days) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(d->h);
-	return jobs_queue(d, "retrain", id, 3) < 0 ? -1 : id;
+	return jobs_queue(d, job, id, 3) < 0 ? -1 : id;
+}
+
+/* Queues a training of a text model from the labels (see
+ * retrain_queue_job). */
+int64_t retrain_queue(db *d, const char *kind, int64_t user)
+{
+	return retrain_queue_job(d, kind, user, 0, "retrain");
 }
 
 /* Writes the kind's labelled incidents as JSONL {"text", "label"} to
@@ -63,8 +72,8 @@ static int write_rows(db *d, const char *kind, const char *path, int *rows,
 }
 
 /* Finishes training id with its outcome. Returns 0 or -1. */
-static int finish(db *d, int64_t id, const char *status, int rows,
-		  json_t *metrics, const char *path, const char *message)
+int retrain_finish(db *d, int64_t id, const char *status, int rows,
+		   json_t *metrics, const char *path, const char *message)
 {
 	char *m = json_dumps(metrics, JSON_COMPACT | JSON_REAL_PRECISION(6));
 	int rc = db_exec_tx(d, STMT_TRAINING_FINISH, id, status, clock_now(),
@@ -160,8 +169,8 @@ int retrain_run(db *d, const struct job *j, char *err, size_t errlen)
 	if (strcmp(status, "adopted"))
 		unlink(out);
 	unlink(data);
-	if (finish(d, id, status, rows, metrics,
-		   strcmp(status, "adopted") ? "" : out, msg) != 0) {
+	if (retrain_finish(d, id, status, rows, metrics,
+			   strcmp(status, "adopted") ? "" : out, msg) != 0) {
 		snprintf(err, errlen, "training %lld: %s", (long long)id,
 			 db_errmsg(d));
 		rc = -1;

@@ -14,6 +14,10 @@
 #define RETRAIN_MIN_ROWS 20
 
 int64_t retrain_queue(db *d, const char *kind, int64_t user);
+int64_t retrain_queue_job(db *d, const char *kind, int64_t user, int days,
+			  const char *job);
+int retrain_finish(db *d, int64_t id, const char *status, int rows,
+		   json_t *metrics, const char *path, const char *message);
 int retrain_run(db *d, const struct job *j, char *err, size_t errlen);
 int64_t retrain_labelled(db *d, const char *kind);
 int retrain_busy(db *d, const char *kind);

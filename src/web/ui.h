@@ -128,6 +128,8 @@ int ui_assistant_request(struct ctx *c);
 /* ui_model_admin.c */
 int ui_model_admin_show(struct ctx *c);
 int ui_model_admin_retrain(struct ctx *c);
+int ui_model_admin_anomaly_retrain(struct ctx *c);
+extern const struct field ui_model_admin_anomaly_fields[];
 extern const struct field ui_model_admin_retrain_fields[];
 
 /* ui_dashboards.c */

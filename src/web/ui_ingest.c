@@ -107,6 +107,7 @@ int ui_ingest_native(struct ctx *c)
 		return ctx_fail(c, 400, "no_events",
 				"The body holds no events.");
 	struct events_result r;
+	events_scorer_refresh(&scorer, db_thread(config_get()->db_path));
 	rc = events_take(c->db, &s, &scorer, f, c->body, c->body_len,
 			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
 	if (rc == 1) {
@@ -192,6 +193,7 @@ static int hec(struct ctx *c, int raw)
 	}
 
 	struct events_result r;
+	events_scorer_refresh(&scorer, db_thread(config_get()->db_path));
 	rc = events_take(c->db, &s, &scorer, EVENTS_JSON, nd.data, nd.len,
 			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
 	buf_free(&nd);

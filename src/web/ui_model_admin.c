@@ -10,6 +10,7 @@
 
 #include "../core/clock.h"
 #include "../core/config.h"
+#include "../domain/anomaly_retrain.h"
 #include "../domain/models.h"
 #include "../domain/retrain.h"
 
@@ -17,6 +18,11 @@
 
 const struct field ui_model_admin_retrain_fields[] = {
     {"kind", V_ENUM, F_REQUIRED, 0, 0, models_kinds, "Model"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_model_admin_anomaly_fields[] = {
+    {"kind", V_ENUM, F_REQUIRED, 0, 0, anomaly_retrain_kinds, "Kind"},
+    {"days", V_INT, 0, 1, 30, NULL, "Days of events"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 /* Returns the confusion matrix of metrics as a table-friendly new JSON
@@ -108,6 +114,7 @@ int ui_model_admin_show(struct ctx *c)
 	json_t *t;
 	json_array_foreach(trainings, i, t) pending |=
 	    json_is_true(json_object_get(t, "pending"));
+	events_scorer_refresh(&ui_scorer, c->db);
 	json_t *anomaly = events_models_report(
 	    &ui_scorer, db_thread(config_get()->events_db), clock_now() * 1000);
 	if (!anomaly) {
@@ -140,6 +147,33 @@ int ui_model_admin_retrain(struct ctx *c)
 		return -1;
 	c->view = json_pack("{sI ss ss}", "id", (json_int_t)id, "kind", kind,
 			    "status", "queued");
+	c->status = 202;
+	return ctx_redirect(c, "/admin/model",
+			    "Training queued; this page follows its progress.");
+}
+
+/* POST /admin/model/anomaly/retrain - queues a retraining of an event
+ * kind's anomaly model from its last days (default 14) of stored events;
+ * the worker runs it and adopts the new model only if it scores no worse
+ * on the kind's labelled evaluation data. */
+int ui_model_admin_anomaly_retrain(struct ctx *c)
+{
+	const char *kind = ctx_val(c, "kind");
+	int days = (int)ctx_int(c, "days", 14);
+	if (db_begin(c->db) != 0)
+		return -1;
+	int64_t id = anomaly_retrain_queue(c->db, kind, days, c->me.user_id);
+	if (id < 0)
+		return -1;
+	if (id == 0)
+		return ctx_fail(c, 409, "conflict",
+				"A training of this model is already queued or "
+				"running.");
+	if (ui_commit(c, "model.retrain", "training", id,
+		      json_pack("{ss si}", "kind", kind, "days", days)) != 0)
+		return -1;
+	c->view = json_pack("{sI ss si ss}", "id", (json_int_t)id, "kind", kind,
+			    "days", days, "status", "queued");
 	c->status = 202;
 	return ctx_redirect(c, "/admin/model",
 			    "Training queued; this page follows its progress.");

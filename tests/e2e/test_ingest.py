@@ -602,3 +602,42 @@ def model_page_shows_the_anomaly_models(s):
     html = page.get("/admin/model").text
     check("Anomaly models of the security events" in html and 'id="an-network-flow"' in html,
           "the page shows them")
+
+
+@test
+def anomaly_model_retrained_from_events(s):
+    """An admin retrains an event kind's anomaly model from its stored
+    events: the worker fits it, measures it and the current model on the
+    kind's labelled evaluation data, adopts it only if it is no worse, and
+    the intake and the app swap it in; a second request while one is
+    queued is refused."""
+    import time
+    tok = admin_token(s)
+    before = {m["kind"]: m["trained_at"] for m in api(s, tok, "GET", "/admin/model").json()["anomaly"]}
+    r = api(s, tok, "POST", "/admin/model/anomaly/retrain", {"kind": "network-flow", "days": 30})
+    again = api(s, tok, "POST", "/admin/model/anomaly/retrain", {"kind": "network-flow", "days": 30})
+    check(r.status == 202 and again.status == 409, "the training is queued, a second one refused",
+          (r.status, again.status))
+    tid = r.json().get("id") if r.status == 202 else None
+    row = None
+    for _ in range(300):
+        row = next((t for t in api(s, tok, "GET", "/admin/model").json()["trainings"] if t["id"] == tid), None)
+        if row and row["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.5)
+    new = (row or {}).get("metrics", {}).get("new") or {}
+    check(row and row["status"] in ("adopted", "rejected") and "ROC-AUC" in row["message"]
+          and row["rows"] >= 1000 and isinstance(new.get("roc_auc"), float),
+          "the worker fits it on the stored events and measures both models", row)
+    if row and row["status"] == "adopted":
+        after = before["network-flow"]
+        for _ in range(40):
+            after = {m["kind"]: m["trained_at"] for m in
+                     api(s, tok, "GET", "/admin/model").json()["anomaly"]}["network-flow"]
+            if after != before["network-flow"]:
+                break
+            time.sleep(0.5)
+        check(after != before["network-flow"], "an adopted model is swapped in", (before, after))
+        res = api(s, tok, "POST", "/predict", {"events": [{"event": {"category": "network"},
+                                                          "source": {"ip": "10.0.1.5", "bytes": 100}}]}).json()
+        check(res["results"][0]["model"] == after, "and scores from then on", res)

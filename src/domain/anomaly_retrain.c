@@ -1,0 +1,240 @@
+/* anomaly_retrain.c - see anomaly_retrain.h. A training writes the
+ * kind's events of the last days (at most 500,000, oldest first) to a
+ * JSONL file, fits a forest on them (100 trees of 256, seed 42; every
+ * event counts as normal: the events analysts mark malicious will be left
+ * out once alerts carry such marks), and measures it and the current
+ * model on the kind's labelled evaluation data: a week of the traffic
+ * generator's office with its attacks (seed 99), the same for every
+ * training, so the figures compare. The new file is kept as
+ * <dir>/<kind>-<id>.anomaly and adopted when its ROC-AUC is at least the
+ * current model's; the intake and the app swap it in within seconds
+ * (events_scorer_refresh). */
+#include "anomaly_retrain.h"
+
+#include "../core/arena.h"
+#include "../core/clock.h"
+#include "../core/config.h"
+#include "../core/jsonmem.h"
+#include "../ml/anomaly.h"
+#include "events.h"
+#include "retrain.h"
+#include "traffic.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_ROWS 500000
+
+const char *const anomaly_retrain_kinds[] = {"auth", "network-flow",
+					     "http-access", NULL};
+
+/* Queues a retraining of kind's anomaly model from its last days days of
+ * events. Returns its id, 0 when one is already queued or running, or
+ * -1. Inside a transaction. */
+int64_t anomaly_retrain_queue(db *d, const char *kind, int days, int64_t user)
+{
+	return retrain_queue_job(d, kind, user, days, "anomaly-retrain");
+}
+
+/* Writes kind's events since since_ms from the events database to path
+ * as JSONL; *rows gets how many. Returns 0 or -1. */
+static int write_events(db *events, const char *kind, int64_t since_ms,
+			const char *path, int *rows)
+{
+	FILE *f = fopen(path, "w");
+	sqlite3_stmt *st =
+	    f ? db_query(events, STMT_EVT_KIND_DOCS, kind, since_ms, MAX_ROWS)
+	      : NULL;
+	*rows = 0;
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		fputs(db_text(st, 0), f);
+		fputc('\n', f);
+		(*rows)++;
+	}
+	if (st)
+		sqlite3_reset(st);
+	int bad = !f || !st;
+	if (f && fclose(f) != 0)
+		bad = 1;
+	return bad ? -1 : 0;
+}
+
+/* traffic_fill sink: appends a batch to the file ud. */
+static int to_file(void *ud, const buf *ndjson)
+{
+	return fwrite(ndjson->data, 1, ndjson->len, ud) == ndjson->len ? 0 : -1;
+}
+
+/* Writes the kind's labelled evaluation data to path: a week of the
+ * generator's office with its attacks (seed 99), ending now. Returns 0
+ * or -1. */
+static int write_eval(const char *kind, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	struct traffic t;
+	traffic_init(&t, TRAFFIC_MIX, 99, kind);
+	int64_t end = clock_now() * 1000;
+	long n = traffic_fill(&t, end - 7 * 86400000LL, end, 60000, 1000,
+			      to_file, f);
+	return fclose(f) == 0 && n > 0 ? 0 : -1;
+}
+
+/* Returns the ROC-AUC of model file path on rows (-1 when it cannot be
+ * read or measured); *metrics gets its figures (a new object or NULL). */
+static double measure(const char *path, const struct anomaly_rows *rows,
+		      json_t **metrics)
+{
+	struct anomaly_model m;
+	char err[256];
+	*metrics = NULL;
+	if (anomaly_load(&m, path, err, sizeof(err)) != 0)
+		return -1;
+	*metrics = anomaly_eval(&m, rows, -1);
+	anomaly_free(&m);
+	json_t *auc = json_object_get(*metrics, "roc_auc");
+	return json_is_number(auc) ? json_number_value(auc) : -1;
+}
+
+/* Returns the path of kind's model in use: the latest adopted training's
+ * file, else the shipped one (arena a). */
+static const char *current_model(db *d, arena *a, const char *kind)
+{
+	const char *p = NULL;
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_ACTIVE);
+	while (st && sqlite3_step(st) == SQLITE_ROW)
+		if (!strcmp(db_text(st, 0), kind))
+			p = arena_strdup(a, db_text(st, 2));
+	if (st)
+		sqlite3_reset(st);
+	return p ? p
+		 : arena_printf(a, "%s/%s.anomaly", config_get()->models_dir,
+				kind);
+}
+
+/* Fits kind's model on the events file data into out; *metrics gets the
+ * new and current models' figures on the evaluation data. Returns the
+ * outcome's status ("adopted", "rejected", "failed") and sets *msg (in
+ * arena a). */
+static const char *train(arena *a, const char *kind, const char *data,
+			 const char *evalf, const char *out,
+			 const char *current, json_t *metrics, const char **msg)
+{
+	struct anomaly_rows r, ev;
+	struct anomaly_model m;
+	char err[256] = "";
+	if (anomaly_read(data, ANOMALY_ECS, kind, NULL, &r, err, sizeof(err)) <
+	    0) {
+		*msg = arena_strdup(a, err);
+		return "failed";
+	}
+	int rc = anomaly_train(&m, &r, -1, 0, 100, 256, 42, err, sizeof(err));
+	anomaly_rows_free(&r);
+	if (rc != 0) {
+		*msg = arena_strdup(a, err);
+		return "failed";
+	}
+	char when[21];
+	clock_iso(clock_now(), when);
+	m.kind = strdup(kind);
+	json_object_set_new(m.meta, "data", json_string(data));
+	json_object_set_new(m.meta, "format", json_string("ecs"));
+	json_object_set_new(m.meta, "trained_at", json_string(when));
+	json_object_set_new(m.meta, "seed", json_integer(42));
+	rc = anomaly_save(&m, out, err, sizeof(err));
+	anomaly_free(&m);
+	if (rc != 0 || write_eval(kind, evalf) != 0 ||
+	    anomaly_read(evalf, ANOMALY_ECS, kind, NULL, &ev, err,
+			 sizeof(err)) < 0) {
+		*msg = arena_printf(a, "cannot measure the models: %s",
+				    err[0] ? err : "no evaluation data");
+		return "failed";
+	}
+	json_t *mn = NULL, *mc = NULL;
+	double an = measure(out, &ev, &mn), ac = measure(current, &ev, &mc);
+	anomaly_rows_free(&ev);
+	json_object_set_new(metrics, "new", mn ? mn : json_null());
+	json_object_set_new(metrics, "current", mc ? mc : json_null());
+	int adopt = an >= 0 && an >= ac;
+	*msg = arena_printf(
+	    a,
+	    "ROC-AUC on the labelled evaluation data %.3f (new) vs %.3f "
+	    "(current): %s",
+	    an, ac < 0 ? 0 : ac,
+	    adopt ? "the new model is used from now on"
+		  : "kept the current model");
+	return adopt ? "adopted" : "rejected";
+}
+
+/* The "anomaly-retrain" job: runs training j->ref_id (see the file
+ * comment) with its files in $SECURA_DATA/models; the outcome is the
+ * training's row. Returns 0 when it ran, -1 (err) when it could not
+ * reach a database. */
+int anomaly_retrain_run(db *d, const struct job *j, char *err, size_t errlen)
+{
+	int64_t id = j->ref_id;
+	arena a;
+	arena_init(&a);
+	sqlite3_stmt *st = db_query(d, STMT_TRAINING_KIND, id);
+	const char *kind = NULL;
+	int days = 0;
+	if (st && sqlite3_step(st) == SQLITE_ROW) {
+		kind = arena_strdup(&a, db_text(st, 0));
+		days = (int)db_int(st, 1);
+	}
+	if (st)
+		sqlite3_reset(st);
+	db *events = db_thread(config_get()->events_db);
+	if (!kind || !events ||
+	    db_exec_tx(d, STMT_TRAINING_START, id, clock_now()) != 0) {
+		snprintf(err, errlen, "training %lld: %s", (long long)id,
+			 !kind ? "no such row" : db_errmsg(d));
+		arena_free(&a);
+		return -1;
+	}
+	const char *dir = arena_printf(&a, "%s/models", config_get()->data_dir);
+	const char *data = arena_printf(&a, "%s/events-%lld.jsonl", dir,
+					(long long)id),
+		   *evalf = arena_printf(&a, "%s/eval-%lld.jsonl", dir,
+					 (long long)id),
+		   *out = arena_printf(&a, "%s/%s-%lld.anomaly", dir, kind,
+				       (long long)id);
+	const char *current = current_model(d, &a, kind);
+	const char *status = "failed", *msg;
+	json_t *metrics = json_object();
+	int rows = 0;
+	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+		msg = "cannot create the models folder";
+	else if (write_events(events, kind,
+			      (clock_now() - (int64_t)days * 86400) * 1000,
+			      data, &rows) != 0)
+		msg = "cannot read the stored events";
+	else if (rows < ANOMALY_RETRAIN_MIN_ROWS)
+		msg = arena_printf(&a,
+				   "needs at least %d %s events in the last "
+				   "%d days; there are %d",
+				   ANOMALY_RETRAIN_MIN_ROWS, kind, days, rows);
+	else
+		status =
+		    train(&a, kind, data, evalf, out, current, metrics, &msg);
+	if (strcmp(status, "adopted"))
+		unlink(out);
+	unlink(data);
+	unlink(evalf);
+	int rc = 0;
+	if (retrain_finish(d, id, status, rows, metrics,
+			   strcmp(status, "adopted") ? "" : out, msg) != 0) {
+		snprintf(err, errlen, "training %lld: %s", (long long)id,
+			 db_errmsg(d));
+		rc = -1;
+	}
+	printf("training #%lld (%s, %d days): %s: %s\n", (long long)id, kind,
+	       days, status, msg);
+	json_decref(metrics);
+	arena_free(&a);
+	return rc;
+}
