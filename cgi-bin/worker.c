@@ -6,7 +6,8 @@
  * Holds $SECURA_DATA/worker.lock so only one runs. At start it puts back
  * the jobs a killed worker left running (deliveries among them) and gives
  * open incidents their clocks. Then one thread sends due
- * deliveries every second and evaluates the clocks every minute, while a
+ * deliveries and folds new findings into alerts every second and
+ * evaluates the clocks every minute, while a
  * second thread, on a connection of its own so that a slow language model
  * or a big report never holds up deliveries and clocks, runs queued jobs
  * (the table below) and keeps the lists of similar incidents up to date.
@@ -16,6 +17,7 @@
 #include "../src/core/log.h"
 #include "../src/core/net.h"
 #include "../src/core/view.h"
+#include "../src/domain/alerts.h"
 #include "../src/domain/anomaly_retrain.h"
 #include "../src/domain/assistant.h"
 #include "../src/domain/clocks.h"
@@ -123,15 +125,33 @@ static long prune_events(void)
 	return n;
 }
 
-/* One scheduler run (when tick) and the deliveries then due (counted in
- * *sent, sent or not); with jobs, also one round of the jobs (--once).
- * Returns 0 or -1. */
+/* Folds the events' new findings into alerts (domain/alerts.c) on d,
+ * 1,000 a transaction until caught up, from this thread's connection to
+ * the events database. Returns how many, or -1 (logged). */
+static long fold_alerts(db *d)
+{
+	db *ev = db_thread(config_get()->events_db);
+	long total = 0, n;
+	do {
+		n = ev ? alerts_fold(d, ev, 1000) : -1;
+		total += n > 0 ? n : 0;
+	} while (n == 1000 && !stopping);
+	if (n < 0)
+		log_event(NULL, NULL, "worker: alerts: %s",
+			  ev ? db_errmsg(d) : "no events database");
+	return n < 0 ? -1 : total;
+}
+
+/* One scheduler run (when tick), the alerts' fold and the deliveries
+ * then due (counted in *sent, sent or not); with jobs, also one round of
+ * the jobs (--once). Returns 0 or -1. */
 static int round_once(db *d, int tick, int jobs, int *alerts, int *sent)
 {
 	if (tick && clocks_tick(d, clock_now(), alerts) != 0)
 		return -1;
 	if (tick)
 		prune_events(); /* a failure is logged; deliveries go on */
+	fold_alerts(d); /* every round: alerts follow events within a second */
 	int rc = 0, n = 0;
 	int64_t after = 0;
 	while (!stopping && n < ROUND_DELIVERIES &&

@@ -26,6 +26,8 @@ enum perm {
 	PERM_SETTINGS,		/* organisation settings, categories */
 	PERM_PLAYBOOK_EDIT,	/* write the mitigation playbooks */
 	PERM_EVENT_READ,	/* read the security events sources send */
+	PERM_ALERT_READ,	/* read alerts (managers too, read only) */
+	PERM_ALERT_WRITE,	/* triage alerts and promote them */
 	PERM__COUNT
 };
 

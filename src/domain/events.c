@@ -317,9 +317,10 @@ static char *explain(const struct anomaly_reason *why, int n)
 
 /* Scores event doc of kind at ts with sc's model for the kind, its
  * features fed through st's windows: sets *score (-1: the kind has no
- * model), *never_seen, *model (borrowed) and, when the event is over the
- * model's threshold or had a value never seen in training, *why (new
- * JSON text, jsonmem_free). Returns 1 when it is over, else 0. */
+ * model), *never_seen, *model (borrowed) and, when the event is a
+ * finding (over the model's alert threshold, or with a value never seen
+ * in training), *why (new JSON text, jsonmem_free). Returns 1 for a
+ * finding, else 0. */
 static int judge(const struct events_scorer *sc, evfeat_state *st,
 		 const char *kind, json_t *doc, int64_t ts, double *score,
 		 int *never_seen, char **why, const char **model)
@@ -336,7 +337,9 @@ static int judge(const struct events_scorer *sc, evfeat_state *st,
 	struct anomaly_reason top[3];
 	int n = 0;
 	*score = anomaly_score_why(m, num, cat, never_seen, top, 3, &n);
-	int over = *score >= m->threshold || *never_seen;
+	/* a finding: over the alert bar (the training's 99.5th percentile)
+	 * or with a value the training never had */
+	int over = *score >= m->alert_threshold || *never_seen;
 	if (over)
 		*why = explain(top, n);
 	*model = m->meta
@@ -382,6 +385,16 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 	*r = (struct row){.kind = kind_of(b->s, doc), .ts = ts, .score = -1};
 	int over = judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc, ts,
 			 &r->score, &r->never_seen, &r->why, &r->model);
+	/* an event that carries a detection (Suricata, Wazuh, an EDR) is a
+	 * finding whatever its score: the alerts fold it */
+	const char *ek = json_string_value(evfeat_member(doc, "event.kind"));
+	if (ek && !strcmp(ek, "alert") && !r->why) {
+		json_t *w =
+		    json_pack("[{ss si}]", "feature", "detection", "share", 1);
+		r->why = json_dumps(w, JSON_COMPACT);
+		json_decref(w);
+		over = 1;
+	}
 	r->js = json_dumps(doc, JSON_COMPACT);
 	if (!r->js || keep_columns(r, doc) != 0 ||
 	    count_minute(b, ts, r->kind, r->text + r->at[3], r->score, over) !=
@@ -1219,6 +1232,9 @@ json_t *events_models_report(const struct events_scorer *sc, db *events,
 		    drift < 0 ? json_null()
 			      : json_real(round(drift * 1000) / 1000),
 		    "retrain_suggested", drift > 0.2);
+		json_object_set_new(
+		    o, "alert_threshold",
+		    json_real(round(m->alert_threshold * 1000) / 1000));
 		json_t *metrics = json_object_get(m->meta, "metrics");
 		if (metrics)
 			json_object_set(o, "metrics", metrics);

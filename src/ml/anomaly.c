@@ -20,6 +20,7 @@
 #include <time.h>
 
 #define CONTAMINATION 0.05
+#define ALERT_SHARE   0.005 /* of normal training rows over the alert bar */
 
 static const struct {
 	const char *name, *kind;
@@ -564,8 +565,9 @@ static int reasons(const struct anomaly_model *m, const double *share,
 	return k;
 }
 
-/* Scores a row like anomaly_score and, when it is at or over the
- * threshold or had a value never seen in training, fills why[0..k) with
+/* Scores a row like anomaly_score and, when it is a finding (at or over
+ * the alert threshold, or with a value never seen in training), fills
+ * why[0..k) with
  * the columns that weighed most in isolating it (*nwhy of them; 0 when
  * it is not over). One walk through the trees does both. */
 double anomaly_score_why(const struct anomaly_model *m, const double *num,
@@ -582,7 +584,7 @@ double anomaly_score_why(const struct anomaly_model *m, const double *num,
 	memset(share, 0, sizeof(double) * (size_t)m->nfeat);
 	encode(m, num, cat, x, never_seen);
 	double s = iforest_score_shares(&m->forest, x, share);
-	if (s >= m->threshold || *never_seen)
+	if (s >= m->alert_threshold || *never_seen)
 		*nwhy = reasons(m, share, why, k);
 	if (x != stack)
 		free(x);
@@ -699,6 +701,8 @@ int anomaly_train(struct anomaly_model *m, const struct anomaly_rows *r,
 		    json_real(round(tenths[k] / (double)n * 10000) / 10000));
 	qsort(scores, n, sizeof(double), by_value);
 	m->threshold = scores[(size_t)((double)(n - 1) * (1 - CONTAMINATION))];
+	m->alert_threshold =
+	    scores[(size_t)((double)(n - 1) * (1 - ALERT_SHARE))];
 	m->meta =
 	    json_pack("{sI sb si si so}", "rows", (json_int_t)n, "normal_only",
 		      normal_only, "trees", ntrees, "subsample",
@@ -871,14 +875,16 @@ int anomaly_save(const struct anomaly_model *m, const char *path, char *err,
 		json_array_append_new(lo, json_real(m->lo[k]));
 		json_array_append_new(hi, json_real(m->hi[k]));
 	}
-	json_t *doc = json_pack(
-	    "{ss si ss so so sO sb so so sf so sO}", "format", "secura-anomaly",
-	    "version", 1, "kind", m->kind ? m->kind : "generic", "numeric",
-	    names_json(m->num_names, m->nnum), "categorical",
-	    names_json(m->cat_names, m->ncat), "vocabulary", m->vocab,
-	    "log_scale", m->log_scale, "low", lo, "high", hi, "threshold",
-	    m->threshold, "forest", iforest_to_json(&m->forest), "meta",
-	    m->meta ? m->meta : json_null());
+	json_t *doc =
+	    json_pack("{ss si ss so so sO sb so so sf sf so sO}", "format",
+		      "secura-anomaly", "version", 1, "kind",
+		      m->kind ? m->kind : "generic", "numeric",
+		      names_json(m->num_names, m->nnum), "categorical",
+		      names_json(m->cat_names, m->ncat), "vocabulary", m->vocab,
+		      "log_scale", m->log_scale, "low", lo, "high", hi,
+		      "threshold", m->threshold, "alert_threshold",
+		      m->alert_threshold, "forest", iforest_to_json(&m->forest),
+		      "meta", m->meta ? m->meta : json_null());
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int rc =
@@ -942,6 +948,9 @@ int anomaly_load(struct anomaly_model *m, const char *path, char *err,
 	m->kind = strdup(kind);
 	m->log_scale = json_is_true(json_object_get(doc, "log_scale"));
 	m->threshold = json_number_value(json_object_get(doc, "threshold"));
+	json_t *bar = json_object_get(doc, "alert_threshold");
+	m->alert_threshold =
+	    json_is_number(bar) ? json_number_value(bar) : m->threshold;
 	m->nfeat = m->nnum;
 	size_t i;
 	json_array_foreach(vocab, i, v)

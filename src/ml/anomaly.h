@@ -43,7 +43,8 @@ struct anomaly_model {
 	double *lo, *hi; /* each numeric feature's range in training */
 	int nfeat;
 	iforest forest;
-	double threshold;
+	double threshold;	/* training's 95th percentile (contamination) */
+	double alert_threshold; /* its 99.5th: a finding the alerts fold */
 	json_t *meta; /* format, data, rows, trained_at, metrics */
 };
 

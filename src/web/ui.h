@@ -192,6 +192,14 @@ int ui_sources_enable(struct ctx *c);
 int ui_sources_demo(struct ctx *c);
 extern const struct field ui_sources_add_fields[];
 
+/* ui_alerts.c */
+int ui_alerts_index(struct ctx *c);
+int ui_alerts_show(struct ctx *c);
+int ui_alerts_status(struct ctx *c);
+int ui_alerts_promote(struct ctx *c);
+extern const struct field ui_alerts_list_fields[];
+extern const struct field ui_alerts_status_fields[];
+
 /* ui_monitor.c */
 int ui_monitor_events(struct ctx *c);
 int ui_monitor_event(struct ctx *c);

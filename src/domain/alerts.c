@@ -1,0 +1,511 @@
+/* alerts.c - see alerts.h. The worker reads the events database's
+ * findings (events with why: over their model's threshold, with a value
+ * never seen in training, or carrying a detection) after its cursor and
+ * folds each into the main database in one transaction with the cursor,
+ * so a finding is folded exactly once: into the open alert of the same
+ * detector and group seen in the last 15 minutes (count and last_seen
+ * rise, up to 20 copies of its events kept), or into a new alert. The
+ * group is the entity a finding is about: the user of a sign-in (the
+ * address of a failed one), the source address of a flow or a request,
+ * the host of an endpoint event.
+ * Statuses move new → acknowledged → investigating → closed (closing
+ * names a reason; a closed alert may be reopened), each change a history
+ * row. Promotion makes one incident of an alert, at most once. */
+#include "alerts.h"
+
+#include "../core/clock.h"
+#include "../core/jsonmem.h"
+#include "../ml/evfeat.h"
+#include "categories.h"
+#include "incidents.h"
+#include "intel.h"
+#include "timeline.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *const alert_statuses[] = {"new", "acknowledged", "investigating",
+				      "closed", NULL};
+const char *const alert_reasons[] = {"true_positive", "false_positive",
+				     "benign", "duplicate", NULL};
+const char *const alert_severities[] = {"info", "low",	    "medium",
+					"high", "critical", NULL};
+
+/* A finding as the fold sees it. */
+struct finding {
+	int64_t event, ts, source;
+	const char *kind, *host, *user, *ip, *why;
+	double score;
+	int never_seen;
+	json_t *doc;
+};
+
+/* Returns the detector of f into out ("model:<kind>", or
+ * "detection:<rule>" for an event that carries one) and its title. */
+static const char *detector(const struct finding *f, char *out, size_t n,
+			    char *title, size_t tn)
+{
+	const char *k = json_string_value(evfeat_member(f->doc, "event.kind"));
+	if (k && !strcmp(k, "alert")) {
+		const char *rule =
+		    json_string_value(evfeat_member(f->doc, "rule.name"));
+		const char *id =
+		    json_string_value(evfeat_member(f->doc, "rule.id"));
+		snprintf(out, n, "detection:%s",
+			 id	? id
+			 : rule ? rule
+				: "unnamed");
+		snprintf(title, tn, "%s", rule ? rule : id ? id : "Detection");
+		return out;
+	}
+	snprintf(out, n, "model:%s", f->kind);
+	static const char *const what[][2] = {
+	    {"auth", "Unusual sign-in activity"},
+	    {"network-flow", "Unusual network traffic"},
+	    {"http-access", "Unusual web requests"},
+	    {"endpoint", "Unusual endpoint activity"}};
+	const char *t = "Unusual activity";
+	for (size_t i = 0; i < sizeof(what) / sizeof(*what); i++)
+		if (!strcmp(what[i][0], f->kind))
+			t = what[i][1];
+	snprintf(title, tn, "%s", t);
+	return out;
+}
+
+/* Writes f's group ("user.name=ana") into out: the user of a sign-in
+ * (of a failed one, the address it came from: a spray tries many users
+ * from one place), the host of an endpoint event or a detection with
+ * one, else the source address. */
+static void group(const struct finding *f, int detection, char *out, size_t n)
+{
+	const char *outcome =
+	    json_string_value(evfeat_member(f->doc, "event.outcome"));
+	int failed = outcome && !strcmp(outcome, "failure");
+	if (!strcmp(f->kind, "auth") && *f->user && !(failed && *f->ip))
+		snprintf(out, n, "user.name=%s", f->user);
+	else if ((!strcmp(f->kind, "endpoint") || detection) && *f->host)
+		snprintf(out, n, "host.name=%s", f->host);
+	else if (*f->ip)
+		snprintf(out, n, "source.ip=%s", f->ip);
+	else if (*f->host)
+		snprintf(out, n, "host.name=%s", f->host);
+	else
+		snprintf(out, n, "source=%lld", (long long)f->source);
+}
+
+/* f's severity rank (0 info .. 4 critical) and risk (0-100): a
+ * detection's event.severity (0-100, ECS) as Elastic ranks it; a model's
+ * score (a value never seen in training at least medium). */
+static int severity(const struct finding *f, int detection, int *risk)
+{
+	double s = f->score >= 0 ? f->score * 100 : 50;
+	if (detection) {
+		json_t *v = evfeat_member(f->doc, "event.severity");
+		s = json_is_number(v) ? json_number_value(v) : 47;
+		s = s < 0 ? 0 : s > 100 ? 100 : s;
+		*risk = (int)lround(s);
+		return s >= 99	 ? 4
+		       : s >= 73 ? 3
+		       : s >= 47 ? 2
+		       : s >= 21 ? 1
+				 : 0;
+	}
+	int r = s >= 80 ? 3 : s >= 70 ? 2 : 1;
+	if (f->never_seen && r < 2) { /* a value training never had */
+		r = 2;
+		s = s < 50 ? 50 : s;
+	}
+	*risk = (int)lround(s);
+	return r;
+}
+
+/* A copy of f's event for the alert: its id, time and document. New. */
+static json_t *event_copy(const struct finding *f)
+{
+	return json_pack("{sI sI sO}", "id", (json_int_t)f->event, "ts",
+			 (json_int_t)f->ts, "event", f->doc);
+}
+
+/* Folds finding f into the main database d (inside its transaction).
+ * Returns 0 or -1. */
+static int fold(db *d, const struct finding *f, int64_t now)
+{
+	char det[200], title[200], key[300];
+	detector(f, det, sizeof(det), title, sizeof(title));
+	int detection = !strncmp(det, "detection:", 10), risk = 0;
+	group(f, detection, key, sizeof(key));
+	int sev = severity(f, detection, &risk);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_ALERT_OPEN, det, key, f->ts - ALERT_WINDOW_MS);
+	if (!st)
+		return -1;
+	int rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t id = db_int(st, 0);
+		json_t *evs = json_loads(db_text(st, 2), 0, NULL);
+		sqlite3_reset(st);
+		if (!json_is_array(evs)) {
+			json_decref(evs);
+			evs = json_array();
+		}
+		if (json_array_size(evs) < ALERT_MAX_EVENTS)
+			json_array_append_new(evs, event_copy(f));
+		char *js = json_dumps(evs, JSON_COMPACT);
+		json_decref(evs);
+		rc = db_exec(d, STMT_ALERT_FOLD, id, f->ts, risk, sev,
+			     js ? js : "[]", now);
+		jsonmem_free(js);
+		return rc;
+	}
+	sqlite3_reset(st);
+	/* why: the first finding's reasons, and a value never seen in
+	 * training said in words */
+	json_t *why = json_loads(f->why ? f->why : "[]", 0, NULL);
+	if (!json_is_array(why)) {
+		json_decref(why);
+		why = json_array();
+	}
+	if (f->never_seen)
+		json_array_insert_new(
+		    why, 0,
+		    json_pack("{ss}", "feature",
+			      "a value the model's training never had"));
+	char *wjs = json_dumps(why, JSON_COMPACT);
+	json_decref(why);
+	json_t *evs = json_pack("[o]", event_copy(f));
+	char *js = json_dumps(evs, JSON_COMPACT);
+	json_decref(evs);
+	rc =
+	    db_exec(d, STMT_ALERT_RAISE, det, title, f->kind, key,
+		    alert_severities[sev], wjs ? wjs : "[]", risk, f->ts, f->ts,
+		    f->source, f->host, f->user, f->ip, js ? js : "[]", now);
+	jsonmem_free(js);
+	jsonmem_free(wjs);
+	if (rc == 0)
+		rc = db_exec(d, STMT_ALERT_HISTORY_ADD,
+			     sqlite3_last_insert_rowid(d->h), now, (int64_t)0,
+			     "raised", "", "new", "");
+	return rc;
+}
+
+/* Folds up to batch findings of the events database after the cursor
+ * into alerts of the main database, in one transaction with the cursor.
+ * Returns how many were folded, or -1 on a database error. */
+long alerts_fold(db *main, db *events, int batch)
+{
+	int64_t from = db_scalar(main, STMT_ALERT_CURSOR),
+		to = db_scalar(events, STMT_EVT_MAX_ID);
+	if (from < 0 || to < 0)
+		return -1;
+	if (to <= from)
+		return 0;
+	sqlite3_stmt *st = db_query(events, STMT_EVT_FINDINGS, from, to, batch);
+	if (!st || db_begin(main) != 0) {
+		if (st)
+			sqlite3_reset(st);
+		return -1;
+	}
+	long n = 0;
+	int64_t last = from, now = clock_now();
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *doc = json_loads(db_text(st, 9), 0, NULL);
+		struct finding f = {
+		    .event = db_int(st, 0),
+		    .ts = db_int(st, 1),
+		    .kind = db_text(st, 2),
+		    .source = db_int(st, 3),
+		    .host = db_text(st, 4),
+		    .user = db_text(st, 5),
+		    .ip = db_text(st, 6),
+		    .score = sqlite3_column_type(st, 7) == SQLITE_NULL
+				 ? -1
+				 : db_real(st, 7),
+		    .why = db_text(st, 8),
+		    .never_seen = (int)db_int(st, 10),
+		    .doc = doc ? doc : json_object(),
+		};
+		rc = fold(main, &f, now);
+		json_decref(f.doc);
+		last = f.event;
+		n++;
+	}
+	sqlite3_reset(st);
+	/* fewer than a batch: every event up to `to` has been seen */
+	if (rc == 0 && n < batch)
+		last = to;
+	if (rc != 0 || db_exec(main, STMT_ALERT_CURSOR_SET, last) != 0 ||
+	    db_commit(main) != 0) {
+		db_rollback(main);
+		return -1;
+	}
+	return n;
+}
+
+/* One ALERT_COLS row as a new JSON object (with its why and events when
+ * full). */
+static json_t *alert_json(sqlite3_stmt *st, int full)
+{
+	char first[21], last[21];
+	clock_iso(db_int(st, 10) / 1000, first);
+	clock_iso(db_int(st, 11) / 1000, last);
+	json_t *o = json_pack(
+	    "{sI ss ss ss ss ss sI ss ss sI ss ss ss ss ss}", "id",
+	    (json_int_t)db_int(st, 0), "detector", db_text(st, 1), "title",
+	    db_text(st, 2), "kind", db_text(st, 3), "group", db_text(st, 4),
+	    "severity", db_text(st, 5), "risk", (json_int_t)db_int(st, 6),
+	    "status", db_text(st, 7), "reason", db_text(st, 8), "count",
+	    (json_int_t)db_int(st, 9), "first_seen", first, "last_seen", last,
+	    "host", db_text(st, 12), "user", db_text(st, 13), "ip",
+	    db_text(st, 14));
+	json_object_set_new(o, "incident_id",
+			    sqlite3_column_type(st, 15) == SQLITE_NULL
+				? json_null()
+				: json_integer(db_int(st, 15)));
+	if (full) {
+		json_t *why = json_loads(db_text(st, 16), 0, NULL),
+		       *evs = json_loads(db_text(st, 17), 0, NULL);
+		size_t i;
+		json_t *w;
+		json_array_foreach(why, i, w)
+		{
+			json_t *sh = json_object_get(w, "share");
+			if (json_is_number(sh))
+				json_object_set_new(
+				    w, "percent",
+				    json_integer((json_int_t)lround(
+					json_number_value(sh) * 100)));
+		}
+		json_object_set_new(o, "why",
+				    json_is_array(why) ? why : json_array());
+		json_object_set_new(o, "events",
+				    json_is_array(evs) ? evs : json_array());
+		if (!json_is_array(why))
+			json_decref(why);
+		if (!json_is_array(evs))
+			json_decref(evs);
+		json_object_set_new(o, "source_id",
+				    json_integer(db_int(st, 18)));
+	}
+	return o;
+}
+
+/* Lists the alerts matching f, last seen first (limit from offset), as a
+ * new array; *total gets how many match. NULL on a database error. */
+json_t *alerts_list(db *d, const struct alert_filter *f, int limit, int offset,
+		    int64_t *total)
+{
+	*total = db_scalar(d, STMT_ALERT_LIST_COUNT, f->status, f->severity,
+			   f->detector, f->words);
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_LIST, f->status, f->severity,
+				    f->detector, f->words, limit, offset);
+	if (*total < 0 || !st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, alert_json(st, 0));
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Returns the number of alerts in each status, a new object (every
+ * status, 0 when none, and "open": not closed). NULL on error. */
+json_t *alerts_counts(db *d)
+{
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_COUNTS);
+	if (!st)
+		return NULL;
+	json_t *o = json_object();
+	json_int_t open = 0;
+	for (int i = 0; alert_statuses[i]; i++)
+		json_object_set_new(o, alert_statuses[i], json_integer(0));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_object_set_new(o, db_text(st, 0),
+				    json_integer(db_int(st, 1)));
+		if (strcmp(db_text(st, 0), "closed"))
+			open += db_int(st, 1);
+	}
+	sqlite3_reset(st);
+	json_object_set_new(o, "open", json_integer(open));
+	return o;
+}
+
+/* Returns the detectors alerts came from, a new array of strings; NULL
+ * on error. */
+json_t *alerts_detectors(db *d)
+{
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_DETECTORS);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, json_string(db_text(st, 0)));
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Returns alert id with its reasons, events and history as a new object,
+ * or NULL when there is none (or on error). */
+json_t *alerts_get(db *d, int64_t id)
+{
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_GET, id);
+	json_t *o =
+	    st && sqlite3_step(st) == SQLITE_ROW ? alert_json(st, 1) : NULL;
+	if (st)
+		sqlite3_reset(st);
+	if (!o)
+		return NULL;
+	json_t *hist = json_array();
+	st = db_query(d, STMT_ALERT_HISTORY, id);
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		char at[21];
+		clock_iso(db_int(st, 0), at);
+		json_array_append_new(
+		    hist, json_pack("{ss ss ss ss ss ss}", "at", at, "who",
+				    db_text(st, 1), "action", db_text(st, 2),
+				    "from", db_text(st, 3), "to",
+				    db_text(st, 4), "note", db_text(st, 5)));
+	}
+	if (st)
+		sqlite3_reset(st);
+	json_object_set_new(o, "history", hist);
+	return o;
+}
+
+/* Returns the alerts promoted to incident (a new array of {id, title,
+ * severity, status}); NULL on error. */
+json_t *alerts_of_incident(db *d, int64_t incident)
+{
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_OF_INCIDENT, incident);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{sI ss ss ss}", "id",
+						     (json_int_t)db_int(st, 0),
+						     "title", db_text(st, 1),
+						     "severity", db_text(st, 2),
+						     "status", db_text(st, 3)));
+	sqlite3_reset(st);
+	return arr;
+}
+
+/* Returns 1 when an alert may move from status from to status to. */
+static int can_move(const char *from, const char *to)
+{
+	static const char *const moves[][2] = {
+	    {"new", "acknowledged"},	 {"new", "investigating"},
+	    {"new", "closed"},		 {"acknowledged", "investigating"},
+	    {"acknowledged", "closed"},	 {"investigating", "closed"},
+	    {"closed", "investigating"},
+	};
+	for (size_t i = 0; i < sizeof(moves) / sizeof(*moves); i++)
+		if (!strcmp(moves[i][0], from) && !strcmp(moves[i][1], to))
+			return 1;
+	return 0;
+}
+
+/* Moves alert id to status to (closing needs reason, one of
+ * alert_reasons; other moves clear it) with note, recording the change
+ * by actor. Inside a transaction. Returns 0; 1 when there is no such
+ * alert; 2 when the move is not allowed; 3 when closing lacks a reason;
+ * -1 on error. */
+int alerts_set_status(db *d, int64_t id, const char *to, const char *reason,
+		      const char *note, int64_t actor)
+{
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_GET, id);
+	char from[20] = "";
+	int found = st && sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		snprintf(from, sizeof(from), "%s", db_text(st, 7));
+	if (st)
+		sqlite3_reset(st);
+	if (!st)
+		return -1;
+	if (!found)
+		return 1;
+	if (!can_move(from, to))
+		return 2;
+	int closing = !strcmp(to, "closed");
+	if (closing && (!reason || !*reason))
+		return 3;
+	int64_t now = clock_now();
+	if (db_exec(d, STMT_ALERT_SET_STATUS, id, to, closing ? reason : "",
+		    now) != 0 ||
+	    db_exec(d, STMT_ALERT_HISTORY_ADD, id, now, actor, "status", from,
+		    to,
+		    closing ? (note && *note ? note : reason)
+			    : (note ? note : "")) != 0)
+		return -1;
+	return 0;
+}
+
+/* Makes an incident of alert id (reported by actor: its title, what the
+ * finding was and the entity, its severity, category unauthorized
+ * access for sign-ins and other otherwise) and links them, recording it
+ * on both. Inside a transaction. Returns the incident's id; 0 when the
+ * alert is already an incident's (*already gets that id) or there is no
+ * such alert (*already 0); -1 on error. */
+int64_t alerts_promote(db *d, arena *a, int64_t id, int64_t actor,
+		       int64_t *already)
+{
+	*already = 0;
+	json_t *al = alerts_get(d, id);
+	if (!al)
+		return 0;
+	json_t *inc = json_object_get(al, "incident_id");
+	if (json_is_integer(inc)) {
+		*already = json_integer_value(inc);
+		json_decref(al);
+		return 0;
+	}
+#define S(k) json_string_value(json_object_get(al, k))
+	struct incident in;
+	memset(&in, 0, sizeof(in));
+	in.title = arena_printf(a, "%s: %s", S("title"), S("group"));
+	in.description = arena_printf(
+	    a,
+	    "Promoted from alert %lld (%s): %lld finding(s) of %s events "
+	    "about %s between %s and %s, risk %lld.",
+	    (long long)id, S("detector"),
+	    (long long)json_integer_value(json_object_get(al, "count")),
+	    S("kind"), S("group"), S("first_seen"), S("last_seen"),
+	    (long long)json_integer_value(json_object_get(al, "risk")));
+	in.reporter_id = actor;
+	in.noticed_at = clock_now();
+	in.assets = arena_strdup(a, S("host"));
+	in.location = "";
+	in.data_types = "";
+	in.people_affected = in.records_affected = -1;
+	in.category_id = categories_id(
+	    d, !strcmp(S("kind"), "auth") ? "unauthorized-access" : "other", 1);
+	if (in.category_id <= 0)
+		in.category_id = categories_id(d, "other", 1);
+	const char *sev = S("severity");
+	const char *isev = !strcmp(sev, "critical") ? "critical"
+			   : !strcmp(sev, "high")   ? "high"
+			   : !strcmp(sev, "medium") ? "medium"
+						    : "low";
+	struct intel_prep prep;
+	intel_prepare(d, a, in.title, in.description, &prep);
+	int64_t now = clock_now(), iid = -1;
+	struct incident saved;
+	if (timeline_report(d, a, &in, actor, &prep) < 0 ||
+	    incidents_get(d, a, in.id, &saved) != 1)
+		goto done;
+	saved.severity = isev;
+	if (incidents_update(d, &saved) != 0 ||
+	    timeline_event(d, in.id, actor, "field", "severity", NULL, isev,
+			   0) != 0 ||
+	    db_exec(d, STMT_ALERT_SET_INCIDENT, id, in.id, now) != 0 ||
+	    db_exec(d, STMT_ALERT_HISTORY_ADD, id, now, actor, "promoted",
+		    S("status"), "investigating",
+		    arena_printf(a, "incident %s", saved.ref)) != 0)
+		goto done;
+	iid = in.id;
+done:
+#undef S
+	json_decref(al);
+	return iid;
+}

@@ -1,0 +1,149 @@
+/* ui_alerts.c - the alerts the worker folds from the events' findings,
+ * for the security team (managers read): a filtered list with counts per
+ * status, one alert with why it fired, its events and history, its
+ * status changes (closing names a reason) and its promotion to an
+ * incident (at most once). */
+#include "ui.h"
+
+#include "../domain/alerts.h"
+#include "../domain/incidents.h"
+
+#include <string.h>
+
+static const char *const list_statuses[] = {
+    "open", "new", "acknowledged", "investigating", "closed", NULL};
+
+const struct field ui_alerts_list_fields[] = {
+    {"status", V_ENUM, 0, 0, 0, list_statuses, "Status"},
+    {"severity", V_ENUM, 0, 0, 0, alert_severities, "Severity"},
+    {"detector", V_LINE, 0, 0, 200, NULL, "Detector"},
+    {"q", V_LINE, 0, 0, 200, NULL, "Title or entity contains"},
+    PAGE_FIELDS,
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_alerts_status_fields[] = {
+    {"status", V_ENUM, F_REQUIRED, 0, 0, alert_statuses, "Status"},
+    {"reason", V_ENUM, 0, 0, 0, alert_reasons, "Reason"},
+    {"note", V_TEXT, 0, 0, 2000, NULL, "Note"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* Returns a validated field's value, or "". */
+static const char *val(struct ctx *c, const char *name)
+{
+	const char *v = ctx_val(c, name);
+	return v ? v : "";
+}
+
+/* GET /alerts - the filtered list, last seen first, 50 a page. */
+int ui_alerts_index(struct ctx *c)
+{
+	int page, limit, offset;
+	ctx_page_args(c, &page, &limit, &offset);
+	struct alert_filter f = {.status = val(c, "status"),
+				 .severity = val(c, "severity"),
+				 .detector = val(c, "detector"),
+				 .words = db_like(c->a, val(c, "q"))};
+	int64_t total = 0;
+	json_t *list = alerts_list(c->db, &f, limit, offset, &total),
+	       *counts = alerts_counts(c->db), *dets = alerts_detectors(c->db);
+	if (!list || !counts || !dets) {
+		json_decref(list);
+		json_decref(counts);
+		json_decref(dets);
+		return -1;
+	}
+	json_t *det_opts = json_array(), *d;
+	size_t i;
+	json_array_foreach(dets, i, d) json_array_append_new(
+	    det_opts, json_pack("{sO sb}", "name", d, "selected",
+				!strcmp(json_string_value(d), f.detector)));
+	json_decref(dets);
+	c->view = json_pack(
+	    "{so so so s{ss ss ss ss} so so so}", "alerts", list, "pagination",
+	    ctx_page(c, total, page, limit), "counts", counts, "filters",
+	    "status", f.status, "severity", f.severity, "detector", f.detector,
+	    "q", val(c, "q"), "statuses", view_choices(list_statuses, f.status),
+	    "severities", view_choices(alert_severities, f.severity),
+	    "detectors", det_opts);
+	return 0;
+}
+
+/* GET /alerts/{id} - one alert: why, its events, its history. */
+int ui_alerts_show(struct ctx *c)
+{
+	json_t *a = alerts_get(c->db, c->id);
+	if (!a)
+		return ctx_fail(c, 404, "not_found", "There is no such alert.");
+	json_t *inc = json_object_get(a, "incident_id");
+	struct incident in;
+	if (json_is_integer(inc) &&
+	    incidents_get(c->db, c->a, json_integer_value(inc), &in) == 1)
+		json_object_set_new(a, "incident_ref", json_string(in.ref));
+	const char *st = json_string_value(json_object_get(a, "status"));
+	c->view = json_pack("{so so so sb}", "alert", a, "statuses",
+			    view_choices(alert_statuses, st), "reasons",
+			    view_choices(alert_reasons, NULL), "closed",
+			    !strcmp(st, "closed"));
+	return 0;
+}
+
+/* POST /alerts/{id}/status - moves an alert (closing needs a reason). */
+int ui_alerts_status(struct ctx *c)
+{
+	const char *to = val(c, "status"), *reason = val(c, "reason"),
+		   *note = val(c, "note");
+	if (db_begin(c->db) != 0)
+		return -1;
+	int rc =
+	    alerts_set_status(c->db, c->id, to, reason, note, c->me.user_id);
+	if (rc == 1)
+		return ctx_fail(c, 404, "not_found", "There is no such alert.");
+	if (rc == 2)
+		return ctx_fail(c, 409, "invalid_transition",
+				"An alert goes new → acknowledged → "
+				"investigating → closed, and a closed one "
+				"may be reopened (investigating).");
+	if (rc == 3)
+		return ctx_field_error(c, "reason",
+				       "Closing an alert needs a reason");
+	if (rc != 0 ||
+	    ui_commit(c, "alert.status", "alert", c->id,
+		      json_pack("{ss ss}", "to", to, "reason", reason)) != 0)
+		return -1;
+	c->view = alerts_get(c->db, c->id);
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/alerts/%lld", (long long)c->id),
+	    arena_printf(c->a, "The alert is now %s.", to));
+}
+
+/* POST /alerts/{id}/promote - makes an incident of the alert; 409 naming
+ * the incident when it already is one's. */
+int ui_alerts_promote(struct ctx *c)
+{
+	if (db_begin(c->db) != 0)
+		return -1;
+	int64_t already = 0;
+	int64_t id =
+	    alerts_promote(c->db, c->a, c->id, c->me.user_id, &already);
+	if (id < 0)
+		return -1;
+	struct incident in;
+	if (id == 0 && already && incidents_get(c->db, c->a, already, &in) == 1)
+		return ctx_fail(c, 409, "already_promoted",
+				arena_printf(c->a,
+					     "This alert is already incident "
+					     "%s.",
+					     in.ref));
+	if (id == 0)
+		return ctx_fail(c, 404, "not_found", "There is no such alert.");
+	if (incidents_get(c->db, c->a, id, &in) != 1 ||
+	    ui_commit(c, "alert.promote", "alert", c->id,
+		      json_pack("{ss}", "incident", in.ref)) != 0)
+		return -1;
+	c->view = json_pack("{sI so}", "alert", (json_int_t)c->id, "incident",
+			    incidents_json(&in, 1));
+	c->status = 201;
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/incidents/%lld", (long long)id),
+	    arena_printf(c->a, "Incident %s made from the alert.", in.ref));
+}

@@ -1,0 +1,132 @@
+"""End-to-end tests of the alerts: findings folded by the worker from the
+events database (detections that sensors sent, and the models' findings),
+statuses with reasons and history, promotion to an incident at most once,
+and who may see and work them - through nginx, the ingest program, the
+worker and the app."""
+
+import json
+import time
+
+from harness import Client, check, test
+from test_ingest import admin_token, api, events_sql, ingest, new_source
+
+PW = "Lavender staircase at noon"
+
+
+def wait_for(fn, seconds=30):
+    """Polls fn until it returns something true (or the time is up)."""
+    end = time.time() + seconds
+    v = fn()
+    while not v and time.time() < end:
+        time.sleep(0.3)
+        v = fn()
+    return v
+
+
+@test
+def detections_fold_into_one_alert(s):
+    """Twelve detections a sensor sent about one host become one alert
+    with count 12 and the severity their event.severity gives; another
+    host's detection is another alert."""
+    tok = admin_token(s)
+    _, _, token = new_source(s, tok, "suricata", "generic")
+    now = int(time.time())
+    det = lambda host, i: {"@timestamp": now - 60 + i, "event": {"kind": "alert", "category": "intrusion_detection",
+                                                                "severity": 73, "id": f"sur-{host}-{i}"},
+                           "rule": {"id": "2001219", "name": "ET SCAN Potential SSH Scan"},
+                           "host": {"name": host}, "source": {"ip": "198.51.100.77"},
+                           "message": f"ET SCAN Potential SSH Scan {i}"}
+    body = "\n".join(json.dumps(det("web-01", i)) for i in range(12)) + "\n" + json.dumps(det("db-01", 0))
+    r = ingest(s, token, body.encode())
+    check(r.status == 200 and r.json()["accepted"] == 13, "the detections are taken", r.text)
+
+    def found():
+        res = api(s, tok, "GET", "/alerts?detector=detection:2001219").json().get("alerts", [])
+        return res if len(res) == 2 and sum(a["count"] for a in res) == 13 else None
+    alerts = wait_for(found) or api(s, tok, "GET", "/alerts?detector=detection:2001219").json().get("alerts", [])
+    by = {a["group"]: a for a in alerts}
+    web = by.get("host.name=web-01", {})
+    check(web.get("count") == 12 and web.get("severity") == "high" and web.get("status") == "new"
+          and web.get("title") == "ET SCAN Potential SSH Scan" and by.get("host.name=db-01", {}).get("count") == 1,
+          "twelve about one host fold into one alert; the other host has its own", alerts)
+    one = api(s, tok, "GET", f"/alerts/{web.get('id')}").json().get("alert", {})
+    check(len(one.get("events", [])) == 12 and one["history"][0]["action"] == "raised",
+          "the alert keeps copies of its events and its history", {k: one.get(k) for k in ("count", "history")})
+
+
+@test
+def a_port_scan_raises_a_model_alert(s):
+    """A port scan posted by the traffic generator is found by the flow
+    model and folded into one alert about the scanning address."""
+    tok = admin_token(s)
+    _, _, token = new_source(s, tok, "firewall flows", "network-flow")
+    r = s.cli("traffic", "--url", f"http://127.0.0.1:{s.port}", "--token", token, "--kind", "network-flow",
+              "--scenario", "portscan", "--rate", "0", "--seconds", "2", "--connections", "1",
+              "--batch", "400", "--seed", "11")
+    check(r.returncode == 0, "the generator posts the scan", r.stdout + r.stderr)
+
+    def scan():
+        res = api(s, tok, "GET", "/alerts?detector=model:network-flow&q=10.0.1.33").json().get("alerts", [])
+        return res if res and res[0]["count"] > 5 else None
+    alerts = wait_for(scan) or []
+    check(len(alerts) == 1 and alerts[0]["group"] == "source.ip=10.0.1.33" and alerts[0]["count"] > 5,
+          "the scanner's findings are one alert with their count", alerts[:2])
+
+
+@test
+def alert_triage_and_promotion(s):
+    """An analyst acknowledges, investigates and closes an alert (closing
+    needs a reason; a closed one cannot be acknowledged again), every step
+    in its history and the audit log; promoting another makes one
+    incident and a second promotion is refused naming it."""
+    tok = admin_token(s)
+    alerts = api(s, tok, "GET", "/alerts?detector=detection:2001219").json()["alerts"]
+    a, b = (alerts + [{}, {}])[:2]
+    r1 = api(s, tok, "POST", f"/alerts/{a.get('id')}/status", {"status": "acknowledged"})
+    r2 = api(s, tok, "POST", f"/alerts/{a.get('id')}/status", {"status": "closed"})
+    r3 = api(s, tok, "POST", f"/alerts/{a.get('id')}/status",
+             {"status": "closed", "reason": "false_positive", "note": "our own scanner"})
+    r4 = api(s, tok, "POST", f"/alerts/{a.get('id')}/status", {"status": "acknowledged"})
+    check((r1.status, r2.status, r3.status, r4.status) == (200, 422, 200, 409),
+          "acknowledged, closing without a reason refused, closed as a false positive, no way back to acknowledged",
+          (r1.status, r2.status, r3.status, r4.status, r2.text))
+    hist = api(s, tok, "GET", f"/alerts/{a.get('id')}").json()["alert"]["history"]
+    check([h["to"] for h in hist] == ["new", "acknowledged", "closed"] and hist[-1]["note"] == "our own scanner",
+          "each step is in its history with the note", hist)
+    p1 = api(s, tok, "POST", f"/alerts/{b.get('id')}/promote")
+    inc = p1.json().get("incident", {}) if p1.status == 201 else {}
+    p2 = api(s, tok, "POST", f"/alerts/{b.get('id')}/promote")
+    check(p1.status == 201 and inc.get("severity") == "high" and "ET SCAN" in inc.get("title", "")
+          and p2.status == 409 and inc.get("ref", "?") in p2.text,
+          "promotion makes one incident; a second is refused naming it", (p1.status, inc.get("ref"), p2.text))
+    shown = api(s, tok, "GET", f"/alerts/{b.get('id')}").json()["alert"]
+    check(shown.get("incident_ref") == inc.get("ref") and shown["status"] == "investigating",
+          "the alert links its incident and is being investigated", shown.get("status"))
+    audit = api(s, tok, "GET", "/admin/audit?action=alert.promote").json()["entries"]
+    check(audit and audit[0]["detail"] == {"incident": inc.get("ref")}, "promotion is audited", audit[:1])
+
+
+@test
+def who_may_see_alerts(s):
+    """Employees see no alerts; managers read them but change nothing;
+    analysts work them."""
+    tok = admin_token(s)
+    aid = api(s, tok, "GET", "/alerts").json()["alerts"][0]["id"]
+    for email, role in (("alert-emp@example.org", "employee"), ("alert-mgr@example.org", "manager"),
+                        ("alert-ana@example.org", "analyst")):
+        s.ensure_user(email, role)
+    c = Client(s)
+    c.login("alert-emp@example.org", PW)
+    check(c.get("/alerts").status == 403 and c.get(f"/alerts/{aid}").status == 403 and
+          "/alerts" not in c.get("/").text, "an employee sees no alerts, not even the link")
+    m = Client(s)
+    m.login("alert-mgr@example.org", PW)
+    page = m.get(f"/alerts/{aid}")
+    r = m.form_post(f"/alerts/{aid}", f"/alerts/{aid}/status", {"status": "investigating"})
+    check(page.status == 200 and "Change its status" not in page.text and r.status == 403,
+          "a manager reads an alert but may not change it", (page.status, r.status))
+    a = Client(s)
+    a.login("alert-ana@example.org", PW)
+    html = a.get("/alerts").text
+    check('id="alert-counts"' in html and f'href="/alerts/{aid}"' in html and "Change its status" in
+          a.get(f"/alerts/{aid}").text, "an analyst works them")
