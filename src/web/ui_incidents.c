@@ -9,6 +9,7 @@
 #include "../core/jsonmem.h"
 #include "../core/md.h"
 #include "../core/pagecache.h"
+#include "../domain/alerts.h"
 #include "../domain/assistant.h"
 #include "../domain/categories.h"
 #include "../domain/clocks.h"
@@ -310,6 +311,10 @@ int ui_incidents_show(struct ctx *c)
 		json_t *pb = playbooks_get(c->db, c->a, in.category_id, in.id);
 		if (pb)
 			json_object_set_new(c->view, "playbook", pb);
+		json_t *alerts = alerts_of_incident(c->db, in.id);
+		if (!alerts)
+			return -1;
+		json_object_set_new(c->view, "alerts", alerts);
 		if (assistant_enabled()) {
 			json_t *ans = assistant_list(c->db, in.id);
 			if (!ans)

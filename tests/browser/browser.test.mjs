@@ -208,6 +208,35 @@ try {
   await page.reload();
   check((await page.locator('.badges .status').textContent()).trim() === 'triage', 'the reporter sees the new status');
   check(problems.length === 0, 'no CSP violations, script errors or missing resources on incident pages', problems.join('\n'));
+
+  // Alerts: three days of demo events with attacks; the worker folds their
+  // findings; the analyst acknowledges one and makes it an incident.
+  check(spawnSync(`${root}/build/secura`, ['demo', '--count', '1', '--events', '6000'],
+    { env: { ...process.env, SECURA_DATA: secura.dir, SECURA_MODELS: join(root, 'data', 'models') } }).status === 0,
+  'demo security events are added');
+  let listed = 0;
+  for (let i = 0; i < 50 && !listed; i++) {
+    await ap.goto(`${secura.base}/alerts`);
+    listed = await ap.locator('table.data tbody tr').count();
+    if (!listed) await new Promise((r) => setTimeout(r, 300));
+  }
+  check(listed > 0, 'the worker folds the findings into alerts', listed);
+  await audit(ap, 'the alert list');
+  await ap.screenshot({ path: join(artifacts, 'alerts.png'), fullPage: true });
+  await ap.locator('table.data tbody tr a').first().click();
+  await ap.waitForURL(/\/alerts\/\d+$/);
+  await audit(ap, 'an alert');
+  await ap.getByLabel('Status', { exact: true }).selectOption('acknowledged');
+  await ap.getByRole('button', { name: 'Save' }).focus();
+  await ap.keyboard.press('Enter');
+  await ap.waitForURL(/\/alerts\/\d+$/);
+  check((await ap.locator('.flash').textContent()).includes('acknowledged'), 'the analyst acknowledges it from the keyboard');
+  await ap.getByRole('button', { name: 'Promote to incident' }).click();
+  await ap.waitForURL(/\/incidents\/\d+$/);
+  check((await ap.locator('.flash').textContent()).includes('made from the alert'), 'and makes it an incident');
+  check(await ap.locator('#alerts a').count() === 1, 'the incident lists its alert');
+  await ap.screenshot({ path: join(artifacts, 'alert-promoted.png'), fullPage: true });
+  check(problems.length === 0, 'no CSP violations, script errors or missing resources on alert pages', problems.join('\n'));
   await team.close();
 
   // A manager looks at the dashboards over a year of demo incidents.

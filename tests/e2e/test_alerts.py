@@ -102,6 +102,8 @@ def alert_triage_and_promotion(s):
     shown = api(s, tok, "GET", f"/alerts/{b.get('id')}").json()["alert"]
     check(shown.get("incident_ref") == inc.get("ref") and shown["status"] == "investigating",
           "the alert links its incident and is being investigated", shown.get("status"))
+    listed = api(s, tok, "GET", f"/incidents/{inc.get('id')}").json().get("alerts", [])
+    check([x["id"] for x in listed] == [b.get("id")], "the incident lists its alert", listed)
     audit = api(s, tok, "GET", "/admin/audit?action=alert.promote").json()["entries"]
     check(audit and audit[0]["detail"] == {"incident": inc.get("ref")}, "promotion is audited", audit[:1])
 
