@@ -17,6 +17,7 @@
 #include "../core/jsonmem.h"
 #include "../ml/evfeat.h"
 #include "categories.h"
+#include "events.h"
 #include "incidents.h"
 #include "intel.h"
 #include "timeline.h"
@@ -264,25 +265,10 @@ static json_t *alert_json(sqlite3_stmt *st, int full)
 				? json_null()
 				: json_integer(db_int(st, 15)));
 	if (full) {
-		json_t *why = json_loads(db_text(st, 16), 0, NULL),
-		       *evs = json_loads(db_text(st, 17), 0, NULL);
-		size_t i;
-		json_t *w;
-		json_array_foreach(why, i, w)
-		{
-			json_t *sh = json_object_get(w, "share");
-			if (json_is_number(sh))
-				json_object_set_new(
-				    w, "percent",
-				    json_integer((json_int_t)lround(
-					json_number_value(sh) * 100)));
-		}
-		json_object_set_new(o, "why",
-				    json_is_array(why) ? why : json_array());
+		json_t *evs = json_loads(db_text(st, 17), 0, NULL);
+		json_object_set_new(o, "why", events_why(db_text(st, 16)));
 		json_object_set_new(o, "events",
 				    json_is_array(evs) ? evs : json_array());
-		if (!json_is_array(why))
-			json_decref(why);
 		if (!json_is_array(evs))
 			json_decref(evs);
 		json_object_set_new(o, "source_id",

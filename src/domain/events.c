@@ -935,6 +935,29 @@ long events_from_hec(const char *body, size_t len, int raw, buf *out)
 	return n;
 }
 
+/* Returns the reasons kept as why (JSON text [{"feature", "share"}]) as
+ * a new array, each share also as a whole "percent" (what pages show);
+ * an empty array for NULL or anything else. */
+json_t *events_why(const char *text)
+{
+	json_t *why = text ? json_loads(text, 0, NULL) : NULL;
+	if (!json_is_array(why)) {
+		json_decref(why);
+		return json_array();
+	}
+	size_t i;
+	json_t *w;
+	json_array_foreach(why, i, w)
+	{
+		json_t *sh = json_object_get(w, "share");
+		if (json_is_number(sh))
+			json_object_set_new(w, "percent",
+					    json_integer((json_int_t)lround(
+						json_number_value(sh) * 100)));
+	}
+	return why;
+}
+
 /* One EVT_COLS row as a new JSON object (with its document when full). */
 static json_t *event_json(sqlite3_stmt *st, int full)
 {
@@ -959,21 +982,7 @@ static json_t *event_json(sqlite3_stmt *st, int full)
 	if (full) {
 		json_t *doc = json_loads(db_text(st, 15), 0, NULL);
 		json_object_set_new(o, "event", doc ? doc : json_object());
-		json_t *why = json_loads(db_text(st, 16), 0, NULL);
-		if (!json_is_array(why)) {
-			json_decref(why);
-			why = json_array();
-		}
-		size_t i;
-		json_t *w;
-		json_array_foreach(why, i, w)
-		{
-			double share =
-			    json_number_value(json_object_get(w, "share"));
-			json_object_set_new(
-			    w, "percent",
-			    json_integer((json_int_t)round(share * 100)));
-		}
+		json_t *why = events_why(db_text(st, 16));
 		json_object_set_new(o, "why", why);
 	}
 	return o;

@@ -70,6 +70,7 @@ struct events_filter {
 json_t *events_list(db *d, const struct events_filter *f, int limit, int offset,
 		    int64_t *total);
 json_t *events_get(db *d, int64_t id);
+json_t *events_why(const char *text);
 long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch);
 json_t *events_storage(db *d, int64_t days, int64_t max_mb);
 json_t *events_activity(db *d, int64_t since_ms);
