@@ -137,6 +137,12 @@ static int fold(db *d, const struct finding *f, int64_t now)
 	int detection = !strncmp(det, "detection:", 10), risk = 0;
 	group(f, detection, key, sizeof(key));
 	int sev = severity(f, detection, &risk);
+	/* a suppressed finding is counted, not alerted */
+	int64_t held = db_scalar(d, STMT_SUPPRESS_ACTIVE, det, key, now);
+	if (held < 0)
+		return -1;
+	if (held > 0)
+		return db_exec(d, STMT_SUPPRESS_COUNT, held);
 	sqlite3_stmt *st =
 	    db_query(d, STMT_ALERT_OPEN, det, key, f->ts - ALERT_WINDOW_MS);
 	if (!st)
@@ -494,4 +500,76 @@ done:
 #undef S
 	json_decref(al);
 	return iid;
+}
+
+/* Suppresses alert id's detector and group for hours hours with reason,
+ * by actor: their findings are then counted, not alerted. Inside a
+ * transaction. Returns the suppression's id, 0 when there is no such
+ * alert, or -1. */
+int64_t alerts_suppress(db *d, int64_t id, int hours, const char *reason,
+			int64_t actor)
+{
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_GET, id);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0;
+	}
+	char det[256], key[512];
+	snprintf(det, sizeof(det), "%s", db_text(st, 1));
+	snprintf(key, sizeof(key), "%s", db_text(st, 4));
+	sqlite3_reset(st);
+	int64_t now = clock_now();
+	if (db_exec(d, STMT_SUPPRESS_ADD, det, key, reason, id, actor, now,
+		    (int64_t)hours * 3600) != 0)
+		return -1;
+	int64_t sid = sqlite3_last_insert_rowid(d->h);
+	char note[300];
+	snprintf(note, sizeof(note), "similar findings suppressed for %d h: %s",
+		 hours, reason);
+	return db_exec(d, STMT_ALERT_HISTORY_ADD, id, now, actor, "suppressed",
+		       "", "", note) != 0
+		   ? -1
+		   : sid;
+}
+
+/* Ends suppression id now. Inside a transaction. Returns 0, 1 when it is
+ * not active (ended, expired or none), -1 on error. */
+int alerts_suppression_end(db *d, int64_t id)
+{
+	if (db_exec(d, STMT_SUPPRESS_END, id, clock_now()) != 0)
+		return -1;
+	return sqlite3_changes(d->h) ? 0 : 1;
+}
+
+/* Returns the latest 200 suppressions as a new array: {id, detector,
+ * group, reason, by, created_at, expires_at, ended_at, suppressed,
+ * alert_id, active}. NULL on error. */
+json_t *alerts_suppressions(db *d)
+{
+	sqlite3_stmt *st = db_query(d, STMT_SUPPRESS_LIST);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	int64_t now = clock_now();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char made[21], until[21], ended[21] = "";
+		clock_iso(db_int(st, 5), made);
+		clock_iso(db_int(st, 6), until);
+		if (db_int(st, 7))
+			clock_iso(db_int(st, 7), ended);
+		json_array_append_new(
+		    arr, json_pack(
+			     "{sI ss ss ss ss ss ss ss sI sI sb}", "id",
+			     (json_int_t)db_int(st, 0), "detector",
+			     db_text(st, 1), "group", db_text(st, 2), "reason",
+			     db_text(st, 3), "by", db_text(st, 4), "created_at",
+			     made, "expires_at", until, "ended_at", ended,
+			     "suppressed", (json_int_t)db_int(st, 8),
+			     "alert_id", (json_int_t)db_int(st, 9), "active",
+			     !db_int(st, 7) && db_int(st, 6) > now));
+	}
+	sqlite3_reset(st);
+	return arr;
 }

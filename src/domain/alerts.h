@@ -1,6 +1,7 @@
 /* alerts.h - alerts: findings of the event models and detections folded
  * by detector and entity, worked by the security team (statuses with
- * reasons and history) and promoted to incidents. */
+ * reasons and history), suppressed for a time, and promoted to
+ * incidents. */
 #ifndef SECURA_ALERTS_H
 #define SECURA_ALERTS_H
 
@@ -34,5 +35,9 @@ int alerts_set_status(db *d, int64_t id, const char *to, const char *reason,
 		      const char *note, int64_t actor);
 int64_t alerts_promote(db *d, arena *a, int64_t id, int64_t actor,
 		       int64_t *already);
+int64_t alerts_suppress(db *d, int64_t id, int hours, const char *reason,
+			int64_t actor);
+int alerts_suppression_end(db *d, int64_t id);
+json_t *alerts_suppressions(db *d);
 
 #endif

@@ -27,6 +27,11 @@ const struct field ui_alerts_status_fields[] = {
     {"note", V_TEXT, 0, 0, 2000, NULL, "Note"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
+const struct field ui_alerts_suppress_fields[] = {
+    {"hours", V_INT, 0, 1, 720, NULL, "Hours"},
+    {"reason", V_LINE, F_REQUIRED, 1, 300, NULL, "Reason"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
 /* Returns a validated field's value, or "". */
 static const char *val(struct ctx *c, const char *name)
 {
@@ -146,4 +151,65 @@ int ui_alerts_promote(struct ctx *c)
 	return ctx_redirect(
 	    c, arena_printf(c->a, "/incidents/%lld", (long long)id),
 	    arena_printf(c->a, "Incident %s made from the alert.", in.ref));
+}
+
+/* POST /alerts/{id}/suppress - "suppress similar": the alert's detector
+ * and entity stop alerting for hours hours (default 24); their findings
+ * are counted. */
+int ui_alerts_suppress(struct ctx *c)
+{
+	int hours = (int)ctx_int(c, "hours", 24);
+	const char *reason = val(c, "reason");
+	if (db_begin(c->db) != 0)
+		return -1;
+	int64_t sid =
+	    alerts_suppress(c->db, c->id, hours, reason, c->me.user_id);
+	if (sid < 0)
+		return -1;
+	if (sid == 0)
+		return ctx_fail(c, 404, "not_found", "There is no such alert.");
+	if (ui_commit(c, "alert.suppress", "alert", c->id,
+		      json_pack("{sI si ss}", "suppression", (json_int_t)sid,
+				"hours", hours, "reason", reason)) != 0)
+		return -1;
+	c->view = json_pack("{sI sI si}", "alert", (json_int_t)c->id,
+			    "suppression", (json_int_t)sid, "hours", hours);
+	c->status = 201;
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/alerts/%lld", (long long)c->id),
+	    arena_printf(c->a,
+			 "Similar findings are suppressed for %d hours (see "
+			 "Suppressions).",
+			 hours));
+}
+
+/* GET /admin/suppressions - the suppressions, active ones first in time,
+ * with what each held back. */
+int ui_alerts_suppressions(struct ctx *c)
+{
+	json_t *list = alerts_suppressions(c->db);
+	if (!list)
+		return -1;
+	c->view = json_pack("{so}", "suppressions", list);
+	return 0;
+}
+
+/* POST /admin/suppressions/{id}/end - ends a suppression now. */
+int ui_alerts_suppression_end(struct ctx *c)
+{
+	if (db_begin(c->db) != 0)
+		return -1;
+	int rc = alerts_suppression_end(c->db, c->id);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return ctx_fail(c, 409, "not_active",
+				"This suppression has already ended.");
+	if (ui_commit(c, "alert.suppression_end", "suppression", c->id, NULL) !=
+	    0)
+		return -1;
+	c->view =
+	    json_pack("{sI ss}", "id", (json_int_t)c->id, "status", "ended");
+	return ctx_redirect(c, "/admin/suppressions",
+			    "The suppression has ended.");
 }

@@ -132,3 +132,44 @@ def who_may_see_alerts(s):
     html = a.get("/alerts").text
     check('id="alert-counts"' in html and f'href="/alerts/{aid}"' in html and "Change its status" in
           a.get(f"/alerts/{aid}").text, "an analyst works them")
+
+
+@test
+def suppress_similar(s):
+    """Suppressing an alert's similar findings stops new alerts about its
+    entity from that detector (they are counted instead), is audited and
+    listed; ending it lets the next finding alert again."""
+    tok = admin_token(s)
+    _, _, token = new_source(s, tok, "edr detections", "generic")
+    now = int(time.time())
+
+    def det(i):
+        return json.dumps({"@timestamp": now + i, "event": {"kind": "alert", "severity": 50,
+                                                         "category": "malware"},
+                           "rule": {"id": "edr-77", "name": "Credential dumping tool"},
+                           "host": {"name": "ws-17"}})
+    ingest(s, token, det(0).encode())
+    first = wait_for(lambda: api(s, tok, "GET", "/alerts?detector=detection:edr-77").json()["alerts"])
+    aid = first[0]["id"] if first else 0
+    api(s, tok, "POST", f"/alerts/{aid}/status", {"status": "closed", "reason": "benign"})
+    r = api(s, tok, "POST", f"/alerts/{aid}/suppress", {"hours": 2, "reason": "the red team's exercise"})
+    sid = r.json().get("suppression") if r.status == 201 else 0
+    check(r.status == 201 and sid, "similar findings are suppressed", r.text)
+    ingest(s, token, "\n".join(det(i) for i in range(1, 4)).encode())
+
+    def held():
+        rows = api(s, tok, "GET", "/admin/suppressions").json()["suppressions"]
+        row = next((x for x in rows if x["id"] == sid), {})
+        return row if row.get("suppressed") == 3 else None
+    row = wait_for(held) or {}
+    alerts = api(s, tok, "GET", "/alerts?detector=detection:edr-77").json()["alerts"]
+    check(row.get("suppressed") == 3 and row.get("active") and len(alerts) == 1,
+          "three new findings are counted, not alerted", (row, len(alerts)))
+    audit = api(s, tok, "GET", "/admin/audit?action=alert.suppress").json()["entries"]
+    check(audit and audit[0]["detail"]["reason"] == "the red team's exercise", "suppressing is audited", audit[:1])
+    e = api(s, tok, "POST", f"/admin/suppressions/{sid}/end")
+    e2 = api(s, tok, "POST", f"/admin/suppressions/{sid}/end")
+    ingest(s, token, det(10).encode())
+    again = wait_for(lambda: len(api(s, tok, "GET", "/alerts?detector=detection:edr-77").json()["alerts"]) == 2)
+    check(e.status == 200 and e2.status == 409 and again,
+          "once ended, the next finding alerts again", (e.status, e2.status))
