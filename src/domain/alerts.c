@@ -20,6 +20,7 @@
 #include "events.h"
 #include "incidents.h"
 #include "intel.h"
+#include "notify.h"
 #include "timeline.h"
 
 #include <math.h>
@@ -189,10 +190,16 @@ static int fold(db *d, const struct finding *f, int64_t now)
 		    f->source, f->host, f->user, f->ip, js ? js : "[]", now);
 	jsonmem_free(js);
 	jsonmem_free(wjs);
+	int64_t id = sqlite3_last_insert_rowid(d->h);
 	if (rc == 0)
-		rc = db_exec(d, STMT_ALERT_HISTORY_ADD,
-			     sqlite3_last_insert_rowid(d->h), now, (int64_t)0,
+		rc = db_exec(d, STMT_ALERT_HISTORY_ADD, id, now, (int64_t)0,
 			     "raised", "", "new", "");
+	if (rc == 0 && sev >= 3) { /* high and critical: the team is told */
+		char what[512];
+		snprintf(what, sizeof(what), "%s alert: %.200s (%.250s)",
+			 sev == 4 ? "Critical" : "High", title, key);
+		rc = notify_alert(d, id, what);
+	}
 	return rc;
 }
 

@@ -21,13 +21,16 @@
 #include <stdio.h>
 #include <string.h>
 
-const char *const notify_kinds[] = {"incident_new", "assigned", "status",
-				    "comment",	    "change",	"mention",
-				    "deadline",	    "sla",	NULL};
+const char *const notify_kinds[] = {
+    "incident_new", "assigned", "status", "comment", "change",
+    "mention",	    "deadline", "sla",	  "alert",   NULL};
 /* What a kind does when the person has not chosen (same order). */
-static const char *const kind_defaults[] = {"app", "email", "email", "app",
-					    "app", "email", "email", "email"};
-static const char *const kind_labels[] = {
+static const char *const kind_defaults[] = {
+    "app", "email", "email", "app", "app", "email", "email", "email", "app"};
+#define NKINDS (sizeof(kind_defaults) / sizeof(*kind_defaults))
+_Static_assert(sizeof(notify_kinds) / sizeof(*notify_kinds) == NKINDS + 1,
+	       "a default channel for every notification kind");
+static const char *const kind_labels[NKINDS] = {
     "New incidents reported (security team)",
     "Incidents assigned to me",
     "Status changes of incidents I reported or am assigned",
@@ -35,7 +38,8 @@ static const char *const kind_labels[] = {
     "Other changes to incidents I am assigned",
     "Mentions of me (@my-email) in comments",
     "Regulatory notification deadlines",
-    "SLA warnings and breaches"};
+    "SLA warnings and breaches",
+    "New high and critical alerts (security team)"};
 const char *const notify_channels[] = {"app", "email", "off", NULL};
 
 #define MAX_RECIPIENTS 64
@@ -54,6 +58,16 @@ static int index_of(const char *const *list, const char *s)
  * Returns 0 (also when nothing was due), or -1 on a database error. */
 int notify_send(db *d, int64_t user, const char *kind, int64_t incident,
 		int64_t actor, const char *title, const char *body)
+{
+	return notify_send_to(d, user, kind, incident, actor, title, body,
+			      NULL);
+}
+
+/* notify_send with the page the notification links to (NULL: the
+ * incident's, or the notification centre). */
+int notify_send_to(db *d, int64_t user, const char *kind, int64_t incident,
+		   int64_t actor, const char *title, const char *body,
+		   const char *link)
 {
 	int k = index_of(notify_kinds, kind);
 	if (k < 0 || !user || user == actor)
@@ -76,7 +90,9 @@ int notify_send(db *d, int64_t user, const char *kind, int64_t incident,
 	if (!active || !strcmp(channel, "off"))
 		return 0;
 	char url[64] = "/notifications";
-	if (incident)
+	if (link)
+		snprintf(url, sizeof(url), "%s", link);
+	else if (incident)
 		snprintf(url, sizeof(url), "/incidents/%lld",
 			 (long long)incident);
 	int64_t now = clock_now();
@@ -322,6 +338,23 @@ int notify_incident_event(db *d, int64_t incident, int64_t actor,
 			       internal);
 }
 
+/* Tells the security team (analysts and leads, each by their
+ * preferences) of a new alert, linking to /alerts/{alert}. Inside the
+ * caller's transaction. Returns 0 or -1. */
+int notify_alert(db *d, int64_t alert, const char *title)
+{
+	struct recipients r = {.n = 0};
+	if (add_all(d, STMT_NOTIFY_TEAM, &r, "alert") != 0)
+		return -1;
+	char link[40];
+	snprintf(link, sizeof(link), "/alerts/%lld", (long long)alert);
+	for (int i = 0; i < r.n; i++)
+		if (notify_send_to(d, r.user[i], "alert", 0, 0, title, NULL,
+				   link) != 0)
+			return -1;
+	return 0;
+}
+
 /* Tells the assignee and every lead (a clock's warning or breach).
  * Inside the caller's transaction. Returns 0 or -1. */
 int notify_team(db *d, int64_t incident, int64_t assignee, const char *kind,
@@ -403,8 +436,8 @@ int notify_read_all(db *d, int64_t user)
  * {kind, label, channel, choices}; NULL on a database error. */
 json_t *notify_prefs(db *d, int64_t user)
 {
-	const char *chosen[8] = {NULL};
-	char keep[8][8];
+	const char *chosen[NKINDS] = {NULL};
+	char keep[NKINDS][8];
 	sqlite3_stmt *st = db_query(d, STMT_PREF_LIST, user);
 	if (!st)
 		return NULL;

@@ -11,7 +11,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-extern const char *const notify_kinds[];    /* incident_new, ..., sla */
+extern const char *const notify_kinds[];    /* incident_new, ..., alert */
 extern const char *const notify_channels[]; /* app, email, off */
 
 int notify_incident_event(db *d, int64_t incident, int64_t actor,
@@ -19,8 +19,12 @@ int notify_incident_event(db *d, int64_t incident, int64_t actor,
 			  const char *new_value, int internal);
 int notify_send(db *d, int64_t user, const char *kind, int64_t incident,
 		int64_t actor, const char *title, const char *body);
+int notify_send_to(db *d, int64_t user, const char *kind, int64_t incident,
+		   int64_t actor, const char *title, const char *body,
+		   const char *link);
 int notify_team(db *d, int64_t incident, int64_t assignee, const char *kind,
 		const char *title);
+int notify_alert(db *d, int64_t alert, const char *title);
 json_t *notify_row(sqlite3_stmt *st);
 json_t *notify_list(db *d, int64_t user, int unread, int limit, int offset,
 		    int64_t *total);

@@ -29,6 +29,7 @@ def detections_fold_into_one_alert(s):
     with count 12 and the severity their event.severity gives; another
     host's detection is another alert."""
     tok = admin_token(s)
+    s.ensure_user("alert-watch@example.org", "analyst")
     _, _, token = new_source(s, tok, "suricata", "generic")
     now = int(time.time())
     det = lambda host, i: {"@timestamp": now - 60 + i, "event": {"kind": "alert", "category": "intrusion_detection",
@@ -52,6 +53,12 @@ def detections_fold_into_one_alert(s):
     one = api(s, tok, "GET", f"/alerts/{web.get('id')}").json().get("alert", {})
     check(len(one.get("events", [])) == 12 and one["history"][0]["action"] == "raised",
           "the alert keeps copies of its events and its history", {k: one.get(k) for k in ("count", "history")})
+    r = s.cli("token", "create", "--email", "alert-watch@example.org", "--name", "n", "--scope", "read")
+    atok = next((w for w in r.stdout.split() if w.startswith("sec_")), "")
+    notes = [n for n in api(s, atok, "GET", "/notifications").json().get("notifications", []) if n["kind"] == "alert"]
+    check(len(notes) == 2 and any(n["url"] == f"/alerts/{web.get('id')}" and "High alert" in n["title"]
+                                  for n in notes),
+          "each new high alert notifies the security team, linking to it", notes)
 
 
 @test
