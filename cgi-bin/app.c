@@ -175,6 +175,8 @@ static const struct route routes[] = {
      ui_alerts_list_fields, NULL, 0},
     {"GET", "/alerts/{id}", ui_alerts_show, PERM_ALERT_READ, "alert", NULL,
      NULL, 0},
+    {"POST", "/alerts/bulk", ui_alerts_bulk, PERM_ALERT_WRITE, "alerts",
+     ui_alerts_bulk_fields, ui_alerts_index, 0},
     {"POST", "/alerts/{id}/status", ui_alerts_status, PERM_ALERT_WRITE, "alert",
      ui_alerts_status_fields, ui_alerts_show, 0},
     {"POST", "/alerts/{id}/promote", ui_alerts_promote, PERM_ALERT_WRITE,

@@ -212,6 +212,8 @@ long alerts_fold(db *main, db *events, int batch)
 		to = db_scalar(events, STMT_EVT_MAX_ID);
 	if (from < 0 || to < 0)
 		return -1;
+	if (to < from) /* a new or restored events file: read it afresh */
+		from = 0;
 	if (to <= from)
 		return 0;
 	sqlite3_stmt *st = db_query(events, STMT_EVT_FINDINGS, from, to, batch);

@@ -198,6 +198,8 @@ int ui_alerts_show(struct ctx *c);
 int ui_alerts_status(struct ctx *c);
 int ui_alerts_promote(struct ctx *c);
 int ui_alerts_suppress(struct ctx *c);
+int ui_alerts_bulk(struct ctx *c);
+extern const struct field ui_alerts_bulk_fields[];
 int ui_alerts_suppressions(struct ctx *c);
 int ui_alerts_suppression_end(struct ctx *c);
 extern const struct field ui_alerts_suppress_fields[];

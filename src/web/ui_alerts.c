@@ -8,6 +8,7 @@
 #include "../domain/alerts.h"
 #include "../domain/incidents.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const list_statuses[] = {
@@ -22,6 +23,13 @@ const struct field ui_alerts_list_fields[] = {
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field ui_alerts_status_fields[] = {
+    {"status", V_ENUM, F_REQUIRED, 0, 0, alert_statuses, "Status"},
+    {"reason", V_ENUM, 0, 0, 0, alert_reasons, "Reason"},
+    {"note", V_TEXT, 0, 0, 2000, NULL, "Note"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_alerts_bulk_fields[] = {
+    {"ids", V_INT, F_MULTI | F_REQUIRED, 1, 1000000000000, NULL, "Alerts"},
     {"status", V_ENUM, F_REQUIRED, 0, 0, alert_statuses, "Status"},
     {"reason", V_ENUM, 0, 0, 0, alert_reasons, "Reason"},
     {"note", V_TEXT, 0, 0, 2000, NULL, "Note"},
@@ -212,4 +220,53 @@ int ui_alerts_suppression_end(struct ctx *c)
 	    json_pack("{sI ss}", "id", (json_int_t)c->id, "status", "ended");
 	return ctx_redirect(c, "/admin/suppressions",
 			    "The suppression has ended.");
+}
+
+/* POST /alerts/bulk - moves the chosen alerts (ids, at most 200) to one
+ * status in one transaction: those the workflow lets move are moved,
+ * the others are named as skipped; closing needs a reason. One audit
+ * entry lists them. */
+int ui_alerts_bulk(struct ctx *c)
+{
+	const char *to = val(c, "status"), *reason = val(c, "reason"),
+		   *note = val(c, "note");
+	if (!strcmp(to, "closed") && !*reason)
+		return ctx_field_error(c, "reason",
+				       "Closing alerts needs a reason");
+	json_t *moved = json_array(), *skipped = json_array();
+	if (db_begin(c->db) != 0) {
+		json_decref(moved);
+		json_decref(skipped);
+		return -1;
+	}
+	int n = 0, rc = 0;
+	for (const char *p = val(c, "ids"); *p && rc == 0 && n < 200; n++) {
+		char *end;
+		long long id = strtoll(p, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+		int r = alerts_set_status(c->db, id, to, reason, note,
+					  c->me.user_id);
+		if (r < 0)
+			rc = -1;
+		else
+			json_array_append_new(r == 0 ? moved : skipped,
+					      json_integer(id));
+	}
+	if (rc != 0 || ui_commit(c, "alert.bulk_status", "alert", 0,
+				 json_pack("{ss ss sO}", "to", to, "reason",
+					   reason, "alerts", moved)) != 0) {
+		json_decref(moved);
+		json_decref(skipped);
+		return -1;
+	}
+	size_t nm = json_array_size(moved), ns = json_array_size(skipped);
+	c->view = json_pack("{ss so so}", "status", to, "moved", moved,
+			    "skipped", skipped);
+	return ctx_redirect(
+	    c, "/alerts",
+	    ns ? arena_printf(c->a,
+			      "%zu alert(s) moved to %s; %zu could not move "
+			      "there from where they were.",
+			      nm, to, ns)
+	       : arena_printf(c->a, "%zu alert(s) moved to %s.", nm, to));
 }

@@ -180,3 +180,25 @@ def suppress_similar(s):
     again = wait_for(lambda: len(api(s, tok, "GET", "/alerts?detector=detection:edr-77").json()["alerts"]) == 2)
     check(e.status == 200 and e2.status == 409 and again,
           "once ended, the next finding alerts again", (e.status, e2.status))
+
+
+@test
+def bulk_status_from_the_list(s):
+    """The team moves several alerts at once: those the workflow allows
+    move, the others are named as skipped; closing needs a reason; one
+    audit entry lists them; the list page offers it."""
+    tok = admin_token(s)
+    open_ = [a["id"] for a in api(s, tok, "GET", "/alerts?status=new&limit=3").json()["alerts"]]
+    r = api(s, tok, "POST", "/alerts/bulk", {"ids": [str(i) for i in open_], "status": "acknowledged"})
+    again = api(s, tok, "POST", "/alerts/bulk", {"ids": [str(i) for i in open_], "status": "acknowledged"})
+    bad = api(s, tok, "POST", "/alerts/bulk", {"ids": [str(i) for i in open_], "status": "closed"})
+    check(len(open_) == 3 and r.status == 200 and sorted(r.json()["moved"]) == sorted(open_)
+          and again.json().get("skipped") and sorted(again.json()["skipped"]) == sorted(open_)
+          and bad.status == 422,
+          "three move together; moving them again is skipped; closing without a reason is refused",
+          (open_, r.text[:200], again.text[:200], bad.status))
+    audit = api(s, tok, "GET", "/admin/audit?action=alert.bulk_status").json()["entries"]
+    check(audit and sorted(audit[-1]["detail"]["alerts"]) == sorted(open_), "one audit entry lists them", audit[:1])
+    page = Client(s)
+    page.login(s.admin_email, s.admin_password)
+    check('name="ids"' in page.get("/alerts").text, "the list offers checkboxes and a bulk change")
