@@ -688,7 +688,7 @@ static int cmd_watch_log(int argc, char **argv)
 	if (!w.path || !name)
 		return usage();
 	db events;
-	struct events_scorer sc;
+	struct scorer sc;
 	char err[512];
 	if (db_open(&events, config_get()->events_db, err, sizeof(err)) != 0 ||
 	    db_migrate_set(&events, "schema/events/", err, sizeof(err)) < 0) {
@@ -701,14 +701,13 @@ static int cmd_watch_log(int argc, char **argv)
 	if (w.source_id <= 0) {
 		fprintf(stderr, "secura: cannot find or create source %s\n",
 			name);
-	} else if (events_scorer_open(&sc, config_get()->models_dir, &events) ==
-		   0) {
+	} else if (scorer_open(&sc, config_get()->models_dir, &events) == 0) {
 		w.sc = &sc;
 		struct sigaction sa = {.sa_handler = on_stop};
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		rc = watchlog_run(&w, stdout);
-		events_scorer_close(&sc);
+		scorer_close(&sc);
 	}
 	db_close(&events);
 	return rc;

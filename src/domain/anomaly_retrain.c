@@ -8,7 +8,7 @@
  * training, so the figures compare. The new file is kept as
  * <dir>/<kind>-<id>.anomaly and adopted when its ROC-AUC is at least the
  * current model's; the intake and the app swap it in within seconds
- * (events_scorer_refresh). */
+ * (scorer_refresh). */
 #include "anomaly_retrain.h"
 
 #include "../core/arena.h"

@@ -16,7 +16,7 @@
 struct demo_sink {
 	db *events;
 	struct source s;
-	struct events_scorer sc;
+	struct scorer sc;
 	long taken, count;
 	FILE *progress;
 	db *main;
@@ -79,15 +79,15 @@ static long fill(db *main, db *events, int days, long count, uint64_t seed,
 			      .kind = "generic",
 			      .enabled = 1};
 	if (k.s.id <= 0 ||
-	    events_scorer_open(&k.sc, config_get()->models_dir, events) != 0)
+	    scorer_open(&k.sc, config_get()->models_dir, events) != 0)
 		return -1;
-	events_scorer_refresh(&k.sc, main);
+	scorer_refresh(&k.sc, main);
 	struct traffic t;
 	traffic_init(&t, TRAFFIC_MIX, seed, NULL);
 	int64_t end = clock_now() * 1000;
 	long n = traffic_fill(&t, end - days * 86400000LL, end, count, 1000,
 			      take_batch, &k);
-	events_scorer_close(&k.sc);
+	scorer_close(&k.sc);
 	if (progress)
 		fputc('\n', progress);
 	return n;

@@ -1,11 +1,16 @@
 /* events.c - taking in security events: a request's body (NDJSON, one
- * event a line, or a JSON array) becomes rows of the events database,
- * each line checked on its own so a bad line never costs the good ones
- * (Elasticsearch's bulk API answers the same way). Events use Elastic
- * Common Schema names, nested ({"event": {"action": ...}}) or dotted
- * ("event.action"); the fields Secura knows are one table below, checked
- * by type; anything else is kept under labels. A retried event (same
- * source and event.id) is stored once and counted as accepted. */
+ * event a line, a JSON array, or access log lines) becomes rows of the
+ * events database, each line checked on its own so a bad line never
+ * costs the good ones (Elasticsearch's bulk API answers the same way).
+ * Events use Elastic Common Schema names, nested ({"event": {"action":
+ * ...}}) or dotted ("event.action"); the fields Secura knows are one
+ * table below, checked by type; anything else is kept under labels. Each
+ * is scored by its kind's anomaly model (the scorer, with its windows),
+ * counted in the per-minute rollups, and stored in one transaction per
+ * request. A retried event (same source and event.id) is stored once
+ * and counted as accepted (the rollups count it again). Also here: the
+ * event list and page, the rollups' charts, retention, the models'
+ * report and predict. */
 #include "events.h"
 
 #include "accesslog.h"
@@ -213,16 +218,6 @@ static const char *kind_of(const struct source *s, json_t *doc)
 	return strcmp(s->kind, "generic") ? s->kind : evfeat_kind_of(doc);
 }
 
-/* Returns the model for kind in sc, or NULL. */
-static const struct anomaly_model *model_of(const struct events_scorer *sc,
-					    const char *kind)
-{
-	for (int k = 0; sc && k < EVENTS_KINDS && source_kinds[k]; k++)
-		if (!strcmp(source_kinds[k], kind))
-			return sc->model[k];
-	return NULL;
-}
-
 /* A request's rollup of one minute, kind and outcome. */
 struct minute {
 	int64_t minute;
@@ -255,7 +250,7 @@ struct row {
  * transaction (in parallel with other requests), then stored in it. */
 struct batch {
 	const struct source *s;
-	const struct events_scorer *sc;
+	const struct scorer *sc;
 	int64_t now_ms, last_ts;
 	struct events_result *r;
 	json_t *stats_errors;
@@ -301,53 +296,6 @@ static int count_minute(struct batch *b, int64_t ts, const char *kind,
 	return 0;
 }
 
-/* Returns reasons why[0..n) as new JSON text ([{"feature", "share"}])
- * the caller frees with jsonmem_free; NULL out of memory. */
-static char *explain(const struct anomaly_reason *why, int n)
-{
-	json_t *arr = json_array();
-	for (int i = 0; i < n; i++)
-		json_array_append_new(
-		    arr, json_pack("{ss sf}", "feature", why[i].name, "share",
-				   round(why[i].share * 100) / 100));
-	char *s = json_dumps(arr, JSON_COMPACT);
-	json_decref(arr);
-	return s;
-}
-
-/* Scores event doc of kind at ts with sc's model for the kind, its
- * features fed through st's windows: sets *score (-1: the kind has no
- * model), *never_seen, *model (borrowed) and, when the event is a
- * finding (over the model's alert threshold, or with a value never seen
- * in training), *why (new JSON text, jsonmem_free). Returns 1 for a
- * finding, else 0. */
-static int judge(const struct events_scorer *sc, evfeat_state *st,
-		 const char *kind, json_t *doc, int64_t ts, double *score,
-		 int *never_seen, char **why, const char **model)
-{
-	const struct anomaly_model *m = model_of(sc, kind);
-	double num[EVFEAT_MAX_NUM];
-	const char *cat[EVFEAT_MAX_CAT];
-	*score = -1;
-	*never_seen = 0;
-	*why = NULL;
-	*model = NULL;
-	if (!m || evfeat_compute(st, kind, doc, ts, num, cat) != 0)
-		return 0;
-	struct anomaly_reason top[3];
-	int n = 0;
-	*score = anomaly_score_why(m, num, cat, never_seen, top, 3, &n);
-	/* a finding: over the alert bar (the training's 99.5th percentile)
-	 * or with a value the training never had */
-	int over = *score >= m->alert_threshold || *never_seen;
-	if (over)
-		*why = explain(top, n);
-	*model = m->meta
-		     ? json_string_value(json_object_get(m->meta, "trained_at"))
-		     : NULL;
-	return over;
-}
-
 /* Copies doc's column values into r->text (one malloc'd block) and their
  * offsets into r->at. Returns 0, or -1 out of memory. */
 static int keep_columns(struct row *r, json_t *doc)
@@ -383,7 +331,8 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 	}
 	struct row *r = &b->rows[b->nrows];
 	*r = (struct row){.kind = kind_of(b->s, doc), .ts = ts, .score = -1};
-	int over = judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc, ts,
+	int over =
+	    scorer_judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc, ts,
 			 &r->score, &r->never_seen, &r->why, &r->model);
 	/* an event that carries a detection (Suricata, Wazuh, an EDR) is a
 	 * finding whatever its score: the alerts fold it */
@@ -586,7 +535,7 @@ static int commit(db *d, struct batch *b, int64_t max_wait_ms)
  * the caller frees). Returns 0; 1 when the body holds more than max events
  * (nothing stored); -1 on a database error or out of memory (nothing stored).
  */
-int events_take(db *d, const struct source *s, const struct events_scorer *sc,
+int events_take(db *d, const struct source *s, const struct scorer *sc,
 		enum events_format format, const char *body, size_t len,
 		long max, int64_t max_wait_ms, struct events_result *r)
 {
@@ -602,9 +551,9 @@ int events_take(db *d, const struct source *s, const struct events_scorer *sc,
 			  .now_ms = clock_now() * 1000 + now.tv_nsec / 1000000,
 			  .r = r,
 			  .stats_errors = json_array()};
-	events_scorer_hold(sc);
+	scorer_hold(sc);
 	long n = each_event(body, len, max, format, take, &b);
-	events_scorer_done(sc);
+	scorer_done(sc);
 	int rc = n < 0 ? 1 : b.failed ? -1 : commit(d, &b, max_wait_ms);
 	batch_free(&b);
 	jsonmem_use(was);
@@ -617,12 +566,12 @@ int events_take(db *d, const struct source *s, const struct events_scorer *sc,
  * array, one entry per event: {"kind", "score" (null: no model),
  * "anomalous", "never_seen", "why", "model"} or {"error"}; NULL out of
  * memory. The events are left unchanged. */
-json_t *events_predict(const struct events_scorer *sc, json_t *events,
+json_t *events_predict(const struct scorer *sc, json_t *events,
 		       const char *kind, int64_t now_ms)
 {
 	evfeat_state *st = evfeat_state_new(1024);
 	json_t *out = st ? json_array() : NULL;
-	events_scorer_hold(sc);
+	scorer_hold(sc);
 	size_t i;
 	json_t *e;
 	json_array_foreach(events, i, e)
@@ -643,8 +592,8 @@ json_t *events_predict(const struct events_scorer *sc, json_t *events,
 		double score;
 		int odd;
 		char *why;
-		int over =
-		    judge(sc, st, k, doc, ts, &score, &odd, &why, &model);
+		int over = scorer_judge(sc, st, k, doc, ts, &score, &odd, &why,
+					&model);
 		json_t *w = why ? json_loads(why, 0, NULL) : NULL;
 		json_array_append_new(
 		    out,
@@ -656,158 +605,9 @@ json_t *events_predict(const struct events_scorer *sc, json_t *events,
 		jsonmem_free(why);
 		json_decref(doc);
 	}
-	events_scorer_done(sc);
+	scorer_done(sc);
 	evfeat_state_free(st);
 	return out;
-}
-
-/* events_each_signin callback: feeds one stored sign-in into the
- * windows, so a restart does not make every sign-in a first time. */
-static void warm(void *st, const char *user, const char *host, int64_t ts)
-{
-	evfeat_state_seen(st, user, host, ts);
-}
-
-/* Loads the model file path for kind k, keeping it when it reads the
- * kind's features today. Returns a new model (heap; anomaly_free and
- * free), or NULL (logged). */
-static struct anomaly_model *load_model(int k, const char *path)
-{
-	char err[256] = "";
-	struct anomaly_model *m = calloc(1, sizeof(*m));
-	arena *req = jsonmem_use(NULL); /* the model outlives any request */
-	int rc = m ? anomaly_load(m, path, err, sizeof(err)) : -1;
-	jsonmem_use(req);
-	if (rc != 0) {
-		log_event(NULL, NULL, "events: %s events unscored: %s",
-			  source_kinds[k], m ? err : "out of memory");
-		free(m);
-		return NULL;
-	}
-	if (!anomaly_fits_kind(m, source_kinds[k])) {
-		log_event(NULL, NULL,
-			  "events: %s not used: it reads other features than "
-			  "%s events have (retrain it)",
-			  path, source_kinds[k]);
-		anomaly_free(m);
-		free(m);
-		return NULL;
-	}
-	return m;
-}
-
-/* Sets up sc: loads models_dir/<kind>.anomaly for each kind with
- * features and keeps those that read the kind's features today (a kind
- * without one is stored unscored, logged), then feeds the last 30 days'
- * sign-ins of the events database (NULL: none) into the windows.
- * events_scorer_refresh then swaps in retrained models. Returns 0, or -1
- * out of memory. Undone by events_scorer_close. */
-int events_scorer_open(struct events_scorer *sc, const char *models_dir,
-		       db *events)
-{
-	memset(sc, 0, sizeof(*sc));
-	pthread_rwlock_init(&sc->lock, NULL);
-	sc->st = evfeat_state_new(0);
-	if (!sc->st)
-		return -1;
-	for (int k = 0; source_kinds[k] && k < EVENTS_KINDS; k++) {
-		char path[4200];
-		struct evfeat_columns cols;
-		if (evfeat_columns(source_kinds[k], &cols) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s.anomaly", models_dir,
-			 source_kinds[k]);
-		sc->model[k] = load_model(k, path);
-	}
-	if (events)
-		events_each_signin(events, (clock_now() - 30 * 86400) * 1000,
-				   warm, sc->st);
-	return 0;
-}
-
-/* Swaps in the anomaly models adopted since sc last looked (the trainings
- * in the main database d), at most every ten seconds; the old one goes
- * once no batch reads it. Returns 0, or -1 on a database error. */
-int events_scorer_refresh(struct events_scorer *sc, db *d)
-{
-	int64_t now = (int64_t)clock_mono_ms();
-	if (now - atomic_load(&sc->checked_ms) < 10000)
-		return 0;
-	atomic_store(&sc->checked_ms, now);
-	sqlite3_stmt *st = db_query(d, STMT_TRAINING_ACTIVE);
-	if (!st)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t id = db_int(st, 1);
-		for (int k = 0; k < EVENTS_KINDS && source_kinds[k]; k++) {
-			if (strcmp(source_kinds[k], db_text(st, 0)) ||
-			    atomic_load(&sc->training[k]) == id)
-				continue;
-			atomic_store(&sc->training[k], id);
-			struct anomaly_model *m = load_model(k, db_text(st, 2));
-			if (!m)
-				continue;
-			pthread_rwlock_wrlock(&sc->lock);
-			struct anomaly_model *old = sc->model[k];
-			sc->model[k] = m;
-			pthread_rwlock_unlock(&sc->lock);
-			if (old) {
-				anomaly_free(old);
-				free(old);
-			}
-			log_event(NULL, NULL,
-				  "events: %s events scored by training #%lld "
-				  "from now on",
-				  source_kinds[k], (long long)id);
-		}
-	}
-	sqlite3_reset(st);
-	return 0;
-}
-
-/* Holds sc's models for reading (a batch, a report) until
- * events_scorer_done; NULL is fine. */
-void events_scorer_hold(const struct events_scorer *sc)
-{
-	if (sc)
-		pthread_rwlock_rdlock((pthread_rwlock_t *)&sc->lock);
-}
-
-/* Lets go of sc's models (see events_scorer_hold). */
-void events_scorer_done(const struct events_scorer *sc)
-{
-	if (sc)
-		pthread_rwlock_unlock((pthread_rwlock_t *)&sc->lock);
-}
-
-/* Frees what events_scorer_open set up. */
-void events_scorer_close(struct events_scorer *sc)
-{
-	for (int k = 0; k < EVENTS_KINDS; k++)
-		if (sc->model[k]) {
-			anomaly_free(sc->model[k]);
-			free(sc->model[k]);
-		}
-	evfeat_state_free(sc->st);
-	pthread_rwlock_destroy(&sc->lock);
-	memset(sc, 0, sizeof(*sc));
-}
-
-/* Calls fn(ud, user, host, ts) for each user and host pair that signed
- * in since since_ms (its last time), oldest first. Returns 0, or -1 on a
- * database error. */
-int events_each_signin(db *d, int64_t since_ms,
-		       void (*fn)(void *ud, const char *user, const char *host,
-				  int64_t ts),
-		       void *ud)
-{
-	sqlite3_stmt *st = db_query(d, STMT_EVT_SIGNINS, since_ms);
-	if (!st)
-		return -1;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		fn(ud, db_text(st, 0), db_text(st, 1), db_int(st, 2));
-	sqlite3_reset(st);
-	return 0;
 }
 
 /* Returns each source's counts from the events database as a new JSON
@@ -1158,97 +958,4 @@ json_t *events_activity(db *d, int64_t since_ms)
 	return json_pack("{so so sI sI}", "hours", hours, "histogram", hist,
 			 "events", (json_int_t)total, "anomalies",
 			 (json_int_t)odd);
-}
-
-/* Returns the population stability index of the counts got[10] against
- * the shares want[10] (a JSON array of the training's), the usual
- * measure of drift: under 0.1 stable, over 0.2 shifted. -1 without
- * counts or shares. */
-static double psi(const int64_t got[10], json_t *want)
-{
-	double n = 0, v = 0;
-	for (int k = 0; k < 10; k++)
-		n += (double)got[k];
-	if (n <= 0 || json_array_size(want) != 10)
-		return -1;
-	for (int k = 0; k < 10; k++) {
-		double a = (double)got[k] / n + 1e-4,
-		       e = json_number_value(json_array_get(want, k)) + 1e-4;
-		v += (a - e) * log(a / e);
-	}
-	return v;
-}
-
-/* Returns what the admin sees of the anomaly models in sc, a new array,
- * one per kind with a model: {kind, trained_at, data, format, rows,
- * threshold, metrics (the held-out figures, when training had a test
- * split), training (the training rows' score shares in tenths), last_day
- * ({events, histogram}: the last 24 hours' scores, from the rollups),
- * psi, retrain_suggested}. NULL on a database error. */
-json_t *events_models_report(const struct events_scorer *sc, db *events,
-			     int64_t now_ms)
-{
-	json_t *out = json_array();
-	events_scorer_hold(sc);
-	for (int k = 0; k < EVENTS_KINDS && source_kinds[k]; k++) {
-		const struct anomaly_model *m = sc->model[k];
-		if (!m)
-			continue;
-		int64_t got[10] = {0}, total = 0;
-		sqlite3_stmt *st =
-		    events
-			? db_query(events, STMT_EVT_HISTOGRAM_KIND,
-				   (now_ms - 86400000) / 60000, source_kinds[k])
-			: NULL;
-		if (events && !st) {
-			events_scorer_done(sc);
-			json_decref(out);
-			return NULL;
-		}
-		if (st && sqlite3_step(st) == SQLITE_ROW)
-			for (int i = 0; i < 10; i++)
-				total += got[i] = db_int(st, i);
-		if (st)
-			sqlite3_reset(st);
-		json_t *train = json_object_get(m->meta, "score_histogram");
-		json_t *last = json_array(), *rows = json_array();
-		for (int i = 0; i < 10; i++) {
-			char label[16];
-			snprintf(label, sizeof(label), "%.1f-%.1f", i / 10.0,
-				 (i + 1) / 10.0);
-			json_array_append_new(last, json_integer(got[i]));
-			double share =
-			    json_number_value(json_array_get(train, i));
-			json_array_append_new(
-			    rows,
-			    json_pack("{ss sf sf}", "label", label, "training",
-				      round(share * 1000) / 10, "last_day",
-				      total ? round((double)got[i] * 1000 /
-						    (double)total) /
-						  10
-					    : 0.0));
-		}
-		double drift = psi(got, train);
-		json_t *o = json_pack(
-		    "{ss sO sO sO sO sf s{sI so} so so sb}", "kind",
-		    source_kinds[k], "trained_at",
-		    json_object_get(m->meta, "trained_at"), "data",
-		    json_object_get(m->meta, "data"), "format",
-		    json_object_get(m->meta, "format"), "rows",
-		    json_object_get(m->meta, "rows"), "threshold",
-		    round(m->threshold * 1000) / 1000, "last_day", "events",
-		    (json_int_t)total, "histogram", last, "shares", rows, "psi",
-		    drift < 0 ? json_null()
-			      : json_real(round(drift * 1000) / 1000),
-		    "retrain_suggested", drift > 0.2);
-		json_object_set_new(
-		    o, "alert_threshold",
-		    json_real(round(m->alert_threshold * 1000) / 1000));
-		json_t *metrics = json_object_get(m->meta, "metrics");
-		if (metrics)
-			json_object_set(o, "metrics", metrics);
-		json_array_append_new(out, o);
-	}
-	events_scorer_done(sc);
-	return out;
 }

@@ -6,10 +6,10 @@
 #include "../core/db.h"
 #include "../ml/anomaly.h"
 #include "../ml/evfeat.h"
+#include "scorer.h"
 #include "sources.h"
 
 #include <jansson.h>
-#include <pthread.h>
 #include <stddef.h>
 
 /* What a request's events came to: errors is [{line, reason}] (at most
@@ -20,45 +20,18 @@ struct events_result {
 	long retry_ms; /* when the writer was saturated (events_take 2) */
 };
 
-#define EVENTS_KINDS 8
-
-/* How events are scored: the model of each kind (by its place in
- * source_kinds; NULL: that kind is stored unscored) and the windows the
- * features feed. Shared by the intake's threads (read-only but for the
- * windows, which lock). */
-struct events_scorer {
-	evfeat_state *st;
-	struct anomaly_model *model[EVENTS_KINDS]; /* owned; under lock */
-	_Atomic int64_t training[EVENTS_KINDS];	   /* adopted in use, 0 */
-	_Atomic int64_t checked_ms;
-	pthread_rwlock_t lock; /* writers: a retrained model swapped in */
-};
-
-int events_scorer_open(struct events_scorer *sc, const char *models_dir,
-		       db *events);
-int events_scorer_refresh(struct events_scorer *sc, db *d);
-void events_scorer_hold(const struct events_scorer *sc);
-void events_scorer_done(const struct events_scorer *sc);
-void events_scorer_close(struct events_scorer *sc);
-json_t *events_models_report(const struct events_scorer *sc, db *events,
-			     int64_t now_ms);
-json_t *events_predict(const struct events_scorer *sc, json_t *events,
-		       const char *kind, int64_t now_ms);
-
 /* What a body holds. */
 enum events_format {
 	EVENTS_JSON,	   /* NDJSON, or one JSON array */
 	EVENTS_ACCESS_LOG, /* web server access log lines (combined) */
 };
 
-int events_take(db *d, const struct source *s, const struct events_scorer *sc,
+int events_take(db *d, const struct source *s, const struct scorer *sc,
 		enum events_format format, const char *body, size_t len,
 		long max, int64_t max_wait_ms, struct events_result *r);
+json_t *events_predict(const struct scorer *sc, json_t *events,
+		       const char *kind, int64_t now_ms);
 json_t *events_source_stats(db *d);
-int events_each_signin(db *d, int64_t since_ms,
-		       void (*fn)(void *ud, const char *user, const char *host,
-				  int64_t ts),
-		       void *ud);
 
 /* What the event list filters on ("" or 0: any; min_score -1: any; from
  * and to in Unix milliseconds; words a LIKE pattern). */

@@ -58,7 +58,7 @@ static long flush(const struct watchlog *w, buf *pending, FILE *out)
 			   .enabled = enabled};
 	if (src && enabled) {
 		struct events_result r;
-		events_scorer_refresh(w->sc, w->main);
+		scorer_refresh(w->sc, w->main);
 		int rc = events_take(w->events, &s, w->sc, EVENTS_ACCESS_LOG,
 				     pending->data, n, 5 * BATCH_LINES,
 				     86400000 /* waits, never drops */, &r);

@@ -13,7 +13,7 @@ struct watchlog {
 	const char *path;
 	db *main, *events;
 	int64_t source_id;
-	struct events_scorer *sc;
+	struct scorer *sc;
 	int from_start; /* read what the file holds already */
 	int once;	/* stop at the end instead of following */
 };

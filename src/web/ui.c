@@ -255,7 +255,7 @@ json_t *ui_staff_options(struct ctx *c, int64_t selected, json_t *online)
 }
 
 /* The anomaly models, for POST /api/v1/predict (set up at start). */
-struct events_scorer ui_scorer;
+struct scorer ui_scorer;
 
 /* The app program's start (before its threads): loads the suggestion
  * models (without them the app runs and suggests nothing, logged) and
@@ -265,5 +265,5 @@ int ui_app_start(void)
 	char err[512];
 	if (models_init(config_get()->models_dir, err, sizeof(err)) != 0)
 		log_event("-", "-", "suggestions off: %s", err);
-	return events_scorer_open(&ui_scorer, config_get()->models_dir, NULL);
+	return scorer_open(&ui_scorer, config_get()->models_dir, NULL);
 }

@@ -211,7 +211,7 @@ int ui_monitor_events(struct ctx *c);
 int ui_monitor_event(struct ctx *c);
 int ui_monitor_predict(struct ctx *c);
 /* the anomaly models the app program loads at start (ui.c) */
-extern struct events_scorer ui_scorer;
+extern struct scorer ui_scorer;
 extern const struct field ui_monitor_list_fields[];
 
 /* ui_ingest.c (the ingest program) */

@@ -20,14 +20,14 @@
 
 /* The anomaly models of each kind and the windows their features feed,
  * set up at start. */
-static struct events_scorer scorer;
+static struct scorer scorer;
 
 /* The ingest program's start: the models and windows (see
- * events_scorer_open). Returns 0, or -1 out of memory. */
+ * scorer_open). Returns 0, or -1 out of memory. */
 int ui_ingest_start(void)
 {
-	return events_scorer_open(&scorer, config_get()->models_dir,
-				  db_thread(config_get()->events_db));
+	return scorer_open(&scorer, config_get()->models_dir,
+			   db_thread(config_get()->events_db));
 }
 
 /* What a door's token came to. */
@@ -107,7 +107,7 @@ int ui_ingest_native(struct ctx *c)
 		return ctx_fail(c, 400, "no_events",
 				"The body holds no events.");
 	struct events_result r;
-	events_scorer_refresh(&scorer, db_thread(config_get()->db_path));
+	scorer_refresh(&scorer, db_thread(config_get()->db_path));
 	rc = events_take(c->db, &s, &scorer, f, c->body, c->body_len,
 			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
 	if (rc == 1) {
@@ -193,7 +193,7 @@ static int hec(struct ctx *c, int raw)
 	}
 
 	struct events_result r;
-	events_scorer_refresh(&scorer, db_thread(config_get()->db_path));
+	scorer_refresh(&scorer, db_thread(config_get()->db_path));
 	rc = events_take(c->db, &s, &scorer, EVENTS_JSON, nd.data, nd.len,
 			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
 	buf_free(&nd);

@@ -114,8 +114,8 @@ int ui_model_admin_show(struct ctx *c)
 	json_t *t;
 	json_array_foreach(trainings, i, t) pending |=
 	    json_is_true(json_object_get(t, "pending"));
-	events_scorer_refresh(&ui_scorer, c->db);
-	json_t *anomaly = events_models_report(
+	scorer_refresh(&ui_scorer, c->db);
+	json_t *anomaly = scorer_report(
 	    &ui_scorer, db_thread(config_get()->events_db), clock_now() * 1000);
 	if (!anomaly) {
 		json_decref(models);

@@ -168,7 +168,7 @@ int ui_monitor_predict(struct ctx *c)
 		return ctx_fail(c, 400, "unknown_kind",
 				"kind is one of auth, network-flow, "
 				"http-access, endpoint, generic.");
-	events_scorer_refresh(&ui_scorer, c->db);
+	scorer_refresh(&ui_scorer, c->db);
 	json_t *results =
 	    events_predict(&ui_scorer, events, kind, clock_now() * 1000);
 	if (!results)

@@ -1,0 +1,39 @@
+/* scorer.h - the anomaly models the events are scored with, one per
+ * kind, with the sliding windows their features feed: loaded at a
+ * program's start, retrained models swapped in as they are adopted,
+ * shared by the program's threads. */
+#ifndef SECURA_SCORER_H
+#define SECURA_SCORER_H
+
+#include "../core/db.h"
+#include "../ml/anomaly.h"
+#include "../ml/evfeat.h"
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#define SCORER_KINDS 8
+
+/* The model of each kind (by its place in source_kinds; NULL: that kind
+ * is stored unscored) and the windows the features feed. Read-only but
+ * for the windows (which lock) and a retrained model's swap (the lock). */
+struct scorer {
+	evfeat_state *st;
+	struct anomaly_model *model[SCORER_KINDS]; /* owned; under lock */
+	_Atomic int64_t training[SCORER_KINDS];	   /* adopted in use, 0 */
+	_Atomic int64_t checked_ms;
+	pthread_rwlock_t lock; /* writers: a retrained model swapped in */
+};
+
+int scorer_open(struct scorer *sc, const char *models_dir, db *events);
+int scorer_refresh(struct scorer *sc, db *d);
+void scorer_hold(const struct scorer *sc);
+void scorer_done(const struct scorer *sc);
+void scorer_close(struct scorer *sc);
+int scorer_judge(const struct scorer *sc, evfeat_state *st, const char *kind,
+		 json_t *doc, int64_t ts, double *score, int *never_seen,
+		 char **why, const char **model);
+json_t *scorer_report(const struct scorer *sc, db *events, int64_t now_ms);
+
+#endif
