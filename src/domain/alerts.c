@@ -203,6 +203,12 @@ static int fold(db *d, const struct finding *f, int64_t now)
 	return rc;
 }
 
+/* How far this process has read without finding anything: the stored
+ * cursor is written only with a fold, so an idle worker never takes the
+ * main database's write lock; a restart reads that stretch again and
+ * finds it empty again. */
+static int64_t scanned;
+
 /* Folds up to batch findings of the events database after the cursor
  * into alerts of the main database, in one transaction with the cursor.
  * Returns how many were folded, or -1 on a database error. */
@@ -213,19 +219,27 @@ long alerts_fold(db *main, db *events, int batch)
 	if (from < 0 || to < 0)
 		return -1;
 	if (to < from) /* a new or restored events file: read it afresh */
-		from = 0;
+		from = scanned = 0;
+	if (scanned > from && scanned <= to)
+		from = scanned;
 	if (to <= from)
 		return 0;
 	sqlite3_stmt *st = db_query(events, STMT_EVT_FINDINGS, from, to, batch);
-	if (!st || db_begin(main) != 0) {
-		if (st)
-			sqlite3_reset(st);
+	if (!st)
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) { /* nothing: no write */
+		sqlite3_reset(st);
+		scanned = to;
+		return 0;
+	}
+	if (db_begin(main) != 0) {
+		sqlite3_reset(st);
 		return -1;
 	}
 	long n = 0;
 	int64_t last = from, now = clock_now();
 	int rc = 0;
-	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	do {
 		json_t *doc = json_loads(db_text(st, 9), 0, NULL);
 		struct finding f = {
 		    .event = db_int(st, 0),
@@ -246,7 +260,7 @@ long alerts_fold(db *main, db *events, int batch)
 		json_decref(f.doc);
 		last = f.event;
 		n++;
-	}
+	} while (rc == 0 && sqlite3_step(st) == SQLITE_ROW);
 	sqlite3_reset(st);
 	/* fewer than a batch: every event up to `to` has been seen */
 	if (rc == 0 && n < batch)
@@ -256,6 +270,7 @@ long alerts_fold(db *main, db *events, int batch)
 		db_rollback(main);
 		return -1;
 	}
+	scanned = last;
 	return n;
 }
 

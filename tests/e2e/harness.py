@@ -174,8 +174,10 @@ class Server:
 
     def sql(self, statement):
         """Runs SQL with the sqlite3 shell (for tampering tests only)."""
-        return subprocess.run(["sqlite3", os.path.join(self.dir, "secura.db"),
-                               statement], capture_output=True, text=True)
+        # the worker and the programs write too: wait for the lock as they do
+        return subprocess.run(["sqlite3", "-cmd", ".timeout 5000",
+                               os.path.join(self.dir, "secura.db"), statement],
+                              capture_output=True, text=True)
 
 
 class Response:

@@ -28,7 +28,7 @@ def ingest(s, token, body, content_type="application/x-ndjson"):
 
 
 def events_sql(s, sql):
-    return subprocess.run(["sqlite3", os.path.join(s.dir, "events.db"), sql],
+    return subprocess.run(["sqlite3", "-cmd", ".timeout 5000", os.path.join(s.dir, "events.db"), sql],
                           capture_output=True, text=True).stdout.strip()
 
 
