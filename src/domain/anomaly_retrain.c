@@ -1,11 +1,12 @@
 /* anomaly_retrain.c - see anomaly_retrain.h. A training writes the
  * kind's events of the last days (at most 500,000, oldest first) to a
- * JSONL file, fits a forest on them (100 trees of 256, seed 42; every
- * event counts as normal: the events analysts mark malicious will be left
- * out once alerts carry such marks), and measures it and the current
- * model on the kind's labelled evaluation data: a week of the traffic
- * generator's office with its attacks (seed 99), the same for every
- * training, so the figures compare. The new file is kept as
+ * JSONL file, leaving out the events of the kind's alerts that analysts
+ * closed as true positives (the up to 20 copies each alert keeps), fits a
+ * forest on the rest (100 trees of 256, seed 42; all counted as normal),
+ * and measures it and the current model on the kind's labelled
+ * evaluation data: a week of the traffic generator's office with its
+ * attacks (seed 99), the same for every training, so the figures
+ * compare. The new file is kept as
  * <dir>/<kind>-<id>.anomaly and adopted when its ROC-AUC is at least the
  * current model's; the intake and the app swap it in within seconds
  * (scorer_refresh). */
@@ -21,6 +22,7 @@
 #include "traffic.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,18 +41,64 @@ int64_t anomaly_retrain_queue(db *d, const char *kind, int days, int64_t user)
 	return retrain_queue_job(d, kind, user, days, "anomaly-retrain");
 }
 
+/* Returns the ids of the events of kind's alerts that analysts closed as
+ * true positives, ascending, as a new array (*n of them; free it); NULL
+ * with *n 0 when there are none or on error. */
+static int64_t *malicious(db *d, const char *kind, size_t *n)
+{
+	*n = 0;
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_MALICIOUS_EVENTS, kind);
+	int64_t *ids = NULL;
+	size_t cap = 0;
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			int64_t *g = realloc(ids, cap * sizeof(*g));
+			if (!g)
+				break;
+			ids = g;
+		}
+		ids[(*n)++] = db_int(st, 0);
+	}
+	if (st)
+		sqlite3_reset(st);
+	return ids;
+}
+
+/* Returns 1 when id is among the n ascending ids. */
+static int among(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] == id)
+			return 1;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
 /* Writes kind's events since since_ms from the events database to path
- * as JSONL; *rows gets how many. Returns 0 or -1. */
+ * as JSONL, leaving out the n ids in left_out; *rows gets how many were
+ * written and *skipped how many were left out. Returns 0 or -1. */
 static int write_events(db *events, const char *kind, int64_t since_ms,
-			const char *path, int *rows)
+			const int64_t *left_out, size_t n, const char *path,
+			int *rows, int *skipped)
 {
 	FILE *f = fopen(path, "w");
 	sqlite3_stmt *st =
 	    f ? db_query(events, STMT_EVT_KIND_DOCS, kind, since_ms, MAX_ROWS)
 	      : NULL;
-	*rows = 0;
+	*rows = *skipped = 0;
 	while (st && sqlite3_step(st) == SQLITE_ROW) {
-		fputs(db_text(st, 0), f);
+		if (among(left_out, n, db_int(st, 0))) {
+			(*skipped)++;
+			continue;
+		}
+		fputs(db_text(st, 1), f);
 		fputc('\n', f);
 		(*rows)++;
 	}
@@ -206,12 +254,14 @@ int anomaly_retrain_run(db *d, const struct job *j, char *err, size_t errlen)
 	const char *current = current_model(d, &a, kind);
 	const char *status = "failed", *msg;
 	json_t *metrics = json_object();
-	int rows = 0;
+	int rows = 0, skipped = 0;
+	size_t nbad = 0;
+	int64_t *bad = malicious(d, kind, &nbad);
 	if (mkdir(dir, 0750) != 0 && errno != EEXIST)
 		msg = "cannot create the models folder";
 	else if (write_events(events, kind,
-			      (clock_now() - (int64_t)days * 86400) * 1000,
-			      data, &rows) != 0)
+			      (clock_now() - (int64_t)days * 86400) * 1000, bad,
+			      nbad, data, &rows, &skipped) != 0)
 		msg = "cannot read the stored events";
 	else if (rows < ANOMALY_RETRAIN_MIN_ROWS)
 		msg = arena_printf(&a,
@@ -221,6 +271,12 @@ int anomaly_retrain_run(db *d, const struct job *j, char *err, size_t errlen)
 	else
 		status =
 		    train(&a, kind, data, evalf, out, current, metrics, &msg);
+	free(bad);
+	if (skipped)
+		msg = arena_printf(&a,
+				   "%s (left out %d events of alerts closed as "
+				   "true positives)",
+				   msg, skipped);
 	if (strcmp(status, "adopted"))
 		unlink(out);
 	unlink(data);

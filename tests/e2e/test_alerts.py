@@ -202,3 +202,22 @@ def bulk_status_from_the_list(s):
     page = Client(s)
     page.login(s.admin_email, s.admin_password)
     check('name="ids"' in page.get("/alerts").text, "the list offers checkboxes and a bulk change")
+
+
+@test
+def retraining_leaves_out_true_positives(s):
+    """A retraining of an event kind's model leaves out the events of its
+    alerts that analysts closed as true positives."""
+    tok = admin_token(s)
+    scan = api(s, tok, "GET", "/alerts?detector=model:network-flow&q=10.0.1.33").json()["alerts"]
+    aid = scan[0]["id"] if scan else 0
+    api(s, tok, "POST", f"/alerts/{aid}/status", {"status": "closed", "reason": "true_positive"})
+    r = api(s, tok, "POST", "/admin/model/anomaly/retrain", {"kind": "network-flow", "days": 30})
+    tid = r.json().get("id") if r.status == 202 else None
+
+    def done():
+        row = next((t for t in api(s, tok, "GET", "/admin/model").json()["trainings"] if t["id"] == tid), None)
+        return row if row and row["status"] not in ("queued", "running") else None
+    row = wait_for(done, 150) or {}
+    check(r.status == 202 and "left out" in row.get("message", "") and "true positives" in row["message"],
+          "the scan's events are left out of the training", row.get("message"))
