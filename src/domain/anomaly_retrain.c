@@ -110,26 +110,16 @@ static int write_events(db *events, const char *kind, int64_t since_ms,
 	return bad ? -1 : 0;
 }
 
-/* traffic_fill sink: appends a batch to the file ud. */
-static int to_file(void *ud, const buf *ndjson)
-{
-	return fwrite(ndjson->data, 1, ndjson->len, ud) == ndjson->len ? 0 : -1;
-}
-
 /* Writes the kind's labelled evaluation data to path: a week of the
  * generator's office with its attacks (seed 99), ending now. Returns 0
  * or -1. */
 static int write_eval(const char *kind, const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -1;
-	struct traffic t;
-	traffic_init(&t, TRAFFIC_MIX, 99, kind);
 	int64_t end = clock_now() * 1000;
-	long n = traffic_fill(&t, end - 7 * 86400000LL, end, 60000, 1000,
-			      to_file, f);
-	return fclose(f) == 0 && n > 0 ? 0 : -1;
+	return traffic_write(path, TRAFFIC_MIX, 99, kind, end - 7 * 86400000LL,
+			     end, 60000) > 0
+		   ? 0
+		   : -1;
 }
 
 /* Returns the ROC-AUC of model file path on rows (-1 when it cannot be

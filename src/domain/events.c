@@ -8,7 +8,7 @@
  * is scored by its kind's anomaly model (the scorer, with its windows),
  * counted in the per-minute rollups, and stored in one transaction per
  * request. A retried event (same source and event.id) is stored once
- * and counted as accepted (the rollups count it again). Also here: the
+ * and counted as accepted. Also here: the
  * event list and page, the rollups' charts, retention, the models'
  * report and predict. */
 #include "events.h"
@@ -243,7 +243,7 @@ struct row {
 	const char *kind, *model;
 	int64_t ts;
 	double score;
-	int never_seen;
+	int never_seen, over; /* over: a finding */
 };
 
 /* A request's events: checked, normalised and scored outside the write
@@ -317,8 +317,8 @@ static int keep_columns(struct row *r, json_t *doc)
 }
 
 /* Readies one normalised event of b's source: scored with its kind's
- * model when there is one, counted in the rollups, appended to b's rows
- * (its text copied: doc is not kept). Returns 0, or -1 out of memory. */
+ * model when there is one, appended to b's rows (its text copied: doc is
+ * not kept). Returns 0, or -1 out of memory. */
 static int prepare(struct batch *b, json_t *doc, int64_t ts)
 {
 	if (b->nrows == b->cap) {
@@ -331,7 +331,7 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 	}
 	struct row *r = &b->rows[b->nrows];
 	*r = (struct row){.kind = kind_of(b->s, doc), .ts = ts, .score = -1};
-	int over =
+	r->over =
 	    scorer_judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc, ts,
 			 &r->score, &r->never_seen, &r->why, &r->model);
 	/* an event that carries a detection (Suricata, Wazuh, an EDR) is a
@@ -342,12 +342,10 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 		    json_pack("[{ss si}]", "feature", "detection", "share", 1);
 		r->why = json_dumps(w, JSON_COMPACT);
 		json_decref(w);
-		over = 1;
+		r->over = 1;
 	}
 	r->js = json_dumps(doc, JSON_COMPACT);
-	if (!r->js || keep_columns(r, doc) != 0 ||
-	    count_minute(b, ts, r->kind, r->text + r->at[3], r->score, over) !=
-		0) {
+	if (!r->js || keep_columns(r, doc) != 0) {
 		jsonmem_free(r->js);
 		jsonmem_free(r->why);
 		free(r->text);
@@ -502,8 +500,14 @@ static int commit(db *d, struct batch *b, int64_t max_wait_ms)
 		return -1;
 	double t0 = clock_mono_ms();
 	int rc = 0;
-	for (size_t i = 0; i < b->nrows && rc == 0; i++)
-		rc = insert(d, b->s, b->now_ms, &b->rows[i]);
+	/* the rollups count what is stored: a retried event is not */
+	for (size_t i = 0; i < b->nrows && rc == 0; i++) {
+		const struct row *r = &b->rows[i];
+		rc = insert(d, b->s, b->now_ms, r);
+		if (rc == 0 && sqlite3_changes(d->h) > 0)
+			rc = count_minute(b, r->ts, r->kind, r->text + r->at[3],
+					  r->score, r->over);
+	}
 	for (size_t i = 0; i < b->nminutes && rc == 0; i++) {
 		struct minute *m = &b->minutes[i];
 		rc = db_exec(d, STMT_EVT_MINUTE_ADD, m->minute, b->s->id,
@@ -942,7 +946,7 @@ json_t *events_activity(db *d, int64_t since_ms)
 		odd += a;
 	}
 	sqlite3_reset(st);
-	st = db_query(d, STMT_EVT_HISTOGRAM, from);
+	st = db_query(d, STMT_EVT_HISTOGRAM, from, "");
 	json_t *hist = json_array();
 	if (st && sqlite3_step(st) == SQLITE_ROW)
 		for (int k = 0; k < 10; k++) {

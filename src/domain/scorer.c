@@ -259,7 +259,7 @@ json_t *scorer_report(const struct scorer *sc, db *events, int64_t now_ms)
 		int64_t got[10] = {0}, total = 0;
 		sqlite3_stmt *st =
 		    events
-			? db_query(events, STMT_EVT_HISTOGRAM_KIND,
+			? db_query(events, STMT_EVT_HISTOGRAM,
 				   (now_ms - 86400000) / 60000, source_kinds[k])
 			: NULL;
 		if (events && !st) {

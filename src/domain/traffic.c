@@ -402,3 +402,25 @@ long traffic_fill(struct traffic *t, int64_t start_ms, int64_t end_ms,
 	buf_free(&b);
 	return rc ? -1 : n;
 }
+
+/* traffic_fill sink: appends a batch to the file ud. */
+static int to_file(void *ud, const buf *ndjson)
+{
+	return fwrite(ndjson->data, 1, ndjson->len, ud) == ndjson->len ? 0 : -1;
+}
+
+/* Writes count events of scenario s (seed, limited to kind; NULL: all)
+ * from start_ms to end_ms to the NDJSON file path (see traffic_fill).
+ * Returns how many, or -1 when the file cannot be written. */
+long traffic_write(const char *path, enum traffic_scenario s, uint64_t seed,
+		   const char *kind, int64_t start_ms, int64_t end_ms,
+		   long count)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	struct traffic t;
+	traffic_init(&t, s, seed, kind);
+	long n = traffic_fill(&t, start_ms, end_ms, count, 1000, to_file, f);
+	return fclose(f) == 0 ? n : -1;
+}

@@ -44,5 +44,8 @@ double traffic_rhythm(int64_t ts_ms);
 long traffic_fill(struct traffic *t, int64_t start_ms, int64_t end_ms,
 		  long count, long batch,
 		  int (*sink)(void *ud, const buf *ndjson), void *ud);
+long traffic_write(const char *path, enum traffic_scenario s, uint64_t seed,
+		   const char *kind, int64_t start_ms, int64_t end_ms,
+		   long count);
 
 #endif

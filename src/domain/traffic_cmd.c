@@ -121,12 +121,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* traffic_fill sink: appends a batch to the file ud. */
-static int to_file(void *ud, const buf *ndjson)
-{
-	return fwrite(ndjson->data, 1, ndjson->len, ud) == ndjson->len ? 0 : -1;
-}
-
 /* Writes o->count events spread over the o->days days before o->end
  * (a date; now when absent), with the office's rhythm, to o->out.
  * Returns 0, or 1 with the reason printed. */
@@ -139,18 +133,14 @@ static int write_file(const struct topts *o, FILE *out)
 	}
 	if (o->end)
 		end = day * 1000;
-	FILE *f = fopen(o->out, "w");
-	if (!f) {
+	long n = traffic_write(o->out, o->scenario, o->seed, o->kind,
+			       end - o->days * 86400000LL, end, o->count);
+	if (n < 0) {
 		fprintf(out, "secura: cannot write %s\n", o->out);
 		return 1;
 	}
-	struct traffic t;
-	traffic_init(&t, o->scenario, o->seed, o->kind);
-	long n = traffic_fill(&t, end - o->days * 86400000LL, end, o->count,
-			      1000, to_file, f);
-	int bad = fclose(f) != 0 || n < 0;
-	fprintf(out, "%ld events written to %s\n", n < 0 ? 0 : n, o->out);
-	return bad;
+	fprintf(out, "%ld events written to %s\n", n, o->out);
+	return 0;
 }
 
 /* Counts what the intake answered to one batch into w. */

@@ -514,15 +514,10 @@ static void encode(const struct anomaly_model *m, const double *num,
 double anomaly_score(const struct anomaly_model *m, const double *num,
 		     const char *const *cat, int *never_seen)
 {
-	double stack[512], *x = m->nfeat <= 512
-				    ? stack
-				    : malloc(sizeof(double) * (size_t)m->nfeat);
-	if (!x)
-		return 0;
-	encode(m, num, cat, x, never_seen);
-	double s = iforest_score(&m->forest, x);
-	if (x != stack)
-		free(x);
+	int odd = 0, n;
+	double s = anomaly_score_why(m, num, cat, &odd, NULL, 0, &n);
+	if (never_seen)
+		*never_seen = odd;
 	return s;
 }
 
@@ -567,7 +562,7 @@ static int reasons(const struct anomaly_model *m, const double *share,
 
 /* Scores a row like anomaly_score and, when it is a finding (at or over
  * the alert threshold, or with a value never seen in training), fills
- * why[0..k) with
+ * why[0..k) (why NULL: the score alone) with
  * the columns that weighed most in isolating it (*nwhy of them; 0 when
  * it is not over). One walk through the trees does both. */
 double anomaly_score_why(const struct anomaly_model *m, const double *num,
@@ -580,11 +575,12 @@ double anomaly_score_why(const struct anomaly_model *m, const double *num,
 	*nwhy = 0;
 	if (!x)
 		return 0;
-	double *share = x + m->nfeat;
-	memset(share, 0, sizeof(double) * (size_t)m->nfeat);
+	double *share = why ? x + m->nfeat : NULL;
+	if (share)
+		memset(share, 0, sizeof(double) * (size_t)m->nfeat);
 	encode(m, num, cat, x, never_seen);
 	double s = iforest_score_shares(&m->forest, x, share);
-	if (s >= m->alert_threshold || *never_seen)
+	if (why && (s >= m->alert_threshold || *never_seen))
 		*nwhy = reasons(m, share, why, k);
 	if (x != stack)
 		free(x);

@@ -254,6 +254,13 @@ json_t *ui_staff_options(struct ctx *c, int64_t selected, json_t *online)
 	return arr;
 }
 
+/* Returns a validated field's value, or "" when it was not given. */
+const char *ui_val(struct ctx *c, const char *name)
+{
+	const char *v = ctx_val(c, name);
+	return v ? v : "";
+}
+
 /* The anomaly models, for POST /api/v1/predict (set up at start). */
 struct scorer ui_scorer;
 

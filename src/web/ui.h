@@ -5,7 +5,7 @@
 
 #include "../core/http.h"
 #include "../core/view.h"
-#include "../domain/events.h"
+#include "../domain/scorer.h"
 
 /* ui_account.c */
 int ui_account_home(struct ctx *c);
@@ -210,6 +210,7 @@ extern const struct field ui_alerts_status_fields[];
 int ui_monitor_events(struct ctx *c);
 int ui_monitor_event(struct ctx *c);
 int ui_monitor_predict(struct ctx *c);
+const char *ui_val(struct ctx *c, const char *name);
 /* the anomaly models the app program loads at start (ui.c) */
 extern struct scorer ui_scorer;
 extern const struct field ui_monitor_list_fields[];

@@ -40,22 +40,15 @@ const struct field ui_alerts_suppress_fields[] = {
     {"reason", V_LINE, F_REQUIRED, 1, 300, NULL, "Reason"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns a validated field's value, or "". */
-static const char *val(struct ctx *c, const char *name)
-{
-	const char *v = ctx_val(c, name);
-	return v ? v : "";
-}
-
 /* GET /alerts - the filtered list, last seen first, 50 a page. */
 int ui_alerts_index(struct ctx *c)
 {
 	int page, limit, offset;
 	ctx_page_args(c, &page, &limit, &offset);
-	struct alert_filter f = {.status = val(c, "status"),
-				 .severity = val(c, "severity"),
-				 .detector = val(c, "detector"),
-				 .words = db_like(c->a, val(c, "q"))};
+	struct alert_filter f = {.status = ui_val(c, "status"),
+				 .severity = ui_val(c, "severity"),
+				 .detector = ui_val(c, "detector"),
+				 .words = db_like(c->a, ui_val(c, "q"))};
 	int64_t total = 0;
 	json_t *list = alerts_list(c->db, &f, limit, offset, &total),
 	       *counts = alerts_counts(c->db), *dets = alerts_detectors(c->db);
@@ -75,9 +68,9 @@ int ui_alerts_index(struct ctx *c)
 	    "{so so so s{ss ss ss ss} so so so}", "alerts", list, "pagination",
 	    ctx_page(c, total, page, limit), "counts", counts, "filters",
 	    "status", f.status, "severity", f.severity, "detector", f.detector,
-	    "q", val(c, "q"), "statuses", view_choices(list_statuses, f.status),
-	    "severities", view_choices(alert_severities, f.severity),
-	    "detectors", det_opts);
+	    "q", ui_val(c, "q"), "statuses",
+	    view_choices(list_statuses, f.status), "severities",
+	    view_choices(alert_severities, f.severity), "detectors", det_opts);
 	return 0;
 }
 
@@ -103,8 +96,8 @@ int ui_alerts_show(struct ctx *c)
 /* POST /alerts/{id}/status - moves an alert (closing needs a reason). */
 int ui_alerts_status(struct ctx *c)
 {
-	const char *to = val(c, "status"), *reason = val(c, "reason"),
-		   *note = val(c, "note");
+	const char *to = ui_val(c, "status"), *reason = ui_val(c, "reason"),
+		   *note = ui_val(c, "note");
 	if (db_begin(c->db) != 0)
 		return -1;
 	int rc =
@@ -167,7 +160,7 @@ int ui_alerts_promote(struct ctx *c)
 int ui_alerts_suppress(struct ctx *c)
 {
 	int hours = (int)ctx_int(c, "hours", 24);
-	const char *reason = val(c, "reason");
+	const char *reason = ui_val(c, "reason");
 	if (db_begin(c->db) != 0)
 		return -1;
 	int64_t sid =
@@ -228,8 +221,8 @@ int ui_alerts_suppression_end(struct ctx *c)
  * entry lists them. */
 int ui_alerts_bulk(struct ctx *c)
 {
-	const char *to = val(c, "status"), *reason = val(c, "reason"),
-		   *note = val(c, "note");
+	const char *to = ui_val(c, "status"), *reason = ui_val(c, "reason"),
+		   *note = ui_val(c, "note");
 	if (!strcmp(to, "closed") && !*reason)
 		return ctx_field_error(c, "reason",
 				       "Closing alerts needs a reason");
@@ -240,7 +233,7 @@ int ui_alerts_bulk(struct ctx *c)
 		return -1;
 	}
 	int n = 0, rc = 0;
-	for (const char *p = val(c, "ids"); *p && rc == 0 && n < 200; n++) {
+	for (const char *p = ui_val(c, "ids"); *p && rc == 0 && n < 200; n++) {
 		char *end;
 		long long id = strtoll(p, &end, 10);
 		p = *end == ',' ? end + 1 : end;

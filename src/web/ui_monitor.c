@@ -28,13 +28,6 @@ const struct field ui_monitor_list_fields[] = {
     PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns a validated field's value, or "". */
-static const char *val(struct ctx *c, const char *name)
-{
-	const char *v = ctx_val(c, name);
-	return v ? v : "";
-}
-
 /* Returns Unix milliseconds of a YYYY-MM-DD field (plus days), 0 when
  * absent. */
 static int64_t day_ms(struct ctx *c, const char *name, int days)
@@ -52,7 +45,7 @@ int ui_monitor_events(struct ctx *c)
 	int page, limit, offset;
 	ctx_page_args(c, &page, &limit, &offset);
 	double min = -1;
-	const char *ms = val(c, "min_score");
+	const char *ms = ui_val(c, "min_score");
 	if (*ms) {
 		char *end;
 		min = strtod(ms, &end);
@@ -65,12 +58,12 @@ int ui_monitor_events(struct ctx *c)
 	    .source = ctx_int(c, "source", 0),
 	    .from = day_ms(c, "from", 0),
 	    .to = day_ms(c, "to", 1),
-	    .kind = val(c, "kind"),
-	    .host = val(c, "host"),
-	    .user = val(c, "user"),
-	    .ip = val(c, "ip"),
-	    .outcome = val(c, "outcome"),
-	    .words = db_like(c->a, val(c, "q")),
+	    .kind = ui_val(c, "kind"),
+	    .host = ui_val(c, "host"),
+	    .user = ui_val(c, "user"),
+	    .ip = ui_val(c, "ip"),
+	    .outcome = ui_val(c, "outcome"),
+	    .words = db_like(c->a, ui_val(c, "q")),
 	    .min_score = min,
 	};
 	db *ev = db_thread(config_get()->events_db);
@@ -107,8 +100,8 @@ int ui_monitor_events(struct ctx *c)
 	    "{so so s{ss ss ss ss ss ss ss ss ss} so so}", "events", list,
 	    "pagination", ctx_page(c, total, page, limit), "filters", "host",
 	    f.host, "user", f.user, "ip", f.ip, "outcome", f.outcome,
-	    "min_score", ms, "from", val(c, "from"), "to", val(c, "to"), "q",
-	    val(c, "q"), "kind", f.kind, "sources", sources, "kinds",
+	    "min_score", ms, "from", ui_val(c, "from"), "to", ui_val(c, "to"),
+	    "q", ui_val(c, "q"), "kind", f.kind, "sources", sources, "kinds",
 	    view_choices(source_kinds, f.kind));
 	/* the last three days at a glance, from the per-minute rollups */
 	json_t *act = events_activity(ev, (clock_now() - 72 * 3600) * 1000);
