@@ -25,6 +25,7 @@ DATA=$(mktemp -d /tmp/secura-bench-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export SECURA_DATA=$DATA SECURA_PORT=$PORT SECURA_LOGIN_MAX_ADDRESS=100000
 export SECURA_MODELS=${SECURA_MODELS:-$ROOT/data/models}
+export SECURA_RULES=${SECURA_RULES:-$ROOT/data/rules}
 BASE=http://127.0.0.1:$PORT
 PW="Lavender staircase at noon 2026"
 pids=""

@@ -33,6 +33,7 @@
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
 #include "../src/domain/sources.h"
+#include "../src/domain/rules_cmd.h"
 #include "../src/domain/traffic_cmd.h"
 #include "../src/domain/users.h"
 #include "../src/domain/watchlog.h"
@@ -703,10 +704,15 @@ static int cmd_watch_log(int argc, char **argv)
 			name);
 	} else if (scorer_open(&sc, config_get()->models_dir, &events) == 0) {
 		w.sc = &sc;
+		struct rules_cache rules;
+		rules_cache_init(&rules);
+		w.rules = &rules;
+		w.rules_dir = config_get()->rules_dir;
 		struct sigaction sa = {.sa_handler = on_stop};
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		rc = watchlog_run(&w, stdout);
+		rules_cache_close(&rules);
 		scorer_close(&sc);
 	}
 	db_close(&events);
@@ -728,6 +734,8 @@ int main(int argc, char **argv)
 		return anomaly_command(argc - 3, argv + 3, stdout);
 	if (!strcmp(argv[1], "traffic"))
 		return traffic_command(argc - 2, argv + 2, stdout);
+	if (!strcmp(argv[1], "rules"))
+		return rules_command(argc - 2, argv + 2, stdout);
 	if (!strcmp(argv[1], "ml") && !from_db)
 		return cmd_ml(argc, argv);
 	if (config_load(err, sizeof(err)) != 0 ||

@@ -89,6 +89,9 @@ int config_load(char *err, size_t errlen)
 	cfg.ingest_max_wait_ms = ingest_wait;
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
 	cfg.models_dir = env_str("SECURA_MODELS", "./data/models");
+	cfg.rules_dir = env_str("SECURA_RULES", "./data/rules");
+	cfg.attack_table =
+	    env_str("SECURA_ATTACK", "./data/attack/techniques.tsv");
 	cfg.org_name = env_str("SECURA_ORG_NAME", "");
 	cfg.font_dir =
 	    env_str("SECURA_FONT_DIR", "/usr/share/fonts/truetype/dejavu");

@@ -19,6 +19,10 @@ struct config {
 	const char *templates_dir;  /* SECURA_TEMPLATES, default ./templates */
 	const char *models_dir;	    /* SECURA_MODELS: category.model and
 				       severity.model, default ./data/models */
+	const char *rules_dir;	    /* SECURA_RULES: the shipped detection
+				       rules, default ./data/rules */
+	const char *attack_table;   /* SECURA_ATTACK: the ATT&CK table,
+				       ./data/attack/techniques.tsv */
 	const char *org_name;	    /* SECURA_ORG_NAME */
 	const char *font_dir; /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
 	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:

@@ -16,6 +16,7 @@
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
 #include "../ml/evfeat.h"
+#include "attack.h"
 #include "categories.h"
 #include "events.h"
 #include "incidents.h"
@@ -129,23 +130,28 @@ static json_t *event_copy(const struct finding *f)
 			 (json_int_t)f->ts, "event", f->doc);
 }
 
-/* Folds finding f into the main database d (inside its transaction).
- * Returns 0 or -1. */
-static int fold(db *d, const struct finding *f, int64_t now)
-{
+/* What one detector says of a finding: which detector, its title, the
+ * group, severity rank and risk, its reasons (JSON text) and ATT&CK
+ * techniques (a JSON array's text). */
+struct verdict {
 	char det[200], title[200], key[300];
-	detector(f, det, sizeof(det), title, sizeof(title));
-	int detection = !strncmp(det, "detection:", 10), risk = 0;
-	group(f, detection, key, sizeof(key));
-	int sev = severity(f, detection, &risk);
-	/* a suppressed finding is counted, not alerted */
-	int64_t held = db_scalar(d, STMT_SUPPRESS_ACTIVE, det, key, now);
+	int sev, risk;
+	const char *why, *techniques;
+};
+
+/* Folds finding f as verdict v into the main database d (inside its
+ * transaction): into the open alert of v's detector and group, or a new
+ * one (a suppressed finding is only counted). Returns 0 or -1. */
+static int fold_one(db *d, const struct finding *f, const struct verdict *v,
+		    int64_t now)
+{
+	int64_t held = db_scalar(d, STMT_SUPPRESS_ACTIVE, v->det, v->key, now);
 	if (held < 0)
 		return -1;
 	if (held > 0)
 		return db_exec(d, STMT_SUPPRESS_COUNT, held);
-	sqlite3_stmt *st =
-	    db_query(d, STMT_ALERT_OPEN, det, key, f->ts - ALERT_WINDOW_MS);
+	sqlite3_stmt *st = db_query(d, STMT_ALERT_OPEN, v->det, v->key,
+				    f->ts - ALERT_WINDOW_MS);
 	if (!st)
 		return -1;
 	int rc;
@@ -161,45 +167,129 @@ static int fold(db *d, const struct finding *f, int64_t now)
 			json_array_append_new(evs, event_copy(f));
 		char *js = json_dumps(evs, JSON_COMPACT);
 		json_decref(evs);
-		rc = db_exec(d, STMT_ALERT_FOLD, id, f->ts, risk, sev,
+		rc = db_exec(d, STMT_ALERT_FOLD, id, f->ts, v->risk, v->sev,
 			     js ? js : "[]", now);
 		jsonmem_free(js);
 		return rc;
 	}
 	sqlite3_reset(st);
-	/* why: the first finding's reasons, and a value never seen in
-	 * training said in words */
-	json_t *why = json_loads(f->why ? f->why : "[]", 0, NULL);
-	if (!json_is_array(why)) {
-		json_decref(why);
-		why = json_array();
-	}
-	if (f->never_seen)
-		json_array_insert_new(
-		    why, 0,
-		    json_pack("{ss}", "feature",
-			      "a value the model's training never had"));
-	char *wjs = json_dumps(why, JSON_COMPACT);
-	json_decref(why);
 	json_t *evs = json_pack("[o]", event_copy(f));
 	char *js = json_dumps(evs, JSON_COMPACT);
 	json_decref(evs);
-	rc =
-	    db_exec(d, STMT_ALERT_RAISE, det, title, f->kind, key,
-		    alert_severities[sev], wjs ? wjs : "[]", risk, f->ts, f->ts,
-		    f->source, f->host, f->user, f->ip, js ? js : "[]", now);
+	rc = db_exec(d, STMT_ALERT_RAISE, v->det, v->title, f->kind, v->key,
+		     alert_severities[v->sev], v->why, v->risk, f->ts, f->ts,
+		     f->source, f->host, f->user, f->ip, js ? js : "[]", now,
+		     v->techniques);
 	jsonmem_free(js);
-	jsonmem_free(wjs);
 	int64_t id = sqlite3_last_insert_rowid(d->h);
 	if (rc == 0)
 		rc = db_exec(d, STMT_ALERT_HISTORY_ADD, id, now, (int64_t)0,
 			     "raised", "", "new", "");
-	if (rc == 0 && sev >= 3) { /* high and critical: the team is told */
+	if (rc == 0 && v->sev >= 3) { /* high and critical: the team is told */
 		char what[512];
 		snprintf(what, sizeof(what), "%s alert: %.200s (%.250s)",
-			 sev == 4 ? "Critical" : "High", title, key);
+			 v->sev == 4 ? "Critical" : "High", v->title, v->key);
 		rc = notify_alert(d, id, what);
 	}
+	return rc;
+}
+
+/* The ATT&CK technique ids of a rule's tags (attack.t1110.001 becomes
+ * T1110.001) as a new array. */
+static json_t *techniques(json_t *tags)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *t;
+	json_array_foreach(tags, i, t)
+	{
+		const char *s = json_string_value(t);
+		if (!s || strncmp(s, "attack.t", 8) || s[8] < '0' || s[8] > '9')
+			continue;
+		char id[24];
+		snprintf(id, sizeof(id), "T%s", s + 8);
+		json_array_append_new(out, json_string(id));
+	}
+	return out;
+}
+
+/* Folds a rule's finding r (an entry of f's why: {rule, title, level,
+ * tags, group...}) about f. Returns 0 or -1. */
+static int fold_rule(db *d, const struct finding *f, json_t *r, int64_t now)
+{
+	static const int risks[] = {10, 21, 47, 73, 99};
+	struct verdict v = {.sev = 2};
+	const char *level = json_string_value(json_object_get(r, "level")),
+		   *g = json_string_value(json_object_get(r, "group"));
+	static const char *const levels[] = {"informational", "low", "medium",
+					     "high", "critical"};
+	for (int i = 0; level && i < 5; i++)
+		if (!strcmp(levels[i], level))
+			v.sev = i;
+	v.risk = risks[v.sev];
+	snprintf(v.det, sizeof(v.det), "rule:%s",
+		 json_string_value(json_object_get(r, "rule")));
+	snprintf(v.title, sizeof(v.title), "%s",
+		 json_string_value(json_object_get(r, "title")));
+	if (g && *g)
+		snprintf(v.key, sizeof(v.key), "%s", g);
+	else
+		group(f, 0, v.key, sizeof(v.key));
+	json_t *why = json_pack("[O]", r),
+	       *tech = techniques(json_object_get(r, "tags"));
+	char *wjs = json_dumps(why, JSON_COMPACT),
+	     *tjs = json_dumps(tech, JSON_COMPACT);
+	json_decref(why);
+	json_decref(tech);
+	v.why = wjs ? wjs : "[]";
+	v.techniques = tjs ? tjs : "[]";
+	int rc = fold_one(d, f, &v, now);
+	jsonmem_free(wjs);
+	jsonmem_free(tjs);
+	return rc;
+}
+
+/* Folds finding f into the main database d (inside its transaction):
+ * each detection rule that fired on it as its own alert, and the model's
+ * verdict or the carried detection as another. Returns 0 or -1. */
+static int fold(db *d, const struct finding *f, int64_t now)
+{
+	json_t *all = json_loads(f->why ? f->why : "[]", 0, NULL),
+	       *rest = json_array();
+	if (!json_is_array(all)) {
+		json_decref(all);
+		all = json_array();
+	}
+	int rc = 0;
+	size_t i;
+	json_t *w;
+	json_array_foreach(all, i, w)
+	{
+		if (json_object_get(w, "rule"))
+			rc = rc ? rc : fold_rule(d, f, w, now);
+		else
+			json_array_append(rest, w);
+	}
+	if (rc == 0 && (json_array_size(rest) || f->never_seen)) {
+		struct verdict v = {.techniques = "[]"};
+		detector(f, v.det, sizeof(v.det), v.title, sizeof(v.title));
+		int detection = !strncmp(v.det, "detection:", 10);
+		group(f, detection, v.key, sizeof(v.key));
+		v.sev = severity(f, detection, &v.risk);
+		/* a value never seen in training said in words */
+		if (f->never_seen)
+			json_array_insert_new(
+			    rest, 0,
+			    json_pack("{ss}", "feature",
+				      "a value the model's training never "
+				      "had"));
+		char *wjs = json_dumps(rest, JSON_COMPACT);
+		v.why = wjs ? wjs : "[]";
+		rc = fold_one(d, f, &v, now);
+		jsonmem_free(wjs);
+	}
+	json_decref(all);
+	json_decref(rest);
 	return rc;
 }
 
@@ -290,6 +380,9 @@ static json_t *alert_json(sqlite3_stmt *st, int full)
 	    (json_int_t)db_int(st, 9), "first_seen", first, "last_seen", last,
 	    "host", db_text(st, 12), "user", db_text(st, 13), "ip",
 	    db_text(st, 14));
+	json_t *tech = json_loads(db_text(st, 19), 0, NULL);
+	json_object_set_new(o, "techniques", attack_describe(tech));
+	json_decref(tech);
 	json_object_set_new(o, "incident_id",
 			    sqlite3_column_type(st, 15) == SQLITE_NULL
 				? json_null()

@@ -6,6 +6,7 @@
 #include "../core/clock.h"
 #include "../core/config.h"
 #include "events.h"
+#include "rules.h"
 #include "sources.h"
 #include "traffic.h"
 
@@ -17,6 +18,8 @@ struct demo_sink {
 	db *events;
 	struct source s;
 	struct scorer sc;
+	struct rules_cache rules;
+	const char *rules_dir;
 	long taken, count;
 	FILE *progress;
 	db *main;
@@ -29,8 +32,10 @@ static int take_batch(void *ud, const buf *ndjson)
 {
 	struct demo_sink *k = ud;
 	struct events_result r;
-	int rc = events_take(k->events, &k->s, &k->sc, EVENTS_JSON,
+	sigma_set *rs = rules_hold(&k->rules, k->main, k->rules_dir);
+	int rc = events_take(k->events, &k->s, &k->sc, rs, EVENTS_JSON,
 			     ndjson->data, ndjson->len, 5000, 86400000, &r);
+	rules_done(&k->rules, rs);
 	json_decref(r.errors);
 	if (rc != 0)
 		return -1;
@@ -73,7 +78,8 @@ static long fill(db *main, db *events, int days, long count, uint64_t seed,
 			      .count = count,
 			      .progress = progress,
 			      .main = main,
-			      .job = jid};
+			      .job = jid,
+			      .rules_dir = config_get()->rules_dir};
 	k.s = (struct source){.id = demo_source(main),
 			      .name = DEMO_EVENTS_SOURCE,
 			      .kind = "generic",
@@ -82,12 +88,14 @@ static long fill(db *main, db *events, int days, long count, uint64_t seed,
 	    scorer_open(&k.sc, config_get()->models_dir, events) != 0)
 		return -1;
 	scorer_refresh(&k.sc, main);
+	rules_cache_init(&k.rules);
 	struct traffic t;
 	traffic_init(&t, TRAFFIC_MIX, seed, NULL);
 	int64_t end = clock_now() * 1000;
 	long n = traffic_fill(&t, end - days * 86400000LL, end, count, 1000,
 			      take_batch, &k);
 	scorer_close(&k.sc);
+	rules_cache_close(&k.rules);
 	if (progress)
 		fputc('\n', progress);
 	return n;

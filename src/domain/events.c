@@ -14,6 +14,7 @@
 #include "events.h"
 
 #include "accesslog.h"
+#include "winevent.h"
 
 #include "../core/buf.h"
 #include "../core/clock.h"
@@ -45,6 +46,7 @@ static const struct {
     {"event.action", 0},
     {"event.outcome", 0},
     {"event.dataset", 0},
+    {"event.code", 0},
     {"event.severity", 1},
     {"event.duration", 1},
     {"event.original", 0},
@@ -68,6 +70,12 @@ static const struct {
     {"http.response.bytes", 1},
     {"url.path", 0},
     {"url.query", 0},
+    {"url.original", 0},
+    {"url.domain", 0},
+    {"file.name", 0},
+    {"file.directory", 0},
+    {"winlog.channel", 0},
+    {"winlog.provider_name", 0},
     {"user_agent.original", 0},
     {"process.name", 0},
     {"rule.id", 0},
@@ -144,13 +152,20 @@ static void stamp(int64_t ms, char out[32])
 /* Normalises one event object in place: known fields checked by type and
  * nested ("event.action": x becomes {"event": {"action": x}}), keys
  * Secura does not know moved under labels (nothing is dropped),
- * event.original bounded, @timestamp written as RFC 3339 and
+ * a Windows record's fields as Winlogbeat writes them, event.original
+ * bounded, @timestamp written as RFC 3339 and
  * event.ingested set. Sets *ts. Returns NULL, or the reason the event is
  * refused (in is then left as it was checked, unchanged in meaning). */
 static const char *normalise(json_t *in, int64_t now_ms, int64_t *ts)
 {
 	if (!json_is_object(in))
 		return "not a JSON object";
+	json_t *win = json_object_get(in, "event") ? NULL : winevent_ecs(in);
+	if (win) { /* a Windows record as NXLog or the XML shape has it */
+		json_object_clear(in);
+		json_object_update(in, win);
+		json_decref(win);
+	}
 	json_t *t = json_object_get(in, "@timestamp");
 	*ts = now_ms;
 	if (t && clock_event_ms(json_is_string(t) ? json_string_value(t) : NULL,
@@ -251,6 +266,7 @@ struct row {
 struct batch {
 	const struct source *s;
 	const struct scorer *sc;
+	sigma_set *rules;
 	int64_t now_ms, last_ts;
 	struct events_result *r;
 	json_t *stats_errors;
@@ -343,6 +359,17 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 		r->why = json_dumps(w, JSON_COMPACT);
 		json_decref(w);
 		r->over = 1;
+	}
+	/* the detection rules: each that fires adds its finding to why */
+	json_t *fired = sigma_set_judge(b->rules, r->kind, doc, ts);
+	if (fired) {
+		json_t *why = r->why ? json_loads(r->why, 0, NULL) : NULL;
+		if (json_is_array(why))
+			json_array_extend(fired, why);
+		json_decref(why);
+		jsonmem_free(r->why);
+		r->why = json_dumps(fired, JSON_COMPACT);
+		json_decref(fired);
 	}
 	r->js = json_dumps(doc, JSON_COMPACT);
 	if (!r->js || keep_columns(r, doc) != 0) {
@@ -533,15 +560,17 @@ static int commit(db *d, struct batch *b, int64_t max_wait_ms)
 
 /* Takes in a request's body (NDJSON or a JSON array, or access log
  * lines) for source s on the events database d: each event checked, normalised
- * and scored with its kind's model in sc (NULL: unscored) outside the write
- * transaction, then every event, the per-minute rollups and the source's counts
- * stored in one transaction. Fills r (accepted, rejected, errors: a new array
- * the caller frees). Returns 0; 1 when the body holds more than max events
- * (nothing stored); -1 on a database error or out of memory (nothing stored).
+ * and scored with its kind's model in sc (NULL: unscored) and judged by the
+ * detection rules (NULL: none) outside the write transaction, then every event,
+ * the per-minute rollups and the source's counts stored in one transaction.
+ * Fills r (accepted, rejected, errors: a new array the caller frees). Returns
+ * 0; 1 when the body holds more than max events (nothing stored); -1 on a
+ * database error or out of memory (nothing stored).
  */
 int events_take(db *d, const struct source *s, const struct scorer *sc,
-		enum events_format format, const char *body, size_t len,
-		long max, int64_t max_wait_ms, struct events_result *r)
+		sigma_set *rules, enum events_format format, const char *body,
+		size_t len, long max, int64_t max_wait_ms,
+		struct events_result *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->errors = json_array();
@@ -552,6 +581,7 @@ int events_take(db *d, const struct source *s, const struct scorer *sc,
 	clock_gettime(CLOCK_REALTIME, &now); /* the milliseconds of "now" */
 	struct batch b = {.s = s,
 			  .sc = sc,
+			  .rules = rules,
 			  .now_ms = clock_now() * 1000 + now.tv_nsec / 1000000,
 			  .r = r,
 			  .stats_errors = json_array()};

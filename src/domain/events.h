@@ -7,6 +7,7 @@
 #include "../ml/anomaly.h"
 #include "../ml/evfeat.h"
 #include "scorer.h"
+#include "sigma.h"
 #include "sources.h"
 
 #include <jansson.h>
@@ -27,8 +28,9 @@ enum events_format {
 };
 
 int events_take(db *d, const struct source *s, const struct scorer *sc,
-		enum events_format format, const char *body, size_t len,
-		long max, int64_t max_wait_ms, struct events_result *r);
+		sigma_set *rules, enum events_format format, const char *body,
+		size_t len, long max, int64_t max_wait_ms,
+		struct events_result *r);
 json_t *events_predict(const struct scorer *sc, json_t *events,
 		       const char *kind, int64_t now_ms);
 json_t *events_source_stats(db *d);

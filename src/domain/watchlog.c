@@ -59,9 +59,14 @@ static long flush(const struct watchlog *w, buf *pending, FILE *out)
 	if (src && enabled) {
 		struct events_result r;
 		scorer_refresh(w->sc, w->main);
-		int rc = events_take(w->events, &s, w->sc, EVENTS_ACCESS_LOG,
-				     pending->data, n, 5 * BATCH_LINES,
-				     86400000 /* waits, never drops */, &r);
+		sigma_set *rs =
+		    w->rules ? rules_hold(w->rules, w->main, w->rules_dir)
+			     : NULL;
+		int rc = events_take(
+		    w->events, &s, w->sc, rs, EVENTS_ACCESS_LOG, pending->data,
+		    n, 5 * BATCH_LINES, 86400000 /* waits, never drops */, &r);
+		if (w->rules)
+			rules_done(w->rules, rs);
 		if (rc == 0 && r.rejected)
 			fprintf(out,
 				"watch-log: %ld line(s) refused, first: "

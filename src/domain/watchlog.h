@@ -5,6 +5,7 @@
 
 #include "../core/db.h"
 #include "events.h"
+#include "rules.h"
 
 #include <stdio.h>
 
@@ -14,6 +15,8 @@ struct watchlog {
 	db *main, *events;
 	int64_t source_id;
 	struct scorer *sc;
+	struct rules_cache *rules; /* NULL: no detection rules */
+	const char *rules_dir;
 	int from_start; /* read what the file holds already */
 	int once;	/* stop at the end instead of following */
 };

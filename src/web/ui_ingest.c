@@ -10,6 +10,7 @@
 
 #include "../core/config.h"
 #include "../domain/events.h"
+#include "../domain/rules.h"
 #include "../domain/sources.h"
 
 #include <stdio.h>
@@ -21,13 +22,32 @@
 /* The anomaly models of each kind and the windows their features feed,
  * set up at start. */
 static struct scorer scorer;
+/* The detection rules, compiled again when an admin changes them. */
+static struct rules_cache rules;
 
 /* The ingest program's start: the models and windows (see
- * scorer_open). Returns 0, or -1 out of memory. */
+ * scorer_open) and the rules. Returns 0, or -1 out of memory. */
 int ui_ingest_start(void)
 {
+	rules_cache_init(&rules);
 	return scorer_open(&scorer, config_get()->models_dir,
 			   db_thread(config_get()->events_db));
+}
+
+/* Takes in body (len bytes, format) as source s's events, scored and
+ * judged by the current models and rules (see events_take). */
+static int take(struct ctx *c, const struct source *s,
+		enum events_format format, const char *body, size_t len,
+		struct events_result *r)
+{
+	db *m = db_thread(config_get()->db_path);
+	scorer_refresh(&scorer, m);
+	sigma_set *rs =
+	    m ? rules_hold(&rules, m, config_get()->rules_dir) : NULL;
+	int rc = events_take(c->db, s, &scorer, rs, format, body, len,
+			     MAX_EVENTS, config_get()->ingest_max_wait_ms, r);
+	rules_done(&rules, rs);
+	return rc;
 }
 
 /* What a door's token came to. */
@@ -107,9 +127,7 @@ int ui_ingest_native(struct ctx *c)
 		return ctx_fail(c, 400, "no_events",
 				"The body holds no events.");
 	struct events_result r;
-	scorer_refresh(&scorer, db_thread(config_get()->db_path));
-	rc = events_take(c->db, &s, &scorer, f, c->body, c->body_len,
-			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
+	rc = take(c, &s, f, c->body, c->body_len, &r);
 	if (rc == 1) {
 		json_decref(r.errors);
 		return ctx_fail(c, 413, "too_many_events",
@@ -193,9 +211,7 @@ static int hec(struct ctx *c, int raw)
 	}
 
 	struct events_result r;
-	scorer_refresh(&scorer, db_thread(config_get()->db_path));
-	rc = events_take(c->db, &s, &scorer, EVENTS_JSON, nd.data, nd.len,
-			 MAX_EVENTS, config_get()->ingest_max_wait_ms, &r);
+	rc = take(c, &s, EVENTS_JSON, nd.data, nd.len, &r);
 	buf_free(&nd);
 	long first = -1;
 	if (rc == 0 && r.rejected)

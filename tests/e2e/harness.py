@@ -81,7 +81,10 @@ class Server:
         self.env.update({"SECURA_DATA": self.dir, "SECURA_PORT": str(self.port),
                          "SECURA_THREADS": "4",
                          "SECURA_TEMPLATES": os.path.join(ROOT, "templates"),
-                         "SECURA_MODELS": os.path.join(ROOT, "data", "models")})
+                         "SECURA_MODELS": os.path.join(ROOT, "data", "models"),
+                         "SECURA_RULES": os.path.join(ROOT, "data", "rules"),
+                         "SECURA_ATTACK": os.path.join(ROOT, "data", "attack",
+                                                       "techniques.tsv")})
         self.env.update({k: str(v) for k, v in env.items()})
         self.proc = None
         self.admin_email = None

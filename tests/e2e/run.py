@@ -10,6 +10,7 @@ import test_intel  # noqa: F401
 import test_cache  # noqa: F401
 import test_ingest  # noqa: F401
 import test_alerts  # noqa: F401
+import test_rules  # noqa: F401
 from harness import SANITIZER_REPORTS, Server, check, counts, run_all
 
 server = Server().start()
