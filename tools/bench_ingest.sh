@@ -10,6 +10,8 @@
 # - the same with the models taken away (SECURA_MODELS empty): what
 #   scoring adds to an event's cost; and scoring alone, a core
 #   (`secura ml anomaly eval` rows/s);
+# - scored with the detection rules taken away (SECURA_RULES empty) and
+#   with every shipped rule enabled: what the rules cost (target <= 20%);
 # - the analyst's incident list p99 while ingest runs, beside its p99 idle;
 # - the ingest program's peak resident memory.
 # BENCH_SECONDS (10), BENCH_INCIDENTS (10000).
@@ -35,13 +37,13 @@ for k in http-access network-flow; do
 	sed 's/"id":"gen-[^"]*",//' "$DATA/$k.gen" >"$DATA/$k.ndjson"
 done
 
-# start MODELS: starts an instance on a new data directory with the models
-# in MODELS; sets BASE, INGEST (its pid), SOURCE_<kind> tokens, SESSION.
+# start NAME MODELS [RULES]: starts an instance on a new data directory
+# with the models in MODELS and the rules in RULES (default: none); sets BASE, INGEST (its pid), SOURCE_<kind> tokens, SESSION.
 start() {
 	dir=$DATA/instance-$1
 	mkdir -p "$dir"
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	export SECURA_DATA=$dir SECURA_PORT=$port SECURA_MODELS=$2 SECURA_LOGIN_MAX_ADDRESS=100000
+	export SECURA_DATA=$dir SECURA_PORT=$port SECURA_MODELS=$2 SECURA_RULES=${3:-$DATA/no-rules} SECURA_LOGIN_MAX_ADDRESS=100000
 	BASE=http://127.0.0.1:$port
 	"$B/secura" init >/dev/null
 	"$B/secura" demo --count "${BENCH_INCIDENTS:-10000}" >/dev/null
@@ -98,7 +100,7 @@ for k in http-access network-flow; do
 done
 
 echo "== through nginx, batches of 1,000, 8 connections, models taken away"
-mkdir -p "$DATA/no-models"
+mkdir -p "$DATA/no-models" "$DATA/no-rules"
 start plain "$DATA/no-models"
 PLAIN_HTTP=$(ingest http-access)
 PLAIN_FLOW=$(ingest network-flow)
@@ -107,8 +109,17 @@ printf '  %-30s %8s events/s\n' "unscored http-access" "$PLAIN_HTTP" "unscored n
 kill $pids 2>/dev/null; wait 2>/dev/null || true
 pids=""
 
-echo "== through nginx, batches of 1,000, 8 connections, scored"
-start scored "$ROOT/data/models"
+echo "== through nginx, batches of 1,000, 8 connections, scored, no rules"
+start norules "$ROOT/data/models"
+NORULE_HTTP=$(ingest http-access)
+NORULE_FLOW=$(ingest network-flow)
+printf '  %-30s %8s events/s\n' "http-access" "$NORULE_HTTP" "network-flow" "$NORULE_FLOW"
+# shellcheck disable=SC2086
+kill $pids 2>/dev/null; wait 2>/dev/null || true
+pids=""
+
+echo "== through nginx, batches of 1,000, 8 connections, scored, every shipped rule"
+start scored "$ROOT/data/models" "$ROOT/data/rules"
 IDLE=$(p99 "/incidents?status=open&limit=50")
 HTTP=$(ingest http-access)
 FLOW=$(ingest network-flow)
@@ -126,10 +137,11 @@ printf '  %-30s %8s MB peak resident (%s events stored)\n' "ingest program" "$RS
 
 echo "== against the baselines and targets"
 awk -v h="$HTTP" -v f="$FLOW" -v bh="$BARE_HTTP" -v bf="$BARE_FLOW" -v ph="$PLAIN_HTTP" -v pf="$PLAIN_FLOW" \
-	-v idle="$IDLE" -v busy="$BUSY" -v rss="$RSS" 'BEGIN {
+	-v idle="$IDLE" -v busy="$BUSY" -v rss="$RSS" -v nh="$NORULE_HTTP" -v nf="$NORULE_FLOW" 'BEGIN {
 	printf "  http-access     %5.1f%% of the bare loop (target >= 50%%), %d events/s (target >= 50,000)\n", 100 * h / bh, h
 	printf "  network-flow    %5.1f%% of the bare loop (target >= 50%%), %d events/s (target >= 50,000)\n", 100 * f / bf, f
-	printf "  scoring adds    %5.1f%% (http-access), %.1f%% (network-flow) to an event (target <= 10%%)\n", 100 * (ph / h - 1), 100 * (pf / f - 1)
+	printf "  scoring adds    %5.1f%% (http-access), %.1f%% (network-flow) to an event (target <= 10%%)\n", 100 * (ph / nh - 1), 100 * (pf / nf - 1)
+	printf "  rules cost      %5.1f%% (http-access), %.1f%% (network-flow) of the rate (target <= 20%%)\n", 100 * (1 - h / nh), 100 * (1 - f / nf)
 	printf "  incident list   p99 %.2fx idle under ingest (target <= 2x)\n", busy / idle
 	printf "  ingest program  %s MB resident (target < 64 MB)\n", rss
 }'
