@@ -14,7 +14,8 @@ static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_LEAD] = P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT) |
 		  P(INCIDENT_READ_ALL) | P(INCIDENT_WRITE) |
 		  P(INCIDENT_ASSIGN) | P(DASHBOARD) | P(PLAYBOOK_EDIT) |
-		  P(EVENT_READ) | P(ALERT_READ) | P(ALERT_WRITE),
+		  P(EVENT_READ) | P(ALERT_READ) | P(ALERT_WRITE) |
+		  P(ALERT_RESPOND),
     [ROLE_MANAGER] = P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT) |
 		     P(INCIDENT_READ_ALL) | P(DASHBOARD) | P(REPORT) |
 		     P(ALERT_READ),
@@ -28,7 +29,7 @@ static const char *const perm_names[PERM__COUNT] = {
     "public",	      "login",		 "incident_report", "incident_read_all",
     "incident_write", "incident_assign", "dashboard",	    "report",
     "user_admin",     "audit_read",	 "settings",	    "playbook_edit",
-    "event_read",     "alert_read",	 "alert_write"};
+    "event_read",     "alert_read",	 "alert_write",	    "alert_respond"};
 
 /* Returns 1 when role may do p. ROLE_NONE has only PERM_PUBLIC. */
 int perm_has(int role, enum perm p)

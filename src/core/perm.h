@@ -28,6 +28,7 @@ enum perm {
 	PERM_EVENT_READ,	/* read the security events sources send */
 	PERM_ALERT_READ,	/* read alerts (managers too, read only) */
 	PERM_ALERT_WRITE,	/* triage alerts and promote them */
+	PERM_ALERT_RESPOND,	/* run response actions from an alert */
 	PERM__COUNT
 };
 

@@ -5,6 +5,7 @@
  * incident (at most once). */
 #include "ui.h"
 
+#include "../domain/actions.h"
 #include "../domain/alerts.h"
 #include "../domain/incidents.h"
 
@@ -86,10 +87,19 @@ int ui_alerts_show(struct ctx *c)
 	    incidents_get(c->db, c->a, json_integer_value(inc), &in) == 1)
 		json_object_set_new(a, "incident_ref", json_string(in.ref));
 	const char *st = json_string_value(json_object_get(a, "status"));
-	c->view = json_pack("{so so so sb}", "alert", a, "statuses",
+	json_t *acts = actions_list(c->db, 1),
+	       *runs = actions_runs(c->db, c->id);
+	if (!acts || !runs) {
+		json_decref(acts);
+		json_decref(runs);
+		json_decref(a);
+		return -1;
+	}
+	json_object_set_new(a, "runs", runs);
+	c->view = json_pack("{so so so sb so}", "alert", a, "statuses",
 			    view_choices(alert_statuses, st), "reasons",
 			    view_choices(alert_reasons, NULL), "closed",
-			    !strcmp(st, "closed"));
+			    !strcmp(st, "closed"), "actions", acts);
 	return 0;
 }
 
