@@ -380,6 +380,8 @@ static json_t *alert_json(sqlite3_stmt *st, int full)
 	    (json_int_t)db_int(st, 9), "first_seen", first, "last_seen", last,
 	    "host", db_text(st, 12), "user", db_text(st, 13), "ip",
 	    db_text(st, 14));
+	json_object_set_new(o, "assignee_id", json_integer(db_int(st, 20)));
+	json_object_set_new(o, "assignee", json_string(db_text(st, 21)));
 	json_t *tech = json_loads(db_text(st, 19), 0, NULL);
 	json_object_set_new(o, "techniques", attack_describe(tech));
 	json_decref(tech);
@@ -406,9 +408,12 @@ json_t *alerts_list(db *d, const struct alert_filter *f, int limit, int offset,
 		    int64_t *total)
 {
 	*total = db_scalar(d, STMT_ALERT_LIST_COUNT, f->status, f->severity,
-			   f->detector, f->words);
-	sqlite3_stmt *st = db_query(d, STMT_ALERT_LIST, f->status, f->severity,
-				    f->detector, f->words, limit, offset);
+			   f->detector, f->words, f->host, f->user, f->ip,
+			   f->technique, f->since_ms, f->assignee);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_ALERT_LIST, f->status, f->severity, f->detector,
+		     f->words, f->host, f->user, f->ip, f->technique,
+		     f->since_ms, f->assignee, limit, offset);
 	if (*total < 0 || !st)
 		return NULL;
 	json_t *arr = json_array();
@@ -689,4 +694,32 @@ json_t *alerts_suppressions(db *d)
 	}
 	sqlite3_reset(st);
 	return arr;
+}
+
+/* Assigns alert id to team member to (0: no one; to_name for the
+ * history), inside the caller's transaction. Returns 0, 1 when there is
+ * no such alert, -1 on error. */
+int alerts_assign(db *d, int64_t id, int64_t to, const char *to_name,
+		  int64_t actor)
+{
+	int64_t n = db_scalar(d, STMT_ALERT_EXISTS, id);
+	if (n <= 0)
+		return n < 0 ? -1 : 1;
+	int64_t now = clock_now();
+	return db_exec(d, STMT_ALERT_SET_ASSIGNEE, id, to, now) == 0 &&
+		       db_exec(d, STMT_ALERT_HISTORY_ADD, id, now, actor,
+			       "assigned", "", "", to ? to_name : "no one") == 0
+		   ? 0
+		   : -1;
+}
+
+/* Adds actor's comment body to alert id's history, inside the caller's
+ * transaction. Returns 0, 1 when there is no such alert, -1 on error. */
+int alerts_comment(db *d, int64_t id, const char *body, int64_t actor)
+{
+	int64_t n = db_scalar(d, STMT_ALERT_EXISTS, id);
+	if (n <= 0)
+		return n < 0 ? -1 : 1;
+	return db_exec(d, STMT_ALERT_HISTORY_ADD, id, clock_now(), actor,
+		       "comment", "", "", body);
 }

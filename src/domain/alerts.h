@@ -21,7 +21,10 @@ extern const char *const alert_severities[];
 /* What the list filters on ("" any; status "open": not closed; words a
  * LIKE pattern). */
 struct alert_filter {
-	const char *status, *severity, *detector, *words;
+	const char *status, *severity, *detector, *words; /* "" any */
+	const char *host, *user, *ip, *technique;	  /* "" any */
+	int64_t since_ms; /* last seen since, 0 any */
+	int64_t assignee; /* 0 any, -1 no one */
 };
 
 long alerts_fold(db *main, db *events, int batch);
@@ -39,5 +42,8 @@ int64_t alerts_suppress(db *d, int64_t id, int hours, const char *reason,
 			int64_t actor);
 int alerts_suppression_end(db *d, int64_t id);
 json_t *alerts_suppressions(db *d);
+int alerts_assign(db *d, int64_t id, int64_t to, const char *to_name,
+		  int64_t actor);
+int alerts_comment(db *d, int64_t id, const char *body, int64_t actor);
 
 #endif

@@ -5,7 +5,10 @@
  * incident (at most once). */
 #include "ui.h"
 
+#include "../core/clock.h"
+#include "../core/perm.h"
 #include "../domain/actions.h"
+#include "../domain/users.h"
 #include "../domain/alerts.h"
 #include "../domain/incidents.h"
 
@@ -20,6 +23,12 @@ const struct field ui_alerts_list_fields[] = {
     {"severity", V_ENUM, 0, 0, 0, alert_severities, "Severity"},
     {"detector", V_LINE, 0, 0, 200, NULL, "Detector"},
     {"q", V_LINE, 0, 0, 200, NULL, "Title or entity contains"},
+    {"host", V_LINE, 0, 0, 255, NULL, "Host"},
+    {"user", V_LINE, 0, 0, 255, NULL, "User"},
+    {"ip", V_LINE, 0, 0, 64, NULL, "Address"},
+    {"technique", V_LINE, 0, 0, 16, NULL, "ATT&CK technique"},
+    {"hours", V_INT, 0, 1, 8760, NULL, "Last seen within (hours)"},
+    {"assignee_id", V_INT, 0, -1, INT64_MAX, NULL, "Assignee"},
     PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
@@ -31,9 +40,18 @@ const struct field ui_alerts_status_fields[] = {
 
 const struct field ui_alerts_bulk_fields[] = {
     {"ids", V_INT, F_MULTI | F_REQUIRED, 1, 1000000000000, NULL, "Alerts"},
-    {"status", V_ENUM, F_REQUIRED, 0, 0, alert_statuses, "Status"},
+    {"status", V_ENUM, 0, 0, 0, alert_statuses, "Status"},
+    {"assignee_id", V_INT, 0, -1, INT64_MAX, NULL, "Assignee"},
     {"reason", V_ENUM, 0, 0, 0, alert_reasons, "Reason"},
     {"note", V_TEXT, 0, 0, 2000, NULL, "Note"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_alerts_assign_fields[] = {
+    {"assignee_id", V_INT, F_REQUIRED, 0, INT64_MAX, NULL, "Assignee"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_alerts_comment_fields[] = {
+    {"body", V_TEXT, F_REQUIRED, 1, 5000, NULL, "Comment"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field ui_alerts_suppress_fields[] = {
@@ -46,10 +64,18 @@ int ui_alerts_index(struct ctx *c)
 {
 	int page, limit, offset;
 	ctx_page_args(c, &page, &limit, &offset);
-	struct alert_filter f = {.status = ui_val(c, "status"),
-				 .severity = ui_val(c, "severity"),
-				 .detector = ui_val(c, "detector"),
-				 .words = db_like(c->a, ui_val(c, "q"))};
+	int64_t hours = ctx_int(c, "hours", 0);
+	struct alert_filter f = {
+	    .status = ui_val(c, "status"),
+	    .severity = ui_val(c, "severity"),
+	    .detector = ui_val(c, "detector"),
+	    .words = db_like(c->a, ui_val(c, "q")),
+	    .host = ui_val(c, "host"),
+	    .user = ui_val(c, "user"),
+	    .ip = ui_val(c, "ip"),
+	    .technique = ui_val(c, "technique"),
+	    .since_ms = hours ? (clock_now() - hours * 3600) * 1000 : 0,
+	    .assignee = ctx_int(c, "assignee_id", 0)};
 	int64_t total = 0;
 	json_t *list = alerts_list(c->db, &f, limit, offset, &total),
 	       *counts = alerts_counts(c->db), *dets = alerts_detectors(c->db);
@@ -66,12 +92,15 @@ int ui_alerts_index(struct ctx *c)
 				!strcmp(json_string_value(d), f.detector)));
 	json_decref(dets);
 	c->view = json_pack(
-	    "{so so so s{ss ss ss ss} so so so}", "alerts", list, "pagination",
-	    ctx_page(c, total, page, limit), "counts", counts, "filters",
-	    "status", f.status, "severity", f.severity, "detector", f.detector,
-	    "q", ui_val(c, "q"), "statuses",
+	    "{so so so s{ss ss ss ss ss ss ss ss ss} so so so so}", "alerts",
+	    list, "pagination", ctx_page(c, total, page, limit), "counts",
+	    counts, "filters", "status", f.status, "severity", f.severity,
+	    "detector", f.detector, "q", ui_val(c, "q"), "host", f.host, "user",
+	    f.user, "ip", f.ip, "technique", f.technique, "hours",
+	    ui_val(c, "hours"), "statuses",
 	    view_choices(list_statuses, f.status), "severities",
-	    view_choices(alert_severities, f.severity), "detectors", det_opts);
+	    view_choices(alert_severities, f.severity), "detectors", det_opts,
+	    "assignees", ui_staff_options(c, f.assignee, NULL));
 	return 0;
 }
 
@@ -96,6 +125,11 @@ int ui_alerts_show(struct ctx *c)
 		return -1;
 	}
 	json_object_set_new(a, "runs", runs);
+	json_object_set_new(
+	    a, "assignees",
+	    ui_staff_options(
+		c, json_integer_value(json_object_get(a, "assignee_id")),
+		NULL));
 	c->view = json_pack("{so so so sb so}", "alert", a, "statuses",
 			    view_choices(alert_statuses, st), "reasons",
 			    view_choices(alert_reasons, NULL), "closed",
@@ -225,6 +259,68 @@ int ui_alerts_suppression_end(struct ctx *c)
 			    "The suppression has ended.");
 }
 
+/* Checks that to (0: no one) is an active member of the security team
+ * and sets *name to their name (in the arena). Returns 0, or 1 with 422
+ * recorded. */
+static int assignee_ok(struct ctx *c, int64_t to, const char **name)
+{
+	struct user u;
+	*name = "no one";
+	if (!to)
+		return 0;
+	if (users_get(c->db, c->a, to, &u) != 1 || !u.active ||
+	    !perm_has(u.role, PERM_ALERT_WRITE)) {
+		ctx_field_error(c, "assignee_id",
+				"Assignee must be an active member of the "
+				"security team");
+		return 1;
+	}
+	*name = u.name && *u.name ? u.name : u.email;
+	return 0;
+}
+
+/* POST /alerts/{id}/assign - gives the alert to a team member (0: no
+ * one), a history row. */
+int ui_alerts_assign(struct ctx *c)
+{
+	int64_t to = ctx_int(c, "assignee_id", 0);
+	const char *name;
+	if (assignee_ok(c, to, &name) != 0)
+		return 0;
+	if (db_begin(c->db) != 0)
+		return -1;
+	int rc = alerts_assign(c->db, c->id, to, name, c->me.user_id);
+	if (rc == 1)
+		return ctx_fail(c, 404, "not_found", "There is no such alert.");
+	if (rc != 0 || ui_commit(c, "alert.assign", "alert", c->id,
+				 json_pack("{sI}", "to", (json_int_t)to)) != 0)
+		return -1;
+	c->view = json_pack("{sI sI}", "alert", (json_int_t)c->id,
+			    "assignee_id", (json_int_t)to);
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/alerts/%lld", (long long)c->id),
+	    to ? arena_printf(c->a, "Assigned to %s.", name) : "Unassigned.");
+}
+
+/* POST /alerts/{id}/comments - a comment in the alert's history. */
+int ui_alerts_comment(struct ctx *c)
+{
+	const char *body = ui_val(c, "body");
+	if (db_begin(c->db) != 0)
+		return -1;
+	int rc = alerts_comment(c->db, c->id, body, c->me.user_id);
+	if (rc == 1)
+		return ctx_fail(c, 404, "not_found", "There is no such alert.");
+	if (rc != 0 || ui_commit(c, "alert.comment", "alert", c->id, NULL) != 0)
+		return -1;
+	c->view =
+	    json_pack("{sI ss}", "alert", (json_int_t)c->id, "comment", body);
+	c->status = 201;
+	return ctx_redirect(
+	    c, arena_printf(c->a, "/alerts/%lld#hi-h", (long long)c->id),
+	    "Comment added.");
+}
+
 /* POST /alerts/bulk - moves the chosen alerts (ids, at most 200) to one
  * status in one transaction: those the workflow lets move are moved,
  * the others are named as skipped; closing needs a reason. One audit
@@ -233,9 +329,16 @@ int ui_alerts_bulk(struct ctx *c)
 {
 	const char *to = ui_val(c, "status"), *reason = ui_val(c, "reason"),
 		   *note = ui_val(c, "note");
+	int64_t who = ctx_int(c, "assignee_id", -1);
+	if (!*to && who < 0)
+		return ctx_field_error(c, "status",
+				       "Choose a status, an assignee, or both");
 	if (!strcmp(to, "closed") && !*reason)
 		return ctx_field_error(c, "reason",
 				       "Closing alerts needs a reason");
+	const char *who_name = NULL;
+	if (who >= 0 && assignee_ok(c, who, &who_name) != 0)
+		return 0;
 	json_t *moved = json_array(), *skipped = json_array();
 	if (db_begin(c->db) != 0) {
 		json_decref(moved);
@@ -247,7 +350,11 @@ int ui_alerts_bulk(struct ctx *c)
 		char *end;
 		long long id = strtoll(p, &end, 10);
 		p = *end == ',' ? end + 1 : end;
-		int r = alerts_set_status(c->db, id, to, reason, note,
+		int r = *to ? alerts_set_status(c->db, id, to, reason, note,
+						c->me.user_id)
+			    : 0;
+		if (r == 0 && who >= 0)
+			r = alerts_assign(c->db, id, who, who_name,
 					  c->me.user_id);
 		if (r < 0)
 			rc = -1;
@@ -255,9 +362,10 @@ int ui_alerts_bulk(struct ctx *c)
 			json_array_append_new(r == 0 ? moved : skipped,
 					      json_integer(id));
 	}
-	if (rc != 0 || ui_commit(c, "alert.bulk_status", "alert", 0,
-				 json_pack("{ss ss sO}", "to", to, "reason",
-					   reason, "alerts", moved)) != 0) {
+	if (rc != 0 || ui_commit(c, "alert.bulk", "alert", 0,
+				 json_pack("{ss ss sI sO}", "to", to, "reason",
+					   reason, "assignee", (json_int_t)who,
+					   "alerts", moved)) != 0) {
 		json_decref(moved);
 		json_decref(skipped);
 		return -1;
@@ -265,11 +373,18 @@ int ui_alerts_bulk(struct ctx *c)
 	size_t nm = json_array_size(moved), ns = json_array_size(skipped);
 	c->view = json_pack("{ss so so}", "status", to, "moved", moved,
 			    "skipped", skipped);
+	const char *what =
+	    *to && who >= 0
+		? arena_printf(c->a, "moved to %s and assigned to %s", to,
+			       who ? who_name : "no one")
+	    : *to ? arena_printf(c->a, "moved to %s", to)
+		  : arena_printf(c->a, "assigned to %s",
+				 who ? who_name : "no one");
 	return ctx_redirect(
 	    c, "/alerts",
 	    ns ? arena_printf(c->a,
-			      "%zu alert(s) moved to %s; %zu could not move "
-			      "there from where they were.",
-			      nm, to, ns)
-	       : arena_printf(c->a, "%zu alert(s) moved to %s.", nm, to));
+			      "%zu alert(s) %s; %zu could not move there "
+			      "from where they were.",
+			      nm, what, ns)
+	       : arena_printf(c->a, "%zu alert(s) %s.", nm, what));
 }

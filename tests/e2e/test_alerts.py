@@ -221,3 +221,54 @@ def retraining_leaves_out_true_positives(s):
     row = wait_for(done, 150) or {}
     check(r.status == 202 and "left out" in row.get("message", "") and "true positives" in row["message"],
           "the scan's events are left out of the training", row.get("message"))
+
+
+@test
+def assignment_comments_and_filters(s):
+    """An analyst assigns an alert and comments on it (both in its
+    history), assigns several at once from the list, and filters by host,
+    user, address, assignee and time; an employee is no assignee."""
+    tok = admin_token(s)
+    s.ensure_user("al-an@example.org", "analyst")
+    s.ensure_user("al-lead@example.org", "lead")
+    s.ensure_user("al-emp@example.org", "employee")
+    _, _, token = new_source(s, tok, "edr assign", "generic")
+    now = int(time.time())
+    det = lambda host, user, ip: {"@timestamp": now - 20, "event": {"kind": "alert", "severity": 50,
+                                                                   "category": "malware", "id": f"as-{host}"},
+                                  "rule": {"id": "AS-1", "name": "Suspicious binary"},
+                                  "host": {"name": host}, "user": {"name": user}, "source": {"ip": ip}}
+    body = "\n".join(json.dumps(det(h, u, ip)) for h, u, ip in
+                     (("as-host-1", "ana", "192.0.2.11"), ("as-host-2", "bo", "192.0.2.12")))
+    check(ingest(s, token, body.encode()).status == 200, "two detections are taken")
+    alerts = wait_for(lambda: (lambda a: a if len(a) == 2 else None)(
+        api(s, tok, "GET", "/alerts?detector=detection:AS-1").json().get("alerts", []))) or []
+    check(len(alerts) == 2, "each is an alert",
+          api(s, tok, "GET", "/alerts?detector=detection:AS-1").text[:2000])
+    ids = {a["host"]: a["id"] for a in alerts}
+    staff = {u["email"]: u["id"] for u in api(s, tok, "GET", "/admin/users?limit=200").json().get("users", [])}
+    an = Client(s)
+    an.login("al-an@example.org", PW)
+    a1 = ids.get("as-host-1")
+    r = an.form_post(f"/alerts/{a1}", f"/alerts/{a1}/assign", {"assignee_id": staff["al-lead@example.org"]})
+    check(r.status == 303, "an analyst assigns an alert to a lead", r.status)
+    r = an.form_post(f"/alerts/{a1}", f"/alerts/{a1}/comments", {"body": "Same binary as last week's ticket."})
+    check(r.status == 303, "and comments on it", r.status)
+    one = api(s, tok, "GET", f"/alerts/{a1}").json()["alert"]
+    acts = [(h["action"], h["note"]) for h in one["history"]]
+    check(one["assignee_id"] == staff["al-lead@example.org"] and ("comment", "Same binary as last week's ticket.")
+          in acts and any(a == "assigned" for a, _ in acts),
+          "the assignee is set; assignment and comment are in the history", acts)
+    bad = api(s, tok, "POST", f"/alerts/{a1}/assign", {"assignee_id": staff["al-emp@example.org"]})
+    check(bad.status == 422, "an employee cannot be assigned an alert", bad.status)
+    r = api(s, tok, "POST", "/alerts/bulk", {"ids": [str(i) for i in ids.values()],
+                                             "assignee_id": str(staff["al-an@example.org"])})
+    check(r.status == 200 and len(r.json().get("moved", [])) == 2, "both are assigned at once from the list", r.text)
+    q = lambda qs: [a["id"] for a in api(s, tok, "GET", "/alerts?detector=detection:AS-1&" + qs).json()["alerts"]]
+    check(q("host=as-host-2") == [ids["as-host-2"]] and q("user=ana") == [a1] and q("ip=192.0.2.12") ==
+          [ids["as-host-2"]], "the list filters by host, user and address")
+    check(sorted(q(f"assignee_id={staff['al-an@example.org']}")) == sorted(ids.values()) and q("assignee_id=-1") == [],
+          "and by assignee (or no one)")
+    check(len(q("hours=1")) == 2, "and by when they were last seen")
+    check(api(s, tok, "POST", "/alerts/bulk", {"ids": [str(a1)]}).status == 422,
+          "a bulk change that changes nothing is refused")
