@@ -36,8 +36,6 @@ json_t *alerts_get(db *d, int64_t id);
 json_t *alerts_of_incident(db *d, int64_t incident);
 int alerts_set_status(db *d, int64_t id, const char *to, const char *reason,
 		      const char *note, int64_t actor);
-int64_t alerts_promote(db *d, arena *a, int64_t id, int64_t actor,
-		       int64_t *already);
 int64_t alerts_suppress(db *d, int64_t id, int hours, const char *reason,
 			int64_t actor);
 int alerts_suppression_end(db *d, int64_t id);

@@ -203,9 +203,15 @@ extern const struct field ui_alerts_bulk_fields[];
 int ui_alerts_suppressions(struct ctx *c);
 extern const struct field ui_alerts_assign_fields[], ui_alerts_comment_fields[];
 int ui_alerts_assign(struct ctx *c);
+extern const struct field ui_alerts_promote_fields[],
+    ui_alerts_promote_many_fields[];
+int ui_alerts_promote_many(struct ctx *c);
 int ui_alerts_comment(struct ctx *c);
 extern const struct field ui_rules_upload_fields[], ui_rules_enable_fields[];
 int ui_rules_index(struct ctx *c);
+extern const struct field ui_monitoring_fields[];
+int ui_monitoring_index(struct ctx *c);
+int ui_monitoring_attack(struct ctx *c);
 extern const struct field ui_actions_add_fields[], ui_actions_enable_fields[];
 int ui_actions_index(struct ctx *c);
 int ui_actions_create(struct ctx *c);

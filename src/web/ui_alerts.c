@@ -6,11 +6,13 @@
 #include "ui.h"
 
 #include "../core/clock.h"
+#include "../core/config.h"
 #include "../core/perm.h"
 #include "../domain/actions.h"
 #include "../domain/users.h"
 #include "../domain/alerts.h"
 #include "../domain/incidents.h"
+#include "../domain/promote.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,15 @@ const struct field ui_alerts_assign_fields[] = {
 
 const struct field ui_alerts_comment_fields[] = {
     {"body", V_TEXT, F_REQUIRED, 1, 5000, NULL, "Comment"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_alerts_promote_fields[] = {
+    {"incident", V_LINE, 0, 0, 40, NULL, "Incident to attach to"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_alerts_promote_many_fields[] = {
+    {"ids", V_INT, F_MULTI | F_REQUIRED, 1, 1000000000000, NULL, "Alerts"},
+    {"incident", V_LINE, 0, 0, 40, NULL, "Incident to attach to"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field ui_alerts_suppress_fields[] = {
@@ -166,36 +177,83 @@ int ui_alerts_status(struct ctx *c)
 	    arena_printf(c->a, "The alert is now %s.", to));
 }
 
-/* POST /alerts/{id}/promote - makes an incident of the alert; 409 naming
- * the incident when it already is one's. */
-int ui_alerts_promote(struct ctx *c)
+/* Makes one incident of alerts ids[0..n), or attaches them to the
+ * incident the request names ("incident": its reference or id), then
+ * answers: 201 and the incident, 409 naming the incident an alert
+ * already belongs to, 404 for an alert or incident that is not there. */
+static int promote(struct ctx *c, const int64_t *ids, size_t n)
 {
+	const char *ref = ui_val(c, "incident");
+	struct incident in;
+	int64_t into = 0;
+	if (*ref) {
+		char *end;
+		long long v = strtoll(ref, &end, 10);
+		int found = *end ? incidents_get_ref(c->db, c->a, ref, &in)
+				 : incidents_get(c->db, c->a, v, &in);
+		if (found < 0)
+			return -1;
+		if (found != 1)
+			return ctx_field_error(c, "incident",
+					       "There is no such incident");
+		into = in.id;
+	}
 	if (db_begin(c->db) != 0)
 		return -1;
-	int64_t already = 0;
-	int64_t id =
-	    alerts_promote(c->db, c->a, c->id, c->me.user_id, &already);
+	struct promote_refusal why;
+	int64_t id = promote_alerts(c->db, c->a, ids, n, into, c->me.user_id,
+				    config_get()->data_dir, &why);
 	if (id < 0)
 		return -1;
-	struct incident in;
-	if (id == 0 && already && incidents_get(c->db, c->a, already, &in) == 1)
+	if (id == 0 && why.taken_alert &&
+	    incidents_get(c->db, c->a, why.taken_incident, &in) == 1)
 		return ctx_fail(c, 409, "already_promoted",
 				arena_printf(c->a,
-					     "This alert is already incident "
+					     "Alert %lld is already incident "
 					     "%s.",
+					     (long long)why.taken_alert,
 					     in.ref));
 	if (id == 0)
-		return ctx_fail(c, 404, "not_found", "There is no such alert.");
+		return ctx_fail(c, 404, "not_found",
+				why.no_incident ? "There is no such incident."
+						: "There is no such alert.");
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_integer(ids[i]));
 	if (incidents_get(c->db, c->a, id, &in) != 1 ||
-	    ui_commit(c, "alert.promote", "alert", c->id,
-		      json_pack("{ss}", "incident", in.ref)) != 0)
+	    ui_commit(
+		c, into ? "alert.attach" : "alert.promote", "incident", id,
+		json_pack("{ss so}", "incident", in.ref, "alerts", list)) != 0)
 		return -1;
-	c->view = json_pack("{sI so}", "alert", (json_int_t)c->id, "incident",
+	c->view = json_pack("{sI so}", "alerts", (json_int_t)n, "incident",
 			    incidents_json(&in, 1));
-	c->status = 201;
+	c->status = into ? 200 : 201;
 	return ctx_redirect(
 	    c, arena_printf(c->a, "/incidents/%lld", (long long)id),
-	    arena_printf(c->a, "Incident %s made from the alert.", in.ref));
+	    into ? arena_printf(c->a, "%zu alert(s) attached to %s.", n, in.ref)
+		 : arena_printf(c->a, "Incident %s made from %zu alert(s).",
+				in.ref, n));
+}
+
+/* POST /alerts/{id}/promote - makes an incident of the alert, or
+ * attaches it to the incident named. */
+int ui_alerts_promote(struct ctx *c)
+{
+	return promote(c, &c->id, 1);
+}
+
+/* POST /alerts/promote - one incident of the chosen alerts (ids), or
+ * them attached to the incident named. */
+int ui_alerts_promote_many(struct ctx *c)
+{
+	int64_t ids[PROMOTE_MAX];
+	size_t n = 0;
+	for (const char *p = ui_val(c, "ids"); *p && n < PROMOTE_MAX; n++) {
+		char *end;
+		ids[n] = strtoll(p, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+	}
+	return promote(c, ids, n);
 }
 
 /* POST /alerts/{id}/suppress - "suppress similar": the alert's detector

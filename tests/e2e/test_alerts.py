@@ -112,7 +112,8 @@ def alert_triage_and_promotion(s):
     listed = api(s, tok, "GET", f"/incidents/{inc.get('id')}").json().get("alerts", [])
     check([x["id"] for x in listed] == [b.get("id")], "the incident lists its alert", listed)
     audit = api(s, tok, "GET", "/admin/audit?action=alert.promote").json()["entries"]
-    check(audit and audit[0]["detail"] == {"incident": inc.get("ref")}, "promotion is audited", audit[:1])
+    check(audit and audit[0]["detail"] == {"incident": inc.get("ref"), "alerts": [b.get("id")]},
+          "promotion is audited", audit[:1])
 
 
 @test
@@ -197,7 +198,7 @@ def bulk_status_from_the_list(s):
           and bad.status == 422,
           "three move together; moving them again is skipped; closing without a reason is refused",
           (open_, r.text[:200], again.text[:200], bad.status))
-    audit = api(s, tok, "GET", "/admin/audit?action=alert.bulk_status").json()["entries"]
+    audit = api(s, tok, "GET", "/admin/audit?action=alert.bulk").json()["entries"]
     check(audit and sorted(audit[-1]["detail"]["alerts"]) == sorted(open_), "one audit entry lists them", audit[:1])
     page = Client(s)
     page.login(s.admin_email, s.admin_password)
@@ -272,3 +273,44 @@ def assignment_comments_and_filters(s):
     check(len(q("hours=1")) == 2, "and by when they were last seen")
     check(api(s, tok, "POST", "/alerts/bulk", {"ids": [str(a1)]}).status == 422,
           "a bulk change that changes nothing is refused")
+
+
+@test
+def several_alerts_one_incident_then_attach(s):
+    """Three detections about one attacker: two chosen in the list become
+    one incident (the gravest names it, their events are an evidence
+    file, the attacker's address an indicator); the third is attached to
+    that incident by its reference; none can be promoted again."""
+    tok = admin_token(s)
+    _, _, token = new_source(s, tok, "edr promote", "generic")
+    now = int(time.time())
+    det = lambda host, sev: {"@timestamp": now - 15, "event": {"kind": "alert", "severity": sev,
+                                                              "category": "malware", "id": f"pm-{host}"},
+                             "rule": {"id": "PM-7", "name": "Beacon to a known C2"},
+                             "host": {"name": host}, "source": {"ip": "10.0.1.50"},
+                             "destination": {"ip": "203.0.113.66"},
+                             "message": f"beacon from {host} to 203.0.113.66"}
+    body = "\n".join(json.dumps(det(h, sv)) for h, sv in (("pm-1", 50), ("pm-2", 80), ("pm-3", 30)))
+    check(ingest(s, token, body.encode()).status == 200, "three detections are taken")
+    alerts = wait_for(lambda: (lambda a: a if len(a) == 3 else None)(
+        api(s, tok, "GET", "/alerts?detector=detection:PM-7").json().get("alerts", []))) or []
+    ids = {a["host"]: a["id"] for a in alerts}
+    check(len(ids) == 3, "each is an alert", alerts)
+    r = api(s, tok, "POST", "/alerts/promote", {"ids": [str(ids.get("pm-1")), str(ids.get("pm-2"))]})
+    inc = r.json().get("incident", {}) if r.status == 201 else {}
+    check(r.status == 201 and inc.get("severity") == "high" and "pm-2" in inc.get("title", "")
+          and "and 1 more alerts" in inc.get("title", ""),
+          "two chosen alerts make one incident named by the gravest", r.text[:400])
+    full = api(s, tok, "GET", f"/incidents/{inc.get('id')}").json()
+    files = [e.get("filename") for e in full.get("evidence", [])]
+    inds = [i.get("value") for i in full.get("intel", {}).get("indicators", [])]
+    check(any(f and f.endswith("-and-1-more-events.json") for f in files) and "203.0.113.66" in inds,
+          "their events are an evidence file and the address in them an indicator", (files, inds))
+    r = api(s, tok, "POST", f"/alerts/{ids.get('pm-3')}/promote", {"incident": inc.get("ref", "")})
+    check(r.status == 200, "the third is attached to that incident by its reference", r.text[:300])
+    listed = sorted(x["id"] for x in api(s, tok, "GET", f"/incidents/{inc.get('id')}").json().get("alerts", []))
+    check(listed == sorted(ids.values()), "the incident lists all three", listed)
+    again = api(s, tok, "POST", "/alerts/promote", {"ids": [str(ids.get("pm-3"))]})
+    check(again.status == 409 and inc.get("ref", "?") in again.text, "none can be promoted again", again.text[:300])
+    none = api(s, tok, "POST", f"/alerts/{ids.get('pm-1')}/promote", {"incident": "INC-1999-9999"})
+    check(none.status == 422, "attaching to an incident that does not exist is refused", none.status)

@@ -128,3 +128,45 @@ def an_admin_uploads_disables_and_is_refused_rules(s):
     em = Client(s)
     em.login("rules-employee@example.org", PW)
     check(em.get("/admin/rules").status == 403, "an employee does not see the rules")
+
+
+@test
+def monitoring_and_attack_coverage(s):
+    """/monitor adds up the events and alerts (a detector's false-positive
+    rate moves when one of its alerts is closed as one); the ATT&CK
+    coverage lists the techniques of the enabled rules and of the alerts;
+    managers read both, analysts do not."""
+    tok = admin_token(s)
+    if not rule_alerts(s, tok):  # run alone: make some
+        _, _, token = new_source(s, tok, "office 2", "generic")
+        post_scenario(s, token, "bruteforce")
+        wait_for(lambda: rule_alerts(s, tok), 30)
+    brute = rule_alerts(s, tok).get(EXPECT["bruteforce"][0], [{}])[0]
+    r = api(s, tok, "POST", f"/alerts/{brute.get('id')}/status",
+            {"status": "closed", "reason": "false_positive", "note": "a pen test we ordered"})
+    check(r.status == 200, "an alert of the brute-force rule is closed as a false positive", r.text[:200])
+    m = api(s, tok, "GET", "/monitor?hours=720").json()
+    dets = {d["detector"]: d for d in m.get("alerts", {}).get("detectors", [])}
+    mine = dets.get("rule:" + EXPECT["bruteforce"][0], {})
+    check(m.get("alerts", {}).get("total", 0) > 0 and mine.get("false_positives", 0) >= 1
+          and mine.get("fp_percent") is not None and m["alerts"]["mean_close_minutes"] is not None,
+          "the overview counts alerts, each detector's false positives and the time to close", mine)
+    kinds = {k["name"] for k in m.get("events", {}).get("kinds", [])}
+    check({"auth", "network-flow"} <= kinds, "and the events a minute by kind", kinds)
+    page = Client(s)
+    page.login(s.admin_email, s.admin_password)
+    html = page.get("/monitor?hours=720").text
+    check("<svg" in html and "Detectors that fire most" in html, "the overview page draws its charts")
+    cov = api(s, tok, "GET", "/monitor/attack").json()
+    rows = {t["id"]: t for t in cov.get("techniques", [])}
+    t = rows.get("T1110.001", {})
+    check(cov.get("covered", 0) >= 8 and "Brute force against one account" in t.get("rules", [])
+          and t.get("alerts", 0) >= 1 and t.get("name") == "Password Guessing",
+          "the coverage lists a technique with the rules that look for it and its alerts", t)
+    s.ensure_user("mon-mgr@example.org", "manager")
+    s.ensure_user("mon-an@example.org", "analyst")
+    for email, want in (("mon-mgr@example.org", 200), ("mon-an@example.org", 403)):
+        c = Client(s)
+        c.login(email, PW)
+        check(c.get("/monitor").status == want and c.get("/monitor/attack").status == want,
+              f"{email.split('-')[1].split('@')[0]}: /monitor is {want}")
