@@ -24,9 +24,9 @@ static json_t *pairs(sqlite3_stmt *st)
 }
 
 /* The entities of kind what alerted on most: [{name, alerts, n}]. */
-static json_t *top(db *d, int64_t since, const char *what)
+static json_t *top(db *d, int64_t from, int64_t to, const char *what)
 {
-	sqlite3_stmt *st = db_query(d, STMT_ASTAT_TOP, since, what);
+	sqlite3_stmt *st = db_query(d, STMT_ASTAT_TOP, from, to, what);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -42,9 +42,9 @@ static json_t *top(db *d, int64_t since, const char *what)
 /* Each detector's alerts, findings and false-positive rate (of the
  * alerts closed): [{detector, title, alerts, n, closed,
  * false_positives, fp_percent (null: none closed)}]. */
-static json_t *detectors(db *d, int64_t since)
+static json_t *detectors(db *d, int64_t from, int64_t to)
 {
-	sqlite3_stmt *st = db_query(d, STMT_ASTAT_DETECTORS, since);
+	sqlite3_stmt *st = db_query(d, STMT_ASTAT_DETECTORS, from, to);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -67,9 +67,9 @@ static json_t *detectors(db *d, int64_t since)
 }
 
 /* Alerts raised each hour: [{label, n, grave}]. */
-static json_t *hourly(db *d, int64_t since)
+static json_t *hourly(db *d, int64_t from, int64_t to)
 {
-	sqlite3_stmt *st = db_query(d, STMT_ASTAT_HOURLY, since);
+	sqlite3_stmt *st = db_query(d, STMT_ASTAT_HOURLY, from, to);
 	if (!st)
 		return NULL;
 	json_t *arr = json_array();
@@ -88,12 +88,13 @@ static json_t *hourly(db *d, int64_t since)
 	return arr;
 }
 
-/* The ATT&CK techniques of the alerts raised since (Unix seconds), most
+/* The ATT&CK techniques of the alerts raised in [from, to) (Unix
+ * seconds), most
  * seen first, up to limit: a new array of {id, path, name, tactics, n},
  * or NULL on a database error. */
-json_t *alert_stats_techniques(db *d, int64_t since, int limit)
+json_t *alert_stats_techniques(db *d, int64_t from, int64_t to, int limit)
 {
-	sqlite3_stmt *st = db_query(d, STMT_ASTAT_TECHNIQUES, since, limit);
+	sqlite3_stmt *st = db_query(d, STMT_ASTAT_TECHNIQUES, from, to, limit);
 	if (!st)
 		return NULL;
 	json_t *ids = json_array(), *counts = json_array();
@@ -111,26 +112,27 @@ json_t *alert_stats_techniques(db *d, int64_t since, int limit)
 	return out;
 }
 
-/* What the alerts raised since (Unix seconds) add up to, as a new object:
+/* What the alerts raised in [from, to) (Unix seconds) add up to, as a
+ * new object:
  * {by_severity, by_status: [{name, n}], hourly: [{label, n, grave}],
  * hosts, users, ips: [{name, alerts, n}], detectors (see detectors()),
  * techniques, mean_ack_minutes, mean_close_minutes (null: none yet),
  * acknowledged, closed, total}; NULL on a database error. */
-json_t *alert_stats(db *d, int64_t since)
+json_t *alert_stats(db *d, int64_t from, int64_t to)
 {
 	json_t *o = json_pack(
 	    "{so* so* so* so* so* so* so* so*}", "by_severity",
-	    pairs(db_query(d, STMT_ASTAT_BY, since, "severity")), "by_status",
-	    pairs(db_query(d, STMT_ASTAT_BY, since, "status")), "hourly",
-	    hourly(d, since), "hosts", top(d, since, "host"), "users",
-	    top(d, since, "user"), "ips", top(d, since, "ip"), "detectors",
-	    detectors(d, since), "techniques",
-	    alert_stats_techniques(d, since, 10));
+	    pairs(db_query(d, STMT_ASTAT_BY, from, to, "severity")),
+	    "by_status", pairs(db_query(d, STMT_ASTAT_BY, from, to, "status")),
+	    "hourly", hourly(d, from, to), "hosts", top(d, from, to, "host"),
+	    "users", top(d, from, to, "user"), "ips", top(d, from, to, "ip"),
+	    "detectors", detectors(d, from, to), "techniques",
+	    alert_stats_techniques(d, from, to, 10));
 	if (!o || json_object_size(o) != 8) {
 		json_decref(o);
 		return NULL;
 	}
-	sqlite3_stmt *st = db_query(d, STMT_ASTAT_TIMES, since);
+	sqlite3_stmt *st = db_query(d, STMT_ASTAT_TIMES, from, to);
 	if (!st || sqlite3_step(st) != SQLITE_ROW) {
 		if (st)
 			sqlite3_reset(st);

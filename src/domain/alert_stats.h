@@ -10,7 +10,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
-json_t *alert_stats(db *d, int64_t since);
-json_t *alert_stats_techniques(db *d, int64_t since, int limit);
+json_t *alert_stats(db *d, int64_t from, int64_t to);
+json_t *alert_stats_techniques(db *d, int64_t from, int64_t to, int limit);
 
 #endif

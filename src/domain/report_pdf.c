@@ -400,8 +400,33 @@ static void render_executive(pdf *p, arena *a, json_t *d)
 	pdf_bars(p, "By severity", json_object_get(d, "by_severity"), "name");
 	pdf_bars(p, "By department", json_object_get(d, "by_department"),
 		 "name");
+	json_t *al = json_object_get(d, "alerts");
+	pdf_heading(p, "Alerts from monitoring");
+	pdf_kv(p, "Alerts raised", text(a, al, "total"));
+	pdf_kv(p, "Mean time to acknowledge (min)",
+	       text(a, al, "mean_ack_minutes"));
+	pdf_kv(p, "Mean time to close (min)",
+	       text(a, al, "mean_close_minutes"));
+	int64_t closed = 0, fps = 0;
+	json_t *det, *x;
+	size_t j;
+	json_array_foreach(json_object_get(al, "detectors"), j, det)
+	{
+		closed += json_integer_value(json_object_get(det, "closed"));
+		fps +=
+		    json_integer_value(json_object_get(det, "false_positives"));
+	}
+	pdf_kv(p, "Closed as false positives",
+	       arena_printf(a, "%lld of %lld closed", (long long)fps,
+			    (long long)closed));
+	pdf_bars(p, "Alerts by severity", json_object_get(al, "by_severity"),
+		 "name");
+	json_array_foreach(json_object_get(al, "techniques"), j, x)
+	    pdf_para(p, arena_printf(a, "%s %s (%s): %s alerts", str(x, "id"),
+				     str(x, "name"), str(x, "tactics"),
+				     text(a, x, "n")));
 	pdf_heading(p, "Anomalies");
-	json_t *an = json_object_get(d, "anomalies"), *x;
+	json_t *an = json_object_get(d, "anomalies");
 	if (!json_array_size(an))
 		pdf_para(p, "No category had an anomalously busy last week.");
 	json_array_foreach(an, i, x) pdf_para(

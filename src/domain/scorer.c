@@ -20,11 +20,16 @@
 
 /* Returns the model for kind in sc, or NULL. */
 static const struct anomaly_model *model_of(const struct scorer *sc,
-					    const char *kind)
+					    const char *kind, double *bar)
 {
 	for (int k = 0; sc && k < SCORER_KINDS && source_kinds[k]; k++)
-		if (!strcmp(source_kinds[k], kind))
-			return sc->model[k];
+		if (!strcmp(source_kinds[k], kind)) {
+			const struct anomaly_model *m = sc->model[k];
+			*bar = sc->bar[k] > 0 ? sc->bar[k]
+			       : m	      ? m->alert_threshold
+					      : 1;
+			return m;
+		}
 	return NULL;
 }
 
@@ -52,7 +57,8 @@ int scorer_judge(const struct scorer *sc, evfeat_state *st, const char *kind,
 		 json_t *doc, int64_t ts, double *score, int *never_seen,
 		 char **why, const char **model)
 {
-	const struct anomaly_model *m = model_of(sc, kind);
+	double bar = 1;
+	const struct anomaly_model *m = model_of(sc, kind, &bar);
 	double num[EVFEAT_MAX_NUM];
 	const char *cat[EVFEAT_MAX_CAT];
 	*score = -1;
@@ -64,9 +70,9 @@ int scorer_judge(const struct scorer *sc, evfeat_state *st, const char *kind,
 	struct anomaly_reason top[3];
 	int n = 0;
 	*score = anomaly_score_why(m, num, cat, never_seen, top, 3, &n);
-	/* a finding: over the alert bar (the training's 99.5th percentile)
-	 * or with a value the training never had */
-	int over = *score >= m->alert_threshold || *never_seen;
+	/* a finding: over the alert bar (the training's 99.5th percentile,
+	 * or an admin's) or with a value the training never had */
+	int over = *score >= bar || *never_seen;
 	if (over)
 		*why = explain(top, n);
 	*model = m->meta
@@ -192,6 +198,20 @@ int scorer_refresh(struct scorer *sc, db *d)
 		}
 	}
 	sqlite3_reset(st);
+	/* an admin's alert thresholds */
+	double bar[SCORER_KINDS] = {0};
+	if (!(st = db_query(d, STMT_THRESHOLD_ALL)))
+		return -1;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int k = 0; k < SCORER_KINDS && source_kinds[k]; k++)
+			if (!strcmp(source_kinds[k], db_text(st, 0)))
+				bar[k] = db_real(st, 1);
+	sqlite3_reset(st);
+	if (memcmp(bar, sc->bar, sizeof(bar))) {
+		pthread_rwlock_wrlock(&sc->lock);
+		memcpy(sc->bar, bar, sizeof(bar));
+		pthread_rwlock_unlock(&sc->lock);
+	}
 	return 0;
 }
 
@@ -305,7 +325,14 @@ json_t *scorer_report(const struct scorer *sc, db *events, int64_t now_ms)
 		    "retrain_suggested", drift > 0.2);
 		json_object_set_new(
 		    o, "alert_threshold",
+		    json_real(round((sc->bar[k] > 0 ? sc->bar[k]
+						    : m->alert_threshold) *
+				    1000) /
+			      1000));
+		json_object_set_new(
+		    o, "model_alert_threshold",
 		    json_real(round(m->alert_threshold * 1000) / 1000));
+		json_object_set_new(o, "moved", json_boolean(sc->bar[k] > 0));
 		json_t *metrics = json_object_get(m->meta, "metrics");
 		if (metrics)
 			json_object_set(o, "metrics", metrics);
@@ -313,4 +340,16 @@ json_t *scorer_report(const struct scorer *sc, db *events, int64_t now_ms)
 	}
 	scorer_done(sc);
 	return out;
+}
+
+/* Sets an admin's alert threshold t (0: back to the model's own) for
+ * kind's model with the reason, inside the caller's transaction; the
+ * scorers pick it up at their next refresh. Returns 0 or -1. */
+int scorer_threshold(db *d, const char *kind, double t, const char *reason,
+		     int64_t user)
+{
+	if (t <= 0)
+		return db_exec(d, STMT_THRESHOLD_RESET, kind);
+	return db_exec(d, STMT_THRESHOLD_SET, kind, t, reason, user,
+		       clock_now());
 }

@@ -22,6 +22,8 @@ struct scorer {
 	evfeat_state *st;
 	struct anomaly_model *model[SCORER_KINDS]; /* owned; under lock */
 	_Atomic int64_t training[SCORER_KINDS];	   /* adopted in use, 0 */
+	double bar[SCORER_KINDS]; /* an admin's alert threshold, 0: the
+				     model's own; under lock */
 	_Atomic int64_t checked_ms;
 	pthread_rwlock_t lock; /* writers: a retrained model swapped in */
 };
@@ -34,6 +36,8 @@ void scorer_close(struct scorer *sc);
 int scorer_judge(const struct scorer *sc, evfeat_state *st, const char *kind,
 		 json_t *doc, int64_t ts, double *score, int *never_seen,
 		 char **why, const char **model);
+int scorer_threshold(db *d, const char *kind, double t, const char *reason,
+		     int64_t user);
 json_t *scorer_report(const struct scorer *sc, db *events, int64_t now_ms);
 
 #endif

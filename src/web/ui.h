@@ -209,6 +209,8 @@ int ui_alerts_promote_many(struct ctx *c);
 int ui_alerts_comment(struct ctx *c);
 extern const struct field ui_rules_upload_fields[], ui_rules_enable_fields[];
 int ui_rules_index(struct ctx *c);
+extern const struct field ui_model_admin_threshold_fields[];
+int ui_model_admin_threshold(struct ctx *c);
 extern const struct field ui_monitoring_fields[];
 int ui_monitoring_index(struct ctx *c);
 int ui_monitoring_attack(struct ctx *c);

@@ -231,8 +231,10 @@ static int promote(struct ctx *c, const int64_t *ids, size_t n)
 	return ctx_redirect(
 	    c, arena_printf(c->a, "/incidents/%lld", (long long)id),
 	    into ? arena_printf(c->a, "%zu alert(s) attached to %s.", n, in.ref)
-		 : arena_printf(c->a, "Incident %s made from %zu alert(s).",
-				in.ref, n));
+	    : n == 1
+		? arena_printf(c->a, "Incident %s made from the alert.", in.ref)
+		: arena_printf(c->a, "Incident %s made from %zu alerts.",
+			       in.ref, n));
 }
 
 /* POST /alerts/{id}/promote - makes an incident of the alert, or

@@ -4,6 +4,7 @@
 #include "ui.h"
 
 #include "../core/clock.h"
+#include "../domain/alert_stats.h"
 #include "../domain/metrics.h"
 #include "ui_svg.h"
 
@@ -77,6 +78,12 @@ int ui_dashboards_executive(struct ctx *c)
 	}
 	json_object_set_new(period, "query", json_string(ctx_query(c, NULL)));
 	json_object_set_new(c->view, "filter", period);
+	/* the alerts of the period: read each time (the figures above are
+	 * cached by the incidents' change counter) */
+	json_t *al = alert_stats(c->db, from, to);
+	if (!al)
+		return -1;
+	json_object_set_new(c->view, "alerts", al);
 	if (c->api)
 		return 0;
 	CHART(c, "weekly_chart_html",
@@ -101,6 +108,10 @@ int ui_dashboards_executive(struct ctx *c)
 			     "Incidents by weekday and hour of the day (UTC); "
 			     "darker is more",
 			     json_object_get(c->view, "heatmap")));
+	CHART(c, "alerts_chart_html",
+	      ui_svg_donut(&b_, "c-alerts", "Alerts by severity",
+			   "Share of the period's alerts per severity",
+			   json_object_get(al, "by_severity")));
 	forecast_chart(c);
 	return 0;
 }

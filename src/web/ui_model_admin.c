@@ -12,12 +12,20 @@
 #include "../core/config.h"
 #include "../domain/anomaly_retrain.h"
 #include "../domain/models.h"
+#include "../domain/alert_stats.h"
 #include "../domain/retrain.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct field ui_model_admin_retrain_fields[] = {
     {"kind", V_ENUM, F_REQUIRED, 0, 0, models_kinds, "Model"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+const struct field ui_model_admin_threshold_fields[] = {
+    {"threshold", V_LINE, 0, 0, 5, NULL, "Alert threshold"},
+    {"reason", V_LINE, F_REQUIRED, 1, 300, NULL, "Why"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field ui_model_admin_anomaly_fields[] = {
@@ -122,9 +130,64 @@ int ui_model_admin_show(struct ctx *c)
 		json_decref(trainings);
 		return -1;
 	}
+	/* the evidence for moving a threshold: each model's alerts */
+	json_t *stats = alert_stats(c->db, clock_now() - 30 * 86400,
+				    clock_now() + 1),
+	       *a, *d;
+	json_array_foreach(anomaly, i, a)
+	{
+		char det[64];
+		snprintf(det, sizeof(det), "model:%s",
+			 json_string_value(json_object_get(a, "kind")));
+		size_t j;
+		json_array_foreach(
+		    json_object_get(stats, "detectors"), j,
+		    d) if (!strcmp(json_string_value(json_object_get(d, "detect"
+									"or")),
+				   det)) json_object_set(a, "fp", d);
+	}
+	json_decref(stats);
 	c->view = json_pack("{so so sb so}", "models", models, "trainings",
 			    trainings, "pending", pending, "anomaly", anomaly);
 	return 0;
+}
+
+/* POST /admin/model/anomaly/{ref}/threshold - moves kind ref's alert
+ * threshold (empty: back to the model's own), with the reason; the
+ * scoring programs pick it up within ten seconds. */
+int ui_model_admin_threshold(struct ctx *c)
+{
+	const char *v = ui_val(c, "threshold"), *why = ui_val(c, "reason");
+	int known = 0;
+	for (int k = 0; anomaly_retrain_kinds[k]; k++)
+		known |= !strcmp(anomaly_retrain_kinds[k], c->ref);
+	if (!known)
+		return ctx_fail(c, 404, "not_found",
+				"There is no anomaly model of that kind.");
+	char *end;
+	double t = *v ? strtod(v, &end) : 0;
+	if (*v && (*end || t < 0.01 || t > 0.99))
+		return ctx_field_error(c, "threshold",
+				       "Give a number from 0.01 to 0.99, or "
+				       "leave it empty for the model's own");
+	if (db_begin(c->db) != 0 ||
+	    scorer_threshold(c->db, c->ref, *v ? t : 0, why, c->me.user_id) !=
+		0 ||
+	    ui_commit(c, "model.threshold", "model", 0,
+		      json_pack("{ss sf ss}", "kind", c->ref, "threshold", t,
+				"reason", why)) != 0)
+		return -1;
+	c->view = json_pack("{ss sf}", "kind", c->ref, "alert_threshold", t);
+	return ctx_redirect(
+	    c, "/admin/model",
+	    *v ? arena_printf(c->a,
+			      "The %s alert threshold is %.2f from now on "
+			      "(within ten seconds).",
+			      c->ref, t)
+	       : arena_printf(c->a,
+			      "The %s alert threshold is the model's own "
+			      "again.",
+			      c->ref));
 }
 
 /* POST /admin/model/retrain - queues a retraining of one model from the

@@ -62,7 +62,7 @@ int ui_monitoring_index(struct ctx *c)
 	db *ev = db_thread(config_get()->events_db);
 	json_t *activity =
 	    ev ? events_activity(ev, (now - hours * 3600) * 1000) : NULL;
-	json_t *alerts = alert_stats(c->db, now - hours * 3600);
+	json_t *alerts = alert_stats(c->db, now - hours * 3600, now + 1);
 	if (!activity || !alerts) {
 		json_decref(activity);
 		json_decref(alerts);
@@ -145,8 +145,8 @@ static int by_text(const void *a, const void *b)
 int ui_monitoring_attack(struct ctx *c)
 {
 	json_t *files = rules_list(c->db, config_get()->rules_dir);
-	json_t *seen =
-	    alert_stats_techniques(c->db, clock_now() - 30 * 86400, 500);
+	json_t *seen = alert_stats_techniques(c->db, clock_now() - 30 * 86400,
+					      clock_now() + 1, 500);
 	if (!files || !seen) {
 		json_decref(files);
 		json_decref(seen);

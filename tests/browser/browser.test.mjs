@@ -212,7 +212,7 @@ try {
   // Alerts: three days of demo events with attacks; the worker folds their
   // findings; the analyst acknowledges one and makes it an incident.
   check(spawnSync(`${root}/build/secura`, ['demo', '--count', '1', '--events', '6000'],
-    { env: { ...process.env, SECURA_DATA: secura.dir, SECURA_MODELS: join(root, 'data', 'models') } }).status === 0,
+    { env: { ...process.env, SECURA_DATA: secura.dir, SECURA_MODELS: join(root, 'data', 'models'), SECURA_RULES: join(root, 'data', 'rules') } }).status === 0,
   'demo security events are added');
   let listed = 0;
   for (let i = 0; i < 50 && !listed; i++) {
@@ -223,6 +223,17 @@ try {
   check(listed > 0, 'the worker folds the findings into alerts', listed);
   await audit(ap, 'the alert list');
   await ap.screenshot({ path: join(artifacts, 'alerts.png'), fullPage: true });
+  // The list takes in new alerts as they are raised (live.js on /events):
+  // another day of demo events, and the count changes without a reload.
+  const before = await ap.locator('#alert-list .count').textContent();
+  check(spawnSync(`${root}/build/secura`, ['demo', '--count', '1', '--events', '3000', '--seed', '99'],
+    { env: { ...process.env, SECURA_DATA: secura.dir, SECURA_MODELS: join(root, 'data', 'models'), SECURA_RULES: join(root, 'data', 'rules') } }).status === 0,
+  'more demo security events are added');
+  const listLive = await ap.waitForFunction((b) => {
+    const e = document.querySelector('#alert-list .count');
+    return e && e.textContent !== b;
+  }, before, { timeout: 30000 }).then(() => true, () => false);
+  check(listLive, 'the alert list takes in new alerts without a reload', before);
   await ap.locator('table.data tbody tr a').first().click();
   await ap.waitForURL(/\/alerts\/\d+$/);
   await audit(ap, 'an alert');
@@ -231,6 +242,10 @@ try {
   await ap.keyboard.press('Enter');
   await ap.waitForURL(/\/alerts\/\d+$/);
   check((await ap.locator('.flash').textContent()).includes('acknowledged'), 'the analyst acknowledges it from the keyboard');
+  await ap.getByLabel('Reason', { exact: true }).fill('the scanner we run on Tuesdays');
+  await ap.getByRole('button', { name: 'Suppress similar' }).click();
+  await ap.waitForURL(/\/alerts\/\d+$/);
+  check((await ap.locator('.flash').textContent()).includes('suppressed for 24 hours'), 'and suppresses similar ones');
   await ap.getByRole('button', { name: 'Promote to incident' }).click();
   await ap.waitForURL(/\/incidents\/\d+$/);
   check((await ap.locator('.flash').textContent()).includes('made from the alert'), 'and makes it an incident');

@@ -170,3 +170,39 @@ def monitoring_and_attack_coverage(s):
         c.login(email, PW)
         check(c.get("/monitor").status == want and c.get("/monitor/attack").status == want,
               f"{email.split('-')[1].split('@')[0]}: /monitor is {want}")
+
+
+@test
+def an_admin_moves_a_models_threshold(s):
+    """An admin moves the sign-in model's alert threshold down (an
+    ordinary sign-in is then a finding), and back to the model's own;
+    the page shows the evidence and who may do it is checked."""
+    tok = admin_token(s)
+    ordinary = {"@timestamp": 1796464800, "event": {"category": "authentication", "action": "logon",
+                                                   "outcome": "success"},
+                "user": {"name": "alice.king"}, "host": {"name": "WS-01"}, "source": {"ip": "10.0.1.10"}}
+    judged = lambda: api(s, tok, "POST", "/predict", {"events": [ordinary]}).json()["results"][0]
+    first = judged()
+    check(not first["anomalous"], "an ordinary sign-in is no finding at the model's own threshold", first)
+    bad = api(s, tok, "POST", "/admin/model/anomaly/auth/threshold", {"threshold": "2", "reason": "x"})
+    check(bad.status == 422, "a threshold outside 0.01-0.99 is refused", bad.status)
+    check(api(s, tok, "POST", "/admin/model/anomaly/nothing/threshold", {"threshold": "0.5", "reason": "x"}).status
+          == 404, "a kind without a model is 404")
+    s.ensure_user("thr-lead@example.org", "lead")
+    lead = Client(s)
+    lead.login("thr-lead@example.org", PW)
+    check(lead.form_post("/", "/admin/model/anomaly/auth/threshold",
+                         {"threshold": "0.1", "reason": "x"}).status == 403, "a lead may not move it")
+    r = api(s, tok, "POST", "/admin/model/anomaly/auth/threshold",
+            {"threshold": str(round(max(first["score"] - 0.05, 0.01), 2)), "reason": "testing the bar"})
+    check(r.status == 200, "the admin moves it below the sign-in's score", r.text[:200])
+    time.sleep(10.5)  # the scorers look for a new threshold every ten seconds
+    after = judged()
+    model = {m["kind"]: m for m in api(s, tok, "GET", "/admin/model").json().get("anomaly", [])}.get("auth", {})
+    check(after["anomalous"] and model.get("moved") and model.get("alert_threshold") < first["score"],
+          "the same sign-in is a finding now; the page says the threshold was moved", (after, model))
+    r = api(s, tok, "POST", "/admin/model/anomaly/auth/threshold", {"threshold": "", "reason": "back"})
+    time.sleep(10.5)
+    model = {m["kind"]: m for m in api(s, tok, "GET", "/admin/model").json().get("anomaly", [])}.get("auth", {})
+    check(r.status == 200 and not model.get("moved") and not judged()["anomalous"],
+          "reset, the model's own threshold holds again", model)
