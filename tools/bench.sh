@@ -110,6 +110,21 @@ run search_50 "/incidents?q=password&limit=50" -H "$COOKIE"
 NOCACHE="Cache-Control: no-cache"
 run list_open_50_computed "/incidents?status=open&limit=50" -H "$COOKIE" -H "$NOCACHE"
 run search_50_computed "/incidents?q=password&limit=50" -H "$COOKIE" -H "$NOCACHE"
+# 100,000 alerts over 30 days: 60 detectors, 5,000 entities, every
+# severity and status (what a busy month leaves behind)
+NOW=$(date +%s)
+sqlite3 -cmd ".timeout 5000" "$DATA/secura.db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${BENCH_ALERTS:-100000})
+INSERT INTO alerts(detector, title, kind, group_key, severity, risk, status, reason, count, first_seen, last_seen,
+  host, user_name, ip, why, events, created_at, changed_at, techniques)
+SELECT 'rule:bench-' || (i % 60), 'Bench rule ' || (i % 60), 'auth', 'source.ip=10.9.' || (i % 50) || '.' || (i % 100),
+  CASE i % 10 WHEN 0 THEN 'critical' WHEN 1 THEN 'high' WHEN 2 THEN 'high' WHEN 3 THEN 'low' WHEN 4 THEN 'info' ELSE 'medium' END,
+  i % 100, CASE i % 7 WHEN 0 THEN 'new' WHEN 1 THEN 'acknowledged' WHEN 2 THEN 'investigating' ELSE 'closed' END,
+  CASE WHEN i % 7 > 2 THEN 'false_positive' ELSE '' END, 1 + i % 40,
+  ($NOW - i * 26) * 1000, ($NOW - i * 26 + 60) * 1000, 'WS-' || (i % 500), 'user' || (i % 800), '10.9.' || (i % 50) || '.' || (i % 100),
+  '[]', '[]', $NOW - i * 26, $NOW - i * 26, '[\"T1110.001\"]' FROM n"
+run alerts_open_50 "/alerts?status=open&limit=50" -H "$COOKIE"
+run alerts_high_50 "/alerts?severity=high&hours=168&limit=50" -H "$COOKIE"
+
 echo "== writes"
 run create_json /api/v1/incidents -H "Authorization: Bearer $TOKEN" -s "$ROOT/tests/load/create.lua"
 COMMITS=$("$B/bench/commits" "$DATA/commits.db" "$SECS" | awk '{ print $2 }')
@@ -153,6 +168,8 @@ awk -v commits="$COMMITS" '
 		line("list_open_50", "list_open_50", t, "trivial", "(target >= 40%, p99 < 20 ms)", "%.0f%%")
 		line("incident_page", "incident_page", t, "trivial", "(target >= 40%, p99 < 20 ms)", "%.0f%%")
 		line("search_50", "search_50", t, "trivial", "(target >= 40%, p99 < 20 ms)", "%.0f%%")
+		line("alerts_open_50", "alerts_open_50", t, "trivial", "(100,000 alerts; target p99 < 20 ms)", "%.0f%%")
+		line("alerts_high_50", "alerts_high_50", t, "trivial", "(filtered; target p99 < 20 ms)", "%.0f%%")
 		line("list_computed", "list_open_50_computed", t, "trivial", "(computed, cache skipped)", "%.0f%%")
 		line("search_computed", "search_50_computed", t, "trivial", "(computed, cache skipped)", "%.0f%%")
 		line("create_json", "create_json", commits, "bare commits", "(target >= 50%)", "%.0f%%")

@@ -409,11 +409,11 @@ json_t *alerts_list(db *d, const struct alert_filter *f, int limit, int offset,
 {
 	*total = db_scalar(d, STMT_ALERT_LIST_COUNT, f->status, f->severity,
 			   f->detector, f->words, f->host, f->user, f->ip,
-			   f->technique, f->since_ms, f->assignee);
+			   f->technique, f->since_ms, f->assignee, f->source);
 	sqlite3_stmt *st =
 	    db_query(d, STMT_ALERT_LIST, f->status, f->severity, f->detector,
 		     f->words, f->host, f->user, f->ip, f->technique,
-		     f->since_ms, f->assignee, limit, offset);
+		     f->since_ms, f->assignee, f->source, limit, offset);
 	if (*total < 0 || !st)
 		return NULL;
 	json_t *arr = json_array();
@@ -484,6 +484,25 @@ json_t *alerts_get(db *d, int64_t id)
 	if (st)
 		sqlite3_reset(st);
 	json_object_set_new(o, "history", hist);
+	/* the other alerts about the same host, user or address */
+	json_t *rel = json_array();
+	st = db_query(d, STMT_ALERT_RELATED, id,
+		      json_string_value(json_object_get(o, "host")),
+		      json_string_value(json_object_get(o, "user")),
+		      json_string_value(json_object_get(o, "ip")));
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		char last[21];
+		clock_iso(db_int(st, 4) / 1000, last);
+		json_array_append_new(
+		    rel, json_pack("{sI ss ss ss ss ss}", "id",
+				   (json_int_t)db_int(st, 0), "title",
+				   db_text(st, 1), "severity", db_text(st, 2),
+				   "status", db_text(st, 3), "last_seen", last,
+				   "group", db_text(st, 5)));
+	}
+	if (st)
+		sqlite3_reset(st);
+	json_object_set_new(o, "related", rel);
 	return o;
 }
 

@@ -25,6 +25,7 @@ struct alert_filter {
 	const char *host, *user, *ip, *technique;	  /* "" any */
 	int64_t since_ms; /* last seen since, 0 any */
 	int64_t assignee; /* 0 any, -1 no one */
+	int64_t source;	  /* the event source, 0 any */
 };
 
 long alerts_fold(db *main, db *events, int batch);

@@ -31,6 +31,7 @@ const struct field ui_alerts_list_fields[] = {
     {"technique", V_LINE, 0, 0, 16, NULL, "ATT&CK technique"},
     {"hours", V_INT, 0, 1, 8760, NULL, "Last seen within (hours)"},
     {"assignee_id", V_INT, 0, -1, INT64_MAX, NULL, "Assignee"},
+    {"source_id", V_INT, 0, 0, INT64_MAX, NULL, "Event source"},
     PAGE_FIELDS,
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
@@ -86,7 +87,8 @@ int ui_alerts_index(struct ctx *c)
 	    .ip = ui_val(c, "ip"),
 	    .technique = ui_val(c, "technique"),
 	    .since_ms = hours ? (clock_now() - hours * 3600) * 1000 : 0,
-	    .assignee = ctx_int(c, "assignee_id", 0)};
+	    .assignee = ctx_int(c, "assignee_id", 0),
+	    .source = ctx_int(c, "source_id", 0)};
 	int64_t total = 0;
 	json_t *list = alerts_list(c->db, &f, limit, offset, &total),
 	       *counts = alerts_counts(c->db), *dets = alerts_detectors(c->db);

@@ -181,6 +181,18 @@ def suppress_similar(s):
     again = wait_for(lambda: len(api(s, tok, "GET", "/alerts?detector=detection:edr-77").json()["alerts"]) == 2)
     check(e.status == 200 and e2.status == 409 and again,
           "once ended, the next finding alerts again", (e.status, e2.status))
+    # a suppression also ends by itself at its expiry (moved into the past
+    # here rather than waiting an hour)
+    open_ = [a for a in api(s, tok, "GET", "/alerts?detector=detection:edr-77").json()["alerts"]
+             if a["status"] != "closed"]
+    r = api(s, tok, "POST", f"/alerts/{open_[0]['id']}/suppress", {"hours": 1, "reason": "an hour"})
+    sid2 = r.json().get("suppression")
+    s.sql(f"UPDATE alert_suppressions SET expires_at = strftime('%s', 'now') - 1 WHERE id = {sid2}")
+    ingest(s, token, det(20).encode())
+    grown = wait_for(lambda: api(s, tok, "GET", f"/alerts/{open_[0]['id']}").json()["alert"]["count"] == 2)
+    row = next((x for x in api(s, tok, "GET", "/admin/suppressions").json()["suppressions"] if x["id"] == sid2), {})
+    check(grown and not row.get("active") and row.get("suppressed") == 0,
+          "past its expiry a suppression holds nothing back", row)
 
 
 @test
@@ -282,7 +294,7 @@ def several_alerts_one_incident_then_attach(s):
     file, the attacker's address an indicator); the third is attached to
     that incident by its reference; none can be promoted again."""
     tok = admin_token(s)
-    _, _, token = new_source(s, tok, "edr promote", "generic")
+    _, psid, token = new_source(s, tok, "edr promote", "generic")
     now = int(time.time())
     det = lambda host, sev: {"@timestamp": now - 15, "event": {"kind": "alert", "severity": sev,
                                                               "category": "malware", "id": f"pm-{host}"},
@@ -296,6 +308,11 @@ def several_alerts_one_incident_then_attach(s):
         api(s, tok, "GET", "/alerts?detector=detection:PM-7").json().get("alerts", []))) or []
     ids = {a["host"]: a["id"] for a in alerts}
     check(len(ids) == 3, "each is an alert", alerts)
+    rel = [x["id"] for x in api(s, tok, "GET", f"/alerts/{ids.get('pm-1')}").json()["alert"]["related"]]
+    check(sorted(rel) == sorted([ids.get("pm-2"), ids.get("pm-3")]),
+          "an alert names the others about the same address", rel)
+    by_source = api(s, tok, "GET", f"/alerts?source_id={psid}").json()["alerts"]
+    check(sorted(a["id"] for a in by_source) == sorted(ids.values()), "the list filters by event source")
     r = api(s, tok, "POST", "/alerts/promote", {"ids": [str(ids.get("pm-1")), str(ids.get("pm-2"))]})
     inc = r.json().get("incident", {}) if r.status == 201 else {}
     check(r.status == 201 and inc.get("severity") == "high" and "pm-2" in inc.get("title", "")
