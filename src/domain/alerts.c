@@ -403,13 +403,32 @@ static json_t *alert_json(sqlite3_stmt *st, int full)
 }
 
 /* Lists the alerts matching f, last seen first (limit from offset), as a
- * new array; *total gets how many match. NULL on a database error. */
+ * new array; *total gets how many match: by status alone from the kept
+ * counts, else counted up to ALERT_COUNT_CAP (ALERT_COUNT_CAP + 1 means
+ * more). NULL on a database error. */
 json_t *alerts_list(db *d, const struct alert_filter *f, int limit, int offset,
 		    int64_t *total)
 {
-	*total = db_scalar(d, STMT_ALERT_LIST_COUNT, f->status, f->severity,
-			   f->detector, f->words, f->host, f->user, f->ip,
-			   f->technique, f->since_ms, f->assignee, f->source);
+	int by_status = !*f->severity && !*f->detector && !*f->words &&
+			!*f->host && !*f->user && !*f->ip && !*f->technique &&
+			!f->since_ms && !f->assignee && !f->source;
+	json_t *counts = by_status ? alerts_counts(d) : NULL;
+	if (counts) {
+		json_int_t all = 0;
+		for (int i = 0; alert_statuses[i]; i++)
+			all += json_integer_value(
+			    json_object_get(counts, alert_statuses[i]));
+		*total =
+		    *f->status
+			? json_integer_value(json_object_get(counts, f->status))
+			: all;
+		json_decref(counts);
+	} else {
+		*total = db_scalar(d, STMT_ALERT_LIST_COUNT, f->status,
+				   f->severity, f->detector, f->words, f->host,
+				   f->user, f->ip, f->technique, f->since_ms,
+				   f->assignee, f->source, ALERT_COUNT_CAP);
+	}
 	sqlite3_stmt *st =
 	    db_query(d, STMT_ALERT_LIST, f->status, f->severity, f->detector,
 		     f->words, f->host, f->user, f->ip, f->technique,

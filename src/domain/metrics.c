@@ -3,6 +3,8 @@
  * (the web layer adds the charts). */
 #include "metrics.h"
 
+#include "alert_stats.h"
+
 #include "indicators.h"
 
 #include "settings.h"
@@ -472,6 +474,14 @@ json_t *metrics_executive(db *d, int64_t from, int64_t to)
 	if (out)
 		json_object_set_new(out, "top_indicators",
 				    top ? top : json_array());
+	/* the period's alerts from monitoring */
+	json_t *al = out ? alert_stats(d, from, to) : NULL;
+	if (out && !al) {
+		json_decref(out);
+		out = NULL;
+	}
+	if (out)
+		json_object_set_new(out, "alerts", al);
 done:
 	period_free(&cur);
 	period_free(&prev);
@@ -499,7 +509,11 @@ static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
  * copy), or NULL on error. */
 json_t *metrics_executive_cached(db *d, int64_t from, int64_t to)
 {
-	int64_t version = db_scalar(d, STMT_CHANGE_COUNTER, "metrics");
+	/* the figures move with the incidents' counter and the alerts' (both
+	 * only grow, so their sum moves when either does) */
+	int64_t mv = db_scalar(d, STMT_CHANGE_COUNTER, "metrics"),
+		av = db_scalar(d, STMT_CHANGE_COUNTER, "alerts");
+	int64_t version = mv < 0 || av < 0 ? -1 : mv + av;
 	int64_t now = clock_now();
 	pthread_mutex_lock(&cache_mu);
 	for (int i = 0; version >= 0 && i < CACHE_SLOTS; i++)

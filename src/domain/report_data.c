@@ -4,7 +4,6 @@
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
 #include "../core/sha256.h"
-#include "alert_stats.h"
 #include "compliance.h"
 #include "deadlines.h"
 #include "incidents.h"
@@ -171,16 +170,9 @@ json_t *report_data(db *d, arena *a, const char *kind, json_t *params,
 		int64_t from =
 			    json_integer_value(json_object_get(params, "from")),
 			to = json_integer_value(json_object_get(params, "to"));
-		if (!k->rows) {
+		if (!k->rows)
 			body = metrics_executive(d, from, to);
-			json_t *al = body ? alert_stats(d, from, to) : NULL;
-			if (body && !al) {
-				json_decref(body);
-				body = NULL;
-			}
-			if (body)
-				json_object_set_new(body, "alerts", al);
-		} else {
+		else {
 			json_t *rows =
 			    register_rows(d, k->rows, from, to, k->notice);
 			if (rows)

@@ -114,6 +114,8 @@ int ui_alerts_index(struct ctx *c)
 	    view_choices(list_statuses, f.status), "severities",
 	    view_choices(alert_severities, f.severity), "detectors", det_opts,
 	    "assignees", ui_staff_options(c, f.assignee, NULL));
+	json_object_set_new(c->view, "capped",
+			    json_boolean(total > ALERT_COUNT_CAP));
 	return 0;
 }
 

@@ -4,7 +4,6 @@
 #include "ui.h"
 
 #include "../core/clock.h"
-#include "../domain/alert_stats.h"
 #include "../domain/metrics.h"
 #include "ui_svg.h"
 
@@ -78,12 +77,7 @@ int ui_dashboards_executive(struct ctx *c)
 	}
 	json_object_set_new(period, "query", json_string(ctx_query(c, NULL)));
 	json_object_set_new(c->view, "filter", period);
-	/* the alerts of the period: read each time (the figures above are
-	 * cached by the incidents' change counter) */
-	json_t *al = alert_stats(c->db, from, to);
-	if (!al)
-		return -1;
-	json_object_set_new(c->view, "alerts", al);
+	json_t *al = json_object_get(c->view, "alerts");
 	if (c->api)
 		return 0;
 	CHART(c, "weekly_chart_html",
