@@ -14,9 +14,12 @@ CREATE TRIGGER alert_counts_i AFTER INSERT ON alerts BEGIN
 	INSERT OR IGNORE INTO alert_detectors(detector) VALUES (NEW.detector);
 	UPDATE data_versions SET v = v + 1 WHERE name = 'alerts';
 END;
-CREATE TRIGGER alert_counts_u AFTER UPDATE ON alerts BEGIN
+CREATE TRIGGER alert_counts_u AFTER UPDATE OF status ON alerts
+	WHEN OLD.status <> NEW.status BEGIN
 	UPDATE alert_counts SET n = n - 1 WHERE status = OLD.status;
 	UPDATE alert_counts SET n = n + 1 WHERE status = NEW.status;
+END;
+CREATE TRIGGER alert_version_u AFTER UPDATE ON alerts BEGIN
 	UPDATE data_versions SET v = v + 1 WHERE name = 'alerts';
 END;
 CREATE TABLE alert_detectors (

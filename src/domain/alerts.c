@@ -136,6 +136,7 @@ static json_t *event_copy(const struct finding *f)
 struct verdict {
 	char det[200], title[200], key[300];
 	int sev, risk;
+	int64_t window; /* ms a finding folds within, 0: ALERT_WINDOW_MS */
 	const char *why, *techniques;
 };
 
@@ -150,13 +151,19 @@ static int fold_one(db *d, const struct finding *f, const struct verdict *v,
 		return -1;
 	if (held > 0)
 		return db_exec(d, STMT_SUPPRESS_COUNT, held);
-	sqlite3_stmt *st = db_query(d, STMT_ALERT_OPEN, v->det, v->key,
-				    f->ts - ALERT_WINDOW_MS);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_ALERT_OPEN, v->det, v->key,
+		     f->ts - (v->window ? v->window : ALERT_WINDOW_MS));
 	if (!st)
 		return -1;
 	int rc;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		int64_t id = db_int(st, 0);
+		if (db_int(st, 3) >= ALERT_MAX_EVENTS) { /* copies all kept */
+			sqlite3_reset(st);
+			return db_exec(d, STMT_ALERT_FOLD_COUNT, id, f->ts,
+				       v->risk, v->sev, now);
+		}
 		json_t *evs = json_loads(db_text(st, 2), 0, NULL);
 		sqlite3_reset(st);
 		if (!json_is_array(evs)) {
@@ -227,6 +234,10 @@ static int fold_rule(db *d, const struct finding *f, json_t *r, int64_t now)
 		if (!strcmp(levels[i], level))
 			v.sev = i;
 	v.risk = risks[v.sev];
+	/* a correlation's alert folds within its timespan when longer */
+	v.window = json_integer_value(json_object_get(r, "window_ms"));
+	if (v.window < ALERT_WINDOW_MS)
+		v.window = 0;
 	snprintf(v.det, sizeof(v.det), "rule:%s",
 		 json_string_value(json_object_get(r, "rule")));
 	snprintf(v.title, sizeof(v.title), "%s",

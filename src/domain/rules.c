@@ -8,6 +8,7 @@
 #include "rules.h"
 
 #include "../core/clock.h"
+#include "../core/jsonmem.h"
 #include "../core/log.h"
 
 #include <dirent.h>
@@ -107,6 +108,10 @@ static int row_enabled(db *d, const char *file)
 	return on;
 }
 
+static sigma_set *compile(db *d, const char *dir, const char *skip,
+			  const char *extra_file, const char *extra_text,
+			  char *err, size_t errn);
+
 /* Compiles the enabled rules (shipped files in dir, then uploads) into a
  * new linked set, leaving out skip (NULL: none) and adding extra_file
  * with extra_text (NULL: none; it replaces a file of that name). Returns
@@ -114,6 +119,19 @@ static int row_enabled(db *d, const char *file)
 sigma_set *rules_compile(db *d, const char *dir, const char *skip,
 			 const char *extra_file, const char *extra_text,
 			 char *err, size_t errn)
+{
+	/* the set outlives the request that compiles it: its JSON (tags,
+	 * false positives) must come from the heap, not the request's arena */
+	arena *was = jsonmem_use(NULL);
+	sigma_set *s = compile(d, dir, skip, extra_file, extra_text, err, errn);
+	jsonmem_use(was);
+	return s;
+}
+
+/* rules_compile's work, with jansson on the heap. */
+static sigma_set *compile(db *d, const char *dir, const char *skip,
+			  const char *extra_file, const char *extra_text,
+			  char *err, size_t errn)
 {
 	sigma_set *s = sigma_set_new();
 	char **names = shipped(dir);

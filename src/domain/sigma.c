@@ -1438,6 +1438,10 @@ static json_t *finding(struct event *e, const struct rule *r, const char *group,
 	if (r->type) {
 		json_object_set_new(o, "group", json_string(group));
 		json_object_set_new(o, "count", json_integer(count));
+		/* its alert folds within its timespan when that is longer */
+		json_object_set_new(o, "window_ms", json_integer(r->span));
+		/* its alert folds within its timespan when that is longer */
+		json_object_set_new(o, "window_ms", json_integer(r->span));
 	}
 	return o;
 }
