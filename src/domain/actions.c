@@ -48,13 +48,15 @@ int actions_name_taken(db *d, const char *name)
 	return n < 0 ? -1 : n > 0;
 }
 
-/* One ACTION_COLS row as a new object. */
+/* One ACTION_COLS row as a new object (webhook_id: the action's own
+ * webhook, 0 for a built-in). */
 static json_t *action_json(sqlite3_stmt *st)
 {
-	return json_pack("{sI ss ss ss sb ss}", "id", (json_int_t)db_int(st, 0),
-			 "name", db_text(st, 1), "kind", db_text(st, 2),
-			 "description", db_text(st, 3), "enabled",
-			 (int)db_int(st, 4), "url", db_text(st, 5));
+	return json_pack("{sI ss ss ss sb ss sI}", "id",
+			 (json_int_t)db_int(st, 0), "name", db_text(st, 1),
+			 "kind", db_text(st, 2), "description", db_text(st, 3),
+			 "enabled", (int)db_int(st, 4), "url", db_text(st, 5),
+			 "webhook_id", (json_int_t)db_int(st, 6));
 }
 
 /* Lists the actions (only the enabled ones when enabled_only): a new
@@ -184,13 +186,7 @@ static int send_webhook(db *d, json_t *act, json_t *a, int64_t actor, char *key,
 	    "user", json_object_get(a, "user"), "ip", json_object_get(a, "ip"),
 	    "count", json_object_get(a, "count"), "last_seen",
 	    json_object_get(a, "last_seen"), "techniques", tech);
-	int64_t hook = 0;
-	sqlite3_stmt *st = db_query(
-	    d, STMT_ACTION_GET, json_integer_value(json_object_get(act, "id")));
-	if (st && sqlite3_step(st) == SQLITE_ROW)
-		hook = db_int(st, 6);
-	if (st)
-		sqlite3_reset(st);
+	int64_t hook = json_integer_value(json_object_get(act, "webhook_id"));
 	int rc = body && hook ? outbox_add(d, "webhook", key, url, hook,
 					   "alert.action", body)
 			      : -1;

@@ -361,7 +361,7 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 		r->over = 1;
 	}
 	/* the detection rules: each that fires adds its finding to why */
-	json_t *fired = sigma_set_judge(b->rules, r->kind, doc, ts);
+	json_t *fired = sigma_judge(b->rules, r->kind, doc, ts);
 	if (fired) {
 		json_t *why = r->why ? json_loads(r->why, 0, NULL) : NULL;
 		if (json_is_array(why))

@@ -116,8 +116,7 @@ static long judge_stream(sigma_set *s, FILE *f, json_t *counts)
 		clock_event_ms(json_string_value(t),
 			       json_is_number(t) ? json_number_value(t) : NAN,
 			       &ts);
-		json_t *fired =
-		    sigma_set_judge(s, evfeat_kind_of(doc), doc, ts);
+		json_t *fired = sigma_judge(s, evfeat_kind_of(doc), doc, ts);
 		size_t i;
 		json_t *x;
 		json_array_foreach(fired, i, x)

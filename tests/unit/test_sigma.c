@@ -49,7 +49,7 @@ static size_t fires(sigma_set *s, const char *kind, const char *json,
 		    int64_t ts)
 {
 	json_t *doc = json_loads(json, 0, NULL);
-	json_t *out = sigma_set_judge(s, kind, doc, ts);
+	json_t *out = sigma_judge(s, kind, doc, ts);
 	size_t n = json_array_size(out);
 	json_decref(out);
 	json_decref(doc);
@@ -91,7 +91,7 @@ static void test_community(void)
 			 "regression_explicit_credential_local_logon.json");
 	json_t *raw = ev ? json_loads(ev, 0, NULL) : NULL;
 	json_t *doc = winevent_ecs(raw);
-	json_t *out = doc ? sigma_set_judge(all, "auth", doc, 0) : NULL;
+	json_t *out = doc ? sigma_judge(all, "auth", doc, 0) : NULL;
 	test_cond("the regression event fires exactly one rule",
 		  json_array_size(out) == 1);
 	test_streq(
@@ -103,7 +103,7 @@ static void test_community(void)
 	json_object_set_new(
 	    json_object_get(json_object_get(doc, "winlog"), "event_data"),
 	    "SubjectUserName", json_string("HOST$"));
-	out = sigma_set_judge(all, "auth", doc, 0);
+	out = sigma_judge(all, "auth", doc, 0);
 	test_cond("... and not when a computer account did it",
 		  json_array_size(out) == 0);
 	json_decref(out);
@@ -330,7 +330,7 @@ static void test_correlations(void)
 	json_t *doc = json_loads("{\"event\":{\"outcome\":\"success\"},"
 				 "\"source\":{\"ip\":\"1.2.3.4\"}}",
 				 0, NULL);
-	json_t *out = sigma_set_judge(s, "auth", doc, 6000);
+	json_t *out = sigma_judge(s, "auth", doc, 6000);
 	test_cond("a success after the burst: the sequence fires",
 		  json_array_size(out) == 1);
 	test_streq(
@@ -338,7 +338,7 @@ static void test_correlations(void)
 	    json_string_value(json_object_get(json_array_get(out, 0), "group")),
 	    "source.ip=1.2.3.4");
 	json_decref(out);
-	out = sigma_set_judge(s, "auth", doc, 6000 + 10 * 60000);
+	out = sigma_judge(s, "auth", doc, 6000 + 10 * 60000);
 	test_cond("... but not once the window has passed",
 		  json_array_size(out) == 0);
 	json_decref(out);
