@@ -59,11 +59,13 @@ const struct field ui_alerts_comment_fields[] = {
 
 const struct field ui_alerts_promote_fields[] = {
     {"incident", V_LINE, 0, 0, 40, NULL, "Incident to attach to"},
+    {"incident_id", V_INT, 0, 1, INT64_MAX, NULL, "Incident to attach to"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field ui_alerts_promote_many_fields[] = {
     {"ids", V_INT, F_MULTI | F_REQUIRED, 1, 1000000000000, NULL, "Alerts"},
     {"incident", V_LINE, 0, 0, 40, NULL, "Incident to attach to"},
+    {"incident_id", V_INT, 0, 1, INT64_MAX, NULL, "Incident to attach to"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
 const struct field ui_alerts_suppress_fields[] = {
@@ -182,7 +184,8 @@ int ui_alerts_status(struct ctx *c)
 }
 
 /* Makes one incident of alerts ids[0..n), or attaches them to the
- * incident the request names ("incident": its reference or id), then
+ * incident the request names ("incident": its reference or id; or
+ * "incident_id"), then
  * answers: 201 and the incident, 409 naming the incident an alert
  * already belongs to, 404 for an alert or incident that is not there. */
 static int promote(struct ctx *c, const int64_t *ids, size_t n)
@@ -190,6 +193,9 @@ static int promote(struct ctx *c, const int64_t *ids, size_t n)
 	const char *ref = ui_val(c, "incident");
 	struct incident in;
 	int64_t into = 0;
+	if (!*ref && ctx_int(c, "incident_id", 0) > 0)
+		ref = arena_printf(c->a, "%lld",
+				   (long long)ctx_int(c, "incident_id", 0));
 	if (*ref) {
 		char *end;
 		long long v = strtoll(ref, &end, 10);

@@ -323,11 +323,12 @@ def several_alerts_one_incident_then_attach(s):
     inds = [i.get("value") for i in full.get("intel", {}).get("indicators", [])]
     check(any(f and f.endswith("-and-1-more-events.json") for f in files) and "203.0.113.66" in inds,
           "their events are an evidence file and the address in them an indicator", (files, inds))
-    r = api(s, tok, "POST", f"/alerts/{ids.get('pm-3')}/promote", {"incident": inc.get("ref", "")})
-    check(r.status == 200, "the third is attached to that incident by its reference", r.text[:300])
+    r = api(s, tok, "POST", f"/alerts/{ids.get('pm-3')}/promote", {"incident_id": inc.get("id", 0)})
+    check(r.status == 200, "the third is attached to that incident (incident_id)", r.text[:300])
     listed = sorted(x["id"] for x in api(s, tok, "GET", f"/incidents/{inc.get('id')}").json().get("alerts", []))
     check(listed == sorted(ids.values()), "the incident lists all three", listed)
     again = api(s, tok, "POST", "/alerts/promote", {"ids": [str(ids.get("pm-3"))]})
     check(again.status == 409 and inc.get("ref", "?") in again.text, "none can be promoted again", again.text[:300])
     none = api(s, tok, "POST", f"/alerts/{ids.get('pm-1')}/promote", {"incident": "INC-1999-9999"})
-    check(none.status == 422, "attaching to an incident that does not exist is refused", none.status)
+    check(none.status == 422, "attaching to an incident (by reference) that does not exist is refused",
+          none.status)
