@@ -72,6 +72,14 @@ start() {
 	SESSION=$(awk '$6 == "secura_session" { print $7 }' "$jar")
 }
 
+# stop_instance: stops the instance start began.
+stop_instance() {
+	# shellcheck disable=SC2086
+	kill $pids 2>/dev/null
+	wait 2>/dev/null || true
+	pids=""
+}
+
 # ingest KIND: events/s through the native door, 8 connections.
 ingest() {
 	tok=$(eval "echo \$SOURCE_$(echo "$1" | tr - _)")
@@ -105,18 +113,14 @@ start plain "$DATA/no-models"
 PLAIN_HTTP=$(ingest http-access)
 PLAIN_FLOW=$(ingest network-flow)
 printf '  %-30s %8s events/s\n' "unscored http-access" "$PLAIN_HTTP" "unscored network-flow" "$PLAIN_FLOW"
-# shellcheck disable=SC2086
-kill $pids 2>/dev/null; wait 2>/dev/null || true
-pids=""
+stop_instance
 
 echo "== through nginx, batches of 1,000, 8 connections, scored, no rules"
 start norules "$ROOT/data/models"
 NORULE_HTTP=$(ingest http-access)
 NORULE_FLOW=$(ingest network-flow)
 printf '  %-30s %8s events/s\n' "http-access" "$NORULE_HTTP" "network-flow" "$NORULE_FLOW"
-# shellcheck disable=SC2086
-kill $pids 2>/dev/null; wait 2>/dev/null || true
-pids=""
+stop_instance
 
 echo "== through nginx, batches of 1,000, 8 connections, scored, every shipped rule"
 start scored "$ROOT/data/models" "$ROOT/data/rules"

@@ -201,25 +201,6 @@ static int fold_one(db *d, const struct finding *f, const struct verdict *v,
 	return rc;
 }
 
-/* The ATT&CK technique ids of a rule's tags (attack.t1110.001 becomes
- * T1110.001) as a new array. */
-static json_t *techniques(json_t *tags)
-{
-	json_t *out = json_array();
-	size_t i;
-	json_t *t;
-	json_array_foreach(tags, i, t)
-	{
-		const char *s = json_string_value(t);
-		if (!s || strncmp(s, "attack.t", 8) || s[8] < '0' || s[8] > '9')
-			continue;
-		char id[24];
-		snprintf(id, sizeof(id), "T%s", s + 8);
-		json_array_append_new(out, json_string(id));
-	}
-	return out;
-}
-
 /* Folds a rule's finding r (an entry of f's why: {rule, title, level,
  * tags, group...}) about f. Returns 0 or -1. */
 static int fold_rule(db *d, const struct finding *f, json_t *r, int64_t now)
@@ -247,7 +228,7 @@ static int fold_rule(db *d, const struct finding *f, json_t *r, int64_t now)
 	else
 		group(f, 0, v.key, sizeof(v.key));
 	json_t *why = json_pack("[O]", r),
-	       *tech = techniques(json_object_get(r, "tags"));
+	       *tech = attack_ids_of_tags(json_object_get(r, "tags"));
 	char *wjs = json_dumps(why, JSON_COMPACT),
 	     *tjs = json_dumps(tech, JSON_COMPACT);
 	json_decref(why);

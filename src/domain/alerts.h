@@ -13,7 +13,7 @@
 
 #define ALERT_WINDOW_MS	 (15 * 60 * 1000) /* a finding folds within this */
 #define ALERT_MAX_EVENTS 20
-#define ALERT_COUNT_CAP 1000 /* a filtered list counts up to this */
+#define ALERT_COUNT_CAP	 1000 /* a filtered list counts up to this */
 
 extern const char *const alert_statuses[];
 extern const char *const alert_reasons[];

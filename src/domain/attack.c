@@ -112,3 +112,19 @@ json_t *attack_describe(json_t *ids)
 	}
 	return out;
 }
+
+/* The ATT&CK technique ids a Sigma rule's tags name (attack.t1110.001
+ * becomes T1110.001; tactic tags are skipped), as a new array. */
+json_t *attack_ids_of_tags(json_t *tags)
+{
+	json_t *out = json_array(), *t;
+	size_t i;
+	json_array_foreach(tags, i, t)
+	{
+		const char *s = json_string_value(t);
+		if (s && !strncmp(s, "attack.t", 8) && s[8] >= '0' &&
+		    s[8] <= '9')
+			json_array_append_new(out, json_sprintf("T%s", s + 8));
+	}
+	return out;
+}

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 json_t *attack_describe(json_t *ids);
+json_t *attack_ids_of_tags(json_t *tags);
 size_t attack_count(void);
 
 #endif

@@ -7,9 +7,11 @@
  * no thread holds it. A correlation's windows start empty in a new set. */
 #include "rules.h"
 
+#include "../core/buf.h"
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
 #include "../core/log.h"
+#include "attack.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -34,24 +36,24 @@ int rules_file_ok(const char *file)
 	return dot > file;
 }
 
-/* Reads dir/file (at most RULES_MAX_BYTES). Returns a new string, or
- * NULL when it cannot be read. */
+/* Reads the rule file at path (at most RULES_MAX_BYTES). Returns a new
+ * string (free), or NULL when it cannot be read or is too long. */
+char *rules_read(const char *path)
+{
+	buf b = BUF_INIT;
+	if (buf_read_file(&b, path) != 0 || b.len > RULES_MAX_BYTES) {
+		buf_free(&b);
+		return NULL;
+	}
+	return b.data ? b.data : strdup("");
+}
+
+/* Reads dir/file (see rules_read). */
 static char *read_rule(const char *dir, const char *file)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc(RULES_MAX_BYTES + 1);
-	size_t n = buf ? fread(buf, 1, RULES_MAX_BYTES + 1, f) : 0;
-	fclose(f);
-	if (!buf || n > RULES_MAX_BYTES) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
+	return rules_read(path);
 }
 
 /* qsort order of names. */
@@ -254,8 +256,9 @@ void rules_done(struct rules_cache *rc, sigma_set *s)
 	pthread_mutex_unlock(&rc->lock);
 }
 
-/* The rules of one file's text as a new array of their descriptions,
- * or NULL with the reason in err. */
+/* The rules of one file's text as a new array of their descriptions
+ * (with their ATT&CK techniques described), or NULL with the reason in
+ * err. */
 static json_t *file_rules(const char *file, const char *text, char *err,
 			  size_t errn)
 {
@@ -266,14 +269,18 @@ static json_t *file_rules(const char *file, const char *text, char *err,
 	}
 	json_t *arr = json_array();
 	struct sigma_info in;
-	for (size_t i = 0; sigma_set_info(s, i, &in) == 0; i++)
+	for (size_t i = 0; sigma_set_info(s, i, &in) == 0; i++) {
+		json_t *ids = attack_ids_of_tags(in.tags);
 		json_array_append_new(
 		    arr,
-		    json_pack("{ss ss ss ss ss ss ss* sO sO}", "id", in.id,
+		    json_pack("{ss ss ss ss ss ss ss* sO sO so}", "id", in.id,
 			      "title", in.title, "level", in.level, "kind",
 			      in.kind, "type", in.type, "description",
 			      in.description, "name", in.name, "tags", in.tags,
-			      "falsepositives", in.falsepositives));
+			      "falsepositives", in.falsepositives, "techniques",
+			      attack_describe(ids)));
+		json_decref(ids);
+	}
 	sigma_set_free(s);
 	return arr;
 }

@@ -39,5 +39,6 @@ int rules_upload(db *d, const char *dir, const char *file, const char *text,
 int rules_enable(db *d, const char *dir, const char *file, int on,
 		 int64_t user_id, char *err, size_t errn);
 int rules_file_ok(const char *file);
+char *rules_read(const char *path);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "../core/clock.h"
 #include "../ml/evfeat.h"
+#include "rules.h"
 #include "sigma.h"
 #include "winevent.h"
 
@@ -18,26 +19,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* Reads a whole file (at most 1 MB) as a new string, or NULL. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = malloc((1 << 20) + 1);
-	size_t n = buf ? fread(buf, 1, 1 << 20, f) : 0;
-	fclose(f);
-	if (buf)
-		buf[n] = '\0';
-	return buf;
-}
-
 /* Adds rule file path to s (its name as the file), reporting a refusal
  * on out. Returns 0 or -1. */
 static int add_file(sigma_set *s, const char *path, FILE *out)
 {
 	char err[600];
-	char *text = slurp(path);
+	char *text = rules_read(path);
 	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	int rc =
 	    text ? sigma_set_add(s, name, text, strlen(text), err, sizeof(err))

@@ -949,12 +949,6 @@ int sigma_set_link(sigma_set *s, char *err, size_t errn)
 	return rc;
 }
 
-/* Returns how many rules s holds. */
-size_t sigma_set_count(const sigma_set *s)
-{
-	return s->n;
-}
-
 /* Fills out with rule i of s (borrowed). Returns 0, or -1 out of range. */
 int sigma_set_info(const sigma_set *s, size_t i, struct sigma_info *out)
 {

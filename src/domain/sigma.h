@@ -43,7 +43,6 @@ void sigma_set_free(sigma_set *s);
 int sigma_set_add(sigma_set *s, const char *file, const char *text, size_t len,
 		  char *err, size_t errn);
 int sigma_set_link(sigma_set *s, char *err, size_t errn);
-size_t sigma_set_count(const sigma_set *s);
 int sigma_set_info(const sigma_set *s, size_t i, struct sigma_info *out);
 json_t *sigma_judge(sigma_set *s, const char *kind, json_t *doc, int64_t ts);
 const struct sigma_logsource *sigma_logsource_find(const char *category,

@@ -21,9 +21,9 @@ struct sigma_logsource; /* sigma.h */
 #define WILD_MANY	'\x01'
 #define WILD_ONE	'\x02'
 
-enum node_op { N_AND, N_OR, N_NOT, N_FIELD, N_KEYWORDS, N_FALSE };
+enum node_op { N_AND, N_OR, N_NOT, N_FIELD, N_KEYWORDS };
 enum pat_kind { P_GLOB, P_RE, P_CIDR, P_NUM, P_NULL, P_EXISTS, P_FIELDREF };
-enum cmp { C_EQ, C_GT, C_GTE, C_LT, C_LTE };
+enum cmp { C_NONE, C_GT, C_GTE, C_LT, C_LTE };
 
 /* One value of a field test. */
 struct pattern {

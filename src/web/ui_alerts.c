@@ -183,6 +183,19 @@ int ui_alerts_status(struct ctx *c)
 	    arena_printf(c->a, "The alert is now %s.", to));
 }
 
+/* Reads the chosen alerts' ids (the validated "ids" list, comma-joined)
+ * into ids, at most max. Returns how many. */
+static size_t chosen(struct ctx *c, int64_t *ids, size_t max)
+{
+	size_t n = 0;
+	for (const char *p = ui_val(c, "ids"); *p && n < max; n++) {
+		char *end;
+		ids[n] = strtoll(p, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
 /* Makes one incident of alerts ids[0..n), or attaches them to the
  * incident the request names ("incident": its reference or id; or
  * "incident_id"), then
@@ -259,13 +272,7 @@ int ui_alerts_promote(struct ctx *c)
 int ui_alerts_promote_many(struct ctx *c)
 {
 	int64_t ids[PROMOTE_MAX];
-	size_t n = 0;
-	for (const char *p = ui_val(c, "ids"); *p && n < PROMOTE_MAX; n++) {
-		char *end;
-		ids[n] = strtoll(p, &end, 10);
-		p = *end == ',' ? end + 1 : end;
-	}
-	return promote(c, ids, n);
+	return promote(c, ids, chosen(c, ids, PROMOTE_MAX));
 }
 
 /* POST /alerts/{id}/suppress - "suppress similar": the alert's detector
@@ -415,11 +422,11 @@ int ui_alerts_bulk(struct ctx *c)
 		json_decref(skipped);
 		return -1;
 	}
-	int n = 0, rc = 0;
-	for (const char *p = ui_val(c, "ids"); *p && rc == 0 && n < 200; n++) {
-		char *end;
-		long long id = strtoll(p, &end, 10);
-		p = *end == ',' ? end + 1 : end;
+	int64_t ids[PROMOTE_MAX];
+	size_t n = chosen(c, ids, PROMOTE_MAX);
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int64_t id = ids[i];
 		int r = *to ? alerts_set_status(c->db, id, to, reason, note,
 						c->me.user_id)
 			    : 0;

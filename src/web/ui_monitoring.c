@@ -159,22 +159,10 @@ int ui_monitoring_attack(struct ctx *c)
 		if (!json_is_true(json_object_get(f, "enabled")))
 			continue;
 		json_array_foreach(json_object_get(f, "rules"), j, r)
-		{
-			json_t *ids = json_array();
-			json_array_foreach(json_object_get(r, "tags"), k, t)
-			{
-				const char *s = json_string_value(t);
-				if (s && !strncmp(s, "attack.t", 8))
-					json_array_append_new(
-					    ids, json_sprintf("T%s", s + 8));
-			}
-			json_t *desc = attack_describe(ids);
-			json_array_foreach(desc, k, t) cover(
-			    table, t,
-			    json_string_value(json_object_get(r, "title")), 0);
-			json_decref(desc);
-			json_decref(ids);
-		}
+		    json_array_foreach(json_object_get(r, "techniques"), k, t)
+			cover(table, t,
+			      json_string_value(json_object_get(r, "title")),
+			      0);
 	}
 	json_array_foreach(seen, i, t)
 	    cover(table, t, NULL, json_integer_value(json_object_get(t, "n")));

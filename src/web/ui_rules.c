@@ -6,7 +6,6 @@
 #include "ui.h"
 
 #include "../core/config.h"
-#include "../domain/attack.h"
 #include "../domain/rules.h"
 
 #include <stdlib.h>
@@ -21,38 +20,12 @@ const struct field ui_rules_enable_fields[] = {
     {"enabled", V_BOOL, 0, 0, 0, NULL, "Enabled"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Adds each rule's techniques (from its tags) described, in place. */
-static void describe(json_t *files)
-{
-	size_t i, j;
-	json_t *f, *r;
-	json_array_foreach(files, i, f)
-	{
-		json_array_foreach(json_object_get(f, "rules"), j, r)
-		{
-			json_t *ids = json_array(), *t;
-			size_t k;
-			json_array_foreach(json_object_get(r, "tags"), k, t)
-			{
-				const char *s = json_string_value(t);
-				if (s && !strncmp(s, "attack.t", 8))
-					json_array_append_new(
-					    ids, json_sprintf("T%s", s + 8));
-			}
-			json_object_set_new(r, "techniques",
-					    attack_describe(ids));
-			json_decref(ids);
-		}
-	}
-}
-
 /* GET /admin/rules - every rule file, shipped first, with its rules. */
 int ui_rules_index(struct ctx *c)
 {
 	json_t *files = rules_list(c->db, config_get()->rules_dir);
 	if (!files)
 		return -1;
-	describe(files);
 	size_t on = 0, i;
 	json_t *f;
 	json_array_foreach(files, i, f) on +=
