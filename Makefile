@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
-LIBS    := -lfcgi -lcurl -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lhpdf -lxlsxwriter -lz -lpthread -lm -lyaml
+LIBS    := -lfcgi -lcurl -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lhpdf -lxlsxwriter -lz -lpthread -lm -lyaml -lgvc -lcgraph -lcdt -lGeoIP
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B       := build
@@ -19,7 +19,7 @@ SPEC    := tests/spec/mustache
 DATASETS ?= $(or $(SECURA_DATASETS),../shared/datasets)
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz bench bench-ingest eval models office-models load run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench bench-ingest eval otrf-graph models office-models load run demo clean format help
 
 all: $(PROGS)
 
@@ -33,6 +33,7 @@ help:
 	@echo "make bench      wrk against 100,000 incidents, with baselines"
 	@echo "make bench-ingest  events/s through the intake beside a bare insert loop"
 	@echo "make eval       classifier accuracy beside scikit-learn's baselines"
+	@echo "make otrf-graph attack paths on the OTRF recordings beside their rarity baseline"
 	@echo "make models     retrain the shipped models in data/models from their manifests"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
 	@echo "make format     clang-format every C file"
@@ -179,6 +180,11 @@ eval: all
 	@tools/need-datasets.sh "$(DATASETS)"
 	@tools/install-deps.sh --eval
 	@tools/eval.sh
+
+# Attack paths on the OTRF lateral-movement recordings (README's figures).
+otrf-graph: all
+	@tools/need-datasets.sh "$(DATASETS)"
+	@SECURA_DATASETS="$(DATASETS)" tools/otrf_graph.py $(B)
 
 # Fuzzing is not part of `make test` (it is open-ended); run it by hand.
 fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl $(B)/fuzz/fuzz_files $(B)/fuzz/fuzz_events $(B)/fuzz/fuzz_features $(B)/fuzz/fuzz_accesslog

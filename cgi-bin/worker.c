@@ -19,13 +19,16 @@
 #include "../src/core/view.h"
 #include "../src/domain/alerts.h"
 #include "../src/domain/anomaly_retrain.h"
+#include "../src/domain/assets.h"
 #include "../src/domain/assistant.h"
+#include "../src/domain/behaviour.h"
 #include "../src/domain/clocks.h"
 #include "../src/domain/delivery.h"
 #include "../src/domain/demo_events.h"
 #include "../src/domain/events.h"
 #include "../src/domain/jobs.h"
 #include "../src/domain/models.h"
+#include "../src/domain/paths.h"
 #include "../src/domain/report_jobs.h"
 #include "../src/domain/retrain.h"
 #include "../src/domain/similar.h"
@@ -142,6 +145,38 @@ static long fold_alerts(db *d)
 	return n < 0 ? -1 : total;
 }
 
+/* Flags the new attack paths over the threshold (domain/paths.c) and
+ * the sign-ins that break their person's habits (domain/behaviour.c) as
+ * findings, at most every ten seconds (a look loads a window of the
+ * sign-in graph), on this thread's connection to the events database.
+ * Returns the paths flagged, or -1 (logged). */
+static long watch_paths(db *d, int force)
+{
+	static int64_t last;
+	if (!force && clock_now() - last < 10)
+		return 0;
+	last = clock_now();
+	db *ev = db_thread(config_get()->events_db);
+	json_t *assets = assets_list(d);
+	long n = ev && assets
+		     ? paths_watch(ev, assets, PATHS_THRESHOLD, PATHS_GAP_MS)
+		     : -1,
+	     u = ev ? behaviour_watch(ev, 5000) : -1;
+	json_decref(assets);
+	if (u < 0)
+		log_event(NULL, NULL, "worker: behaviour: %s",
+			  ev ? db_errmsg(ev) : "no events database");
+	else if (u > 0)
+		log_event(NULL, NULL, "worker: %ld unusual sign-ins flagged",
+			  u);
+	if (n < 0)
+		log_event(NULL, NULL, "worker: attack paths: %s",
+			  ev ? db_errmsg(ev) : "no events database");
+	else if (n > 0)
+		log_event(NULL, NULL, "worker: %ld attack paths flagged", n);
+	return n;
+}
+
 /* One scheduler run (when tick), the alerts' fold and the deliveries
  * then due (counted in *sent, sent or not); with jobs, also one round of
  * the jobs (--once). Returns 0 or -1. */
@@ -151,6 +186,7 @@ static int round_once(db *d, int tick, int jobs, int *alerts, int *sent)
 		return -1;
 	if (tick)
 		prune_events(); /* a failure is logged; deliveries go on */
+	watch_paths(d, tick);
 	fold_alerts(d); /* every round: alerts follow events within a second */
 	int rc = 0, n = 0;
 	int64_t after = 0;

@@ -33,6 +33,7 @@
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
 #include "../src/domain/sources.h"
+#include "../src/domain/graph_cmd.h"
 #include "../src/domain/rules_cmd.h"
 #include "../src/domain/traffic_cmd.h"
 #include "../src/domain/users.h"
@@ -87,6 +88,7 @@ static int usage(void)
 		"for its options)\n"
 		"       secura watch-log FILE --source NAME [--from-start] "
 		"[--once]\n"
+		"       secura graph scores [--threshold T] | graph watch\n"
 		"       secura traffic --url URL --token T [--rate N] "
 		"[--seconds S] [--scenario S] [--door native|hec] (secura "
 		"traffic for its options)\n"
@@ -750,6 +752,8 @@ int main(int argc, char **argv)
 	} else if (db_migrate(&d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "secura: %s\n", err);
 		rc = 1;
+	} else if (!strcmp(cmd, "graph")) {
+		rc = graph_command(&d, argc - 2, argv + 2, stdout);
 	} else if (!strcmp(cmd, "watch-log")) {
 		rc = cmd_watch_log(argc, argv);
 	} else if (!strcmp(cmd, "report") && !strcmp(sub, "verify")) {

@@ -39,7 +39,8 @@ int config_load(char *err, size_t errlen)
 {
 	int64_t threads, idle, max, body, upload, request, acct, addr, window,
 	    ingest_body, ev_days, ev_mb, ingest_wait;
-	int64_t priv, attempts, backoff, llm_priv, llm_timeout, page_cache;
+	int64_t priv, attempts, backoff, llm_priv, llm_timeout, page_cache,
+	    graphs;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
 		    errlen) ||
@@ -75,7 +76,8 @@ int config_load(char *err, size_t errlen)
 		    errlen) ||
 	    env_int("SECURA_INGEST_MAX_WAIT_MS", 2000, 0, 600000, &ingest_wait,
 		    err, errlen) ||
-	    env_int("SECURA_PAGE_CACHE", 1, 0, 1, &page_cache, err, errlen))
+	    env_int("SECURA_PAGE_CACHE", 1, 0, 1, &page_cache, err, errlen) ||
+	    env_int("SECURA_GRAPHS", 1, 0, 1, &graphs, err, errlen))
 		return -1;
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
 	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);
@@ -92,12 +94,16 @@ int config_load(char *err, size_t errlen)
 	cfg.rules_dir = env_str("SECURA_RULES", "./data/rules");
 	cfg.attack_table =
 	    env_str("SECURA_ATTACK", "./data/attack/techniques.tsv");
+	cfg.world_map =
+	    env_str("SECURA_WORLD_MAP", "./data/world/countries.tsv");
+	cfg.geoip_dir = env_str("SECURA_GEOIP", "/usr/share/GeoIP");
 	cfg.org_name = env_str("SECURA_ORG_NAME", "");
 	cfg.font_dir =
 	    env_str("SECURA_FONT_DIR", "/usr/share/fonts/truetype/dejavu");
 	cfg.origin = env_str("SECURA_ORIGIN", NULL);
 	cfg.threads = (int)threads;
 	cfg.page_cache = (int)page_cache;
+	cfg.graphs = (int)graphs;
 	cfg.session_idle = idle;
 	cfg.session_max = max;
 	cfg.max_body = (size_t)body;

@@ -23,6 +23,13 @@ struct config {
 				       rules, default ./data/rules */
 	const char *attack_table;   /* SECURA_ATTACK: the ATT&CK table,
 				       ./data/attack/techniques.tsv */
+	const char *world_map;	    /* SECURA_WORLD_MAP: the countries'
+				       outlines, ./data/world/countries.tsv */
+	int graphs;		    /* SECURA_GRAPHS=0: the intake keeps no
+				       graphs (edges, addresses, people's
+				       days); 1 by default */
+	const char *geoip_dir;	    /* SECURA_GEOIP: GeoIP.dat and
+				       GeoIPv6.dat, /usr/share/GeoIP */
 	const char *org_name;	    /* SECURA_ORG_NAME */
 	const char *font_dir; /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
 	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:

@@ -372,6 +372,7 @@ static json_t *alert_json(sqlite3_stmt *st, int full)
 	    (json_int_t)db_int(st, 9), "first_seen", first, "last_seen", last,
 	    "host", db_text(st, 12), "user", db_text(st, 13), "ip",
 	    db_text(st, 14));
+	json_object_set_new(o, "last_seen_ms", json_integer(db_int(st, 11)));
 	json_object_set_new(o, "assignee_id", json_integer(db_int(st, 20)));
 	json_object_set_new(o, "assignee", json_string(db_text(st, 21)));
 	json_t *tech = json_loads(db_text(st, 19), 0, NULL);

@@ -14,10 +14,12 @@
 #include "events.h"
 
 #include "accesslog.h"
+#include "edges.h"
 #include "winevent.h"
 
 #include "../core/buf.h"
 #include "../core/clock.h"
+#include "../core/config.h"
 #include "../core/jsonmem.h"
 #include "../core/log.h"
 #include "../ml/evfeat.h"
@@ -258,7 +260,8 @@ struct row {
 	const char *kind, *model;
 	int64_t ts;
 	double score;
-	int never_seen, over; /* over: a finding */
+	int never_seen, over;	/* over: a finding */
+	struct edges_note edge; /* what it adds to the graphs */
 };
 
 /* A request's events: checked, normalised and scored outside the write
@@ -372,10 +375,12 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 		json_decref(fired);
 	}
 	r->js = json_dumps(doc, JSON_COMPACT);
-	if (!r->js || keep_columns(r, doc) != 0) {
+	if (!r->js || keep_columns(r, doc) != 0 ||
+	    edges_read(doc, r->kind, &r->edge) != 0) {
 		jsonmem_free(r->js);
 		jsonmem_free(r->why);
 		free(r->text);
+		edges_note_free(&r->edge);
 		return -1;
 	}
 	b->nrows++;
@@ -403,6 +408,7 @@ static void batch_free(struct batch *b)
 		jsonmem_free(b->rows[i].js);
 		jsonmem_free(b->rows[i].why);
 		free(b->rows[i].text);
+		edges_note_free(&b->rows[i].edge);
 	}
 	free(b->rows);
 	free(b->minutes);
@@ -526,15 +532,21 @@ static int commit(db *d, struct batch *b, int64_t max_wait_ms)
 	if (db_begin(d) != 0)
 		return -1;
 	double t0 = clock_mono_ms();
-	int rc = 0;
-	/* the rollups count what is stored: a retried event is not */
+	int graphs = config_get()->graphs;
+	edges_set *es = graphs ? edges_new() : NULL;
+	int rc = graphs && !es ? -1 : 0;
+	/* the rollups and graphs count what is stored: a retried event is
+	 * not */
 	for (size_t i = 0; i < b->nrows && rc == 0; i++) {
 		const struct row *r = &b->rows[i];
 		rc = insert(d, b->s, b->now_ms, r);
 		if (rc == 0 && sqlite3_changes(d->h) > 0)
 			rc = count_minute(b, r->ts, r->kind, r->text + r->at[3],
-					  r->score, r->over);
+					  r->score, r->over) ||
+			     (es && edges_add(es, &r->edge, r->ts));
 	}
+	rc = rc || (es && edges_store(d, es));
+	edges_free(es);
 	for (size_t i = 0; i < b->nminutes && rc == 0; i++) {
 		struct minute *m = &b->minutes[i];
 		rc = db_exec(d, STMT_EVT_MINUTE_ADD, m->minute, b->s->id,
@@ -591,6 +603,32 @@ int events_take(db *d, const struct source *s, const struct scorer *sc,
 	int rc = n < 0 ? 1 : b.failed ? -1 : commit(d, &b, max_wait_ms);
 	batch_free(&b);
 	jsonmem_use(was);
+	return rc;
+}
+
+/* Stores a finding Secura made itself (no source: 0) on the events
+ * database ev: doc the event (an ECS alert: event.id, message, host,
+ * user), why a rule's finding ([{rule, title, level, tags, group}]) that
+ * the alerts fold; at ts (ms), of kind and action. Neither is taken.
+ * Returns 0, or -1 on a database error. */
+int events_add_finding(db *ev, int64_t ts, const char *kind, const char *action,
+		       json_t *doc, json_t *why)
+{
+	char *djs = json_dumps(doc, JSON_COMPACT),
+	     *wjs = json_dumps(why, JSON_COMPACT), num[32];
+	int64_t now = clock_now() * 1000;
+	int rc = !djs || !wjs ? -1
+			      : db_exec(ev, STMT_EVT_INSERT, (int64_t)0,
+					text(doc, "event.id", num), ts, now,
+					kind, text(doc, "event.category", num),
+					action, text(doc, "event.outcome", num),
+					text(doc, "host.name", num),
+					text(doc, "user.name", num),
+					text(doc, "source.ip", num), "",
+					text(doc, "message", num), djs, -1.0,
+					"", 0, wjs);
+	jsonmem_free(djs);
+	jsonmem_free(wjs);
 	return rc;
 }
 

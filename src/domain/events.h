@@ -31,6 +31,10 @@ int events_take(db *d, const struct source *s, const struct scorer *sc,
 		sigma_set *rules, enum events_format format, const char *body,
 		size_t len, long max, int64_t max_wait_ms,
 		struct events_result *r);
+/* Stores a finding Secura made itself (source 0): doc an ECS alert
+ * event, why a rule's finding the alerts fold. Returns 0 or -1. */
+int events_add_finding(db *ev, int64_t ts, const char *kind, const char *action,
+		       json_t *doc, json_t *why);
 json_t *events_predict(const struct scorer *sc, json_t *events,
 		       const char *kind, int64_t now_ms);
 json_t *events_source_stats(db *d);

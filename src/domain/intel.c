@@ -8,6 +8,7 @@
 #include "../core/clock.h"
 #include "../core/jsonmem.h"
 #include "../core/log.h"
+#include "assets.h"
 #include "indicators.h"
 #include "models.h"
 #include "settings.h"
@@ -289,8 +290,8 @@ static json_t *score_json(db *d, arena *a, const struct incident *in,
 	const char *hit = NULL;
 	if (!*in->assets)
 		v = 0, detail = "none named";
-	else if (critical_asset(a, in->assets,
-				settings_get(d, a, "critical_assets"), &hit))
+	else if (critical_asset(a, in->assets, assets_critical_names(d, a),
+				&hit))
 		v = 1, detail = arena_printf(a, "critical asset: %s", hit);
 	else
 		v = 0.4, detail = "named, none critical";

@@ -91,26 +91,8 @@ static void glob(arena *a, struct pattern *p, const char *v, int pre, int post,
 /* Parses "10.0.0.0/8" or an address into p. Returns 0 or -1. */
 static int cidr(struct pattern *p, const char *v)
 {
-	char host[64];
-	const char *slash = strchr(v, '/');
-	size_t n = slash ? (size_t)(slash - v) : strlen(v);
-	if (n >= sizeof(host))
-		return -1;
-	memcpy(host, v, n);
-	host[n] = '\0';
 	p->kind = P_CIDR;
-	p->family = strchr(host, ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(p->family, host, p->net) != 1)
-		return -1;
-	int max = p->family == AF_INET ? 32 : 128;
-	char *end;
-	long bits = slash ? strtol(slash + 1, &end, 10) : max;
-	if (slash && (*end || end == slash + 1))
-		return -1;
-	if (bits < 0 || bits > max)
-		return -1;
-	p->bits = (int)bits;
-	return 0;
+	return cidr_parse(v, &p->net);
 }
 
 /* The modifiers a field test names. */

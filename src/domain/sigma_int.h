@@ -5,6 +5,7 @@
 #define SECURA_SIGMA_INT_H
 
 #include "../core/arena.h"
+#include "../core/cidr.h"
 
 #include <jansson.h>
 #include <pthread.h>
@@ -30,8 +31,7 @@ struct pattern {
 	enum pat_kind kind;
 	const char *text; /* glob: compiled (WILD_* bytes), lowercased */
 	regex_t *re;
-	unsigned char net[16];
-	int family, bits;
+	struct cidr net;
 	double num;
 	enum cmp cmp;
 	int exists, field; /* field: a fieldref's interned field */
@@ -95,6 +95,5 @@ struct sigma_set {
 };
 
 int sigma_judge_glob(const char *p, const char *t);
-int sigma_judge_cidr(const struct pattern *p, const char *t);
 
 #endif

@@ -39,21 +39,6 @@ int sigma_judge_glob(const char *p, const char *t)
 	return !*p;
 }
 
-/* Returns whether address text t is inside p's network. */
-int sigma_judge_cidr(const struct pattern *p, const char *t)
-{
-	unsigned char a[16];
-	if (inet_pton(p->family, t, a) != 1)
-		return 0;
-	int full = p->bits / 8, rest = p->bits % 8;
-	if (memcmp(a, p->net, (size_t)full))
-		return 0;
-	if (!rest)
-		return 1;
-	unsigned char m = (unsigned char)(0xff << (8 - rest));
-	return (a[full] & m) == (p->net[full] & m);
-}
-
 /* An event's value of one interned field, fetched once a judgement. */
 struct val {
 	int fetched;
@@ -122,7 +107,7 @@ static int admit(struct event *e, const struct pattern *p, const char *t,
 	case P_RE:
 		return regexec(p->re, t, 0, NULL, 0) == 0;
 	case P_CIDR:
-		return sigma_judge_cidr(p, t);
+		return cidr_match(&p->net, t);
 	case P_NUM: {
 		char *end;
 		double d = strtod(t, &end);

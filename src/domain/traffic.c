@@ -260,7 +260,10 @@ static json_t *ordinary(struct traffic *t, int64_t ts, int k)
 					    "teams.exe", "excel.exe",
 					    "svchost.exe"};
 	json_t *e = base(t, ts, "process", "start", "success", "normal");
-	json_object_set_new(e, "host", json_pack("{ss}", "name", ws));
+	/* an endpoint agent names its address: the graphs learn which
+	 * host an address is */
+	json_object_set_new(e, "host",
+			    json_pack("{ss ss}", "name", ws, "ip", ip));
 	json_object_set_new(e, "user", json_pack("{ss}", "name", user));
 	json_object_set_new(e, "process",
 			    json_pack("{ss}", "name", procs[below(t, 5)]));

@@ -220,6 +220,22 @@ int ui_actions_create(struct ctx *c);
 int ui_actions_enable(struct ctx *c);
 int ui_actions_confirm(struct ctx *c);
 int ui_actions_run(struct ctx *c);
+/* ui_graphs.c */
+extern const struct field ui_graphs_paths_fields[], ui_graphs_period_fields[];
+int ui_graphs_paths(struct ctx *c);
+int ui_graphs_topology(struct ctx *c);
+int ui_graphs_threat_map(struct ctx *c);
+/* ui_behaviour.c */
+extern const struct field ui_behaviour_list_fields[],
+    ui_behaviour_alias_fields[];
+int ui_behaviour_list(struct ctx *c);
+int ui_behaviour_show(struct ctx *c);
+int ui_behaviour_alias(struct ctx *c);
+/* ui_assets.c */
+extern const struct field ui_assets_put_fields[];
+int ui_assets_index(struct ctx *c);
+int ui_assets_put(struct ctx *c);
+int ui_assets_remove(struct ctx *c);
 int ui_rules_show(struct ctx *c);
 int ui_rules_upload(struct ctx *c);
 int ui_rules_enable(struct ctx *c);

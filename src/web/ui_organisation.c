@@ -15,7 +15,6 @@ const struct field ui_organisation_fields[] = {
     {"dpo_contact", V_TEXT, 0, 0, 500, NULL, "DPO contact"},
     {"authority", V_LINE, 0, 0, 200, NULL, "Supervisory authority"},
     {"sox_committee", V_LINE, 0, 0, 200, NULL, "Audit committee"},
-    {"critical_assets", V_TEXT, 0, 0, 2000, NULL, "Critical assets"},
     /* SLA targets in minutes (the clocks of every open incident are
        recomputed when one changes) */
     {"sla_critical_triage", V_INT, 0, 1, 525600, NULL, "Critical: triage"},

@@ -33,4 +33,10 @@ void ui_svg_line(buf *b, const char *id, const char *title, const char *desc,
 		 const double *actual, int nactual, const double *ahead,
 		 int nahead);
 
+/* A world map (data/world/countries.tsv, read once a process) with the
+ * countries shaded by events ([{cc, name, events, addresses}]), each
+ * with its count in its <title>; without the file, nothing is drawn. */
+void ui_svg_world(buf *b, const char *id, const char *title, const char *desc,
+		  json_t *countries);
+
 #endif

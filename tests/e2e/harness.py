@@ -84,7 +84,9 @@ class Server:
                          "SECURA_MODELS": os.path.join(ROOT, "data", "models"),
                          "SECURA_RULES": os.path.join(ROOT, "data", "rules"),
                          "SECURA_ATTACK": os.path.join(ROOT, "data", "attack",
-                                                       "techniques.tsv")})
+                                                       "techniques.tsv"),
+                         "SECURA_WORLD_MAP": os.path.join(ROOT, "data", "world",
+                                                          "countries.tsv")})
         self.env.update({k: str(v) for k, v in env.items()})
         self.proc = None
         self.admin_email = None
