@@ -308,12 +308,9 @@ def stix_export(s):
 def critical_asset_scores(s):
     p, tok = intel_people(s)
     admin = p["admin"][0]
-    settings = admin.get("/admin/settings").text
-    org = re.search(r'name="org_name"[^>]*value="([^"]*)"', settings)
-    r = admin.form_post("/admin/settings", "/admin/settings", {
-        "org_name": org.group(1) if org and org.group(1) else "Secura test",
-        "critical_assets": "payroll, domain controller"})
-    check(r.status == 303, "the admin names the critical assets", r.status)
+    r = admin.form_post("/admin/assets", "/admin/assets", {
+        "name": "payroll", "owner": "Finance IT", "criticality": "critical"})
+    check(r.status == 303, "the admin tags the payroll systems as a critical asset", r.status)
     r = api(s, tok["emp"], "POST", "/incidents", {
         "title": "Strange logins on the Payroll server", "category": "unauthorized-access",
         "description": "Someone logged in at night.", "assets": "PAYROLL-01 (payroll server)",
