@@ -218,6 +218,11 @@ static const struct route routes[] = {
      "users_behaviour", ui_behaviour_list_fields, NULL, 0},
     {"GET", "/users/{ref}/behaviour", ui_behaviour_show, PERM_ALERT_READ,
      "user_behaviour", NULL, NULL, 0},
+    /* the people's habits under /api/v1/graph too (JSON only) */
+    {"GET", "/graph/behaviour", ui_behaviour_list, PERM_ALERT_READ, NULL,
+     ui_behaviour_list_fields, NULL, ROUTE_JSON_ONLY},
+    {"GET", "/graph/behaviour/{ref}", ui_behaviour_show, PERM_ALERT_READ, NULL,
+     NULL, NULL, ROUTE_JSON_ONLY},
     /* the names the system Secura replaces gave these (JSON only) */
     {"GET", "/visualize/attack-paths", ui_graphs_paths, PERM_ALERT_READ, NULL,
      ui_graphs_paths_fields, NULL, ROUTE_JSON_ONLY},

@@ -12,6 +12,10 @@
 #   (`secura ml anomaly eval` rows/s);
 # - scored with the detection rules taken away (SECURA_RULES empty) and
 #   with every shipped rule enabled: what the rules cost (target <= 20%);
+# - sign-ins and flows with the graphs kept (edges upserted in the
+#   intake's transaction) and without (SECURA_GRAPHS=0): what the graphs
+#   cost (target: keep >= 80% of the rate); the attack-paths page p99 for
+#   a host with 10,000 sign-in edges (target < 200 ms);
 # - the analyst's incident list p99 while ingest runs, beside its p99 idle;
 # - the ingest program's peak resident memory.
 # BENCH_SECONDS (10), BENCH_INCIDENTS (10000).
@@ -32,7 +36,7 @@ trap cleanup EXIT INT TERM
 
 # The batches: 1,000 events of each kind without event.id (so every post
 # stores them all), from the traffic generator's office.
-for k in http-access network-flow; do
+for k in http-access network-flow auth; do
 	"$B/secura" traffic --out "$DATA/$k.gen" --kind "$k" --scenario mix --count 1000 --days 1 --seed 3 >/dev/null
 	sed 's/"id":"gen-[^"]*",//' "$DATA/$k.gen" >"$DATA/$k.ndjson"
 done
@@ -44,6 +48,7 @@ start() {
 	mkdir -p "$dir"
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	export SECURA_DATA=$dir SECURA_PORT=$port SECURA_MODELS=$2 SECURA_RULES=${3:-$DATA/no-rules} SECURA_LOGIN_MAX_ADDRESS=100000
+	export SECURA_GRAPHS=${GRAPHS:-1}
 	BASE=http://127.0.0.1:$port
 	"$B/secura" init >/dev/null
 	"$B/secura" demo --count "${BENCH_INCIDENTS:-10000}" >/dev/null
@@ -58,7 +63,7 @@ start() {
 		[ $i -gt 200 ] && { cat "$dir/run.log"; exit 1; }
 		sleep 0.1
 	done
-	for k in http-access network-flow; do
+	for k in http-access network-flow auth; do
 		tok=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
 			-d "{\"name\":\"bench $k\",\"kind\":\"$k\"}" "$BASE/api/v1/admin/sources" |
 			python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
@@ -90,9 +95,10 @@ ingest() {
 	[ -z "$bad" ] || echo " (non-2xx: $bad)" >&2
 }
 
-# p99 PATH: the incident list's p99 in ms over 4 connections.
+# p99 PATH [CONNECTIONS]: a page's p99 in ms over 4 connections (or the
+# number given).
 p99() {
-	wrk -t 1 -c 4 -d "${SECS}s" --latency -H "Cookie: secura_session=$SESSION" -H "Cache-Control: no-cache" "$BASE$1" |
+	wrk -t 1 -c "${2:-4}" -d "${SECS}s" --latency -H "Cookie: secura_session=$SESSION" -H "Cache-Control: no-cache" "$BASE$1" |
 		awk '$1 == "99%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v = v * 1000 } print v }'
 }
 
@@ -139,13 +145,50 @@ STORED=$(sqlite3 "$SECURA_DATA/events.db" "SELECT count(*) FROM events")
 printf '  %-30s %8s ms idle, %s ms while events pour in\n' "incident list p99" "$IDLE" "$BUSY"
 printf '  %-30s %8s MB peak resident (%s events stored)\n' "ingest program" "$RSS" "$STORED"
 
+stop_instance
+
+echo "== sign-ins and flows on a new instance, scored, every shipped rule, graphs kept"
+start graphs "$ROOT/data/models" "$ROOT/data/rules"
+AUTH=$(ingest auth)
+GRAPH_FLOW=$(ingest network-flow)
+printf '  %-30s %8s events/s\n' "auth" "$AUTH" "network-flow" "$GRAPH_FLOW"
+# a host with 10,000 sign-in edges: one account each from 10,000 addresses
+python3 -c 'import json, sys, time
+now = int(time.time() * 1000)
+for i in range(10000):
+    print(json.dumps({"@timestamp": now - i * 1000, "event": {"outcome": "success"},
+                      "user": {"name": "u%d" % (i % 500)}, "host": {"name": "HUB01"},
+                      "source": {"ip": "10.%d.%d.%d" % (i // 62500, i // 250 % 250, i % 250 + 1)}}))' >"$DATA/hub.ndjson"
+split -l 5000 "$DATA/hub.ndjson" "$DATA/hub-"
+for f in "$DATA"/hub-*; do
+	curl -sf -o /dev/null -H "Authorization: Bearer $SOURCE_auth" -H 'Content-Type: application/x-ndjson' \
+		--data-binary "@$f" "$BASE/api/v1/ingest"
+done
+HUB_EDGES=$(sqlite3 "$SECURA_DATA/events.db" "SELECT count(*) FROM auth_edges WHERE dst = 'hub01'")
+PATHS=$(p99 "/graph/paths?host=hub01" 1)
+PATHS4=$(p99 "/graph/paths?host=hub01")
+printf '  %-30s %8s ms p99 one at a time, %s ms at 4 connections (%s edges to the host)\n' "attack paths page" "$PATHS" "$PATHS4" "$HUB_EDGES"
+stop_instance
+
+
+echo "== the same, graphs not kept (SECURA_GRAPHS=0)"
+GRAPHS=0
+start nographs "$ROOT/data/models" "$ROOT/data/rules"
+NOGRAPH_AUTH=$(ingest auth)
+NOGRAPH_FLOW=$(ingest network-flow)
+printf '  %-30s %8s events/s\n' "auth" "$NOGRAPH_AUTH" "network-flow" "$NOGRAPH_FLOW"
+stop_instance
+
 echo "== against the baselines and targets"
 awk -v h="$HTTP" -v f="$FLOW" -v bh="$BARE_HTTP" -v bf="$BARE_FLOW" -v ph="$PLAIN_HTTP" -v pf="$PLAIN_FLOW" \
-	-v idle="$IDLE" -v busy="$BUSY" -v rss="$RSS" -v nh="$NORULE_HTTP" -v nf="$NORULE_FLOW" 'BEGIN {
+	-v idle="$IDLE" -v busy="$BUSY" -v rss="$RSS" -v nh="$NORULE_HTTP" -v nf="$NORULE_FLOW" \
+	-v a="$AUTH" -v gf="$GRAPH_FLOW" -v na="$NOGRAPH_AUTH" -v ngf="$NOGRAPH_FLOW" -v paths="$PATHS" -v paths4="$PATHS4" 'BEGIN {
 	printf "  http-access     %5.1f%% of the bare loop (target >= 50%%), %d events/s (target >= 50,000)\n", 100 * h / bh, h
 	printf "  network-flow    %5.1f%% of the bare loop (target >= 50%%), %d events/s (target >= 50,000)\n", 100 * f / bf, f
 	printf "  scoring adds    %5.1f%% (http-access), %.1f%% (network-flow) to an event (target <= 10%%)\n", 100 * (ph / nh - 1), 100 * (pf / nf - 1)
 	printf "  rules cost      %5.1f%% (http-access), %.1f%% (network-flow) of the rate (target <= 20%%)\n", 100 * (1 - h / nh), 100 * (1 - f / nf)
+	printf "  graphs keep     %5.1f%% (auth), %.1f%% (network-flow) of the rate without them (target >= 80%%)\n", 100 * a / na, 100 * gf / ngf
+	printf "  attack paths    p99 %s ms for a host with 10,000 edges, one at a time (target < 200 ms); %s ms at 4 connections\n", paths, paths4
 	printf "  incident list   p99 %.2fx idle under ingest (target <= 2x)\n", busy / idle
 	printf "  ingest program  %s MB resident (target < 64 MB)\n", rss
 }'

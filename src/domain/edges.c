@@ -21,6 +21,7 @@
 struct ent {
 	char *key;
 	int64_t v[4];
+	int64_t id; /* a sign-in edge's row, once stored */
 };
 
 /* An open-addressing map from text keys to entries. */
@@ -30,7 +31,7 @@ struct map {
 };
 
 struct edges_set {
-	struct map auth, net, ips, sources, days;
+	struct map auth, hops, net, ips, sources, days;
 };
 
 /* The text at path in doc ("" when absent; a number written in num). */
@@ -184,23 +185,19 @@ int edges_read(json_t *doc, const char *kind, struct edges_note *note)
 	if (end && *end)
 		c = 0;
 	if (c == 4624 || c == 4625 || c == 4648 || c == 4769) {
-		if (!windows(doc, c, f, &note->ok))
-			return 0;
-		note->type = 'a';
+		if (windows(doc, c, f, &note->ok))
+			note->type = 'a';
 	} else if (!strcmp(kind, "auth")) {
 		edges_host(text(doc, "source.ip", num), f[0], 256);
 		edges_host(text(doc, "host.name", num), f[1], 256);
-		if (local_address(f[0]) || !*f[1] || !strcmp(f[0], f[1]) ||
-		    edges_user(text(doc, "user.name", num), f[2], 256) != 0)
-			return 0;
 		snprintf(f[3], 256, "%s", text(doc, "network.protocol", num));
 		note->ok = strcmp(text(doc, "event.outcome", num), "failure");
-		note->type = 'a';
+		if (!local_address(f[0]) && *f[1] && strcmp(f[0], f[1]) &&
+		    edges_user(text(doc, "user.name", num), f[2], 256) == 0)
+			note->type = 'a';
 	} else if (!strcmp(kind, "network-flow")) {
 		snprintf(f[0], 256, "%s", text(doc, "source.ip", num));
 		snprintf(f[1], 256, "%s", text(doc, "destination.ip", num));
-		if (!*f[0] || !*f[1])
-			return 0;
 		snprintf(f[2], 256, "%s", text(doc, "network.transport", num));
 		json_t *p = evfeat_member(doc, "destination.port"),
 		       *sb = evfeat_member(doc, "source.bytes"),
@@ -210,8 +207,12 @@ int edges_read(json_t *doc, const char *kind, struct edges_note *note)
 		note->bytes =
 		    (json_is_integer(sb) ? json_integer_value(sb) : 0) +
 		    (json_is_integer(dbytes) ? json_integer_value(dbytes) : 0);
-		note->type = 'n';
+		if (*f[0] && *f[1])
+			note->type = 'n';
 	}
+	if (!note->type) /* the fields of no edge are no edge's */
+		for (int i = 0; i < 4; i++)
+			f[i][0] = '\0';
 	/* an endpoint that names its address says which host that is */
 	if (!*f[4]) {
 		json_t *ip = evfeat_member(doc, "host.ip");
@@ -302,6 +303,7 @@ void edges_free(edges_set *s)
 	if (!s)
 		return;
 	map_free(&s->auth);
+	map_free(&s->hops);
 	map_free(&s->net);
 	map_free(&s->ips);
 	map_free(&s->sources);
@@ -327,10 +329,17 @@ int edges_add(edges_set *s, const struct edges_note *note, int64_t ts)
 		return 0;
 	struct ent *e;
 	if (note->type == 'a') {
-		snprintf(key, sizeof(key),
-			 "%s" SEP "%s" SEP "%s" SEP "%s" SEP "%lld", f[0], f[1],
-			 f[2], f[3], (long long)(ts / 3600000));
+		/* the edge, then its hour (the edge's key and the hour) */
+		int k =
+		    snprintf(key, sizeof(key), "%s" SEP "%s" SEP "%s" SEP "%s",
+			     f[0], f[1], f[2], f[3]);
 		if (!(e = lookup(&s->auth, key)))
+			return -1;
+		span(e, ts);
+		e->v[note->ok ? 2 : 3]++;
+		snprintf(key + k, sizeof(key) - (size_t)k, SEP "%lld",
+			 (long long)(ts / 3600000));
+		if (!(e = lookup(&s->hops, key)))
 			return -1;
 		span(e, ts);
 		e->v[note->ok ? 2 : 3]++;
@@ -393,19 +402,29 @@ int edges_store(db *d, edges_set *s)
 		if (db_exec(d, STMT_EVT_HOST_IP_SET, f[0], f[1], e->v[1]) != 0)
 			return -1;
 	}
+	/* each edge once (its id kept), then each of its hours */
 	for (size_t i = 0; i < s->auth.cap; i++) {
 		struct ent *e = &s->auth.e[i];
 		if (!e->key)
 			continue;
 		snprintf(key, sizeof(key), "%s", e->key);
-		split(key, f, 5);
-		char *end;
-		int64_t hour = strtoll(f[4], &end, 10);
-		int64_t id =
-		    db_scalar(d, STMT_EVT_AUTH_EDGE_ADD, f[0], f[1], f[2], f[3],
-			      e->v[0], e->v[1], e->v[2], e->v[3]);
-		if (id <= 0 || db_exec(d, STMT_EVT_AUTH_HOP_ADD, id, hour,
-				       e->v[0], e->v[1], e->v[2], e->v[3]) != 0)
+		split(key, f, 4);
+		e->id = db_scalar(d, STMT_EVT_AUTH_EDGE_ADD, f[0], f[1], f[2],
+				  f[3], e->v[0], e->v[1], e->v[2], e->v[3]);
+		if (e->id <= 0)
+			return -1;
+	}
+	for (size_t i = 0; i < s->hops.cap; i++) {
+		struct ent *e = &s->hops.e[i];
+		if (!e->key)
+			continue;
+		snprintf(key, sizeof(key), "%s", e->key);
+		char *hour = strrchr(key, SEP[0]), *end;
+		*hour++ = '\0';
+		struct ent *edge = lookup(&s->auth, key); /* there: no growth */
+		if (!edge || db_exec(d, STMT_EVT_AUTH_HOP_ADD, edge->id,
+				     (int64_t)strtoll(hour, &end, 10), e->v[0],
+				     e->v[1], e->v[2], e->v[3]) != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < s->net.cap; i++) {
@@ -443,4 +462,20 @@ int edges_store(db *d, edges_set *s)
 			return -1;
 	}
 	return 0;
+}
+
+/* Deletes what the graphs hold from before before_ms (inside the
+ * caller's transaction). Returns 0 or -1. */
+int edges_prune(db *d, int64_t before_ms)
+{
+	return db_exec(d, STMT_EVT_HOPS_PRUNE, before_ms / 3600000) ||
+		       db_exec(d, STMT_EVT_AUTH_EDGES_PRUNE, before_ms) ||
+		       db_exec(d, STMT_EVT_NET_EDGES_PRUNE, before_ms) ||
+		       db_exec(d, STMT_EVT_HOST_IPS_PRUNE, before_ms) ||
+		       db_exec(d, STMT_EVT_SOURCE_IPS_PRUNE, before_ms) ||
+		       db_exec(d, STMT_EVT_USER_DAYS_PRUNE,
+			       before_ms / 86400000) ||
+		       db_exec(d, STMT_EVT_FLAGGED_PRUNE, before_ms)
+		   ? -1
+		   : 0;
 }

@@ -56,4 +56,8 @@ int edges_add(edges_set *s, const struct edges_note *note, int64_t ts);
  * becomes its host. Returns 0 or -1. */
 int edges_store(db *d, edges_set *s);
 
+/* Deletes what the graphs hold from before before_ms (inside the
+ * caller's transaction: the events' retention). Returns 0 or -1. */
+int edges_prune(db *d, int64_t before_ms);
+
 #endif

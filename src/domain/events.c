@@ -921,12 +921,12 @@ long events_prune(db *d, int64_t before_ms, int64_t max_bytes, int batch)
 				break;
 		}
 	}
-	/* the rollups go with the events of their days (a few rows a
-	 * minute: one statement) */
+	/* the rollups and graphs go with the events of their days (a few
+	 * rows a minute: one statement each) */
 	if (db_begin(d) != 0)
 		return -1;
 	if (db_exec(d, STMT_EVT_MINUTES_PRUNE, before_ms / 60000) != 0 ||
-	    db_commit(d) != 0) {
+	    edges_prune(d, before_ms) != 0 || db_commit(d) != 0) {
 		db_rollback(d);
 		return -1;
 	}

@@ -6,7 +6,6 @@
 #include "../core/geoip.h"
 #include "assets.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,17 +59,16 @@ static int group(json_t *assets, const char *ip, char *id, char *label,
 	return 0;
 }
 
-/* Orders two objects by the integer member sort_by, largest first. */
-static const char *sort_by;
-static int by_member(const void *x, const void *y)
+/* Orders two objects by the integer member named by, largest first; for
+ * qsort_r. */
+static int by_member(const void *x, const void *y, void *by)
 {
 	json_int_t a = json_integer_value(
-		       json_object_get(*(json_t *const *)x, sort_by)),
+		       json_object_get(*(json_t *const *)x, by)),
 		   b = json_integer_value(
-		       json_object_get(*(json_t *const *)y, sort_by));
+		       json_object_get(*(json_t *const *)y, by));
 	return a < b ? 1 : a > b ? -1 : 0;
 }
-static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Keeps the max largest by member by of nodes (an object of objects) as
  * a new array, the count of the others in *left. */
@@ -84,10 +82,7 @@ static json_t *busiest(json_t *nodes, const char *by, int max, long *left)
 	for (size_t i = 0; v && i < n; i++)
 		v[i] = json_incref(json_array_get(all, i));
 	if (v) {
-		pthread_mutex_lock(&sort_lock);
-		sort_by = by;
-		qsort(v, n, sizeof(*v), by_member);
-		pthread_mutex_unlock(&sort_lock);
+		qsort_r(v, n, sizeof(*v), by_member, (void *)by);
 		json_array_clear(all);
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(all, v[i]);

@@ -16,7 +16,6 @@
 #include "events.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +46,7 @@ struct graph {
 	size_t *out, *start; /* hop indices by src then time; start[node] */
 	int64_t from, to, gap, all;
 	json_t *assets;
-	int walked_out; /* WALK_CAP reached */
+	int walked_out; /* WALK_CAP or LOAD_CAP reached */
 };
 
 /* A path being walked or found: its hops (indices) and arrival times. */
@@ -62,6 +61,7 @@ struct walk {
  * last arrival in [last_from, last_to]. */
 struct want {
 	int host, user;
+	const unsigned char *reach; /* NULL, or reach_of's: prunes walks */
 	int64_t last_from, last_to;
 	struct walk *found;
 	size_t nfound;
@@ -96,17 +96,16 @@ static void graph_free(struct graph *g)
 	arena_free(&g->a);
 }
 
-/* Orders hop indices by their hop's source, then first time. */
-static const struct hop *sort_hops;
-static int by_src(const void *x, const void *y)
+/* Orders hop indices by their hop's (of the array hops) source, then
+ * first time; for qsort_r. */
+static int by_src(const void *x, const void *y, void *hops)
 {
-	const struct hop *a = &sort_hops[*(const size_t *)x],
-			 *b = &sort_hops[*(const size_t *)y];
+	const struct hop *a = (const struct hop *)hops + *(const size_t *)x,
+			 *b = (const struct hop *)hops + *(const size_t *)y;
 	if (a->src != b->src)
 		return a->src < b->src ? -1 : 1;
 	return a->first < b->first ? -1 : a->first > b->first;
 }
-static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Loads the sign-in hours of [from, to] (ms) from ev into g. Returns 0,
  * or -1 on a database error or out of memory. */
@@ -129,8 +128,10 @@ static int graph_load(db *ev, struct graph *g, int64_t from, int64_t to)
 		if (g->nhops == g->hcap) {
 			size_t cap = g->hcap ? g->hcap * 2 : 1024;
 			struct hop *h = realloc(g->hops, cap * sizeof(*h));
-			if (!h)
+			if (!h) {
+				rc = SQLITE_NOMEM;
 				break;
+			}
 			g->hops = h;
 			g->hcap = cap;
 		}
@@ -149,8 +150,10 @@ static int graph_load(db *ev, struct graph *g, int64_t from, int64_t to)
 				db_text(st, 2));
 		h->user = intern(g, g->user_ids, &g->users, &g->nusers,
 				 &g->ucap, db_text(st, 3));
-		if (h->src < 0 || h->dst < 0 || h->user < 0)
+		if (h->src < 0 || h->dst < 0 || h->user < 0) {
+			rc = SQLITE_NOMEM;
 			break;
+		}
 		h->rarity =
 		    -log(((double)h->total + 1) / ((double)g->all + 2)) /
 		    log((double)g->all + 2);
@@ -159,6 +162,7 @@ static int graph_load(db *ev, struct graph *g, int64_t from, int64_t to)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
+	g->walked_out = g->nhops == LOAD_CAP; /* the window held more */
 	g->out = malloc((g->nhops + 1) * sizeof(*g->out));
 	g->start = calloc(g->nnodes + 1, sizeof(*g->start));
 	g->jewel = malloc(g->nnodes + 1);
@@ -167,10 +171,7 @@ static int graph_load(db *ev, struct graph *g, int64_t from, int64_t to)
 	memset(g->jewel, -1, g->nnodes + 1);
 	for (size_t i = 0; i < g->nhops; i++)
 		g->out[i] = i;
-	pthread_mutex_lock(&sort_lock);
-	sort_hops = g->hops;
-	qsort(g->out, g->nhops, sizeof(*g->out), by_src);
-	pthread_mutex_unlock(&sort_lock);
+	qsort_r(g->out, g->nhops, sizeof(*g->out), by_src, g->hops);
 	for (size_t i = 0, k = 0; k <= g->nnodes; k++) {
 		while (i < g->nhops && g->hops[g->out[i]].src < (int)k)
 			i++;
@@ -216,13 +217,13 @@ static double score(struct graph *g, const struct walk *w, json_t *reasons)
 	int j = jewel(g, g->hops[w->hop[w->n - 1]].dst);
 	s += j == 2 ? 1 : j == 1 ? 0.5 : 0;
 	if (reasons) {
+		double rare = s - 0.5 * (changes + firsts + broke) -
+			      (j == 2	? 1
+			       : j == 1 ? 0.5
+					: 0);
 		json_array_append_new(
-		    reasons,
-		    json_pack("{ss sf}", "reason", "rare edges", "points",
-			      s - 0.5 * (changes + firsts + broke) -
-				  (j == 2   ? 1
-				   : j == 1 ? 0.5
-					    : 0)));
+		    reasons, json_pack("{ss sf}", "reason", "rare edges",
+				       "points", round(rare * 100) / 100));
 		if (changes)
 			json_array_append_new(
 			    reasons,
@@ -266,6 +267,51 @@ static int wanted(struct graph *g, const struct want *q, const struct walk *w)
 	return 0;
 }
 
+/* Whether hop h touches q's host or user. */
+static int touches(const struct want *q, const struct hop *h)
+{
+	return h->src == q->host || h->dst == q->host || h->user == q->user;
+}
+
+/* Whether a walk of n hops ending with hop h may still touch what q
+ * wants within the hops left (true when q prunes nothing or it did). */
+static int may_touch(struct graph *g, const struct want *q,
+		     const struct walk *w, const struct hop *h)
+{
+	if (!q->reach || touches(q, h))
+		return 1;
+	for (int i = 0; i < w->n; i++)
+		if (touches(q, &g->hops[w->hop[i]]))
+			return 1;
+	return q->reach[h->dst] <= PATHS_MAX_HOPS - (w->n + 1);
+}
+
+/* reach[v]: the fewest hops from host v to one that touches host or user
+ * (a hop into or out of the host, a hop by the user), 255 beyond
+ * PATHS_MAX_HOPS, over g's successful hops whatever their times: what a
+ * walk after a host or user needs to know to stop early. New (malloc),
+ * or NULL out of memory. */
+static unsigned char *reach_of(struct graph *g, int host, int user)
+{
+	unsigned char *r = malloc(g->nnodes + 1);
+	if (!r)
+		return NULL;
+	memset(r, 255, g->nnodes + 1);
+	if (host >= 0)
+		r[host] = 0;
+	for (size_t i = 0; i < g->nhops; i++)
+		if (g->hops[i].user == user && g->hops[i].succ)
+			r[g->hops[i].src] = 1;
+	for (int round = 0; round < PATHS_MAX_HOPS; round++)
+		for (size_t i = 0; i < g->nhops; i++) {
+			const struct hop *h = &g->hops[i];
+			if (h->succ && r[h->dst] < PATHS_MAX_HOPS &&
+			    r[h->dst] + 1 < r[h->src])
+				r[h->src] = (unsigned char)(r[h->dst] + 1);
+		}
+	return r;
+}
+
 /* Walks on from w (depth first), keeping what q wants. */
 static void walk_on(struct graph *g, struct want *q, struct walk *w)
 {
@@ -295,7 +341,7 @@ static void walk_on(struct graph *g, struct want *q, struct walk *w)
 		int seen = h->dst == g->hops[w->hop[0]].src;
 		for (int i = 0; i < w->n && !seen; i++)
 			seen = g->hops[w->hop[i]].dst == h->dst;
-		if (seen)
+		if (seen || !may_touch(g, q, w, h))
 			continue;
 		w->hop[w->n] = (int)g->out[k];
 		w->t[w->n] = h->first > t ? h->first : t;
@@ -310,9 +356,10 @@ static void find(struct graph *g, struct want *q)
 {
 	for (size_t i = 0; i < g->nhops && q->steps <= WALK_CAP; i++) {
 		const struct hop *h = &g->hops[i];
-		if (!h->succ)
+		struct walk w = {.n = 0};
+		if (!h->succ || !may_touch(g, q, &w, h))
 			continue;
-		struct walk w = {.hop = {(int)i}, .t = {h->first}, .n = 1};
+		w = (struct walk){.hop = {(int)i}, .t = {h->first}, .n = 1};
 		walk_on(g, q, &w);
 	}
 }
@@ -609,12 +656,17 @@ json_t *paths_around(db *ev, json_t *assets, const struct paths_query *q)
 	int64_t from = q->at_ms - q->span_ms, to = q->at_ms + q->span_ms;
 	struct want w = {.last_from = from, .last_to = to};
 	json_t *out = NULL;
+	unsigned char *reach = NULL;
 	struct walk *kept = malloc(10 * sizeof(*kept));
 	w.found = malloc(FOUND_CAP * sizeof(*w.found));
 	if (!kept || !w.found || graph_load(ev, &g, from, to) != 0)
 		goto done;
 	w.host = id_of(g.node_ids, q->host);
 	w.user = id_of(g.user_ids, q->user);
+	/* only walks that can still touch the host or user are walked */
+	if (!(reach = reach_of(&g, w.host, w.user)))
+		goto done;
+	w.reach = reach;
 	json_t *paths = json_array(), *edges = json_array(),
 	       *nodes = json_array();
 	long left = 0;
@@ -636,6 +688,7 @@ json_t *paths_around(db *ev, json_t *assets, const struct paths_query *q)
 			"left_out", (json_int_t)left, "walk_capped",
 			g.walked_out);
 done:
+	free(reach);
 	free(kept);
 	free(w.found);
 	graph_free(&g);

@@ -252,6 +252,26 @@ try {
   check(await ap.locator('#alerts a').count() === 1, 'the incident lists its alert');
   await ap.screenshot({ path: join(artifacts, 'alert-promoted.png'), fullPage: true });
   check(problems.length === 0, 'no CSP violations, script errors or missing resources on alert pages', problems.join('\n'));
+  // The graphs: the analyst looks at the sign-ins around the file server,
+  // drawn by Graphviz, then the topology, the threat map and the people.
+  await ap.getByRole('link', { name: 'Graphs' }).click();
+  await ap.waitForURL(/\/graph\/paths$/);
+  await ap.getByLabel('Host').fill('files01');
+  await ap.getByLabel('Host').press('Enter');
+  await ap.waitForURL(/host=files01/);
+  check(await ap.getByRole('img', { name: 'Sign-ins around files01' }).isVisible(), 'the sign-ins around a host are drawn');
+  check(await ap.locator('table.data tbody tr').count() > 0, '... beside the table of the same edges');
+  await audit(ap, 'the attack paths page');
+  await ap.screenshot({ path: join(artifacts, 'graph-paths.png'), fullPage: true });
+  for (const [link, img] of [['Network topology', 'Subnets and the flows between them'],
+    ['Threat map', 'Where events came from']]) {
+    await ap.getByRole('link', { name: link }).click();
+    check(await ap.getByRole('img', { name: img }).isVisible(), `the ${link.toLowerCase()} is drawn`);
+    await audit(ap, `the ${link.toLowerCase()} page`);
+  }
+  await ap.getByRole('link', { name: "People's behaviour" }).click();
+  await audit(ap, "the people's behaviour page");
+  check(problems.length === 0, 'no CSP violations, script errors or missing resources on graph pages', problems.join('\n'));
   await team.close();
 
   // A manager looks at the dashboards over a year of demo incidents.

@@ -376,10 +376,14 @@ def events_past_retention_are_deleted(_):
     srv = Server(SECURA_NO_WORKER=1, SECURA_EVENTS_DAYS=30).start()
     try:
         tok = admin_token(srv)
-        _, sid, token = new_source(srv, tok, "old and new")
+        _, sid, token = new_source(srv, tok, "old and new", "generic")
         now = int(time.time())
-        evs = [{"@timestamp": now - 40 * 86400, "message": f"old {i}"} for i in range(3)]
-        evs += [{"@timestamp": now - 2 * 86400, "message": f"recent {i}"} for i in range(2)]
+        evs = [{"@timestamp": now - 40 * 86400, "message": f"old {i}", "user": {"name": "old.user"},
+                "host": {"name": "OLD-HOST"}, "source": {"ip": "10.1.1.1"}, "event": {"category": "authentication"}}
+               for i in range(3)]
+        evs += [{"@timestamp": now - 2 * 86400, "message": f"recent {i}", "user": {"name": "new.user"},
+                 "host": {"name": "NEW-HOST"}, "source": {"ip": "10.1.1.2"}, "event": {"category": "authentication"}}
+                for i in range(2)]
         r = ingest(srv, token, "\n".join(json.dumps(e) for e in evs).encode())
         check(r.status == 200 and r.json()["accepted"] == 5, "events of 40 and 2 days ago are taken")
         w = subprocess.run([os.path.join(BIN, "worker"), "--once"], env=srv.env, capture_output=True,
@@ -387,6 +391,11 @@ def events_past_retention_are_deleted(_):
         left = events_sql(srv, f"SELECT group_concat(message, ',') FROM events WHERE source_id = {sid}")
         check(w.returncode == 0 and sorted(left.split(",")) == ["recent 0", "recent 1"],
               "the worker deletes those past 30 days and keeps the rest", (w.returncode, left, w.stderr[-300:]))
+        graphs = events_sql(srv, "SELECT (SELECT group_concat(user_name) FROM auth_edges), "
+                                 "(SELECT group_concat(DISTINCT user_name) FROM user_days), "
+                                 "(SELECT count(*) FROM source_ips WHERE ip = '10.1.1.1'), "
+                                 "(SELECT count(*) FROM source_ips WHERE ip = '10.1.1.2')")
+        check(graphs == "new.user|new.user|0|1", "the graphs of those days go with them", graphs)
     finally:
         srv.stop()
 
