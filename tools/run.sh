@@ -15,6 +15,7 @@ export SECURA_TEMPLATES="${SECURA_TEMPLATES:-$ROOT/templates}"
 export SECURA_MODELS="${SECURA_MODELS:-$ROOT/data/models}"
 export SECURA_RULES="${SECURA_RULES:-$ROOT/data/rules}"
 export SECURA_ATTACK="${SECURA_ATTACK:-$ROOT/data/attack/techniques.tsv}"
+export SECURA_WORLD_MAP="${SECURA_WORLD_MAP:-$ROOT/data/world/countries.tsv}"
 # SECURA_BIN: where the programs are (the end-to-end suite runs the
 # sanitized ones in build/san/bin).
 BIN=${SECURA_BIN:-$ROOT/build}

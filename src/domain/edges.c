@@ -376,16 +376,32 @@ int edges_add(edges_set *s, const struct edges_note *note, int64_t ts)
 	return 0;
 }
 
-/* Splits key (changed in place) into at most n fields at SEP. */
-static void split(char *key, char **f, int n)
+/* The next entry of m from *i on (*i moves past it), its key copied into
+ * key and split at SEP into up to n fields f; NULL after the last. */
+static struct ent *next(struct map *m, size_t *i, char *key, size_t klen,
+			char **f, int n)
 {
-	for (int i = 0; i < n; i++) {
-		f[i] = key;
+	while (*i < m->cap && !m->e[*i].key)
+		(*i)++;
+	if (*i >= m->cap)
+		return NULL;
+	struct ent *e = &m->e[(*i)++];
+	snprintf(key, klen, "%s", e->key);
+	for (int k = 0; k < n; k++) {
+		f[k] = key;
 		char *sep = key ? strchr(key, SEP[0]) : NULL;
 		if (sep)
 			*sep = '\0';
 		key = sep ? sep + 1 : NULL;
 	}
+	return e;
+}
+
+/* A field of a key as a number. */
+static int64_t number(const char *f)
+{
+	char *end;
+	return f ? strtoll(f, &end, 10) : 0;
 }
 
 /* Writes s on the events database d inside the caller's transaction.
@@ -393,74 +409,40 @@ static void split(char *key, char **f, int n)
 int edges_store(db *d, edges_set *s)
 {
 	char *f[5], key[1400];
-	for (size_t i = 0; i < s->ips.cap; i++) {
-		struct ent *e = &s->ips.e[i];
-		if (!e->key)
-			continue;
-		snprintf(key, sizeof(key), "%s", e->key);
-		split(key, f, 2);
+	struct ent *e;
+	size_t i = 0;
+	while ((e = next(&s->ips, &i, key, sizeof(key), f, 2)))
 		if (db_exec(d, STMT_EVT_HOST_IP_SET, f[0], f[1], e->v[1]) != 0)
 			return -1;
-	}
 	/* each edge once (its id kept), then each of its hours */
-	for (size_t i = 0; i < s->auth.cap; i++) {
-		struct ent *e = &s->auth.e[i];
-		if (!e->key)
-			continue;
-		snprintf(key, sizeof(key), "%s", e->key);
-		split(key, f, 4);
-		e->id = db_scalar(d, STMT_EVT_AUTH_EDGE_ADD, f[0], f[1], f[2],
-				  f[3], e->v[0], e->v[1], e->v[2], e->v[3]);
-		if (e->id <= 0)
+	for (i = 0; (e = next(&s->auth, &i, key, sizeof(key), f, 4));)
+		if ((e->id = db_scalar(d, STMT_EVT_AUTH_EDGE_ADD, f[0], f[1],
+				       f[2], f[3], e->v[0], e->v[1], e->v[2],
+				       e->v[3])) <= 0)
+			return -1;
+	for (i = 0; (e = next(&s->hops, &i, key, sizeof(key), f, 5));) {
+		char edge_key[1400];
+		snprintf(edge_key, sizeof(edge_key),
+			 "%s" SEP "%s" SEP "%s" SEP "%s", f[0], f[1], f[2],
+			 f[3]);
+		struct ent *edge = lookup(&s->auth, edge_key);
+		if (!edge ||
+		    db_exec(d, STMT_EVT_AUTH_HOP_ADD, edge->id, number(f[4]),
+			    e->v[0], e->v[1], e->v[2], e->v[3]) != 0)
 			return -1;
 	}
-	for (size_t i = 0; i < s->hops.cap; i++) {
-		struct ent *e = &s->hops.e[i];
-		if (!e->key)
-			continue;
-		snprintf(key, sizeof(key), "%s", e->key);
-		char *hour = strrchr(key, SEP[0]), *end;
-		*hour++ = '\0';
-		struct ent *edge = lookup(&s->auth, key); /* there: no growth */
-		if (!edge || db_exec(d, STMT_EVT_AUTH_HOP_ADD, edge->id,
-				     (int64_t)strtoll(hour, &end, 10), e->v[0],
-				     e->v[1], e->v[2], e->v[3]) != 0)
-			return -1;
-	}
-	for (size_t i = 0; i < s->net.cap; i++) {
-		struct ent *e = &s->net.e[i];
-		if (!e->key)
-			continue;
-		snprintf(key, sizeof(key), "%s", e->key);
-		split(key, f, 4);
-		char *end;
-		long port = strtol(f[2], &end, 10);
-		if (db_exec(d, STMT_EVT_NET_EDGE_ADD, f[0], f[1], (int64_t)port,
+	for (i = 0; (e = next(&s->net, &i, key, sizeof(key), f, 4));)
+		if (db_exec(d, STMT_EVT_NET_EDGE_ADD, f[0], f[1], number(f[2]),
 			    f[3], e->v[0], e->v[1], e->v[2], e->v[3]) != 0)
 			return -1;
-	}
-	for (size_t i = 0; i < s->sources.cap; i++) {
-		struct ent *e = &s->sources.e[i];
-		if (!e->key)
-			continue;
-		snprintf(key, sizeof(key), "%s", e->key);
-		split(key, f, 2);
+	for (i = 0; (e = next(&s->sources, &i, key, sizeof(key), f, 2));)
 		if (db_exec(d, STMT_EVT_SOURCE_IP_ADD, f[0], f[1], e->v[0],
 			    e->v[1], e->v[2], e->v[3]) != 0)
 			return -1;
-	}
-	for (size_t i = 0; i < s->days.cap; i++) {
-		struct ent *e = &s->days.e[i];
-		if (!e->key)
-			continue;
-		snprintf(key, sizeof(key), "%s", e->key);
-		split(key, f, 3);
-		char *end;
-		int64_t day = strtoll(f[1], &end, 10);
-		if (db_exec(d, STMT_EVT_USER_DAY_ADD, f[0], day, f[2],
+	for (i = 0; (e = next(&s->days, &i, key, sizeof(key), f, 3));)
+		if (db_exec(d, STMT_EVT_USER_DAY_ADD, f[0], number(f[1]), f[2],
 			    e->v[2]) != 0)
 			return -1;
-	}
 	return 0;
 }
 

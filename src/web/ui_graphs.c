@@ -49,6 +49,21 @@ static const char *paths_href(struct ctx *c, const char *key, const char *name)
 	return out;
 }
 
+/* Draws nodes and edges (taken) with Graphviz into the view as
+ * graph_html (nothing when there are none or Graphviz fails). */
+static void draw(struct ctx *c, const char *id, const char *title,
+		 const char *desc, json_t *nodes, json_t *edges)
+{
+	buf b = BUF_INIT;
+	if (json_array_size(nodes) &&
+	    dot_svg(&b, id, title, desc, nodes, edges, "dot") == 0)
+		json_object_set_new(c->view, "graph_html",
+				    json_string(buf_cstr(&b)));
+	buf_free(&b);
+	json_decref(nodes);
+	json_decref(edges);
+}
+
 /* Whether edge e (src, dst, user) is a hop of one of paths. */
 static int on_a_path(json_t *paths, json_t *e)
 {
@@ -132,19 +147,11 @@ static void draw_paths(struct ctx *c, json_t *r, const char *seed)
 			"width", hot ? 4.0 : 1 + log10(1 + (double)ok),
 			"dashed", ok == 0));
 	}
-	buf b = BUF_INIT;
-	if (json_array_size(nodes) &&
-	    dot_svg(
-		&b, "paths-g", arena_printf(c->a, "Sign-ins around %s", seed),
-		"Hosts as boxes, sign-ins as arrows labelled with the account; "
-		"new edges in vermilion, the top path in blue, failed-only "
-		"edges dashed, crown jewels double-edged",
-		nodes, edges, "dot") == 0)
-		json_object_set_new(c->view, "graph_html",
-				    json_string(buf_cstr(&b)));
-	buf_free(&b);
-	json_decref(nodes);
-	json_decref(edges);
+	draw(c, "paths-g", arena_printf(c->a, "Sign-ins around %s", seed),
+	     "Hosts as boxes, sign-ins as arrows labelled with the account; "
+	     "new edges in vermilion, the top path in blue, failed-only "
+	     "edges dashed, crown jewels double-edged",
+	     nodes, edges);
 	json_decref(one);
 }
 
@@ -235,19 +242,11 @@ static void draw_topology(struct ctx *c, json_t *t)
 			      json_string_value(json_object_get(e, "ports")),
 			      "width", 1 + log10(1 + bytes) / 2));
 	}
-	buf b = BUF_INIT;
-	if (json_array_size(nodes) &&
-	    dot_svg(
-		&b, "topo-g", "Subnets and the flows between them",
-		"Internal subnets as green boxes, the outside by country as "
-		"yellow ellipses; arrows from client to server, thicker for "
-		"more bytes, labelled with the busiest ports",
-		nodes, edges, "dot") == 0)
-		json_object_set_new(c->view, "graph_html",
-				    json_string(buf_cstr(&b)));
-	buf_free(&b);
-	json_decref(nodes);
-	json_decref(edges);
+	draw(c, "topo-g", "Subnets and the flows between them",
+	     "Internal subnets as green boxes, the outside by country as "
+	     "yellow ellipses; arrows from client to server, thicker for more "
+	     "bytes, labelled with the busiest ports",
+	     nodes, edges);
 }
 
 /* GET /graph/topology - subnets and flows of the last hours (24). */
