@@ -108,7 +108,8 @@ static void build(Agraph_t *g, json_t *nodes, json_t *edges)
 }
 
 /* Writes Graphviz's SVG (svg, len bytes) into b from its <svg> tag on,
- * that tag replaced by ours (keeping the viewBox). Returns 0 or -1. */
+ * that tag replaced by ours (keeping the viewBox), without its comments.
+ * Returns 0 or -1. */
 static int adopt(buf *b, const char *svg, size_t len, const char *id,
 		 const char *title, const char *desc)
 {
@@ -132,7 +133,19 @@ static int adopt(buf *b, const char *svg, size_t len, const char *id,
 	buf_printf(b, "</title><desc id=\"%s-d\">", id);
 	esc_html(b, desc, strlen(desc));
 	buf_puts(b, "</desc>");
-	buf_put(b, close + 1, len - (size_t)(close + 1 - svg));
+	/* the rest without Graphviz's comments (they repeat the names) */
+	const char *p = close + 1, *end = svg + len;
+	while (p < end) {
+		const char *c = memmem(p, (size_t)(end - p), "<!--", 4);
+		const char *e =
+		    c ? memmem(c + 4, (size_t)(end - c - 4), "-->", 3) : NULL;
+		if (!c || !e) {
+			buf_put(b, p, (size_t)(end - p));
+			break;
+		}
+		buf_put(b, p, (size_t)(c - p));
+		p = e + 3;
+	}
 	return 0;
 }
 

@@ -22,12 +22,15 @@ static void open_dbs(void)
 	v6 = GeoIP_open(path, GEOIP_MEMORY_CACHE | GEOIP_SILENCE);
 }
 
+/* Whether a country database could be opened (see geoip.h). */
 int geoip_available(void)
 {
 	pthread_once(&once, open_dbs);
 	return v4 != NULL;
 }
 
+/* ip's country code into cc and its name (static), or NULL (see
+ * geoip.h). */
 const char *geoip_country(const char *ip, char cc[3])
 {
 	pthread_once(&once, open_dbs);

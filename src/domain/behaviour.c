@@ -36,6 +36,8 @@ static const char *country_of(const char *ip, char cc[3])
 	return geoip_country(ip, cc);
 }
 
+/* user's habits over the 30 days to now_ms (see behaviour.h). New, or
+ * NULL on a database error. */
 json_t *behaviour_profile(db *ev, const char *user, int64_t now_ms)
 {
 	int64_t h1 = now_ms / HOUR_MS, h0 = h1 - BEHAVIOUR_WINDOW_MS / HOUR_MS;
@@ -164,6 +166,8 @@ json_t *behaviour_profile(db *ev, const char *user, int64_t now_ms)
 			 "first_seen", (json_int_t)first);
 }
 
+/* The limit people with the most unusual sign-ins since since_ms. New,
+ * or NULL on a database error. */
 json_t *behaviour_unusual(db *ev, int64_t since_ms, int limit)
 {
 	sqlite3_stmt *st =
@@ -339,6 +343,8 @@ static int flag(db *ev, const struct signin *s, json_t *reasons)
 	return rc ? -1 : 1;
 }
 
+/* Judges up to batch new sign-ins (see behaviour.h). Returns the
+ * findings stored, or -1 on a database error (nothing stored). */
 long behaviour_watch(db *ev, int batch)
 {
 	int64_t cursor = db_scalar(ev, STMT_EVT_CURSOR_GET, "behaviour"),

@@ -237,6 +237,7 @@ int edges_read(json_t *doc, const char *kind, struct edges_note *note)
 	return fill(note, ptrs);
 }
 
+/* Frees what edges_read put in note. */
 void edges_note_free(struct edges_note *note)
 {
 	free(note->text);
@@ -293,11 +294,13 @@ static void map_free(struct map *m)
 	free(m->e);
 }
 
+/* A new empty set (free with edges_free), or NULL out of memory. */
 edges_set *edges_new(void)
 {
 	return calloc(1, sizeof(edges_set));
 }
 
+/* Frees s and its keys (NULL: nothing). */
 void edges_free(edges_set *s)
 {
 	if (!s)

@@ -21,6 +21,8 @@ static int usage(void)
 	return 2;
 }
 
+/* `secura graph scores|watch` on the main database main and the events
+ * database. Returns the exit status: 0, 1 on an error, 2 on bad usage. */
 int graph_command(db *main, int argc, char **argv, FILE *out)
 {
 	double threshold = PATHS_THRESHOLD;

@@ -96,6 +96,8 @@ static json_t *busiest(json_t *nodes, const char *by, int max, long *left)
 	return all;
 }
 
+/* The subnets and flows since since_ms (see graphs.h). New, or NULL on
+ * a database error. */
 json_t *graphs_topology(db *ev, json_t *assets, int64_t since_ms, int max)
 {
 	sqlite3_stmt *st =
@@ -216,6 +218,8 @@ json_t *graphs_topology(db *ev, json_t *assets, int64_t since_ms, int max)
 			 "left_out", (json_int_t)left);
 }
 
+/* Where events came from since since_ms, by country (see graphs.h).
+ * New, or NULL on a database error. */
 json_t *graphs_threat_map(db *ev, int64_t since_ms)
 {
 	sqlite3_stmt *st =

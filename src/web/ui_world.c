@@ -61,6 +61,8 @@ static void load(void)
 	fclose(f);
 }
 
+/* Writes the world map, countries shaded by their events, into b (see
+ * ui_svg.h); nothing without the outlines' file. */
 void ui_svg_world(buf *b, const char *id, const char *title, const char *desc,
 		  json_t *countries)
 {

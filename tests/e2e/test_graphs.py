@@ -211,3 +211,19 @@ def a_graph_of_five_thousand_hosts_is_drawn_within_its_cap(s):
     page = people(s)["analyst"][0].get("/graph/paths?host=jump01&hours=2")
     check(page.status == 200 and '<svg class="graph"' in page.text and "were left out" in page.text,
           "the page draws it and says what was left out")
+
+
+@test
+def names_from_events_are_escaped_in_the_pictures(s):
+    tok = admin_token(s)
+    _, _, token = new_source(s, tok, "hostile names", "auth")
+    now = int(time.time() * 1000)
+    bad = '<img src=x onerror=alert(1)>"&\\N'
+    events = [{"@timestamp": now, "event": {"outcome": "success"}, "user": {"name": bad},
+               "host": {"name": "web77"}, "source": {"ip": "10.77.0.9"}},
+              {"@timestamp": now, "event": {"outcome": "success"}, "user": {"name": "bob"},
+               "host": {"name": bad}, "source": {"ip": "10.77.0.9"}}]
+    check(post(s, token, events) == {200}, "sign-ins with markup in their names are taken")
+    page = people(s)["analyst"][0].get("/graph/paths?host=10.77.0.9")
+    check(page.status == 200 and '<svg class="graph"' in page.text and "&lt;img" in page.text
+          and "<img src=x" not in page.text, "the names are drawn as text, never as markup")
