@@ -21,6 +21,7 @@
 #include "../src/domain/anomaly_retrain.h"
 #include "../src/domain/assets.h"
 #include "../src/domain/assistant.h"
+#include "../src/domain/backup.h"
 #include "../src/domain/behaviour.h"
 #include "../src/domain/clocks.h"
 #include "../src/domain/delivery.h"
@@ -67,11 +68,41 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
+/* Backs up the instance into SECURA_BACKUP_DIR when its newest backup is
+ * SECURA_BACKUP_HOURS old (looked at once a minute), then keeps the
+ * SECURA_BACKUP_KEEP newest. Returns 1 when it backed up, else 0 (a
+ * failure is logged: the next look tries again). */
+static int scheduled_backup(db *d)
+{
+	static int64_t looked;
+	const struct config *cf = config_get();
+	int64_t now = clock_now();
+	if (!cf->backup_dir || now - looked < 60)
+		return 0;
+	looked = now;
+	if (now - backup_newest(cf->backup_dir) < cf->backup_hours * 3600)
+		return 0;
+	char err[600], out[4200];
+	db *ev = db_thread(cf->events_db);
+	if (backup_make(d, ev, cf->data_dir, cf->backup_dir, out, sizeof(out),
+			err, sizeof(err)) != 0) {
+		log_event(NULL, NULL, "worker: backup failed: %s", err);
+		return 0;
+	}
+	int gone = backup_prune(cf->backup_dir, (int)cf->backup_keep, err,
+				sizeof(err));
+	log_event(NULL, NULL, "worker: backup written: %s (%d old removed)",
+		  out, gone < 0 ? 0 : gone);
+	if (gone < 0)
+		log_event(NULL, NULL, "worker: backup pruning: %s", err);
+	return 1;
+}
+
 /* One round of the long work on connection d: every due job (until the
  * queue is empty or the worker stops), then up to 16 queued lists of
  * similar incidents (their write holds the write lock about 2 ms, which
- * reports wait for). Returns how many items ran, or -1 on a database
- * error. */
+ * reports wait for), and a scheduled backup when one is due. Returns how
+ * many items ran, or -1 on a database error. */
 static int jobs_round(db *d)
 {
 	int n = 0, rc = 0;
@@ -81,6 +112,8 @@ static int jobs_round(db *d)
 	if (rc < 0)
 		return -1;
 	int s = stopping ? 0 : similar_next(d, 16);
+	if (s >= 0 && !stopping)
+		s += scheduled_backup(d);
 	return s < 0 ? -1 : n + s;
 }
 

@@ -33,6 +33,7 @@
 #include "../src/domain/report_data.h"
 #include "../src/domain/retrain.h"
 #include "../src/domain/sources.h"
+#include "../src/domain/backup.h"
 #include "../src/domain/graph_cmd.h"
 #include "../src/domain/rules_cmd.h"
 #include "../src/domain/traffic_cmd.h"
@@ -89,6 +90,8 @@ static int usage(void)
 		"       secura watch-log FILE --source NAME [--from-start] "
 		"[--once]\n"
 		"       secura graph scores [--threshold T] | graph watch\n"
+		"       secura backup DIR | backup check BACKUP\n"
+		"       secura restore BACKUP [--replace]\n"
 		"       secura traffic --url URL --token T [--rate N] "
 		"[--seconds S] [--scenario S] [--door native|hec] (secura "
 		"traffic for its options)\n"
@@ -457,6 +460,60 @@ static int cmd_demo(const struct opts *o)
 	return 0;
 }
 
+/* secura backup DIR: a backup of this instance into a new folder of
+ * DIR, while it serves; prints the folder. Exit 0, or 1 (nothing kept). */
+static int cmd_backup(const char *dir)
+{
+	char err[512], out[4200];
+	db ev;
+	int have_ev =
+	    db_open(&ev, config_get()->events_db, err, sizeof(err)) == 0;
+	int rc = backup_make(&d, have_ev ? &ev : NULL, config_get()->data_dir,
+			     dir, out, sizeof(out), err, sizeof(err));
+	if (have_ev)
+		db_close(&ev);
+	if (rc != 0) {
+		fprintf(stderr, "secura: backup: %s\n", err);
+		return 1;
+	}
+	printf("backup written: %s\n", out);
+	return 0;
+}
+
+/* secura backup check BACKUP, secura restore BACKUP [--replace]: checks
+ * a backup's hashes; restores it into $SECURA_DATA (stopped). Exit 0,
+ * 1 refused (nothing changed), 2 bad usage. */
+static int cmd_restore(int argc, char **argv)
+{
+	char err[600];
+	if (!strcmp(argv[1], "backup")) {
+		json_t *m = backup_check(argv[3], err, sizeof(err));
+		if (!m) {
+			fprintf(stderr, "secura: %s\n", err);
+			return 1;
+		}
+		printf("backup intact: %s, %zu files\n",
+		       json_string_value(json_object_get(m, "created")),
+		       json_array_size(json_object_get(m, "files")));
+		json_decref(m);
+		return 0;
+	}
+	int replace = argc == 4 && !strcmp(argv[3], "--replace");
+	if (argc != 3 && !replace)
+		return usage();
+	if (config_load(err, sizeof(err)) != 0) {
+		fprintf(stderr, "secura: %s\n", err);
+		return 1;
+	}
+	if (backup_restore(argv[2], config_get()->data_dir, replace, err,
+			   sizeof(err)) != 0) {
+		fprintf(stderr, "secura: restore refused: %s\n", err);
+		return 1;
+	}
+	printf("restored %s into %s\n", argv[2], config_get()->data_dir);
+	return 0;
+}
+
 /* secura audit verify: walks the chain; exit 0 intact, 1 broken. */
 static int cmd_audit_verify(void)
 {
@@ -738,6 +795,10 @@ int main(int argc, char **argv)
 		return traffic_command(argc - 2, argv + 2, stdout);
 	if (!strcmp(argv[1], "rules"))
 		return rules_command(argc - 2, argv + 2, stdout);
+	if (!strcmp(argv[1], "restore") ||
+	    (!strcmp(argv[1], "backup") && argc == 4 &&
+	     !strcmp(argv[2], "check")))
+		return cmd_restore(argc, argv);
 	if (!strcmp(argv[1], "ml") && !from_db)
 		return cmd_ml(argc, argv);
 	if (config_load(err, sizeof(err)) != 0 ||
@@ -752,6 +813,8 @@ int main(int argc, char **argv)
 	} else if (db_migrate(&d, err, sizeof(err)) < 0) {
 		fprintf(stderr, "secura: %s\n", err);
 		rc = 1;
+	} else if (!strcmp(cmd, "backup")) {
+		rc = argc == 3 ? cmd_backup(argv[2]) : usage();
 	} else if (!strcmp(cmd, "graph")) {
 		rc = graph_command(&d, argc - 2, argv + 2, stdout);
 	} else if (!strcmp(cmd, "watch-log")) {

@@ -77,7 +77,11 @@ int config_load(char *err, size_t errlen)
 	    env_int("SECURA_INGEST_MAX_WAIT_MS", 2000, 0, 600000, &ingest_wait,
 		    err, errlen) ||
 	    env_int("SECURA_PAGE_CACHE", 1, 0, 1, &page_cache, err, errlen) ||
-	    env_int("SECURA_GRAPHS", 1, 0, 1, &graphs, err, errlen))
+	    env_int("SECURA_GRAPHS", 1, 0, 1, &graphs, err, errlen) ||
+	    env_int("SECURA_BACKUP_HOURS", 24, 1, 24 * 30, &cfg.backup_hours,
+		    err, errlen) ||
+	    env_int("SECURA_BACKUP_KEEP", 7, 1, 1000, &cfg.backup_keep, err,
+		    errlen))
 		return -1;
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
 	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);
@@ -104,6 +108,7 @@ int config_load(char *err, size_t errlen)
 	cfg.threads = (int)threads;
 	cfg.page_cache = (int)page_cache;
 	cfg.graphs = (int)graphs;
+	cfg.backup_dir = env_str("SECURA_BACKUP_DIR", NULL);
 	cfg.session_idle = idle;
 	cfg.session_max = max;
 	cfg.max_body = (size_t)body;

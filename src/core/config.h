@@ -25,21 +25,25 @@ struct config {
 				       ./data/attack/techniques.tsv */
 	const char *world_map;	    /* SECURA_WORLD_MAP: the countries'
 				       outlines, ./data/world/countries.tsv */
-	int graphs;		    /* SECURA_GRAPHS=0: the intake keeps no
-				       graphs (edges, addresses, people's
-				       days); 1 by default */
-	const char *geoip_dir;	    /* SECURA_GEOIP: GeoIP.dat and
-				       GeoIPv6.dat, /usr/share/GeoIP */
-	const char *org_name;	    /* SECURA_ORG_NAME */
-	const char *font_dir; /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
-	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
-				 derived from each request */
-	int threads;	      /* SECURA_THREADS, default 8 */
-	int page_cache;	      /* SECURA_PAGE_CACHE=0: no shared page cache */
-	int64_t session_idle; /* SECURA_SESSION_IDLE seconds, 1 h */
-	int64_t session_max;  /* SECURA_SESSION_MAX seconds, 12 h */
-	size_t max_body;      /* SECURA_MAX_BODY bytes, 1 MiB */
-	size_t max_upload;    /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
+	const char *backup_dir;	    /* SECURA_BACKUP_DIR: where the worker backs
+				       up (NULL: it does not) */
+	int64_t backup_hours;  /* SECURA_BACKUP_HOURS between backups, 24 */
+	int64_t backup_keep;   /* SECURA_BACKUP_KEEP backups kept, 7 */
+	int graphs;	       /* SECURA_GRAPHS=0: the intake keeps no
+				  graphs (edges, addresses, people's
+				  days); 1 by default */
+	const char *geoip_dir; /* SECURA_GEOIP: GeoIP.dat and
+				  GeoIPv6.dat, /usr/share/GeoIP */
+	const char *org_name;  /* SECURA_ORG_NAME */
+	const char *font_dir;  /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
+	const char *origin;    /* SECURA_ORIGIN, e.g. https://x.org; NULL:
+				  derived from each request */
+	int threads;	       /* SECURA_THREADS, default 8 */
+	int page_cache;	       /* SECURA_PAGE_CACHE=0: no shared page cache */
+	int64_t session_idle;  /* SECURA_SESSION_IDLE seconds, 1 h */
+	int64_t session_max;   /* SECURA_SESSION_MAX seconds, 12 h */
+	size_t max_body;       /* SECURA_MAX_BODY bytes, 1 MiB */
+	size_t max_upload;     /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
 	size_t max_request; /* SECURA_MAX_REQUEST bytes per upload (all files),
 			       50 MiB */
 	int login_max_account; /* failures per account per window: 5 */

@@ -61,6 +61,27 @@ int db_open(db *d, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Opens path read-only (no journal change, nothing created): for
+ * reading a copy, such as a backup. Returns 0, or -1 with err. */
+int db_open_readonly(db *d, const char *path, char *err, size_t errlen)
+{
+	memset(d, 0, sizeof(*d));
+	d->st = d->own_st;
+	int rc = sqlite3_open_v2(
+	    path, &d->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(d->h, "PRAGMA trusted_schema=OFF;", NULL,
+				  NULL, NULL);
+	d->own_h = d->h;
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "cannot open database %s: %s", path,
+			 d->h ? sqlite3_errmsg(d->h) : "out of memory");
+		db_close(d);
+		return -1;
+	}
+	return 0;
+}
+
 /* Finalises cached statements and closes the connection. */
 void db_close(db *d)
 {

@@ -38,6 +38,7 @@ typedef struct db {
 } db;
 
 int db_open(db *d, const char *path, char *err, size_t errlen);
+int db_open_readonly(db *d, const char *path, char *err, size_t errlen);
 void db_close(db *d);
 int db_migrate(db *d, char *err, size_t errlen);
 int db_migrate_set(db *d, const char *set, char *err, size_t errlen);
