@@ -24,6 +24,8 @@ CONNS=${BENCH_CONNECTIONS:-32}
 DATA=$(mktemp -d /tmp/secura-bench-XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export SECURA_DATA=$DATA SECURA_PORT=$PORT SECURA_LOGIN_MAX_ADDRESS=100000
+# measured at full speed: no request limits (they are measured in the tests)
+export SECURA_RATE_LIMIT=0 SECURA_RATE_ANON=0 SECURA_RATE_INGEST=0
 export SECURA_MODELS=${SECURA_MODELS:-$ROOT/data/models}
 export SECURA_RULES=${SECURA_RULES:-$ROOT/data/rules}
 BASE=http://127.0.0.1:$PORT

@@ -48,7 +48,7 @@ start() {
 	mkdir -p "$dir"
 	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	export SECURA_DATA=$dir SECURA_PORT=$port SECURA_MODELS=$2 SECURA_RULES=${3:-$DATA/no-rules} SECURA_LOGIN_MAX_ADDRESS=100000
-	export SECURA_GRAPHS=${GRAPHS:-1}
+	export SECURA_GRAPHS=${GRAPHS:-1} SECURA_RATE_LIMIT=0 SECURA_RATE_ANON=0 SECURA_RATE_INGEST=0
 	BASE=http://127.0.0.1:$port
 	"$B/secura" init >/dev/null
 	"$B/secura" demo --count "${BENCH_INCIDENTS:-10000}" >/dev/null

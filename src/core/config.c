@@ -34,6 +34,25 @@ static const char *env_str(const char *name, const char *def)
 	return v && *v ? v : def;
 }
 
+/* Reads the per-role request limits: SECURA_RATE_LIMIT_<ROLE> (upper
+ * case), else SECURA_RATE_LIMIT, else 600. Returns 0, or -1 with err. */
+static int rate_limits(char *err, size_t errlen)
+{
+	static const char *const roles[] = {"EMPLOYEE", "ANALYST", "LEAD",
+					    "MANAGER", "ADMIN"};
+	int64_t all;
+	if (env_int("SECURA_RATE_LIMIT", 600, 0, 1 << 30, &all, err, errlen))
+		return -1;
+	for (int i = 0; i < 5; i++) {
+		char name[40];
+		snprintf(name, sizeof(name), "SECURA_RATE_LIMIT_%s", roles[i]);
+		if (env_int(name, all, 0, 1 << 30, &cfg.rate_role[i], err,
+			    errlen))
+			return -1;
+	}
+	return 0;
+}
+
 /* Loads the configuration. Returns 0, or -1 with a message in err. */
 int config_load(char *err, size_t errlen)
 {
@@ -81,7 +100,14 @@ int config_load(char *err, size_t errlen)
 	    env_int("SECURA_BACKUP_HOURS", 24, 1, 24 * 30, &cfg.backup_hours,
 		    err, errlen) ||
 	    env_int("SECURA_BACKUP_KEEP", 7, 1, 1000, &cfg.backup_keep, err,
-		    errlen))
+		    errlen) ||
+	    env_int("SECURA_RATE_WINDOW", 60, 1, 3600, &cfg.rate_window, err,
+		    errlen) ||
+	    env_int("SECURA_RATE_ANON", 300, 0, 1 << 30, &cfg.rate_anon, err,
+		    errlen) ||
+	    env_int("SECURA_RATE_INGEST", 6000, 0, 1 << 30, &cfg.rate_ingest,
+		    err, errlen) ||
+	    rate_limits(err, errlen))
 		return -1;
 	cfg.data_dir = env_str("SECURA_DATA", "./var");
 	snprintf(db_default, sizeof(db_default), "%s/secura.db", cfg.data_dir);

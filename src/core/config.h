@@ -29,6 +29,15 @@ struct config {
 				       up (NULL: it does not) */
 	int64_t backup_hours;  /* SECURA_BACKUP_HOURS between backups, 24 */
 	int64_t backup_keep;   /* SECURA_BACKUP_KEEP backups kept, 7 */
+	int64_t rate_window;   /* SECURA_RATE_WINDOW seconds a limit counts
+				  over, 60 */
+	int64_t rate_role[5];  /* requests a window per person or token, by
+				  role: SECURA_RATE_LIMIT_<ROLE>, else
+				  SECURA_RATE_LIMIT, 600 (0: none) */
+	int64_t rate_anon;     /* SECURA_RATE_ANON: a window per address
+				  without a session, 300 */
+	int64_t rate_ingest;   /* SECURA_RATE_INGEST: requests a window per
+				  event source, 6000 */
 	int graphs;	       /* SECURA_GRAPHS=0: the intake keeps no
 				  graphs (edges, addresses, people's
 				  days); 1 by default */

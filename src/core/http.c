@@ -6,6 +6,7 @@
 #include "config.h"
 #include "esc.h"
 #include "log.h"
+#include "ratelimit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +95,31 @@ void ctx_header(struct ctx *c, const char *name, const char *value)
 	kvs_add(c->a, &c->headers, arena_strdup(c->a, name),
 		arena_strdup(c->a, buf_cstr(&b)), b.len);
 	buf_free(&b);
+}
+
+/* Counts the request against limit for key and sets the RateLimit
+ * headers (IETF httpapi draft: RateLimit-Limit, -Remaining, -Reset and
+ * RateLimit-Policy), and Retry-After when over. Returns 1 within the
+ * limit, 0 over it. */
+int ctx_rate_limit(struct ctx *c, const char *key, int64_t limit)
+{
+	struct ratelimit r;
+	int ok = ratelimit_take(key, (int)limit, clock_now(), &r);
+	if (limit <= 0)
+		return 1;
+	char v[32];
+	snprintf(v, sizeof(v), "%d", r.limit);
+	ctx_header(c, "RateLimit-Limit", arena_strdup(c->a, v));
+	snprintf(v, sizeof(v), "%d", r.remaining);
+	ctx_header(c, "RateLimit-Remaining", arena_strdup(c->a, v));
+	snprintf(v, sizeof(v), "%d", r.reset);
+	ctx_header(c, "RateLimit-Reset", arena_strdup(c->a, v));
+	if (!ok)
+		ctx_header(c, "Retry-After", arena_strdup(c->a, v));
+	ctx_header(c, "RateLimit-Policy",
+		   arena_printf(c->a, "%d;w=%lld", r.limit,
+				(long long)config_get()->rate_window));
+	return ok;
 }
 
 /* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, and Secure over HTTPS

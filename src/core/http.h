@@ -93,6 +93,10 @@ const char *ctx_val(struct ctx *c, const char *name);
 int ctx_has(struct ctx *c, const char *name);
 int64_t ctx_int(struct ctx *c, const char *name, int64_t def);
 int ctx_fail(struct ctx *c, int status, const char *code, const char *msg);
+/* Counts the request against limit for key (ratelimit.h) and sets the
+ * RateLimit headers (and Retry-After when over). Returns 1 within the
+ * limit, 0 over it (the caller answers 429). */
+int ctx_rate_limit(struct ctx *c, const char *key, int64_t limit);
 int ctx_field_error(struct ctx *c, const char *field, const char *msg);
 int ctx_redirect(struct ctx *c, const char *location, const char *flash);
 void ctx_header(struct ctx *c, const char *name, const char *value);

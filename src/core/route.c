@@ -193,6 +193,31 @@ static int authenticate(struct ctx *c)
 	return 0;
 }
 
+/* Counts the request against its caller's limit: the API token's or the
+ * person's (by role), else the address's. Returns 0 to go on, or -1 with
+ * 429 recorded. */
+static int rate_limit(struct ctx *c)
+{
+	const struct config *cf = config_get();
+	char key[80];
+	int64_t limit = cf->rate_anon;
+	if (c->me.user_id && c->me.role >= 0 && c->me.role < ROLE__COUNT)
+		limit = cf->rate_role[c->me.role];
+	if (c->me.token_id)
+		snprintf(key, sizeof(key), "t:%lld", (long long)c->me.token_id);
+	else if (c->me.user_id)
+		snprintf(key, sizeof(key), "u:%lld", (long long)c->me.user_id);
+	else
+		snprintf(key, sizeof(key), "a:%.60s",
+			 c->remote_addr ? c->remote_addr : "");
+	if (ctx_rate_limit(c, key, limit))
+		return 0;
+	ctx_fail(c, 429, "rate_limited",
+		 "Too many requests: wait for the number of seconds in "
+		 "Retry-After, then go on.");
+	return -1;
+}
+
 /* Returns this site's origin, scheme://host[:port], from what nginx
  * vouches for: HTTP_HOST (which is $host, without a port, in Debian's
  * current fastcgi_params, and the raw Host header with older ones, so
@@ -382,7 +407,7 @@ void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
 		run_handler(c, r);
 		return;
 	}
-	if (parse_input(c) != 0 || authenticate(c) != 0)
+	if (parse_input(c) != 0 || authenticate(c) != 0 || rate_limit(c) != 0)
 		return;
 	if (!perm_has(c->me.role, r->perm)) {
 		if (c->me.role == ROLE_NONE) {

@@ -103,6 +103,15 @@ static int caller(struct ctx *c, struct source *s)
 	return -1;
 }
 
+/* Counts the request against source s's limit (SECURA_RATE_INGEST a
+ * window). Returns 1 within it, 0 over (Retry-After set). */
+static int source_rate(struct ctx *c, const struct source *s)
+{
+	char key[40];
+	snprintf(key, sizeof(key), "s:%lld", (long long)s->id);
+	return ctx_rate_limit(c, key, config_get()->rate_ingest);
+}
+
 /* POST /api/v1/ingest - see the file comment. */
 int ui_ingest_native(struct ctx *c)
 {
@@ -110,6 +119,11 @@ int ui_ingest_native(struct ctx *c)
 	int rc = caller(c, &s);
 	if (rc <= 0)
 		return rc;
+	if (!source_rate(c, &s))
+		return ctx_fail(c, 429, "rate_limited",
+				"This source sent more requests than its "
+				"limit allows; nothing was stored. Send the "
+				"batch again after Retry-After seconds.");
 	const char *ct = c->content_type ? c->content_type : "";
 	int web = !strcmp(s.kind, "http-access") || !strcmp(s.kind, "generic");
 	enum events_format f = EVENTS_JSON;
@@ -197,6 +211,8 @@ static int hec(struct ctx *c, int raw)
 	int rc = hec_caller(c, &s);
 	if (rc <= 0)
 		return rc;
+	if (!source_rate(c, &s))
+		return hec_reply(c, 503, 9, "Server is busy", -1);
 	if (!c->body_len)
 		return hec_reply(c, 400, 5, "No data", -1);
 	buf nd = BUF_INIT;

@@ -16,6 +16,7 @@ command -v wrk >/dev/null || { echo "load: wrk missing (tools/install-deps.sh --
 DIR=$(mktemp -d /tmp/secura-load.XXXXXX)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export SECURA_DATA="$DIR" SECURA_PORT="$PORT" SECURA_NO_WORKER=1
+export SECURA_RATE_LIMIT=0 SECURA_RATE_ANON=0
 tools/run.sh >"$DIR/run.log" 2>&1 &
 RUN=$!
 trap 'kill $RUN 2>/dev/null; wait $RUN 2>/dev/null; rm -rf "$DIR"' EXIT INT TERM
