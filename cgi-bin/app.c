@@ -11,6 +11,8 @@ static const struct field next_fields[] = {
 
 static const struct route routes[] = {
     /* method, path, handler, permission, template, fields, form, flags */
+    {"GET", "/metrics/prometheus", ui_health_prometheus, PERM_PUBLIC, NULL,
+     NULL, NULL, ROUTE_MACHINE},
     {"GET", "/health", ui_health_check, PERM_PUBLIC, NULL, NULL, NULL,
      ROUTE_JSON_ONLY},
     {"GET", "/openapi.json", ui_health_openapi, PERM_PUBLIC, NULL, NULL, NULL,

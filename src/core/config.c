@@ -59,7 +59,7 @@ int config_load(char *err, size_t errlen)
 	int64_t threads, idle, max, body, upload, request, acct, addr, window,
 	    ingest_body, ev_days, ev_mb, ingest_wait;
 	int64_t priv, attempts, backoff, llm_priv, llm_timeout, page_cache,
-	    graphs;
+	    graphs, loopback;
 	if (env_int("SECURA_THREADS", 8, 1, 256, &threads, err, errlen) ||
 	    env_int("SECURA_SESSION_IDLE", 3600, 60, 86400 * 30, &idle, err,
 		    errlen) ||
@@ -97,6 +97,8 @@ int config_load(char *err, size_t errlen)
 		    err, errlen) ||
 	    env_int("SECURA_PAGE_CACHE", 1, 0, 1, &page_cache, err, errlen) ||
 	    env_int("SECURA_GRAPHS", 1, 0, 1, &graphs, err, errlen) ||
+	    env_int("SECURA_METRICS_LOOPBACK", 1, 0, 1, &loopback, err,
+		    errlen) ||
 	    env_int("SECURA_BACKUP_HOURS", 24, 1, 24 * 30, &cfg.backup_hours,
 		    err, errlen) ||
 	    env_int("SECURA_BACKUP_KEEP", 7, 1, 1000, &cfg.backup_keep, err,
@@ -134,6 +136,8 @@ int config_load(char *err, size_t errlen)
 	cfg.threads = (int)threads;
 	cfg.page_cache = (int)page_cache;
 	cfg.graphs = (int)graphs;
+	cfg.metrics_loopback = (int)loopback;
+	cfg.metrics_token = env_str("SECURA_METRICS_TOKEN", NULL);
 	cfg.backup_dir = env_str("SECURA_BACKUP_DIR", NULL);
 	cfg.session_idle = idle;
 	cfg.session_max = max;

@@ -27,32 +27,36 @@ struct config {
 				       outlines, ./data/world/countries.tsv */
 	const char *backup_dir;	    /* SECURA_BACKUP_DIR: where the worker backs
 				       up (NULL: it does not) */
-	int64_t backup_hours;  /* SECURA_BACKUP_HOURS between backups, 24 */
-	int64_t backup_keep;   /* SECURA_BACKUP_KEEP backups kept, 7 */
-	int64_t rate_window;   /* SECURA_RATE_WINDOW seconds a limit counts
-				  over, 60 */
-	int64_t rate_role[5];  /* requests a window per person or token, by
-				  role: SECURA_RATE_LIMIT_<ROLE>, else
-				  SECURA_RATE_LIMIT, 600 (0: none) */
-	int64_t rate_anon;     /* SECURA_RATE_ANON: a window per address
-				  without a session, 300 */
-	int64_t rate_ingest;   /* SECURA_RATE_INGEST: requests a window per
-				  event source, 6000 */
-	int graphs;	       /* SECURA_GRAPHS=0: the intake keeps no
-				  graphs (edges, addresses, people's
-				  days); 1 by default */
-	const char *geoip_dir; /* SECURA_GEOIP: GeoIP.dat and
-				  GeoIPv6.dat, /usr/share/GeoIP */
-	const char *org_name;  /* SECURA_ORG_NAME */
-	const char *font_dir;  /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
-	const char *origin;    /* SECURA_ORIGIN, e.g. https://x.org; NULL:
-				  derived from each request */
-	int threads;	       /* SECURA_THREADS, default 8 */
-	int page_cache;	       /* SECURA_PAGE_CACHE=0: no shared page cache */
-	int64_t session_idle;  /* SECURA_SESSION_IDLE seconds, 1 h */
-	int64_t session_max;   /* SECURA_SESSION_MAX seconds, 12 h */
-	size_t max_body;       /* SECURA_MAX_BODY bytes, 1 MiB */
-	size_t max_upload;     /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
+	int64_t backup_hours;	   /* SECURA_BACKUP_HOURS between backups, 24 */
+	int64_t backup_keep;	   /* SECURA_BACKUP_KEEP backups kept, 7 */
+	int64_t rate_window;	   /* SECURA_RATE_WINDOW seconds a limit counts
+				      over, 60 */
+	int64_t rate_role[5];	   /* requests a window per person or token, by
+				      role: SECURA_RATE_LIMIT_<ROLE>, else
+				      SECURA_RATE_LIMIT, 600 (0: none) */
+	int64_t rate_anon;	   /* SECURA_RATE_ANON: a window per address
+				      without a session, 300 */
+	int64_t rate_ingest;	   /* SECURA_RATE_INGEST: requests a window per
+				      event source, 6000 */
+	const char *metrics_token; /* SECURA_METRICS_TOKEN: the bearer secret
+				      that opens /metrics/prometheus */
+	int metrics_loopback;	   /* SECURA_METRICS_LOOPBACK=0: loopback
+				      needs the token too; 1 by default */
+	int graphs;		   /* SECURA_GRAPHS=0: the intake keeps no
+				      graphs (edges, addresses, people's
+				      days); 1 by default */
+	const char *geoip_dir;	   /* SECURA_GEOIP: GeoIP.dat and
+				      GeoIPv6.dat, /usr/share/GeoIP */
+	const char *org_name;	   /* SECURA_ORG_NAME */
+	const char *font_dir; /* SECURA_FONT_DIR: DejaVuSans.ttf for PDFs */
+	const char *origin;   /* SECURA_ORIGIN, e.g. https://x.org; NULL:
+				 derived from each request */
+	int threads;	      /* SECURA_THREADS, default 8 */
+	int page_cache;	      /* SECURA_PAGE_CACHE=0: no shared page cache */
+	int64_t session_idle; /* SECURA_SESSION_IDLE seconds, 1 h */
+	int64_t session_max;  /* SECURA_SESSION_MAX seconds, 12 h */
+	size_t max_body;      /* SECURA_MAX_BODY bytes, 1 MiB */
+	size_t max_upload;    /* SECURA_MAX_UPLOAD bytes per file, 10 MiB */
 	size_t max_request; /* SECURA_MAX_REQUEST bytes per upload (all files),
 			       50 MiB */
 	int login_max_account; /* failures per account per window: 5 */

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "jsonmem.h"
 #include "log.h"
+#include "telemetry.h"
 #include "rand.h"
 #include "view.h"
 
@@ -235,8 +236,12 @@ static void handle(FCGX_Request *r, db *d, const struct server *s, arena *a,
 	if (!c.status)
 		c.status = 200;
 	write_response(r, &c);
+	double ms = clock_mono_ms() - t0;
 	log_event(c.rid, c.me.email, "%s %s %d %.1fms", c.method, c.uri_path,
-		  c.status, clock_mono_ms() - t0);
+		  c.status, ms);
+	telemetry_request(c.method ? c.method : "-",
+			  c.route ? c.route->pattern : NULL, c.status, ms);
+	telemetry_flush(0);
 	if (c.adopt && c.status == 200 && FCGX_FFlush(r->out) == 0) {
 		/* hand the connection over: free libfcgi's streams without
 		   ending the request or closing the socket */
@@ -314,6 +319,7 @@ int server_main_with(int argc, char **argv, const char *name,
 	int64_t threads = 0;
 	jsonmem_init();
 	log_init(name);
+	telemetry_init(name);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--routes")) {
 			/* The route table, for the OpenAPI test and people. */

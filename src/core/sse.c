@@ -3,6 +3,7 @@
  * that dispatches events only ever wait for each other's memory work. */
 #include "sse.h"
 
+#include "telemetry.h"
 #include "arena.h"
 #include "buf.h"
 #include "log.h"
@@ -370,6 +371,8 @@ static void *loop(void *arg)
 		if (now.tv_sec != last.tv_sec) {
 			beat((long)now.tv_sec);
 			last = now;
+			telemetry_streams((long)live_count);
+			telemetry_flush(0);
 		}
 		pthread_mutex_unlock(&mu);
 	}

@@ -87,6 +87,7 @@ extern const struct field ui_categories_edit_fields[];
 /* ui_health.c */
 int ui_health_check(struct ctx *c);
 int ui_health_openapi(struct ctx *c);
+int ui_health_prometheus(struct ctx *c);
 
 /* The inputs ctx_page_args reads, for a route's field table. */
 #define PAGE_FIELDS                                                            \

@@ -1,10 +1,16 @@
 /* ui_health.c - GET /health: 200 {"status":"ok"} when the database answers,
- * 503 {"status":"unavailable"} otherwise; and the API description. */
+ * 503 {"status":"unavailable"} otherwise; the API description; and the
+ * operator's metrics for Prometheus. */
 #include "ui.h"
 
+#include "../core/config.h"
 #include "../core/embed.h"
+#include "../core/rand.h"
+#include "../core/telemetry.h"
+#include "../domain/ops.h"
 
 #include <string.h>
+#include <strings.h>
 
 /* Handler for GET /health (JSON only, public). */
 int ui_health_check(struct ctx *c)
@@ -28,4 +34,37 @@ int ui_health_openapi(struct ctx *c)
 			return 0;
 		}
 	return -1;
+}
+
+/* Whether the caller may read the metrics: the bearer secret
+ * SECURA_METRICS_TOKEN, or (unless SECURA_METRICS_LOOPBACK=0) a request
+ * from this machine. */
+static int metrics_allowed(struct ctx *c)
+{
+	const struct config *cf = config_get();
+	const char *a = c->authorization, *ip = c->remote_addr;
+	if (cf->metrics_token && a && !strncasecmp(a, "Bearer ", 7) &&
+	    ct_equal(a + 7, cf->metrics_token))
+		return 1;
+	return cf->metrics_loopback && ip &&
+	       (!strcmp(ip, "127.0.0.1") || !strcmp(ip, "::1"));
+}
+
+/* GET /metrics/prometheus - the operator's figures in Prometheus' text
+ * format (see domain/ops.c); 401 for anyone else. */
+int ui_health_prometheus(struct ctx *c)
+{
+	if (!metrics_allowed(c)) {
+		ctx_header(c, "WWW-Authenticate", "Bearer");
+		return ctx_fail(c, 401, "unauthenticated",
+				"Send SECURA_METRICS_TOKEN as a bearer token.");
+	}
+	telemetry_flush(1); /* this program's own figures, as of now */
+	db *ev = db_thread(config_get()->events_db);
+	if (ops_prometheus(c->db, ev, &c->out) != 0)
+		return -1;
+	c->status = 200;
+	c->out_type = "text/plain; version=0.0.4; charset=utf-8";
+	c->out_ready = 1;
+	return 0;
 }

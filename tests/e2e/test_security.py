@@ -4,11 +4,12 @@ address without a session is limited on its own, an event source has its
 own limit (the native door's 429, HEC's busy code), and every limit
 resets with its window."""
 
+import re
 import time
 
 from harness import Client, Server, check, test
 from test_incidents import PW
-from test_ingest import api, hec, ingest, new_source
+from test_ingest import admin_token, api, hec, ingest, new_source
 
 
 def token_of(s, email, role):
@@ -65,5 +66,84 @@ def request_limits(_):
         busy = [r for r in got if r.status == 503]
         check(busy and busy[0].json().get("code") == 9 and busy[0].header("Retry-After"),
               "and HEC's busy answer (code 9) with Retry-After on the HEC door", sorted({r.status for r in got}))
+    finally:
+        srv.stop()
+
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\.)*",?)*)\})? '
+                    r'(-?(?:[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?)|\+Inf|-Inf|NaN)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\.)*)"')
+
+
+def exposition(text):
+    """Checks Prometheus' text format (0.0.4): every sample's family has
+    one TYPE before it, histograms' buckets rise to +Inf = _count. Returns
+    {family: [(labels, value)]} and a list of problems."""
+    types, fams, problems = {}, {}, []
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ", 3)
+            if name in types:
+                problems.append(f"TYPE twice: {name}")
+            types[name] = kind
+            continue
+        if not line or line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        if not m:
+            problems.append(f"not a sample: {line!r}")
+            continue
+        name, labels = m.group(1), dict(LABEL.findall(m.group(2) or ""))
+        fam = re.sub(r"_(bucket|sum|count)$", "", name) if re.sub(r"_(bucket|sum|count)$", "", name) in types else name
+        if fam not in types:
+            problems.append(f"no TYPE before {name}")
+        fams.setdefault(name, []).append((labels, float(m.group(3))))
+    series = {}
+    for labels, v in fams.get("secura_http_request_duration_seconds_bucket", []):
+        key = tuple(sorted((k, x) for k, x in labels.items() if k != "le"))
+        series.setdefault(key, []).append((float(labels["le"]), v))
+    counts = {tuple(sorted(l.items())): v for l, v in fams.get("secura_http_request_duration_seconds_count", [])}
+    for key, buckets in series.items():
+        buckets.sort()
+        if any(b[1] > c[1] for b, c in zip(buckets, buckets[1:])) or buckets[-1][1] != counts.get(key):
+            problems.append(f"histogram {key} does not rise to its count")
+    return fams, problems
+
+
+@test
+def prometheus_metrics(s):
+    tok = admin_token(s)
+    for _ in range(3):
+        api(s, tok, "GET", "/incidents?limit=1")
+    _, _, src = new_source(s, tok, "metrics probe", "generic")
+    ingest(s, src, b'{"message": "one"}\n{"message": "two"}\n')
+    r = Client(s).get("/metrics/prometheus")
+    check(r.status == 200 and r.header("Content-Type").startswith("text/plain; version=0.0.4"),
+          "the metrics answer from this machine in Prometheus' text format", (r.status, r.header("Content-Type")))
+    fams, problems = exposition(r.text)
+    check(not problems, "the exposition parses: one TYPE a metric, histograms rising to their count", problems[:5])
+    reqs = {(l.get("program"), l.get("route"), l.get("status")): v
+            for l, v in fams.get("secura_http_requests_total", [])}
+    check(reqs.get(("app", "/incidents", "200"), 0) >= 3, "requests are counted by program, route and status",
+          sorted(reqs)[:8])
+    check(any(l.get("file") == "secura.db" and v > 0 for l, v in fams.get("secura_database_bytes", [])),
+          "the database's size is there")
+    acc = {l.get("source"): v for l, v in fams.get("secura_events_accepted_total", [])}
+    check(acc.get("metrics probe") == 2, "events taken per source are counted", acc)
+    check("secura_jobs" in r.text and "secura_backup_last_timestamp_seconds" in r.text,
+          "job queues and the last backup are there")
+
+
+@test
+def metrics_need_their_token_when_loopback_is_not_trusted(_):
+    secret = "metrics-" + "7" * 32
+    srv = Server(SECURA_METRICS_LOOPBACK=0, SECURA_METRICS_TOKEN=secret).start()
+    try:
+        c = Client(srv)
+        check(c.get("/metrics/prometheus").status == 401, "without the token: 401")
+        r = c.request("GET", "/metrics/prometheus", headers={"Authorization": "Bearer wrong"})
+        check(r.status == 401, "with another token: 401")
+        r = c.request("GET", "/metrics/prometheus", headers={"Authorization": f"Bearer {secret}"})
+        check(r.status == 200 and "secura_http_requests_total" in r.text, "with SECURA_METRICS_TOKEN: 200")
     finally:
         srv.stop()
