@@ -19,7 +19,7 @@ SPEC    := tests/spec/mustache
 DATASETS ?= $(or $(SECURA_DATASETS),../shared/datasets)
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz bench bench-ingest eval otrf-graph models office-models load run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench bench-ingest eval otrf-graph install models office-models load run demo clean format help
 
 all: $(PROGS)
 
@@ -191,6 +191,23 @@ fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl $(B)/fuzz/fuzz_files $(B)/fuzz/fuzz
 	@for f in $^; do n=$${f##*/}; echo "fuzzing $$f for $(FUZZ_SECONDS)s"; \
 	  mkdir -p $(B)/fuzz/corpus/$$n; cp tests/fuzz/corpus/$$n/* $(B)/fuzz/corpus/$$n/ 2>/dev/null; \
 	  $$f $(B)/fuzz/corpus/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 2>&1 | tail -n 3 || exit 1; done
+
+# Installs the programs, templates, static files and shipped data under
+# $(DESTDIR)$(PREFIX), with the systemd units, the nginx site and the
+# logrotate file (their paths set to PREFIX) under share/ (docs/operations.md).
+PREFIX  ?= /opt/secura
+install: all
+	@install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/systemd \
+	  $(DESTDIR)$(PREFIX)/share/nginx $(DESTDIR)$(PREFIX)/share/logrotate
+	@install -m 0755 $(B)/app $(B)/reports $(B)/events $(B)/ingest $(B)/worker $(B)/secura \
+	  $(DESTDIR)$(PREFIX)/bin/
+	@for f in $$(find templates static data -type f); do \
+	  install -D -m 0644 $$f $(DESTDIR)$(PREFIX)/$$f || exit 1; done
+	@for u in nginx/systemd/*.service; do \
+	  sed 's|@PREFIX@|$(PREFIX)|g' $$u >$(DESTDIR)$(PREFIX)/share/systemd/$${u##*/} || exit 1; done
+	@sed 's|@PREFIX@|$(PREFIX)|g' nginx/secura-site.conf >$(DESTDIR)$(PREFIX)/share/nginx/secura.conf
+	@install -m 0644 nginx/logrotate.secura $(DESTDIR)$(PREFIX)/share/logrotate/secura
+	@echo "installed into $(DESTDIR)$(PREFIX) (units in share/systemd, the site in share/nginx)"
 
 run: deps all
 	@tools/run.sh

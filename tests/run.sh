@@ -33,6 +33,7 @@ suite() {
 }
 
 suite layers tools/check-layers.sh
+suite install tests/install.sh
 for t in build/tests/test_*; do
 	suite "unit-${t##*/test_}" "$t"
 done

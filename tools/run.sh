@@ -7,6 +7,11 @@ set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${SECURA_PORT:-8080}
+if [ "$(id -u)" = 0 ]; then
+	echo "secura: running as root, which is for development only: in production" \
+		"each program runs as the user secura under systemd (make install," \
+		"docs/operations.md)" >&2
+fi
 DATA=${SECURA_DATA:-$ROOT/var}
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
