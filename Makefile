@@ -19,7 +19,7 @@ SPEC    := tests/spec/mustache
 DATASETS ?= $(or $(SECURA_DATASETS),../shared/datasets)
 SPECS   := comments delimiters interpolation inverted partials sections ~inheritance
 
-.PHONY: all deps test-deps test sanitize fuzz bench bench-ingest eval otrf-graph install models office-models load run demo clean format help
+.PHONY: all deps test-deps test sanitize fuzz bench bench-ingest eval otrf-graph install test-security models office-models load run demo clean format help
 
 all: $(PROGS)
 
@@ -34,6 +34,8 @@ help:
 	@echo "make bench-ingest  events/s through the intake beside a bare insert loop"
 	@echo "make eval       classifier accuracy beside scikit-learn's baselines"
 	@echo "make otrf-graph attack paths on the OTRF recordings beside their rarity baseline"
+	@echo "make test-security  sqlmap against a running instance (bounded; not in make test)"
+	@echo "make install    install under PREFIX (/opt/secura) with the units, site and logrotate file"
 	@echo "make models     retrain the shipped models in data/models from their manifests"
 	@echo "make fuzz       run each libFuzzer harness for FUZZ_SECONDS (clang)"
 	@echo "make format     clang-format every C file"
@@ -191,6 +193,12 @@ fuzz: $(B)/fuzz/fuzz_req $(B)/fuzz/fuzz_tmpl $(B)/fuzz/fuzz_files $(B)/fuzz/fuzz
 	@for f in $^; do n=$${f##*/}; echo "fuzzing $$f for $(FUZZ_SECONDS)s"; \
 	  mkdir -p $(B)/fuzz/corpus/$$n; cp tests/fuzz/corpus/$$n/* $(B)/fuzz/corpus/$$n/ 2>/dev/null; \
 	  $$f $(B)/fuzz/corpus/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 2>&1 | tail -n 3 || exit 1; done
+
+# sqlmap against a running instance (tools/security_scan.sh); long, so
+# not part of `make test`.
+test-security: all
+	@tools/install-deps.sh --security
+	@tools/security_scan.sh
 
 # Installs the programs, templates, static files and shipped data under
 # $(DESTDIR)$(PREFIX), with the systemd units, the nginx site and the

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs the Debian packages Secura needs to build, run and test.
 # Idempotent: does nothing when every package is already present.
-# Usage: tools/install-deps.sh [--test|--bench|--eval]  (test, benchmark or
-# evaluation tools)
+# Usage: tools/install-deps.sh [--test|--bench|--eval|--security]  (test,
+# benchmark, evaluation or security-scan tools)
 set -eu
 
 PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
@@ -11,11 +11,13 @@ libxlsxwriter-dev zlib1g-dev libyaml-dev libgraphviz-dev libfontconfig-dev libge
 nginx-light sqlite3 curl fonts-dejavu-core"
 TEST_PKGS="chromium nodejs npm python3 python3-aiosmtpd qpdf poppler-utils"
 BENCH_PKGS="wrk poppler-utils"
+SECURITY_PKGS="sqlmap"
 EVAL_PKGS="python3-sklearn"
 
 case "${1:-}" in
 --test) PKGS="$PKGS $TEST_PKGS" ;;
 --bench) PKGS="$PKGS $BENCH_PKGS" ;;
+--security) PKGS="$PKGS $SECURITY_PKGS" ;;
 --eval) PKGS="$PKGS $EVAL_PKGS" ;;
 esac
 

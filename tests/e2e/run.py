@@ -12,6 +12,9 @@ import test_ingest  # noqa: F401
 import test_alerts  # noqa: F401
 import test_rules  # noqa: F401
 import test_actions  # noqa: F401
+import test_graphs  # noqa: F401
+import test_backup  # noqa: F401
+import test_security  # noqa: F401
 from harness import SANITIZER_REPORTS, Server, check, counts, run_all
 
 server = Server().start()
