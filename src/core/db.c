@@ -28,25 +28,15 @@ static void no_memstatus(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-/* Opens path with the pragmas of DESIGN.md. Returns 0, or -1 with a
- * message in err; d is then closed. No mmap_size: a reader whose next
- * transaction sees another connection's commit unmaps the whole mapping,
- * which under steady writes (every staff view is audited) cost a third of
- * the incident page's throughput; pread from the OS cache is cheaper. */
-int db_open(db *d, const char *path, char *err, size_t errlen)
+/* Opens path with flags and runs pragmas on it. Returns 0, or -1 with
+ * err (d closed). */
+static int open_with(db *d, const char *path, int flags, const char *pragmas,
+		     char *err, size_t errlen)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, no_memstatus);
-	static const char pragmas[] = "PRAGMA journal_mode=WAL;"
-				      "PRAGMA synchronous=FULL;"
-				      "PRAGMA foreign_keys=ON;"
-				      "PRAGMA trusted_schema=OFF;";
 	memset(d, 0, sizeof(*d));
 	d->st = d->own_st;
-	int rc = sqlite3_open_v2(path, &d->h,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				     SQLITE_OPEN_NOMUTEX,
-				 NULL);
+	int rc =
+	    sqlite3_open_v2(path, &d->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_busy_timeout(d->h, 5000);
 	if (rc == SQLITE_OK)
@@ -61,25 +51,29 @@ int db_open(db *d, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Opens path with the pragmas of DESIGN.md. Returns 0, or -1 with a
+ * message in err; d is then closed. No mmap_size: a reader whose next
+ * transaction sees another connection's commit unmaps the whole mapping,
+ * which under steady writes (every staff view is audited) cost a third of
+ * the incident page's throughput; pread from the OS cache is cheaper. */
+int db_open(db *d, const char *path, char *err, size_t errlen)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, no_memstatus);
+	return open_with(d, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+			 "PRAGMA journal_mode=WAL;"
+			 "PRAGMA synchronous=FULL;"
+			 "PRAGMA foreign_keys=ON;"
+			 "PRAGMA trusted_schema=OFF;",
+			 err, errlen);
+}
+
 /* Opens path read-only (no journal change, nothing created): for
  * reading a copy, such as a backup. Returns 0, or -1 with err. */
 int db_open_readonly(db *d, const char *path, char *err, size_t errlen)
 {
-	memset(d, 0, sizeof(*d));
-	d->st = d->own_st;
-	int rc = sqlite3_open_v2(
-	    path, &d->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(d->h, "PRAGMA trusted_schema=OFF;", NULL,
-				  NULL, NULL);
-	d->own_h = d->h;
-	if (rc != SQLITE_OK) {
-		snprintf(err, errlen, "cannot open database %s: %s", path,
-			 d->h ? sqlite3_errmsg(d->h) : "out of memory");
-		db_close(d);
-		return -1;
-	}
-	return 0;
+	return open_with(d, path, SQLITE_OPEN_READONLY,
+			 "PRAGMA trusted_schema=OFF;", err, errlen);
 }
 
 /* Finalises cached statements and closes the connection. */
