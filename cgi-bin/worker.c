@@ -180,22 +180,30 @@ static long fold_alerts(db *d)
 
 /* Flags the new attack paths over the threshold (domain/paths.c) and
  * the sign-ins that break their person's habits (domain/behaviour.c) as
- * findings, at most every ten seconds (a look loads a window of the
- * sign-in graph), on this thread's connection to the events database.
- * Returns the paths flagged, or -1 (logged). */
+ * findings, every ten seconds (a look loads a window of the sign-in
+ * graph; the behaviour look goes on each round while it is behind), on
+ * this thread's connection to the events database. Returns the paths
+ * flagged, or -1 (logged). */
 static long watch_paths(db *d, int force)
 {
 	static int64_t last;
-	if (!force && clock_now() - last < 10)
+	static int behind; /* the behaviour look has more to read */
+	int due = force || clock_now() - last >= 10;
+	if (!due && !behind)
 		return 0;
-	last = clock_now();
 	db *ev = db_thread(config_get()->events_db);
-	json_t *assets = assets_list(d);
-	long n = ev && assets
-		     ? paths_watch(ev, assets, PATHS_THRESHOLD, PATHS_GAP_MS)
-		     : -1,
-	     u = ev ? behaviour_watch(ev, 5000) : -1;
-	json_decref(assets);
+	long n = 0;
+	if (due) {
+		last = clock_now();
+		json_t *assets = assets_list(d);
+		n = ev && assets
+			? paths_watch(ev, assets, PATHS_THRESHOLD, PATHS_GAP_MS)
+			: -1;
+		json_decref(assets);
+	}
+	/* a backlog of sign-ins is read 5,000 a round, every second, until
+	 * the look catches up */
+	long u = ev ? behaviour_watch(ev, 5000, &behind) : -1;
 	if (u < 0)
 		log_event(NULL, NULL, "worker: behaviour: %s",
 			  ev ? db_errmsg(ev) : "no events database");

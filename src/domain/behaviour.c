@@ -343,10 +343,12 @@ static int flag(db *ev, const struct signin *s, json_t *reasons)
 	return rc ? -1 : 1;
 }
 
-/* Judges up to batch new sign-ins (see behaviour.h). Returns the
- * findings stored, or -1 on a database error (nothing stored). */
-long behaviour_watch(db *ev, int batch)
+/* Judges up to batch new sign-ins (see behaviour.h); *more when there
+ * are more. Returns the findings stored, or -1 on a database error
+ * (nothing stored). */
+long behaviour_watch(db *ev, int batch, int *more)
 {
+	*more = 0;
 	int64_t cursor = db_scalar(ev, STMT_EVT_CURSOR_GET, "behaviour"),
 		top = db_scalar(ev, STMT_EVT_MAX_ID);
 	if (cursor < 0 || top < 0)
@@ -381,6 +383,7 @@ long behaviour_watch(db *ev, int batch)
 	}
 	sqlite3_reset(st);
 	int64_t last = n < batch ? top : seen; /* a full batch: more to read */
+	*more = n >= batch;
 	int rc = 0;
 	size_t i;
 	json_t *r;

@@ -29,8 +29,8 @@ json_t *behaviour_unusual(db *ev, int64_t since_ms, int limit);
 
 /* Judges up to batch sign-ins taken since the last look (a cursor in the
  * events database) against their person's habits before them, storing
- * a finding for each new reason. Returns the findings stored, or -1 on a
- * database error. */
-long behaviour_watch(db *ev, int batch);
+ * a finding for each new reason; *more says the batch was full (more to
+ * read). Returns the findings stored, or -1 on a database error. */
+long behaviour_watch(db *ev, int batch, int *more);
 
 #endif

@@ -68,8 +68,13 @@ int graph_command(db *main, int argc, char **argv, FILE *out)
 		json_decref(edges);
 		rc = 0;
 	} else if (!strcmp(argv[0], "watch")) {
+		int more = 1;
 		long p = paths_watch(&ev, assets, threshold, PATHS_GAP_MS),
-		     b = behaviour_watch(&ev, 100000);
+		     b = 0;
+		while (more && b >= 0) {
+			long k = behaviour_watch(&ev, 5000, &more);
+			b = k < 0 ? -1 : b + k;
+		}
 		fprintf(out,
 			"paths flagged: %ld\nunusual sign-ins flagged: %ld\n",
 			p, b);
