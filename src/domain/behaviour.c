@@ -13,6 +13,7 @@
 #include "events.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -203,13 +204,58 @@ static struct signin signin_of(json_t *r)
 	    .ok = json_is_true(json_object_get(r, "ok"))};
 }
 
-/* Appends the reasons sign-in s breaks its person's habits to reasons
- * ({reason, kind}); *learning when the person has under a week of
- * history. Returns 0 or -1. */
-static int judge(db *ev, const struct signin *s, json_t *reasons)
+/* What one look caches per person: the first time they were seen, and
+ * their sign-ins by hour over the look's span (read once, not per
+ * sign-in: a backlog of a busy person's sign-ins would read the same
+ * hours thousands of times). */
+struct look {
+	json_t *first;	/* user → first_seen (ms) */
+	json_t *hours;	/* user → {"hour": sign-ins} */
+	int64_t lo, hi; /* the hours the look reads */
+};
+
+/* user's first time and hours in l (read when not cached). Returns 0 or
+ * -1. */
+static int person(db *ev, struct look *l, const char *user, int64_t *first,
+		  json_t **hours)
 {
-	int64_t first = db_scalar(ev, STMT_EVT_USER_HISTORY, s->user);
-	if (first < 0)
+	json_t *f = json_object_get(l->first, user);
+	if (!f) {
+		int64_t t = db_scalar(ev, STMT_EVT_USER_HISTORY, user);
+		if (t < 0)
+			return -1;
+		json_object_set_new(l->first, user, f = json_integer(t));
+		json_t *h = json_object();
+		sqlite3_stmt *st =
+		    db_query(ev, STMT_EVT_USER_HOURS, user, l->lo, l->hi);
+		if (!st) {
+			json_decref(h);
+			return -1;
+		}
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char key[24];
+			snprintf(key, sizeof(key), "%lld",
+				 (long long)db_int(st, 0));
+			json_object_set_new(h, key,
+					    json_integer(db_int(st, 1)));
+		}
+		sqlite3_reset(st);
+		json_object_set_new(l->hours, user, h);
+	}
+	*first = json_integer_value(f);
+	*hours = json_object_get(l->hours, user);
+	return 0;
+}
+
+/* Appends the reasons sign-in s breaks its person's habits (as look l
+ * has them) to reasons ({reason, kind}); nothing while the person has
+ * under a week of history. Returns 0 or -1. */
+static int judge(db *ev, struct look *l, const struct signin *s,
+		 json_t *reasons)
+{
+	int64_t first;
+	json_t *hours;
+	if (person(ev, l, s->user, &first, &hours) != 0)
 		return -1;
 	if (!first || first > s->ts - BEHAVIOUR_LEARN_MS)
 		return 0; /* still learning this person */
@@ -227,13 +273,15 @@ static int judge(db *ev, const struct signin *s, json_t *reasons)
 				      "first time on this host"));
 	}
 	int64_t hour = s->ts / HOUR_MS;
-	sqlite3_stmt *st = db_query(ev, STMT_EVT_USER_HOURS, s->user,
-				    hour - BEHAVIOUR_WINDOW_MS / HOUR_MS, hour);
-	if (!st)
-		return -1;
 	int64_t total = 0, same = 0, active = 0, now = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t h = db_int(st, 0), n = db_int(st, 1);
+	const char *key;
+	json_t *v;
+	json_object_foreach(hours, key, v)
+	{
+		char *end;
+		int64_t h = strtoll(key, &end, 10), n = json_integer_value(v);
+		if (h > hour || h < hour - BEHAVIOUR_WINDOW_MS / HOUR_MS)
+			continue;
 		if (h == hour) {
 			now = n;
 			continue;
@@ -244,7 +292,6 @@ static int judge(db *ev, const struct signin *s, json_t *reasons)
 		    ((h - hour) % 24 + 24) % 24; /* hours of day apart */
 		same += d <= 1 || d == 23 ? n : 0;
 	}
-	sqlite3_reset(st);
 	char text[200];
 	if (s->ok && total >= 50 && same == 0) {
 		snprintf(
@@ -267,7 +314,8 @@ static int judge(db *ev, const struct signin *s, json_t *reasons)
 	const char *name = s->ok ? country_of(s->ip, cc) : NULL;
 	if (name) {
 		int seen = 0;
-		st = db_query(ev, STMT_EVT_USER_SOURCES, s->user, s->ts);
+		sqlite3_stmt *st =
+		    db_query(ev, STMT_EVT_USER_SOURCES, s->user, s->ts);
 		if (!st)
 			return -1;
 		while (!seen && sqlite3_step(st) == SQLITE_ROW) {
@@ -365,11 +413,13 @@ long behaviour_watch(db *ev, int batch, int *more)
 	 * the write lock, each with its reasons; then written in one go */
 	json_t *rows = json_array();
 	int n = 0;
-	int64_t seen = cursor;
+	int64_t seen = cursor, lo = INT64_MAX, hi = 0;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		char user[256];
 		n++;
 		seen = db_int(st, 0);
+		lo = db_int(st, 1) < lo ? db_int(st, 1) : lo;
+		hi = db_int(st, 1) > hi ? db_int(st, 1) : hi;
 		if (edges_user(db_text(st, 2), user, sizeof(user)) != 0)
 			continue;
 		json_array_append_new(
@@ -387,12 +437,19 @@ long behaviour_watch(db *ev, int batch, int *more)
 	int rc = 0;
 	size_t i;
 	json_t *r;
+	struct look l = {.first = json_object(),
+			 .hours = json_object(),
+			 .lo = lo / HOUR_MS - BEHAVIOUR_WINDOW_MS / HOUR_MS,
+			 .hi = hi / HOUR_MS};
 	json_array_foreach(rows, i, r)
 	{
 		struct signin s = signin_of(r);
-		if ((rc = judge(ev, &s, json_object_get(r, "reasons"))) != 0)
+		if ((rc = judge(ev, &l, &s, json_object_get(r, "reasons"))) !=
+		    0)
 			break;
 	}
+	json_decref(l.first);
+	json_decref(l.hours);
 	long found = 0;
 	if (rc == 0 && db_begin(ev) == 0) {
 		json_array_foreach(rows, i, r)
