@@ -1,5 +1,7 @@
 """Runs the end-to-end suite against one fresh Secura instance."""
 
+import glob
+import os
 import sys
 
 import test_platform  # noqa: F401  (registers tests)
@@ -16,6 +18,12 @@ import test_graphs  # noqa: F401
 import test_backup  # noqa: F401
 import test_security  # noqa: F401
 from harness import SANITIZER_REPORTS, Server, check, counts, run_all
+
+# a module written but not imported above would never run: say so
+here = os.path.dirname(os.path.abspath(__file__))
+modules = {os.path.basename(p)[:-3] for p in glob.glob(os.path.join(here, "test_*.py"))}
+check(modules <= set(sys.modules), "every end-to-end module is registered in run.py",
+      sorted(modules - set(sys.modules)))
 
 server = Server().start()
 try:
