@@ -184,7 +184,7 @@ static long fold_alerts(db *d)
  * graph; the behaviour look goes on each round while it is behind), on
  * this thread's connection to the events database. Returns the paths
  * flagged, or -1 (logged). */
-static long watch_paths(db *d, int force)
+static long watch_graphs(db *d, int force)
 {
 	static int64_t last;
 	static int behind; /* the behaviour look has more to read */
@@ -227,7 +227,7 @@ static int round_once(db *d, int tick, int jobs, int *alerts, int *sent)
 		return -1;
 	if (tick)
 		prune_events(); /* a failure is logged; deliveries go on */
-	watch_paths(d, tick);
+	watch_graphs(d, tick);
 	fold_alerts(d); /* every round: alerts follow events within a second */
 	int rc = 0, n = 0;
 	int64_t after = 0;

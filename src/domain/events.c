@@ -709,6 +709,33 @@ json_t *events_source_stats(db *d)
 	return o;
 }
 
+/* Every event source of the main database main with what it sent
+ * (stats: accepted, rejected, last_event_at, last_errors; zeros when the
+ * events database ev is NULL or holds nothing of it). New, or NULL. */
+json_t *events_sources(db *main, db *ev)
+{
+	json_t *list = sources_list(main), *s;
+	if (!list)
+		return NULL;
+	json_t *all = ev ? events_source_stats(ev) : NULL;
+	size_t i;
+	json_array_foreach(list, i, s)
+	{
+		char key[24];
+		snprintf(
+		    key, sizeof(key), "%lld",
+		    (long long)json_integer_value(json_object_get(s, "id")));
+		json_t *st = json_object_get(all, key);
+		json_object_set_new(
+		    s, "stats",
+		    st ? json_incref(st)
+		       : json_pack("{si si sn s[]}", "accepted", 0, "rejected",
+				   0, "last_event_at", "last_errors"));
+	}
+	json_decref(all);
+	return list;
+}
+
 /* Turns one HEC envelope ({"event", "time", "host", "source",
  * "sourcetype", "fields"}) into an event object (new reference): an
  * object event is taken as ECS, a string event becomes its message; time

@@ -38,6 +38,8 @@ int events_add_finding(db *ev, int64_t ts, const char *kind, const char *action,
 json_t *events_predict(const struct scorer *sc, json_t *events,
 		       const char *kind, int64_t now_ms);
 json_t *events_source_stats(db *d);
+/* Every source with its stats (events_source_stats'). New, or NULL. */
+json_t *events_sources(db *main, db *ev);
 
 /* What the event list filters on ("" or 0: any; min_score -1: any; from
  * and to in Unix milliseconds; words a LIKE pattern). */

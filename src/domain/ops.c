@@ -7,7 +7,6 @@
 #include "../core/config.h"
 #include "backup.h"
 #include "events.h"
-#include "sources.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -120,8 +119,7 @@ int ops_prometheus(db *main, db *ev, buf *out)
 	       "Size of each database file with its write-ahead log.");
 	file_size(out, "secura.db");
 	file_size(out, "events.db");
-	json_t *stats = ev ? events_source_stats(ev) : NULL,
-	       *list = sources_list(main);
+	json_t *list = events_sources(main, ev);
 	header(out, "secura_events_accepted_total", "counter",
 	       "Events an event source sent that were taken.");
 	buf b2 = BUF_INIT;
@@ -129,11 +127,7 @@ int ops_prometheus(db *main, db *ev, buf *out)
 	json_t *s;
 	json_array_foreach(list, i, s)
 	{
-		char id[24];
-		snprintf(
-		    id, sizeof(id), "%lld",
-		    (long long)json_integer_value(json_object_get(s, "id")));
-		json_t *one = json_object_get(stats, id);
+		json_t *one = json_object_get(s, "stats");
 		buf_puts(out, "secura_events_accepted_total{source=\"");
 		label(out, json_string_value(json_object_get(s, "name")));
 		buf_printf(out, "\"} %lld\n",
@@ -150,7 +144,6 @@ int ops_prometheus(db *main, db *ev, buf *out)
 	if (b2.len)
 		buf_put(out, b2.data, b2.len);
 	buf_free(&b2);
-	json_decref(stats);
 	json_decref(list);
 	const char *bdir = config_get()->backup_dir;
 	header(out, "secura_backup_last_timestamp_seconds", "gauge",

@@ -15,40 +15,14 @@ const struct field ui_sources_add_fields[] = {
     {"kind", V_ENUM, F_REQUIRED, 0, 0, source_kinds, "Kind"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns what each source sent, keyed by id, read from the events
- * database on this thread's connection to it; an empty object when it
- * cannot be read. New reference. */
-static json_t *stats(void)
-{
-	db *ev = db_thread(config_get()->events_db);
-	json_t *o = ev ? events_source_stats(ev) : NULL;
-	return o ? o : json_object();
-}
-
 /* GET /admin/sources - every source and what it sent. */
 int ui_sources_index(struct ctx *c)
 {
-	json_t *list = sources_list(c->db), *s;
-	if (!list)
-		return -1;
-	json_t *all = stats();
-	size_t i;
-	json_array_foreach(list, i, s)
-	{
-		char key[24];
-		snprintf(
-		    key, sizeof(key), "%lld",
-		    (long long)json_integer_value(json_object_get(s, "id")));
-		json_t *st = json_object_get(all, key);
-		json_object_set_new(
-		    s, "stats",
-		    st ? json_incref(st)
-		       : json_pack("{si si sn s[]}", "accepted", 0, "rejected",
-				   0, "last_event_at", "last_errors"));
-	}
-	json_decref(all);
 	const struct config *cf = config_get();
 	db *ev = db_thread(cf->events_db);
+	json_t *list = events_sources(c->db, ev);
+	if (!list)
+		return -1;
 	json_t *storage =
 	    ev ? events_storage(ev, cf->events_days, cf->events_max_mb) : NULL;
 	c->view = json_pack("{so so so}", "sources", list, "kinds",
