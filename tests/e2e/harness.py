@@ -154,7 +154,10 @@ class Server:
             except ProcessLookupError:
                 return True
             time.sleep(0.1)
-        os.killpg(self.proc.pid, signal.SIGKILL)
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:  # it ended between the look and the kill
+            return True
         return False
 
     def cli(self, *args, input=None):
