@@ -166,7 +166,9 @@ models: all
 		$(B)/secura ml train --manifest $$m --datasets "$(DATASETS)" --out $${m%.json}.model | head -2 || exit 1; done
 	@echo "== data/models/http-access.anomaly"
 	@$(B)/secura ml anomaly train --format csic --normal-only \
-		--data "$(DATASETS)/csic2010/normalTrafficTraining.jsonl" --out data/models/http-access.anomaly
+		--data "$(DATASETS)/csic2010/normalTrafficTraining.jsonl" \
+		--labelled "$(DATASETS)/httpparams/httpparams.jsonl" --labelled-format httpparams \
+		--out data/models/http-access.anomaly
 	@$(MAKE) --no-print-directory office-models
 
 # The sign-in and flow models start from two weeks of generated office

@@ -6,7 +6,8 @@
  * and measures it and the current model on the kind's labelled
  * evaluation data: a week of the traffic generator's office with its
  * attacks (seed 99), the same for every training, so the figures
- * compare. The new file is kept as
+ * compare. A classifier the current model learned from labelled data
+ * is carried over to the new one. The new file is kept as
  * <dir>/<kind>-<id>.anomaly and adopted when its ROC-AUC is at least the
  * current model's; the intake and the app swap it in within seconds
  * (scorer_refresh). */
@@ -183,6 +184,19 @@ static const char *train(arena *a, const char *kind, const char *data,
 	json_object_set_new(m.meta, "format", json_string("ecs"));
 	json_object_set_new(m.meta, "trained_at", json_string(when));
 	json_object_set_new(m.meta, "seed", json_integer(42));
+	/* the classifier learned from labelled data goes on with the new
+	 * forest: the organisation's events carry no such labels */
+	struct anomaly_model cur;
+	if (anomaly_load(&cur, current, err, sizeof(err)) == 0) {
+		if (anomaly_copy_classes(&m, &cur) > 0)
+			json_object_set(
+			    m.meta, "classifier_from",
+			    json_object_get(cur.meta, "trained_at")
+				? json_object_get(cur.meta, "trained_at")
+				: json_null());
+		anomaly_free(&cur);
+	}
+	err[0] = '\0';
 	rc = anomaly_save(&m, out, err, sizeof(err));
 	anomaly_free(&m);
 	if (rc != 0 || write_eval(kind, evalf) != 0 ||

@@ -255,13 +255,13 @@ static const char *const columns[] = {
  * (one block, each at its offset), kind, time, score (-1: unscored),
  * model and why. It holds no JSON value, so the event's can go at once. */
 struct row {
-	char *js, *why, *text;
+	char *js, *text;
 	size_t at[NCOLS];
-	const char *kind, *model;
+	const char *kind;
 	int64_t ts;
-	double score;
-	int never_seen, over;	/* over: a finding */
-	struct edges_note edge; /* what it adds to the graphs */
+	struct scorer_verdict v; /* score, reasons, class */
+	int over;		 /* a finding */
+	struct edges_note edge;	 /* what it adds to the graphs */
 };
 
 /* A request's events: checked, normalised and scored outside the write
@@ -349,36 +349,35 @@ static int prepare(struct batch *b, json_t *doc, int64_t ts)
 		b->cap = cap;
 	}
 	struct row *r = &b->rows[b->nrows];
-	*r = (struct row){.kind = kind_of(b->s, doc), .ts = ts, .score = -1};
-	r->over =
-	    scorer_judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc, ts,
-			 &r->score, &r->never_seen, &r->why, &r->model);
+	*r = (struct row){.kind = kind_of(b->s, doc), .ts = ts};
+	r->over = scorer_judge(b->sc, b->sc ? b->sc->st : NULL, r->kind, doc,
+			       ts, &r->v);
 	/* an event that carries a detection (Suricata, Wazuh, an EDR) is a
 	 * finding whatever its score: the alerts fold it */
 	const char *ek = json_string_value(evfeat_member(doc, "event.kind"));
-	if (ek && !strcmp(ek, "alert") && !r->why) {
+	if (ek && !strcmp(ek, "alert") && !r->v.why) {
 		json_t *w =
 		    json_pack("[{ss si}]", "feature", "detection", "share", 1);
-		r->why = json_dumps(w, JSON_COMPACT);
+		r->v.why = json_dumps(w, JSON_COMPACT);
 		json_decref(w);
 		r->over = 1;
 	}
 	/* the detection rules: each that fires adds its finding to why */
 	json_t *fired = sigma_judge(b->rules, r->kind, doc, ts);
 	if (fired) {
-		json_t *why = r->why ? json_loads(r->why, 0, NULL) : NULL;
+		json_t *why = r->v.why ? json_loads(r->v.why, 0, NULL) : NULL;
 		if (json_is_array(why))
 			json_array_extend(fired, why);
 		json_decref(why);
-		jsonmem_free(r->why);
-		r->why = json_dumps(fired, JSON_COMPACT);
+		jsonmem_free(r->v.why);
+		r->v.why = json_dumps(fired, JSON_COMPACT);
 		json_decref(fired);
 	}
 	r->js = json_dumps(doc, JSON_COMPACT);
 	if (!r->js || keep_columns(r, doc) != 0 ||
 	    edges_read(doc, r->kind, &r->edge) != 0) {
 		jsonmem_free(r->js);
-		jsonmem_free(r->why);
+		jsonmem_free(r->v.why);
 		free(r->text);
 		edges_note_free(&r->edge);
 		return -1;
@@ -397,8 +396,10 @@ static int insert(db *d, const struct source *s, int64_t now_ms,
 		c[k] = r->text + r->at[k];
 	return db_exec(d, STMT_EVT_INSERT, s->id, *c[0] ? c[0] : NULL, r->ts,
 		       now_ms, r->kind, c[1], c[2], c[3], c[4], c[5], c[6],
-		       c[7], c[8], r->js, r->score, r->model ? r->model : "",
-		       r->never_seen, r->why);
+		       c[7], c[8], r->js, r->v.score,
+		       r->v.model ? r->v.model : "", r->v.never_seen, r->v.why,
+		       r->v.cls >= 0 ? evclass_names[r->v.cls] : NULL,
+		       r->v.cls >= 0 ? r->v.cls_p : -1);
 }
 
 /* Frees b's rows and rollups. */
@@ -406,7 +407,7 @@ static void batch_free(struct batch *b)
 {
 	for (size_t i = 0; i < b->nrows; i++) {
 		jsonmem_free(b->rows[i].js);
-		jsonmem_free(b->rows[i].why);
+		jsonmem_free(b->rows[i].v.why);
 		free(b->rows[i].text);
 		edges_note_free(&b->rows[i].edge);
 	}
@@ -542,7 +543,7 @@ static int commit(db *d, struct batch *b, int64_t max_wait_ms)
 		rc = insert(d, b->s, b->now_ms, r);
 		if (rc == 0 && sqlite3_changes(d->h) > 0)
 			rc = count_minute(b, r->ts, r->kind, r->text + r->at[3],
-					  r->score, r->over) ||
+					  r->v.score, r->over) ||
 			     (es && edges_add(es, &r->edge, r->ts));
 	}
 	rc = rc || (es && edges_store(d, es));
@@ -632,6 +633,16 @@ int events_add_finding(db *ev, int64_t ts, const char *kind, const char *action,
 	return rc;
 }
 
+/* Returns a classifier's verdict as a new JSON value: {"class",
+ * "probability", "percent"}, or null when there is none (cls NULL). */
+static json_t *verdict_json(const char *cls, double p)
+{
+	return cls ? json_pack("{ss sf sI}", "class", cls, "probability",
+			       round(p * 1000) / 1000, "percent",
+			       (json_int_t)lround(p * 100))
+		   : json_null();
+}
+
 /* Scores events (a JSON array of ECS objects, kinds by their category
  * unless kind is given) with sc's models without storing them; the rate
  * and "first time" features count only these events. Returns a new
@@ -660,21 +671,22 @@ json_t *events_predict(const struct scorer *sc, json_t *events,
 			json_decref(doc);
 			continue;
 		}
-		const char *k = kind ? kind : evfeat_kind_of(doc), *model;
-		double score;
-		int odd;
-		char *why;
-		int over = scorer_judge(sc, st, k, doc, ts, &score, &odd, &why,
-					&model);
-		json_t *w = why ? json_loads(why, 0, NULL) : NULL;
-		json_array_append_new(
-		    out,
-		    json_pack("{ss so sb sb so ss?}", "kind", k, "score",
-			      score < 0 ? json_null()
-					: json_real(round(score * 1000) / 1000),
-			      "anomalous", over, "never_seen", odd, "why",
-			      w ? w : json_array(), "model", model));
-		jsonmem_free(why);
+		const char *k = kind ? kind : evfeat_kind_of(doc);
+		struct scorer_verdict v;
+		int over = scorer_judge(sc, st, k, doc, ts, &v);
+		json_t *w = v.why ? json_loads(v.why, 0, NULL) : NULL;
+		json_t *o = json_pack(
+		    "{ss so sb sb so ss?}", "kind", k, "score",
+		    v.score < 0 ? json_null()
+				: json_real(round(v.score * 1000) / 1000),
+		    "anomalous", over, "never_seen", v.never_seen, "why",
+		    w ? w : json_array(), "model", v.model);
+		json_object_set_new(
+		    o, "verdict",
+		    verdict_json(v.cls >= 0 ? evclass_names[v.cls] : NULL,
+				 v.cls_p));
+		json_array_append_new(out, o);
+		jsonmem_free(v.why);
 		json_decref(doc);
 	}
 	scorer_done(sc);
@@ -834,9 +846,10 @@ long events_from_hec(const char *body, size_t len, int raw, buf *out)
 	return n;
 }
 
-/* Returns the reasons kept as why (JSON text [{"feature", "share"}]) as
- * a new array, each share also as a whole "percent" (what pages show);
- * an empty array for NULL or anything else. */
+/* Returns the reasons kept as why (JSON text [{"feature", "share"}] or
+ * rule findings) as a new array, each share also as a whole "percent"
+ * (what pages show) and every key a page reads present (null where the
+ * reason has none); an empty array for NULL or anything else. */
 json_t *events_why(const char *text)
 {
 	json_t *why = text ? json_loads(text, 0, NULL) : NULL;
@@ -846,13 +859,22 @@ json_t *events_why(const char *text)
 	}
 	size_t i;
 	json_t *w;
+	/* every reason names each key the pages ask for (null when it has
+	 * none), so a template's lookup never climbs to another reason */
+	static const char *const keys[] = {
+	    "rule",	      "feature", "count",   "fields",
+	    "falsepositives", "path",	 "reasons", NULL};
 	json_array_foreach(why, i, w)
 	{
 		json_t *sh = json_object_get(w, "share");
-		if (json_is_number(sh))
-			json_object_set_new(w, "percent",
-					    json_integer((json_int_t)lround(
-						json_number_value(sh) * 100)));
+		json_object_set_new(w, "percent",
+				    json_is_number(sh)
+					? json_integer((json_int_t)lround(
+					      json_number_value(sh) * 100))
+					: json_null());
+		for (int k = 0; keys[k]; k++)
+			if (!json_object_get(w, keys[k]))
+				json_object_set_new(w, keys[k], json_null());
 	}
 	return why;
 }
@@ -878,6 +900,12 @@ static json_t *event_json(sqlite3_stmt *st, int full)
 	    sqlite3_column_type(st, 12) == SQLITE_NULL
 		? json_null()
 		: json_real(round(db_real(st, 12) * 1000) / 1000));
+	json_object_set_new(
+	    o, "verdict",
+	    verdict_json(sqlite3_column_type(st, 17) == SQLITE_NULL
+			     ? NULL
+			     : db_text(st, 17),
+			 db_real(st, 18)));
 	if (full) {
 		json_t *doc = json_loads(db_text(st, 15), 0, NULL);
 		json_object_set_new(o, "event", doc ? doc : json_object());
@@ -895,10 +923,11 @@ json_t *events_list(db *d, const struct events_filter *f, int limit, int offset,
 {
 	*total = db_scalar(d, STMT_EVT_LIST_COUNT, f->source, f->kind, f->host,
 			   f->user, f->ip, f->outcome, f->min_score, f->from,
-			   f->to, f->words);
-	sqlite3_stmt *st = db_query(
-	    d, STMT_EVT_LIST, f->source, f->kind, f->host, f->user, f->ip,
-	    f->outcome, f->min_score, f->from, f->to, f->words, limit, offset);
+			   f->to, f->words, f->verdict);
+	sqlite3_stmt *st =
+	    db_query(d, STMT_EVT_LIST, f->source, f->kind, f->host, f->user,
+		     f->ip, f->outcome, f->min_score, f->from, f->to, f->words,
+		     f->verdict, limit, offset);
 	if (*total < 0 || !st)
 		return NULL;
 	json_t *arr = json_array();

@@ -42,10 +42,11 @@ json_t *events_source_stats(db *d);
 json_t *events_sources(db *main, db *ev);
 
 /* What the event list filters on ("" or 0: any; min_score -1: any; from
- * and to in Unix milliseconds; words a LIKE pattern). */
+ * and to in Unix milliseconds; words a LIKE pattern; verdict a class
+ * of evclass_names). */
 struct events_filter {
 	int64_t source, from, to;
-	const char *kind, *host, *user, *ip, *outcome, *words;
+	const char *kind, *host, *user, *ip, *outcome, *words, *verdict;
 	double min_score;
 };
 json_t *events_list(db *d, const struct events_filter *f, int limit, int offset,

@@ -48,36 +48,34 @@ static char *explain(const struct anomaly_reason *why, int n)
 }
 
 /* Scores event doc of kind at ts with sc's model for the kind, its
- * features fed through st's windows: sets *score (-1: the kind has no
- * model), *never_seen, *model (borrowed) and, when the event is a
- * finding (over the model's alert threshold, or with a value never seen
- * in training), *why (new JSON text, jsonmem_free). Returns 1 for a
- * finding, else 0. */
+ * features fed through st's windows, and classifies it when the model
+ * has a classifier: fills *v (v->why, when the event is a finding - over
+ * the model's alert threshold, or with a value never seen in training -
+ * is new JSON text for jsonmem_free). Returns 1 for a finding, else 0. */
 int scorer_judge(const struct scorer *sc, evfeat_state *st, const char *kind,
-		 json_t *doc, int64_t ts, double *score, int *never_seen,
-		 char **why, const char **model)
+		 json_t *doc, int64_t ts, struct scorer_verdict *v)
 {
 	double bar = 1;
 	const struct anomaly_model *m = model_of(sc, kind, &bar);
 	double num[EVFEAT_MAX_NUM];
 	const char *cat[EVFEAT_MAX_CAT];
-	*score = -1;
-	*never_seen = 0;
-	*why = NULL;
-	*model = NULL;
+	*v = (struct scorer_verdict){.score = -1, .cls = -1};
 	if (!m || evfeat_compute(st, kind, doc, ts, num, cat) != 0)
 		return 0;
 	struct anomaly_reason top[3];
 	int n = 0;
-	*score = anomaly_score_why(m, num, cat, never_seen, top, 3, &n);
+	v->score = anomaly_score_why(m, num, cat, &v->never_seen, top, 3, &n);
+	double p[EVCLASS_N];
+	v->cls = anomaly_classify(m, num, cat, p);
+	v->cls_p = v->cls >= 0 ? p[v->cls] : 0;
 	/* a finding: over the alert bar (the training's 99.5th percentile,
 	 * or an admin's) or with a value the training never had */
-	int over = *score >= bar || *never_seen;
+	int over = v->score >= bar || v->never_seen;
 	if (over)
-		*why = explain(top, n);
-	*model = m->meta
-		     ? json_string_value(json_object_get(m->meta, "trained_at"))
-		     : NULL;
+		v->why = explain(top, n);
+	v->model =
+	    m->meta ? json_string_value(json_object_get(m->meta, "trained_at"))
+		    : NULL;
 	return over;
 }
 
@@ -262,6 +260,45 @@ static double psi(const int64_t got[10], json_t *want)
 	return v;
 }
 
+/* Returns what a page says of m's classifier (m->cls set) as a new JSON
+ * object: the labelled data, the rows of each class, and its held-out
+ * figures in percent where the file has them. */
+static json_t *classes_report(const struct anomaly_model *m)
+{
+	json_t *k = json_object_get(m->meta, "classifier_metrics");
+	if (!k)
+		k = json_object_get(json_object_get(m->meta, "metrics"),
+				    "classifier");
+	json_t *data = json_object_get(m->meta, "labelled_data");
+	json_t *o = json_pack("{sO sI sI sI}", "data",
+			      data ? data : json_object_get(m->meta, "data"),
+			      "benign", (json_int_t)m->cls->rows[0],
+			      "suspicious", (json_int_t)m->cls->rows[1],
+			      "malicious", (json_int_t)m->cls->rows[2]);
+	if (!k)
+		return o;
+	json_t *rows = json_array(), *cl;
+	size_t i;
+#define PCT(x, f) (round(json_number_value(json_object_get(x, f)) * 1000) / 10)
+	json_array_foreach(json_object_get(k, "classes"), i, cl)
+	{
+		if (json_integer_value(json_object_get(cl, "support")) > 0)
+			json_array_append_new(
+			    rows, json_pack("{sO sf sf sf sO}", "label",
+					    json_object_get(cl, "label"),
+					    "precision", PCT(cl, "precision"),
+					    "recall", PCT(cl, "recall"), "f1",
+					    PCT(cl, "f1"), "support",
+					    json_object_get(cl, "support")));
+	}
+	json_object_set_new(o, "figures",
+			    json_pack("{sf sf so}", "accuracy",
+				      PCT(k, "accuracy"), "macro_f1",
+				      PCT(k, "macro_f1"), "classes", rows));
+#undef PCT
+	return o;
+}
+
 /* Returns what the admin sees of the anomaly models in sc, a new array,
  * one per kind with a model: {kind, trained_at, data, format, rows,
  * threshold, metrics (the held-out figures, when training had a test
@@ -336,6 +373,8 @@ json_t *scorer_report(const struct scorer *sc, db *events, int64_t now_ms)
 		json_t *metrics = json_object_get(m->meta, "metrics");
 		if (metrics)
 			json_object_set(o, "metrics", metrics);
+		if (m->cls)
+			json_object_set_new(o, "classifier", classes_report(m));
 		json_array_append_new(out, o);
 	}
 	scorer_done(sc);

@@ -33,9 +33,18 @@ int scorer_refresh(struct scorer *sc, db *d);
 void scorer_hold(const struct scorer *sc);
 void scorer_done(const struct scorer *sc);
 void scorer_close(struct scorer *sc);
+/* What scorer_judge says of one event. */
+struct scorer_verdict {
+	double score;	   /* 0 to 1; -1: the kind has no model */
+	int never_seen;	   /* it had a value the training never had */
+	char *why;	   /* a finding's reasons as JSON text (jsonmem_free) */
+	const char *model; /* when the model was trained (borrowed) or NULL */
+	int cls;      /* the classifier's class (evclass_names), -1: none */
+	double cls_p; /* its probability */
+};
+
 int scorer_judge(const struct scorer *sc, evfeat_state *st, const char *kind,
-		 json_t *doc, int64_t ts, double *score, int *never_seen,
-		 char **why, const char **model);
+		 json_t *doc, int64_t ts, struct scorer_verdict *v);
 int scorer_threshold(db *d, const char *kind, double t, const char *reason,
 		     int64_t user);
 json_t *scorer_report(const struct scorer *sc, db *events, int64_t now_ms);

@@ -10,6 +10,7 @@
 
 #include "../core/buf.h"
 #include "../core/clock.h"
+#include "classifier.h"
 #include "evfeat.h"
 #include "httpfeat.h"
 
@@ -72,10 +73,13 @@ static long add_row(struct anomaly_rows *r)
 		int *label = realloc(r->label, cap * sizeof(int));
 		if (label)
 			r->label = label;
+		int *cls = realloc(r->cls, cap * sizeof(int));
+		if (cls)
+			r->cls = cls;
 		int *split = realloc(r->split, cap * sizeof(int));
 		if (split)
 			r->split = split;
-		if (!num || (r->ncat && !cat) || !label || !split)
+		if (!num || (r->ncat && !cat) || !label || !cls || !split)
 			return -1;
 		r->cap = cap;
 	}
@@ -88,6 +92,7 @@ void anomaly_rows_free(struct anomaly_rows *r)
 	free(r->num);
 	free(r->cat);
 	free(r->label);
+	free(r->cls);
 	free(r->split);
 	arena_free(&r->a);
 	memset(r, 0, sizeof(*r));
@@ -100,10 +105,11 @@ static int split_of(const char *s)
 }
 
 /* Adds one HTTP request's features (method, target "path?query", body)
- * as a row; one_value reads the query as one parameter's value. */
+ * as a row of a label, class and split; one_value reads the query as one
+ * parameter's value. */
 static int add_request(struct anomaly_rows *r, const char *method,
 		       const char *target, const char *body, int one_value,
-		       int label, int split)
+		       int label, int cls, int split)
 {
 	long i = add_row(r);
 	if (i < 0)
@@ -128,6 +134,7 @@ static int add_request(struct anomaly_rows *r, const char *method,
 	httpfeat_compute(&req, r->num + (size_t)i * (size_t)r->nnum);
 	r->cat[(size_t)i] = arena_strdup(&r->a, method);
 	r->label[i] = label;
+	r->cls[i] = cls;
 	r->split[i] = split;
 	return 0;
 }
@@ -149,34 +156,36 @@ static int read_http_line(struct anomaly_rows *r, enum anomaly_format f,
 	json_t *lab = json_object_get(j, "label");
 	int label =
 	    json_is_integer(lab) ? (int)json_integer_value(lab) != 0 : -1;
-	const char *split = json_string_value(json_object_get(j, "split"));
+	const char *split = json_string_value(json_object_get(j, "split")),
+		   *type = json_string_value(json_object_get(j, "attack_type"));
+	int cls = type ? evclass_of_label(type) : label < 0 ? -1 : 2 * label;
 	if (f == ANOMALY_HTTPPARAMS) {
 		const char *p =
 		    json_string_value(json_object_get(j, "payload"));
-		return p ? add_request(r, "GET", p, NULL, 1, label,
+		return p ? add_request(r, "GET", p, NULL, 1, label, cls,
 				       split_of(split))
 			 : -1;
 	}
 	const char *m = json_string_value(json_object_get(j, "method")),
 		   *u = json_string_value(json_object_get(j, "url")),
 		   *b = json_string_value(json_object_get(j, "body"));
-	return m && u ? add_request(r, m, url_target(u), b, 0, label,
+	return m && u ? add_request(r, m, url_target(u), b, 0, label, cls,
 				    split ? split_of(split) : 0)
 		      : -1;
 }
 
-/* Returns the label an ECS event carries in label_field: 0 for "normal",
- * "benign", false or 0; 1 for any other value; -1 when absent. */
-static int ecs_label(json_t *doc, const char *label_field)
+/* Returns the class (evclass_of_label) an ECS event's label_field
+ * says: a name, a boolean or a number (0 or false benign, else
+ * malicious); -1 when absent. */
+static int ecs_class(json_t *doc, const char *label_field)
 {
 	json_t *v = evfeat_member(doc, label_field);
 	if (json_is_string(v))
-		return strcmp(json_string_value(v), "normal") &&
-		       strcmp(json_string_value(v), "benign");
+		return evclass_of_label(json_string_value(v));
 	if (json_is_boolean(v))
-		return json_is_true(v);
+		return json_is_true(v) ? 2 : 0;
 	if (json_is_number(v))
-		return json_number_value(v) != 0;
+		return json_number_value(v) != 0 ? 2 : 0;
 	return -1;
 }
 
@@ -207,7 +216,8 @@ static int add_ecs(struct anomaly_rows *r, evfeat_state *st, const char *kind,
 	for (int k = 0; k < r->ncat; k++)
 		r->cat[(size_t)i * (size_t)r->ncat + (size_t)k] =
 		    arena_strdup(&r->a, cat[k]);
-	r->label[i] = ecs_label(doc, label_field);
+	r->cls[i] = ecs_class(doc, label_field);
+	r->label[i] = r->cls[i] < 0 ? -1 : r->cls[i] > 0;
 	r->split[i] =
 	    split_of(json_string_value(evfeat_member(doc, "labels.split")));
 	return 0;
@@ -347,17 +357,20 @@ static int index_of(char **names, int n, const char *name)
 static int add_flow(struct anomaly_rows *r, enum anomaly_format fmt, char **f,
 		    int nf, char **head, int nhead)
 {
-	int label, split = 2;
+	int label, cls, split = 2;
 	if (fmt == ANOMALY_NSLKDD) {
 		if (nf < 42)
 			return 1;
 		label = strcmp(f[41], "normal") != 0;
+		cls = evclass_of_label(f[41]);
 	} else {
 		int li = index_of(head, nhead, "label"),
-		    si = index_of(head, nhead, "split");
+		    si = index_of(head, nhead, "split"),
+		    ci = index_of(head, nhead, "attack_cat");
 		if (nf != nhead || li < 0)
 			return 1;
 		label = strcmp(f[li], "0") != 0;
+		cls = !label ? 0 : ci >= 0 ? evclass_of_label(f[ci]) : 2;
 		if (si >= 0)
 			split = split_of(f[si]);
 	}
@@ -381,6 +394,7 @@ static int add_flow(struct anomaly_rows *r, enum anomaly_format fmt, char **f,
 		cat[k] = arena_strdup(&r->a, col >= 0 ? f[col] : "");
 	}
 	r->label[i] = label;
+	r->cls[i] = cls < 0 ? 2 * label : cls;
 	r->split[i] = split;
 	return 0;
 }
@@ -471,9 +485,9 @@ int anomaly_fits_kind(const struct anomaly_model *m, const char *kind)
 }
 
 /* Returns the position of value in vocabulary column k, or -1. */
-static int vocab_index(const struct anomaly_model *m, int k, const char *v)
+static int vocab_index(json_t *vocab, int k, const char *v)
 {
-	json_t *vals = json_array_get(m->vocab, (size_t)k), *s;
+	json_t *vals = json_array_get(vocab, (size_t)k), *s;
 	size_t i;
 	json_array_foreach(vals, i, s)
 	{
@@ -483,10 +497,12 @@ static int vocab_index(const struct anomaly_model *m, int k, const char *v)
 	return -1;
 }
 
-/* Writes the feature vector of a row (num, cat) into x (m->nfeat) and
- * sets *never_seen. */
-static void encode(const struct anomaly_model *m, const double *num,
-		   const char *const *cat, double *x, int *never_seen)
+/* Writes the feature vector of a row (num, cat) into x: m's numeric
+ * columns, then one-hot columns of vocab (m's, or its classifier's);
+ * sets *never_seen (may be NULL). */
+static void encode_with(const struct anomaly_model *m, json_t *vocab,
+			const double *num, const char *const *cat, double *x,
+			int *never_seen)
 {
 	int o = 0, odd = 0;
 	for (int k = 0; k < m->nnum; k++) {
@@ -498,15 +514,22 @@ static void encode(const struct anomaly_model *m, const double *num,
 		x[o++] = v;
 	}
 	for (int k = 0; k < m->ncat; k++) {
-		size_t nv =
-		    json_array_size(json_array_get(m->vocab, (size_t)k));
-		int hit = vocab_index(m, k, cat[k]);
+		size_t nv = json_array_size(json_array_get(vocab, (size_t)k));
+		int hit = vocab_index(vocab, k, cat[k]);
 		odd |= hit < 0;
 		for (size_t i = 0; i < nv; i++)
 			x[o++] = (int)i == hit;
 	}
 	if (never_seen)
 		*never_seen = odd;
+}
+
+/* Writes the feature vector of a row (num, cat) into x (m->nfeat) and
+ * sets *never_seen. */
+static void encode(const struct anomaly_model *m, const double *num,
+		   const char *const *cat, double *x, int *never_seen)
+{
+	encode_with(m, m->vocab, num, cat, x, never_seen);
 }
 
 /* Returns the anomaly score (0-1) of a row and sets *never_seen (may be
@@ -594,22 +617,16 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Builds the vocabulary of each categorical column over the rows chosen
- * (sorted, distinct) and the names of the model's columns. */
-static void build_columns(struct anomaly_model *m, const struct anomaly_rows *r,
-			  const char *use)
+/* Returns the vocabulary of r's categorical columns over the rows chosen
+ * by use[i] as a new JSON array (one array of distinct values a column)
+ * and sets *nfeat to the encoded width (numeric columns and one-hot
+ * values). */
+static json_t *vocabulary(const struct anomaly_rows *r, const char *use,
+			  int *nfeat)
 {
-	m->nnum = r->nnum;
-	m->ncat = r->ncat;
-	m->log_scale = r->log_scale;
-	m->num_names = calloc((size_t)r->nnum, sizeof(char *));
-	m->cat_names = calloc((size_t)r->ncat + 1, sizeof(char *));
-	for (int k = 0; k < r->nnum; k++)
-		m->num_names[k] = strdup(r->num_names[k]);
-	m->vocab = json_array();
-	m->nfeat = r->nnum;
+	json_t *vocab = json_array();
+	*nfeat = r->nnum;
 	for (int k = 0; k < r->ncat; k++) {
-		m->cat_names[k] = strdup(r->cat_names[k]);
 		json_t *seen = json_object(), *vals = json_array();
 		for (size_t i = 0; i < r->n; i++)
 			if (use[i])
@@ -624,9 +641,27 @@ static void build_columns(struct anomaly_model *m, const struct anomaly_rows *r,
 			json_array_append_new(vals, json_string(key));
 		}
 		json_decref(seen);
-		m->nfeat += (int)json_array_size(vals);
-		json_array_append_new(m->vocab, vals);
+		*nfeat += (int)json_array_size(vals);
+		json_array_append_new(vocab, vals);
 	}
+	return vocab;
+}
+
+/* Builds the vocabulary of each categorical column over the rows chosen
+ * (sorted, distinct) and the names of the model's columns. */
+static void build_columns(struct anomaly_model *m, const struct anomaly_rows *r,
+			  const char *use)
+{
+	m->nnum = r->nnum;
+	m->ncat = r->ncat;
+	m->log_scale = r->log_scale;
+	m->num_names = calloc((size_t)r->nnum, sizeof(char *));
+	m->cat_names = calloc((size_t)r->ncat + 1, sizeof(char *));
+	for (int k = 0; k < r->nnum; k++)
+		m->num_names[k] = strdup(r->num_names[k]);
+	for (int k = 0; k < r->ncat; k++)
+		m->cat_names[k] = strdup(r->cat_names[k]);
+	m->vocab = vocabulary(r, use, &m->nfeat);
 }
 
 /* Trains m on the rows of r in split (-1: all), only the normal ones
@@ -713,6 +748,158 @@ done:
 	return rc;
 }
 
+/* Rounds v to 4 decimals as a JSON real (null when not a number). */
+static json_t *real4(double v)
+{
+	return isnan(v) ? json_null() : json_real(round(v * 10000) / 10000);
+}
+
+/* Trains m's classifier on the rows of r in split (-1: all) that carry
+ * a class, over the same encoded features as the forest (m trained).
+ * Returns 0, or -1 with a reason in err (fewer than two classes). */
+int anomaly_train_classes(struct anomaly_model *m, const struct anomaly_rows *r,
+			  int split, char *err, size_t errlen)
+{
+	size_t n = 0;
+	char *use = calloc(r->n + 1, 1);
+	for (size_t i = 0; use && i < r->n; i++) {
+		use[i] = (split < 0 || r->split[i] == split) && r->cls[i] >= 0;
+		n += use[i];
+	}
+	int nfeat = 0, rc = -1;
+	json_t *vocab = use ? vocabulary(r, use, &nfeat) : NULL;
+	double *x = malloc((n ? n : 1) * (size_t)nfeat * sizeof(double));
+	int *y = malloc((n ? n : 1) * sizeof(int));
+	struct evclass *c = calloc(1, sizeof(*c));
+	if (!use || !x || !y || !c) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	size_t o = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		if (!use[i])
+			continue;
+		encode_with(m, vocab, r->num + i * (size_t)r->nnum,
+			    r->cat + i * (size_t)r->ncat, x + o * (size_t)nfeat,
+			    NULL);
+		y[o++] = r->cls[i];
+	}
+	if (evclass_train(c, x, y, n, nfeat, err, errlen) != 0)
+		goto done;
+	c->vocab = vocab;
+	vocab = NULL;
+	if (m->cls) {
+		evclass_free(m->cls);
+		free(m->cls);
+	}
+	m->cls = c;
+	c = NULL;
+	rc = 0;
+done:
+	json_decref(vocab);
+	free(use);
+	free(x);
+	free(y);
+	free(c);
+	return rc;
+}
+
+/* Gives m a copy of from's classifier when from has one and both read
+ * the same columns (a retrained forest keeps the classifier). Returns 1
+ * when copied, 0 when there is nothing to copy, -1 when the columns
+ * differ or the copy fails (m unchanged). */
+int anomaly_copy_classes(struct anomaly_model *m,
+			 const struct anomaly_model *from)
+{
+	if (!from->cls)
+		return 0;
+	if (m->nnum != from->nnum || m->ncat != from->ncat)
+		return -1;
+	for (int k = 0; k < m->nnum; k++)
+		if (strcmp(m->num_names[k], from->num_names[k]))
+			return -1;
+	for (int k = 0; k < m->ncat; k++)
+		if (strcmp(m->cat_names[k], from->cat_names[k]))
+			return -1;
+	json_t *j = evclass_to_json(from->cls);
+	struct evclass *c = calloc(1, sizeof(*c));
+	char err[128];
+	int rc = c && j &&
+			 evclass_from_json(c, j, m->nnum, m->ncat, err,
+					   sizeof(err)) == 0
+		     ? 1
+		     : -1;
+	json_decref(j);
+	if (rc < 0) {
+		free(c);
+		return -1;
+	}
+	if (m->cls) {
+		evclass_free(m->cls);
+		free(m->cls);
+	}
+	m->cls = c;
+	return 1;
+}
+
+/* Sets p[0..EVCLASS_N) to each class's probability for a row (num, cat)
+ * by m's classifier. Returns the most probable class, or -1 when m has
+ * no classifier (p untouched). */
+int anomaly_classify(const struct anomaly_model *m, const double *num,
+		     const char *const *cat, double *p)
+{
+	if (!m->cls)
+		return -1;
+	double stack[512],
+	    *x = m->cls->nfeat <= 512
+		     ? stack
+		     : calloc((size_t)m->cls->nfeat, sizeof(double));
+	if (!x)
+		return -1;
+	encode_with(m, m->cls->vocab, num, cat, x, NULL);
+	int k = evclass_predict(m->cls, x, p);
+	if (x != stack)
+		free(x);
+	return k;
+}
+
+/* Measures m's classifier on the rows of r in split (-1: all) with a
+ * class: accuracy, macro-F1, per-class precision, recall and F1, the
+ * confusion matrix (rows: truth), and the ROC-AUC of 1 - P(benign)
+ * against "not benign". Returns a new JSON object, or NULL. */
+static json_t *eval_classes(const struct anomaly_model *m,
+			    const struct anomaly_rows *r, int split)
+{
+	int *truth = malloc((r->n + 1) * sizeof(int)),
+	    *pred = malloc((r->n + 1) * sizeof(int)),
+	    *bad = malloc((r->n + 1) * sizeof(int));
+	double *risk = malloc((r->n + 1) * sizeof(double));
+	size_t n = 0;
+	for (size_t i = 0; truth && pred && bad && risk && i < r->n; i++) {
+		if ((split >= 0 && r->split[i] != split) || r->cls[i] < 0)
+			continue;
+		double p[EVCLASS_N];
+		pred[n] = anomaly_classify(m, r->num + i * (size_t)r->nnum,
+					   r->cat + i * (size_t)r->ncat, p);
+		truth[n] = r->cls[i];
+		bad[n] = truth[n] > 0;
+		risk[n] = 1 - p[0];
+		n++;
+	}
+	json_t *out = NULL;
+	if (n && n <= 0x7fffffff) {
+		out = classifier_metrics(truth, pred, (int)n,
+					 (char **)evclass_names, EVCLASS_N);
+		json_object_set_new(out, "roc_auc",
+				    real4(anomaly_roc_auc(risk, bad, n)));
+	}
+	free(truth);
+	free(pred);
+	free(bad);
+	free(risk);
+	return out;
+}
+
 /* Orders rows by score, highest first (for the curves). */
 struct scored {
 	double score;
@@ -788,12 +975,6 @@ double anomaly_pr_auc(const double *score, const int *label, size_t n)
 	return pos ? ap : NAN;
 }
 
-/* Rounds v to 4 decimals as a JSON real (null when not a number). */
-static json_t *real4(double v)
-{
-	return isnan(v) ? json_null() : json_real(round(v * 10000) / 10000);
-}
-
 /* Evaluates m on the labelled rows of r in split (-1: all): ROC-AUC,
  * PR-AUC, and precision, recall, F1 and the confusion matrix at the
  * model's threshold; the same with "never seen" rows counted as
@@ -848,6 +1029,9 @@ json_t *anomaly_eval(const struct anomaly_model *m,
 	free(score);
 	free(flagged);
 	free(label);
+	json_t *cls = out && m->cls ? eval_classes(m, r, split) : NULL;
+	if (cls)
+		json_object_set_new(out, "classifier", cls);
 	return out;
 }
 
@@ -872,7 +1056,7 @@ int anomaly_save(const struct anomaly_model *m, const char *path, char *err,
 		json_array_append_new(hi, json_real(m->hi[k]));
 	}
 	json_t *doc =
-	    json_pack("{ss si ss so so sO sb so so sf sf so sO}", "format",
+	    json_pack("{ss si ss so so sO sb so so sf sf so sO so}", "format",
 		      "secura-anomaly", "version", 1, "kind",
 		      m->kind ? m->kind : "generic", "numeric",
 		      names_json(m->num_names, m->nnum), "categorical",
@@ -880,7 +1064,8 @@ int anomaly_save(const struct anomaly_model *m, const char *path, char *err,
 		      "log_scale", m->log_scale, "low", lo, "high", hi,
 		      "threshold", m->threshold, "alert_threshold",
 		      m->alert_threshold, "forest", iforest_to_json(&m->forest),
-		      "meta", m->meta ? m->meta : json_null());
+		      "meta", m->meta ? m->meta : json_null(), "classifier",
+		      m->cls ? evclass_to_json(m->cls) : json_null());
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	int rc =
@@ -971,11 +1156,18 @@ int anomaly_load(struct anomaly_model *m, const char *path, char *err,
 	    iforest_from_json(&m->forest, json_object_get(doc, "forest"),
 			      m->nfeat, err, errlen) != 0)
 		goto bad;
+	json_t *cls = json_object_get(doc, "classifier");
+	if (json_is_object(cls)) {
+		m->cls = calloc(1, sizeof(*m->cls));
+		if (!m->cls || evclass_from_json(m->cls, cls, m->nnum, m->ncat,
+						 err, errlen) != 0)
+			goto bad;
+	}
 	m->meta = json_incref(json_object_get(doc, "meta"));
 	json_decref(doc);
 	return 0;
 bad:
-	if (!*err || !strstr(err, "forest"))
+	if (!*err || (!strstr(err, "forest") && !strstr(err, "classifier")))
 		snprintf(err, errlen, "%s is not a Secura anomaly model%s%s",
 			 path, doc ? "" : ": ", doc ? "" : je.text);
 	json_decref(doc);
@@ -998,5 +1190,8 @@ void anomaly_free(struct anomaly_model *m)
 	json_decref(m->vocab);
 	json_decref(m->meta);
 	iforest_free(&m->forest);
+	if (m->cls)
+		evclass_free(m->cls);
+	free(m->cls);
 	memset(m, 0, sizeof(*m));
 }

@@ -5,6 +5,7 @@
 #define SECURA_ANOMALY_H
 
 #include "../core/arena.h"
+#include "evclass.h"
 #include "iforest.h"
 
 #include <jansson.h>
@@ -20,8 +21,9 @@ enum anomaly_format {
 };
 
 /* Rows: numeric columns (row-major), categorical columns (arena
- * strings), a label (0 normal, 1 anomalous, -1 unknown) and a split
- * (0 train, 1 test, 2 other). */
+ * strings), a label (0 normal, 1 anomalous, -1 unknown), a class for the
+ * supervised classifier (evclass: 0 benign, 1 suspicious, 2 malicious,
+ * -1 unknown) and a split (0 train, 1 test, 2 other). */
 struct anomaly_rows {
 	arena a;
 	int nnum, ncat;
@@ -30,7 +32,7 @@ struct anomaly_rows {
 	size_t n, cap;
 	double *num;
 	const char **cat;
-	int *label, *split;
+	int *label, *cls, *split;
 };
 
 /* A trained model: the columns it reads, the categories it one-hot
@@ -45,7 +47,8 @@ struct anomaly_model {
 	iforest forest;
 	double threshold;	/* training's 95th percentile (contamination) */
 	double alert_threshold; /* its 99.5th: a finding the alerts fold */
-	json_t *meta; /* format, data, rows, trained_at, metrics */
+	struct evclass *cls; /* where labels existed: the classifier, or NULL */
+	json_t *meta;	     /* format, data, rows, trained_at, metrics */
 };
 
 /* A column's part in a score (anomaly_score_why). */
@@ -65,6 +68,12 @@ void anomaly_rows_free(struct anomaly_rows *r);
 int anomaly_train(struct anomaly_model *m, const struct anomaly_rows *r,
 		  int split, int normal_only, int ntrees, int subsample,
 		  unsigned long long seed, char *err, size_t errlen);
+int anomaly_train_classes(struct anomaly_model *m, const struct anomaly_rows *r,
+			  int split, char *err, size_t errlen);
+int anomaly_copy_classes(struct anomaly_model *m,
+			 const struct anomaly_model *from);
+int anomaly_classify(const struct anomaly_model *m, const double *num,
+		     const char *const *cat, double *p);
 double anomaly_score(const struct anomaly_model *m, const double *num,
 		     const char *const *cat, int *never_seen);
 double anomaly_score_why(const struct anomaly_model *m, const double *num,

@@ -1,6 +1,8 @@
 /* anomaly_cmd.c - `secura ml anomaly train|eval`: trains an anomaly
- * model from a file of rows and measures one on labelled rows, printing
- * the figures and, with --json, the same as JSON. */
+ * model (the forest and, where the rows carry labels of two classes, the
+ * supervised classifier) from a file of rows and measures one on
+ * labelled rows, printing the figures and, with --json, the same as
+ * JSON. */
 #include "anomaly_cmd.h"
 
 #include "anomaly.h"
@@ -12,8 +14,9 @@
 
 /* The options of both subcommands. */
 struct aopts {
-	const char *kind, *data, *out, *model, *format, *split, *label_field;
-	int normal_only, json, trees, subsample;
+	const char *kind, *data, *out, *model, *format, *split, *label_field,
+	    *labelled, *labelled_format;
+	int normal_only, no_classifier, json, trees, subsample;
 	unsigned long long seed;
 };
 
@@ -24,14 +27,18 @@ static int usage(FILE *out)
 	    out,
 	    "usage: secura ml anomaly train --kind K --data FILE --out MODEL "
 	    "[--format F] [--normal-only] [--split train|test|all] "
-	    "[--label-field F] [--trees N] [--subsample N] [--seed S]\n"
+	    "[--label-field F] [--trees N] [--subsample N] [--seed S] "
+	    "[--labelled FILE [--labelled-format F] | --no-classifier]\n"
 	    "       secura ml anomaly eval --model MODEL --data FILE "
 	    "[--format F] [--split train|test|all] [--label-field F] "
 	    "[--json]\n"
 	    "formats: ecs (the default: ECS events as JSONL, labelled by "
 	    "labels.scenario);\n"
 	    "         csic, httpparams (http-access); nsl-kdd, unsw "
-	    "(network-flow)\n");
+	    "(network-flow)\n"
+	    "the classifier (benign, suspicious, malicious) is trained on the "
+	    "training rows' labels, or on --labelled FILE's (of the same "
+	    "kind), when they hold two classes\n");
 	return 2;
 }
 
@@ -57,12 +64,17 @@ static int parse(int argc, char **argv, struct aopts *o)
 				 : !strcmp(a, "--format")      ? &o->format
 				 : !strcmp(a, "--split")       ? &o->split
 				 : !strcmp(a, "--label-field") ? &o->label_field
-							       : NULL;
+				 : !strcmp(a, "--labelled")    ? &o->labelled
+				 : !strcmp(a, "--labelled-format")
+				     ? &o->labelled_format
+				     : NULL;
 		if (s && v) {
 			*s = v;
 			i++;
 		} else if (!strcmp(a, "--normal-only")) {
 			o->normal_only = 1;
+		} else if (!strcmp(a, "--no-classifier")) {
+			o->no_classifier = 1;
 		} else if (!strcmp(a, "--json")) {
 			o->json = 1;
 		} else if (v && (!strcmp(a, "--trees") ||
@@ -100,6 +112,34 @@ static int pick_split(const struct anomaly_rows *r, const char *name,
 	return -1;
 }
 
+/* Prints a classifier's figures (anomaly_eval's "classifier") to out. */
+static void print_classes(FILE *out, json_t *k)
+{
+#define R(o, f) json_number_value(json_object_get(o, f))
+	json_t *cl;
+	size_t i;
+	char roc[16] = "n/a (one class)";
+	if (json_is_number(json_object_get(k, "roc_auc")))
+		snprintf(roc, sizeof(roc), "%.4f", R(k, "roc_auc"));
+	fprintf(out,
+		"classifier: accuracy %.4f  macro-F1 %.4f  ROC-AUC (not "
+		"benign) %s\n",
+		R(k, "accuracy"), R(k, "macro_f1"), roc);
+	json_array_foreach(json_object_get(k, "classes"), i, cl)
+	{
+		json_int_t n =
+		    json_integer_value(json_object_get(cl, "support"));
+		if (n)
+			fprintf(out,
+				"  %-10s precision %.4f  recall %.4f  F1 %.4f  "
+				"(%lld rows)\n",
+				json_string_value(json_object_get(cl, "label")),
+				R(cl, "precision"), R(cl, "recall"),
+				R(cl, "f1"), (long long)n);
+	}
+#undef R
+}
+
 /* Prints an evaluation's figures to out. */
 static void print_eval(FILE *out, json_t *e)
 {
@@ -120,6 +160,70 @@ static void print_eval(FILE *out, json_t *e)
 		R("pr_auc_with_never_seen"), R("rows_per_second"));
 #undef R
 #undef I
+	json_t *k = json_object_get(e, "classifier");
+	if (k)
+		print_classes(out, k);
+}
+
+/* Trains m's classifier on the labelled rows of r's split, or of the
+ * --labelled file's training split (read in format f, or
+ * --labelled-format's); says so on out,
+ * or why there is none (fewer than two classes: not an error, unless
+ * --labelled asked for it). Returns 0, or -1 on failure (said). */
+static int classes(const struct aopts *o, enum anomaly_format f,
+		   const char *kind, struct anomaly_model *m,
+		   const struct anomaly_rows *r, int split, FILE *out)
+{
+	struct anomaly_rows lr;
+	char err[256] = "";
+	enum anomaly_format lf = f;
+	if (o->labelled_format &&
+	    (anomaly_format_parse(o->labelled_format, &lf) != 0 ||
+	     (anomaly_format_kind(lf) &&
+	      strcmp(anomaly_format_kind(lf), kind)))) {
+		fprintf(out,
+			"secura: --labelled-format %s: not a format of %s "
+			"rows\n",
+			o->labelled_format, kind);
+		return -1;
+	}
+	if (o->labelled && anomaly_read(o->labelled, lf, kind, o->label_field,
+					&lr, err, sizeof(err)) < 0) {
+		fprintf(out, "secura: %s\n", err);
+		return -1;
+	}
+	const struct anomaly_rows *use = o->labelled ? &lr : r;
+	int rc = anomaly_train_classes(
+	    m, use, o->labelled ? pick_split(&lr, o->split, 0) : split, err,
+	    sizeof(err));
+	if (rc == 0)
+		fprintf(out,
+			"classifier on %d benign, %d suspicious, %d malicious "
+			"rows%s%s\n",
+			m->cls->rows[0], m->cls->rows[1], m->cls->rows[2],
+			o->labelled ? " of " : "",
+			o->labelled ? o->labelled : "");
+	else
+		fprintf(out, "%s: %s\n",
+			o->labelled ? "secura" : "no classifier", err);
+	if (o->labelled) {
+		json_object_set_new(m->meta, "labelled_data",
+				    json_string(o->labelled));
+		/* measured on the labelled file's own test rows */
+		json_t *e = rc == 0 && pick_split(&lr, NULL, 1) == 1
+				? anomaly_eval(m, &lr, 1)
+				: NULL;
+		json_t *k = json_object_get(e, "classifier");
+		if (k) {
+			fprintf(out, "held-out test rows of %s:\n",
+				o->labelled);
+			print_classes(out, k);
+			json_object_set(m->meta, "classifier_metrics", k);
+		}
+		json_decref(e);
+		anomaly_rows_free(&lr);
+	}
+	return rc != 0 && o->labelled ? -1 : 0;
 }
 
 /* secura ml anomaly train: reads, trains, evaluates on the test split
@@ -168,6 +272,8 @@ static int train(const struct aopts *o, FILE *out)
 	fprintf(out, "trained on %lld rows (%d features) in %.2f s\n",
 		(long long)json_integer_value(json_object_get(m.meta, "rows")),
 		m.nfeat, secs);
+	if (!o->no_classifier && classes(o, f, kind, &m, &r, split, out) != 0)
+		goto fail;
 	int test = pick_split(&r, NULL, 1);
 	json_t *e = test == 1 ? anomaly_eval(&m, &r, 1) : NULL;
 	if (e) {
@@ -179,6 +285,7 @@ static int train(const struct aopts *o, FILE *out)
 		fprintf(out, "secura: %s\n", err);
 	else
 		rc = 0;
+fail:
 	anomaly_free(&m);
 done:
 	anomaly_rows_free(&r);

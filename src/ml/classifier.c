@@ -26,6 +26,68 @@ static void quiet(const char *s)
 	(void)s;
 }
 
+/* Trains liblinear on prob (classes 1..nlabels in prob->y, the bias
+ * as its last feature) with cp's solver, cost and class weights, and
+ * returns the weights as a new matrix (prob->n rows, the bias last, x
+ * nlabels columns; a class without rows gets zeros) the caller frees;
+ * binary models get the negated column for the second class. NULL with
+ * a reason in err. */
+double *classifier_fit(const struct problem *prob, int nlabels,
+		       const struct classifier_params *cp, char *err,
+		       size_t errlen)
+{
+	int *count = xcalloc((size_t)nlabels, sizeof(int));
+	for (int i = 0; i < prob->l; i++)
+		count[(int)prob->y[i] - 1]++;
+	/* Balanced class weights: n / (classes * rows of the class). */
+	int *wl = xcalloc((size_t)nlabels, sizeof(int));
+	double *wv = xcalloc((size_t)nlabels, sizeof(double));
+	int present = 0;
+	for (int k = 0; k < nlabels; k++)
+		present += count[k] > 0;
+	int nw = 0; /* weights for the classes the rows have (liblinear
+		       warns on stderr about any other) */
+	for (int k = 0; k < nlabels; k++)
+		if (count[k]) {
+			wl[nw] = k + 1;
+			wv[nw++] = cp->balanced
+				       ? (double)prob->l / (present * count[k])
+				       : 1.0;
+		}
+	struct parameter p = {cp->lr ? L2R_LR : L2R_L2LOSS_SVC_DUAL,
+			      cp->lr ? 0.01 : 0.1,
+			      cp->C > 0 ? cp->C : 1.0,
+			      nw,
+			      wl,
+			      wv,
+			      0.1,
+			      NULL};
+	double *w = NULL;
+	const char *bad = check_parameter(prob, &p);
+	if (bad) {
+		snprintf(err, errlen, "liblinear: %s", bad);
+		goto done;
+	}
+	set_print_string_function(quiet);
+	struct model *lm = train(prob, &p);
+	int nr_w = lm->nr_class == 2 ? 1 : lm->nr_class;
+	size_t rows = (size_t)prob->n;
+	w = xcalloc(rows * (size_t)nlabels, sizeof(double));
+	for (size_t j = 0; j < rows; j++)
+		for (int k = 0; k < lm->nr_class; k++) {
+			int col = lm->label[k] - 1;
+			double v = nr_w == 1 ? (k == 0 ? 1 : -1) * lm->w[j]
+					     : lm->w[j * (size_t)nr_w + k];
+			w[j * (size_t)nlabels + col] = v;
+		}
+	free_and_destroy_model(&lm);
+done:
+	free(count);
+	free(wl);
+	free(wv);
+	return w;
+}
+
 /* Trains on n documents with class indexes y (0..nlabels-1); labels are
  * copied. Returns 0, or -1 with a message in err. */
 int classifier_train(struct classifier *m, const struct tokens *docs,
@@ -47,56 +109,37 @@ int classifier_train(struct classifier *m, const struct tokens *docs,
 	struct problem prob = {n, m->tf.n + 1, NULL, NULL, 1.0};
 	prob.y = arena_alloc(&a, (size_t)n * sizeof(double));
 	prob.x = arena_alloc(&a, (size_t)n * sizeof(*prob.x));
-	int *count = arena_calloc(&a, (size_t)nlabels, sizeof(int));
 	for (int i = 0; i < n; i++) {
 		prob.y[i] = y[i] + 1;
 		prob.x[i] = tfidf_vector(&m->tf, &docs[i], &a);
-		count[y[i]]++;
 	}
-	/* Balanced class weights: n / (classes * rows of the class). */
-	int *wl = arena_alloc(&a, (size_t)nlabels * sizeof(int));
-	double *wv = arena_alloc(&a, (size_t)nlabels * sizeof(double));
-	for (int k = 0; k < nlabels; k++) {
-		wl[k] = k + 1;
-		wv[k] = cp->balanced && count[k]
-			    ? (double)n / (nlabels * count[k])
-			    : 1.0;
-	}
-	struct parameter p = {cp->lr ? L2R_LR : L2R_L2LOSS_SVC_DUAL,
-			      cp->lr ? 0.01 : 0.1,
-			      cp->C > 0 ? cp->C : 1.0,
-			      nlabels,
-			      wl,
-			      wv,
-			      0.1,
-			      NULL};
-	const char *bad = check_parameter(&prob, &p);
-	if (bad) {
-		snprintf(err, errlen, "liblinear: %s", bad);
-		arena_free(&a);
+	m->w = classifier_fit(&prob, nlabels, cp, err, errlen);
+	arena_free(&a);
+	if (!m->w) {
+		tfidf_free(&m->tf);
 		return -1;
 	}
-	set_print_string_function(quiet);
-	struct model *lm = train(&prob, &p);
-	int nr_w = lm->nr_class == 2 ? 1 : lm->nr_class;
 	m->nlabels = nlabels;
 	m->lr = cp->lr;
 	m->labels = xcalloc((size_t)nlabels, sizeof(*m->labels));
 	for (int k = 0; k < nlabels; k++)
 		m->labels[k] = xstrdup(labels[k]);
-	size_t rows = (size_t)m->tf.n + 1;
-	m->w = xcalloc(rows * (size_t)nlabels, sizeof(double));
-	for (size_t j = 0; j < rows; j++)
-		for (int k = 0; k < lm->nr_class; k++) {
-			int col = lm->label[k] - 1;
-			double v = nr_w == 1 ? (k == 0 ? 1 : -1) * lm->w[j]
-					     : lm->w[j * (size_t)nr_w + k];
-			m->w[j * (size_t)nlabels + col] = v;
-		}
-	free_and_destroy_model(&lm);
-	arena_free(&a);
 	m->meta = json_object();
 	return 0;
+}
+
+/* Turns the decision values s[0..n) (top: the largest) into
+ * probabilities in place: one-vs-rest logistic values normalised to sum
+ * 1 (lr), else a softmax. */
+void classifier_normalise(double *s, int n, int lr, double top)
+{
+	double sum = 0;
+	for (int k = 0; k < n; k++) {
+		s[k] = lr ? 1 / (1 + exp(-s[k])) : exp(s[k] - top);
+		sum += s[k];
+	}
+	for (int k = 0; k < n; k++)
+		s[k] = sum > 0 ? s[k] / sum : 0;
 }
 
 /* Returns the index of the predicted class for doc. */
@@ -114,7 +157,7 @@ int classifier_scores(const struct classifier *m, const struct tokens *doc,
 		      arena *a, double *prob, struct feature_node **x)
 {
 	struct feature_node *v = tfidf_vector(&m->tf, doc, a);
-	double sum = 0, top = -INFINITY;
+	double top = -INFINITY;
 	int arg = 0;
 	for (int k = 0; k < m->nlabels; k++) {
 		double s = 0;
@@ -125,12 +168,7 @@ int classifier_scores(const struct classifier *m, const struct tokens *doc,
 		if (s > top)
 			top = s, arg = k;
 	}
-	for (int k = 0; k < m->nlabels; k++) {
-		prob[k] = m->lr ? 1 / (1 + exp(-prob[k])) : exp(prob[k] - top);
-		sum += prob[k];
-	}
-	for (int k = 0; k < m->nlabels; k++)
-		prob[k] /= sum;
+	classifier_normalise(prob, m->nlabels, m->lr, top);
 	if (x)
 		*x = v;
 	return arg;

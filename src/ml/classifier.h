@@ -35,6 +35,10 @@ int classifier_train(struct classifier *m, const struct tokens *docs,
 		     const int *y, int n, char **labels, int nlabels,
 		     const struct classifier_params *p, char *err,
 		     size_t errlen);
+double *classifier_fit(const struct problem *prob, int nlabels,
+		       const struct classifier_params *cp, char *err,
+		       size_t errlen);
+void classifier_normalise(double *s, int n, int lr, double top);
 int classifier_predict(const struct classifier *m, const struct tokens *doc,
 		       arena *a);
 int classifier_scores(const struct classifier *m, const struct tokens *doc,

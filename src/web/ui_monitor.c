@@ -9,6 +9,7 @@
 #include "../core/jsonmem.h"
 #include "../domain/events.h"
 #include "../domain/sources.h"
+#include "../ml/evclass.h"
 #include "ui_svg.h"
 
 #include <stdlib.h>
@@ -22,6 +23,7 @@ const struct field ui_monitor_list_fields[] = {
     {"ip", V_LINE, 0, 0, 64, NULL, "Address"},
     {"outcome", V_LINE, 0, 0, 40, NULL, "Outcome"},
     {"min_score", V_LINE, 0, 0, 10, NULL, "Minimum score"},
+    {"verdict", V_ENUM, 0, 0, 0, evclass_names, "Verdict"},
     {"from", V_DATE, 0, 0, 0, NULL, "From"},
     {"to", V_DATE, 0, 0, 0, NULL, "To"},
     {"q", V_LINE, 0, 0, 200, NULL, "Message contains"},
@@ -65,6 +67,7 @@ int ui_monitor_events(struct ctx *c)
 	    .outcome = ui_val(c, "outcome"),
 	    .words = db_like(c->a, ui_val(c, "q")),
 	    .min_score = min,
+	    .verdict = ui_val(c, "verdict"),
 	};
 	db *ev = db_thread(config_get()->events_db);
 	int64_t total = 0;
@@ -97,12 +100,13 @@ int ui_monitor_events(struct ctx *c)
 				 f.source));
 	}
 	c->view = json_pack(
-	    "{so so s{ss ss ss ss ss ss ss ss ss} so so}", "events", list,
+	    "{so so s{ss ss ss ss ss ss ss ss ss ss} so so so}", "events", list,
 	    "pagination", ctx_page(c, total, page, limit), "filters", "host",
 	    f.host, "user", f.user, "ip", f.ip, "outcome", f.outcome,
 	    "min_score", ms, "from", ui_val(c, "from"), "to", ui_val(c, "to"),
-	    "q", ui_val(c, "q"), "kind", f.kind, "sources", sources, "kinds",
-	    view_choices(source_kinds, f.kind));
+	    "q", ui_val(c, "q"), "kind", f.kind, "verdict", f.verdict,
+	    "sources", sources, "kinds", view_choices(source_kinds, f.kind),
+	    "verdicts", view_choices(evclass_names, f.verdict));
 	/* the last three days at a glance, from the per-minute rollups */
 	json_t *act = events_activity(ev, (clock_now() - 72 * 3600) * 1000);
 	if (!act)

@@ -330,6 +330,60 @@ def ingest_killed_mid_stream(_):
 
 
 @test
+def http_events_get_a_verdict(s):
+    """The shipped http-access model carries a classifier learned from
+    labelled requests: each stored request gets its verdict (benign or
+    malicious, with a probability), the list filters on it, the event's
+    page and the predict endpoint say it, and a kind whose model learned
+    from no labels gives none."""
+    tok = admin_token(s)
+    _, sid, token = new_source(s, tok, "shop verdicts", "http-access")
+    path = "/tienda1/publico/anadir.jsp"
+    good = ["id=3&nombre=Vino+Rioja&precio=100&cantidad=55", "id=2&nombre=Queso+Manchego&precio=85&cantidad=1",
+            "B1=Pasar+por+caja", "modo=entrar&login=maria&pwd=s3cret&remember=on"]
+    bad = ["id=3%27+UNION+SELECT+password+FROM+users--", "q=%3Cscript%3Ealert(document.cookie)%3C%2Fscript%3E",
+           "file=..%2F..%2F..%2F..%2Fetc%2Fpasswd", "host=127.0.0.1%3Bcat+%2Fetc%2Fshadow"]
+    evs = [{"event": {"id": f"{kind}{i}"}, "http": {"request": {"method": "GET"}}, "url": {"path": path, "query": q}}
+           for kind, qs in (("good", good), ("bad", bad)) for i, q in enumerate(qs)]
+    r = ingest(s, token, "\n".join(json.dumps(e) for e in evs).encode())
+    check(r.status == 200 and r.json()["accepted"] == 8, "the requests are taken", r.text)
+    got = dict(line.split("|", 1) for line in events_sql(
+        s, f"SELECT event_id, verdict || '|' || verdict_p FROM events WHERE source_id = {sid}").splitlines())
+    check(all(got.get(f"good{i}", "").startswith("benign|") for i in range(4))
+          and all(got.get(f"bad{i}", "").startswith("malicious|") for i in range(4))
+          and all(0.5 < float(v.split("|")[1]) <= 1 for v in got.values()),
+          "ordinary requests are benign, injections and traversals malicious, each with a probability", got)
+    s.add_user("verdict-analyst@example.org", "analyst", PW)
+    ana = Client(s)
+    ana.login("verdict-analyst@example.org", PW)
+    r = ana.get(f"/api/v1/security-events?source={sid}&verdict=malicious")
+    body = r.json() if r.status == 200 else {}
+    check(body.get("pagination", {}).get("total") == 4
+          and all(e["verdict"]["class"] == "malicious" and e["verdict"]["percent"] > 50 for e in body["events"]),
+          "the list filters on the verdict", r.text[:300])
+    check(ana.get("/api/v1/security-events?verdict=evil").status == 422, "an unknown verdict is a 422")
+    page = ana.get(f"/security-events/{body['events'][0]['id']}") if body.get("events") else None
+    check(page is not None and page.status == 200 and "Verdict" in page.text
+          and 'class="tag verdict-malicious"' in page.text, "the event's page says its verdict")
+    xss = events_sql(s, f"SELECT id FROM events WHERE source_id = {sid} AND event_id = 'bad1'")
+    page = ana.get(f"/security-events/{xss}")
+    check(page.text.count("Rule Cross-site scripting probe") == 1 and "of the splits that isolated it" in page.text,
+          "a rule's finding is listed once beside the model's reasons", page.text.count("Rule Cross-site"))
+    listing = ana.get(f"/security-events?source={sid}&verdict=benign")
+    check(listing.status == 200 and listing.text.count('class="tag verdict-benign"') == 4
+          and "verdict-malicious" not in listing.text, "the HTML list shows and filters verdicts")
+    one = api(s, tok, "POST", "/predict", {"kind": "http-access", "events": [evs[0], evs[4]]})
+    res = one.json().get("results", []) if one.status == 200 else []
+    check(len(res) == 2 and res[0]["verdict"]["class"] == "benign" and res[1]["verdict"]["class"] == "malicious",
+          "predict says the verdict too", one.text[:400])
+    auth = api(s, tok, "POST", "/predict", {"events": [{"event": {"category": "authentication", "outcome": "success"},
+                                                       "user": {"name": "alice"}, "host": {"name": "WS-1"}}]})
+    res = auth.json().get("results", []) if auth.status == 200 else []
+    check(len(res) == 1 and res[0]["score"] is not None and res[0]["verdict"] is None,
+          "a model that learned from no labels gives no verdict", auth.text[:300])
+
+
+@test
 def security_events_pages(s):
     """The security team reads what sources sent: filters, one event with
     all its fields; employees and managers cannot."""

@@ -206,6 +206,115 @@ static void test_model(void)
 	unlink(out);
 }
 
+/* The supervised side: labels named as datasets name them map onto
+ * benign, suspicious and malicious; a classifier learns from labelled
+ * payloads, measures per class, survives its file and a retrained
+ * forest, and is refused one class. */
+static void test_classifier(void)
+{
+	test_cond(
+	    "labels map onto the three classes",
+	    evclass_of_label("normal") == 0 && evclass_of_label("norm") == 0 &&
+		evclass_of_label("portsweep") == 1 &&
+		evclass_of_label("Reconnaissance") == 1 &&
+		evclass_of_label("suspicious") == 1 &&
+		evclass_of_label("neptune") == 2 &&
+		evclass_of_label("sqli") == 2 && evclass_of_label("") == -1);
+	char path[] = "/tmp/secura-evclass-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	static const char *const normal[] = {"Vino Rioja", "madrid", "28001",
+					     "maria.lopez", "Calle Mayor 5"};
+	static const char *const attack[] = {
+	    "' or 1=1--", "<script>alert(1)</script>",
+	    "1 UNION SELECT null,password FROM users", "\"><img src=x>"};
+	for (int i = 0; f && i < 600; i++) {
+		int bad = i % 6 == 0;
+		json_t *j = json_pack(
+		    "{ss ss si ss}", "payload",
+		    bad ? attack[i % 4] : normal[i % 5], "attack_type",
+		    bad ? (i % 4 == 1 ? "xss" : "sqli") : "norm", "label", bad,
+		    "split", i < 400 ? "train" : "test");
+		char *line = json_dumps(j, JSON_COMPACT);
+		fprintf(f, "%s\n", line);
+		free(line);
+		json_decref(j);
+	}
+	if (f)
+		fclose(f);
+	struct anomaly_rows r;
+	struct anomaly_model m, back, plain;
+	char err[256] = "";
+	int ok =
+	    f &&
+	    anomaly_read(path, ANOMALY_HTTPPARAMS, NULL, NULL, &r, err,
+			 sizeof(err)) == 600 &&
+	    anomaly_train(&m, &r, 0, 1, 50, 128, 7, err, sizeof(err)) == 0 &&
+	    anomaly_train_classes(&m, &r, 0, err, sizeof(err)) == 0;
+	if (!ok)
+		printf("# %s\n", err);
+	test_cond("a classifier trains on the labelled training rows",
+		  ok && m.cls->rows[0] > 0 && m.cls->rows[2] > 0 &&
+		      m.cls->rows[1] == 0);
+	json_t *e = ok ? anomaly_eval(&m, &r, 1) : NULL,
+	       *k = json_object_get(e, "classifier");
+	test_cond("it is measured per class on the held-out rows",
+		  json_number_value(json_object_get(k, "accuracy")) > 0.95 &&
+		      json_array_size(json_object_get(k, "classes")) == 3);
+	json_decref(e);
+	double p[EVCLASS_N];
+	const char *get = "GET";
+	double sqli[64] = {0};
+	for (size_t i = 0; ok && i < r.n; i++)
+		if (r.cls[i] == 2)
+			memcpy(sqli, r.num + i * (size_t)r.nnum,
+			       sizeof(double) * (size_t)r.nnum);
+	test_cond("an injection is called malicious",
+		  ok && anomaly_classify(&m, sqli, &get, p) == 2 &&
+		      p[2] > 0.5 && p[1] == 0);
+	char out[sizeof(path) + 8];
+	snprintf(out, sizeof(out), "%s.model", path);
+	int same = ok && anomaly_save(&m, out, err, sizeof(err)) == 0 &&
+		   anomaly_load(&back, out, err, sizeof(err)) == 0 &&
+		   back.cls != NULL;
+	ok = same &&
+	     anomaly_train(&plain, &r, 0, 1, 50, 128, 8, err, sizeof(err)) == 0;
+	int copied =
+	    ok && plain.cls == NULL && anomaly_copy_classes(&plain, &back) == 1;
+	for (size_t i = 0; copied && i < r.n; i++) {
+		double a[EVCLASS_N], b[EVCLASS_N];
+		const double *num = r.num + i * (size_t)r.nnum;
+		const char *const *cat = r.cat + i * (size_t)r.ncat;
+		same = same &&
+		       anomaly_classify(&m, num, cat, a) ==
+			   anomaly_classify(&back, num, cat, b) &&
+		       fabs(a[2] - b[2]) < 1e-9 &&
+		       anomaly_classify(&plain, num, cat, b) ==
+			   anomaly_classify(&m, num, cat, a);
+	}
+	test_cond("a saved classifier loads, and a retrained forest keeps "
+		  "it, classifying every row the same",
+		  same && copied);
+	for (size_t i = 0; i < r.n; i++)
+		r.cls[i] = r.cls[i] > 0 ? -1 : r.cls[i];
+	struct anomaly_model one;
+	int refused =
+	    ok &&
+	    anomaly_train(&one, &r, 0, 1, 10, 64, 1, err, sizeof(err)) == 0 &&
+	    anomaly_train_classes(&one, &r, 0, err, sizeof(err)) != 0 &&
+	    strstr(err, "needs two") && one.cls == NULL;
+	test_cond("one class is refused with a reason", refused);
+	if (ok) {
+		anomaly_free(&one);
+		anomaly_free(&plain);
+		anomaly_free(&back);
+	}
+	anomaly_free(&m);
+	anomaly_rows_free(&r);
+	unlink(path);
+	unlink(out);
+}
+
 /* The sliding windows: a rate over the last span, the previous bucket
  * fading out, "first time" marks, and a full table that evicts rather
  * than grows. */
@@ -310,5 +419,6 @@ int main(void)
 	test_features();
 	test_figures();
 	test_model();
+	test_classifier();
 	return test_report();
 }
