@@ -8,6 +8,7 @@ set -eu
 PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
 libscrypt-dev libcmark-dev libhpdf-dev liblinear-dev libcurl4-openssl-dev
 libxlsxwriter-dev zlib1g-dev libyaml-dev libgraphviz-dev libfontconfig-dev libgeoip-dev geoip-database
+liboath-dev libqrencode-dev
 nginx-light sqlite3 curl fonts-dejavu-core"
 TEST_PKGS="chromium nodejs npm python3 python3-aiosmtpd qpdf poppler-utils"
 BENCH_PKGS="wrk poppler-utils"

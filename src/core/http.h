@@ -29,6 +29,12 @@ enum {
 	/* a machine door (event intake): no person, session or CSRF; the
 	   body stays raw; the handler authenticates its caller itself */
 	ROUTE_MACHINE = 1 << 2,
+	/* open to a session whose second factor is still owed (the code
+	   form, setting one up, signing out) */
+	ROUTE_MFA_OPEN = 1 << 3,
+	/* an admin change that asks for the second factor again when the
+	   session last gave it over SESSION_STEP_UP_SECS ago */
+	ROUTE_STEP_UP = 1 << 4,
 };
 
 struct route {
@@ -49,7 +55,7 @@ struct ctx {
 	const char *rid, *method, *path, *query_string, *content_type;
 	const char *uri_path; /* as requested, before /api/v1 is stripped */
 	const char *remote_addr, *host, *server_port, *origin;
-	const char *sec_fetch_site, *cookie;
+	const char *sec_fetch_site, *cookie, *referer;
 	const char *authorization, *accept, *user_agent, *csrf_header;
 	const char *last_event_id; /* EventSource reconnects send it */
 	const char *cache_control; /* "no-cache": a forced reload */

@@ -4,6 +4,7 @@
  * CSRF (403) and field validation (422). */
 #include "http.h"
 
+#include "clock.h"
 #include "config.h"
 #include "esc.h"
 #include "log.h"
@@ -218,6 +219,73 @@ static int rate_limit(struct ctx *c)
 	return -1;
 }
 
+/* Returns the local path to come back to after the second factor: the
+ * page asked for (GET), else the page the form was on when the Referer
+ * is this site's, else "/". Arena string. */
+static const char *come_back(struct ctx *c)
+{
+	int get = !strcmp(c->method, "GET") || c->head;
+	const char *p = get ? c->path : NULL;
+	if (!p && c->referer) {
+		const char *o = config_get()->origin;
+		o = o ? o
+		      : route_origin(c->a, c->https, c->host, c->server_port);
+		size_t n = strlen(o);
+		if (!strncasecmp(c->referer, o, n) && c->referer[n] == '/')
+			p = c->referer + n;
+	}
+	if (!p || p[0] != '/' || p[1] == '/' || p[1] == '\\')
+		return "/";
+	if (get && c->query_string && *c->query_string)
+		return arena_printf(c->a, "%s?%s", p, c->query_string);
+	return p;
+}
+
+/* Holds a session back until its second factor is given: while the
+ * person's factor is owed (they have one and this session has not given
+ * it) or must be set up (their role requires one), only ROUTE_MFA_OPEN
+ * routes run; a ROUTE_STEP_UP change asks for it again when the session
+ * gave it over SESSION_STEP_UP_SECS ago. Pages are sent to the code form or
+ * the set-up page; JSON gets 401 or 403. API tokens are not sessions and
+ * pass. Returns 0 to go on, or -1 with the answer recorded. */
+static int second_factor(struct ctx *c, const struct route *r)
+{
+	const struct caller *me = &c->me;
+	if (!me->session_id)
+		return 0;
+	int owed = me->mfa_enrolled ? me->mfa_at == 0 : me->mfa_required;
+	int stale = (r->flags & ROUTE_STEP_UP) && me->mfa_enrolled &&
+		    clock_now() - me->mfa_at > SESSION_STEP_UP_SECS;
+	if ((!owed || (r->flags & ROUTE_MFA_OPEN)) && !stale)
+		return 0;
+	const char *next = come_back(c);
+	if (c->api) {
+		ctx_fail(c, owed ? 401 : 403,
+			 owed ? "second_factor_required" : "step_up_required",
+			 owed ? (me->mfa_enrolled
+				     ? "Give the code from your authenticator "
+				       "at /login/2fa first."
+				     : "Your role must sign in with a second "
+				       "factor: set one up at /account/2fa.")
+			      : "This change needs a fresh code from your "
+				"authenticator: give it at /login/2fa, then "
+				"send the change again.");
+		return -1;
+	}
+	buf b = BUF_INIT;
+	buf_puts(&b, me->mfa_enrolled ? "/login/2fa?next=" : "/account/2fa");
+	if (me->mfa_enrolled)
+		esc_url(&b, next);
+	const char *to = arena_strdup(c->a, buf_cstr(&b));
+	buf_free(&b);
+	ctx_redirect(c, to,
+		     stale && !owed
+			 ? "This change needs a fresh code from your "
+			   "authenticator. Give it, then make the change again."
+			 : NULL);
+	return -1;
+}
+
 /* Returns this site's origin, scheme://host[:port], from what nginx
  * vouches for: HTTP_HOST (which is $host, without a port, in Debian's
  * current fastcgi_params, and the raw Host header with older ones, so
@@ -407,7 +475,8 @@ void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
 		run_handler(c, r);
 		return;
 	}
-	if (parse_input(c) != 0 || authenticate(c) != 0 || rate_limit(c) != 0)
+	if (parse_input(c) != 0 || authenticate(c) != 0 || rate_limit(c) != 0 ||
+	    second_factor(c, r) != 0)
 		return;
 	if (!perm_has(c->me.role, r->perm)) {
 		if (c->me.role == ROLE_NONE) {

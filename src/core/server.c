@@ -110,6 +110,7 @@ static void read_params(FCGX_Request *r, struct ctx *c)
 	c->server_port = param(r, c->a, "SERVER_PORT");
 	c->origin = param(r, c->a, "HTTP_ORIGIN");
 	c->sec_fetch_site = param(r, c->a, "HTTP_SEC_FETCH_SITE");
+	c->referer = param(r, c->a, "HTTP_REFERER");
 	c->cookie = param(r, c->a, "HTTP_COOKIE");
 	c->authorization = param(r, c->a, "HTTP_AUTHORIZATION");
 	c->accept = param(r, c->a, "HTTP_ACCEPT");

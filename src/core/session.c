@@ -39,8 +39,9 @@ int session_create(db *d, int64_t user_id, const char *ip, const char *ua,
 }
 
 /* Steps a SESSION_LOOKUP or TOKEN_LOOKUP query, whose row is (id, text,
- * last used, user columns...). Returns 1 and fills c, *id, *text (arena)
- * and *last; 0 when no row; -1 on error. */
+ * last used, user columns..., for a session its second factor's three).
+ * Returns 1 and fills c, *id, *text (arena) and *last; 0 when no row; -1
+ * on error. */
 static int lookup_row(sqlite3_stmt *st, arena *a, struct caller *c, int64_t *id,
 		      const char **text, int64_t *last)
 {
@@ -52,6 +53,11 @@ static int lookup_row(sqlite3_stmt *st, arena *a, struct caller *c, int64_t *id,
 		*text = arena_strdup(a, db_text(st, 1));
 		*last = db_int(st, 2);
 		caller_from_row(a, st, 3, c);
+		if (sqlite3_column_count(st) > 10) { /* a session's */
+			c->mfa_at = db_int(st, 8);
+			c->mfa_enrolled = db_int(st, 9) != 0;
+			c->mfa_required = db_int(st, 10) != 0;
+		}
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
@@ -95,6 +101,13 @@ int token_alive(db *d, int64_t token_id, int64_t now)
 int session_delete(db *d, int64_t session_id)
 {
 	return db_exec(d, STMT_SESSION_DELETE, session_id);
+}
+
+/* Records that session id gave its second factor at (Unix time).
+ * Returns 0 or -1. */
+int session_second_factor(db *d, int64_t session_id, int64_t at)
+{
+	return db_exec(d, STMT_SESSION_SECOND_FACTOR, session_id, at);
 }
 
 /* Ends every session of a user (deactivation, password change). */

@@ -14,6 +14,8 @@
 #define SESSION_COOKIE "secura_session"
 #define TOKEN_PREFIX   "sec_"
 #define TOKEN_LEN      (4 + RAND_TOKEN_LEN) /* "sec_" + 43 + NUL */
+/* an admin change asks for the second factor again after this long */
+#define SESSION_STEP_UP_SECS (15 * 60)
 
 struct caller {
 	int64_t user_id; /* 0 when anonymous */
@@ -23,6 +25,10 @@ struct caller {
 	const char *csrf;   /* the session's form token */
 	int64_t token_id;   /* > 0 for bearer tokens */
 	int token_write;    /* token may change things */
+	/* the second factor (sessions only) */
+	int64_t mfa_at;	  /* when this session last gave it; 0: not yet */
+	int mfa_enrolled; /* the person has one */
+	int mfa_required; /* their role must have one */
 };
 
 int session_create(db *d, int64_t user_id, const char *ip, const char *ua,
@@ -32,6 +38,7 @@ int session_alive(db *d, int64_t session_id, int64_t now, int64_t idle_since);
 int token_alive(db *d, int64_t token_id, int64_t now);
 int token_revoke_user(db *d, int64_t user_id);
 int session_delete(db *d, int64_t session_id);
+int session_second_factor(db *d, int64_t session_id, int64_t at);
 int session_delete_user(db *d, int64_t user_id);
 
 int token_create(db *d, int64_t user_id, const char *name, int write,

@@ -160,6 +160,11 @@ static json_t *page_data(struct ctx *c)
 	const char *token = c->me.session_id ? c->me.csrf : c->anon_csrf;
 	json_object_set_new(page, "csrf", json_string(token ? token : ""));
 	if (c->me.user_id) {
+		/* a session that still owes its second factor is shown no
+		 * menu of things it may not open yet */
+		int owed = c->me.session_id && (c->me.mfa_enrolled
+						    ? c->me.mfa_at == 0
+						    : c->me.mfa_required);
 		json_t *can = can_json(c->me.role);
 		int64_t unread =
 		    db_scalar(c->db, STMT_NOTIFY_UNREAD, c->me.user_id);
@@ -170,6 +175,8 @@ static json_t *page_data(struct ctx *c)
 			      "name", *c->me.name ? c->me.name : c->me.email,
 			      "role", perm_role_name(c->me.role), "can", can,
 			      "unread", (json_int_t)(unread > 0 ? unread : 0)));
+		json_object_set_new(json_object_get(page, "me"),
+				    "second_factor_owed", json_boolean(owed));
 	}
 	const char *flash = kvs_get(&c->cookies, FLASH_COOKIE);
 	if (flash && *flash) {

@@ -265,6 +265,20 @@ int ui_events_stream(struct ctx *c);
 int ui_events_start(void);
 extern const struct field ui_events_fields[];
 
+/* ui_mfa.c */
+int ui_mfa_form(struct ctx *c);
+int ui_mfa_verify(struct ctx *c);
+int ui_mfa_account(struct ctx *c);
+int ui_mfa_setup(struct ctx *c);
+int ui_mfa_confirm(struct ctx *c);
+int ui_mfa_recovery(struct ctx *c);
+int ui_mfa_disable(struct ctx *c);
+int ui_mfa_admin(struct ctx *c);
+int ui_mfa_admin_save(struct ctx *c);
+int ui_mfa_admin_reset(struct ctx *c);
+extern const struct field ui_mfa_code_fields[];
+extern const struct field ui_mfa_roles_fields[];
+
 /* ui.c */
 int ui_app_start(void);
 int ui_commit(struct ctx *c, const char *action, const char *object_type,

@@ -5,6 +5,7 @@
 #include "../core/clock.h"
 #include "../core/config.h"
 #include "../core/password.h"
+#include "../domain/mfa.h"
 #include "../domain/users.h"
 
 #include <string.h>
@@ -189,8 +190,14 @@ int ui_account_login(struct ctx *c)
 	    users_signed_in(c->db, u.id) != 0 || start_session(c, &u) != 0 ||
 	    ui_commit(c, "login", "user", u.id, NULL) != 0)
 		return -1;
+	/* with a second factor, the next page is the code form (route.c
+	 * holds the session back until it is given) */
+	struct mfa_state st;
+	if (mfa_get(c->db, c->a, u.id, &st) < 0)
+		return -1;
 	c->view =
-	    json_pack("{so ss}", "user", users_json(&u), "csrf", c->me.csrf);
+	    json_pack("{so ss sb}", "user", users_json(&u), "csrf", c->me.csrf,
+		      "second_factor_required", st.confirmed > 0);
 	return ctx_redirect(c, safe_next(ctx_val(c, "next")), NULL);
 }
 

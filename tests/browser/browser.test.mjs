@@ -5,6 +5,7 @@
 import { chromium } from 'playwright-core';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +34,19 @@ async function audit(p, name) {
     return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.length} x ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
   });
   check(found.length === 0, `${name} passes axe-core WCAG 2 A/AA checks`, found.join('\n'));
+}
+
+// The six-digit TOTP code (RFC 6238, SHA-1, 30 s) of a base32 secret.
+function totp(secret, at = Date.now() / 1000) {
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret) bits += abc.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(at / 30)));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const off = mac[19] & 15;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
 function freePort() {
@@ -311,6 +325,36 @@ try {
   ]);
   check(download.suggestedFilename().startsWith('secura-executive-'), 'the executive summary downloads as a PDF');
   check(problems.length === 0, 'no CSP violations or script errors on dashboards', problems.join('\n'));
+
+  // The manager sets up a second factor, then signs in with it.
+  await mp.goto(`${secura.base}/profile`);
+  await mp.getByRole('link', { name: 'Set up or change your second factor' }).click();
+  await mp.getByRole('button', { name: 'Set up an authenticator' }).click();
+  await mp.waitForURL(/\/account\/2fa$/);
+  check(await mp.getByRole('img', { name: 'QR code of the authenticator set-up address' }).isVisible(),
+    'setting up shows a QR code');
+  const secret = (await mp.locator('code.secret').textContent()).trim();
+  await mp.screenshot({ path: join(artifacts, 'second-factor-setup.png'), fullPage: true });
+  await audit(mp, 'the second factor set-up page');
+  await mp.getByLabel('Code from the app').fill(totp(secret));
+  await mp.getByLabel('Code from the app').press('Enter');
+  const codes = await mp.locator('ul.codes code').allTextContents();
+  check(codes.length === 10, 'a first code turns it on and shows ten recovery codes', codes.join(' '));
+  await audit(mp, 'the recovery codes page');
+  await mp.getByRole('button', { name: 'Sign out' }).click();
+  await mp.waitForURL(`${secura.base}/login`);
+  await mp.getByLabel('Email').fill('mia@example.org');
+  await mp.getByLabel('Password').fill(pw);
+  await mp.getByRole('button', { name: 'Sign in' }).click();
+  await mp.waitForURL(/\/login\/2fa/);
+  check(await mp.getByLabel('Code').isVisible(), 'signing in then asks for a code');
+  await mp.screenshot({ path: join(artifacts, 'second-factor-code.png'), fullPage: true });
+  await audit(mp, 'the second factor code form');
+  await mp.getByLabel('Code').fill(codes[0]);
+  await mp.getByRole('button', { name: 'Continue' }).click();
+  await mp.waitForURL(`${secura.base}/`);
+  check((await mp.locator('.flash').textContent()).includes('recovery code'), 'a recovery code signs in, and says so');
+  check(problems.length === 0, 'no CSP violations or script errors on the second factor pages', problems.join('\n'));
   await mgmt.close();
 } catch (e) {
   check(false, 'browser scenario raised', e.stack);
