@@ -235,6 +235,17 @@ sqlite3_stmt *db_query(db *d, enum stmt_id id, ...)
 	return st;
 }
 
+/* How many writes of this process found the disk full (SQLITE_FULL). */
+static _Atomic uint64_t full_writes;
+
+/* Returns how many writes of this process have found the disk full: a
+ * request whose handler failed while it grew was refused for want of
+ * space, not by a fault of ours. */
+uint64_t db_full_count(void)
+{
+	return atomic_load(&full_writes);
+}
+
 /* Runs a bound statement to completion. Returns 0 or -1 (logged). */
 static int db_vexec(db *d, enum stmt_id id, va_list ap)
 {
@@ -243,6 +254,8 @@ static int db_vexec(db *d, enum stmt_id id, va_list ap)
 		return -1;
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	if (rc == SQLITE_FULL)
+		atomic_fetch_add(&full_writes, 1);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		log_event(NULL, NULL, "db: %s: %s", db_stmts[id].name,
 			  sqlite3_errmsg(d->h));

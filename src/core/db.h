@@ -43,6 +43,7 @@ void db_close(db *d);
 int db_migrate(db *d, char *err, size_t errlen);
 int db_migrate_set(db *d, const char *set, char *err, size_t errlen);
 int db_schema_version(void);
+uint64_t db_full_count(void);
 sqlite3_stmt *db_stmt(db *d, enum stmt_id id);
 int db_bind(sqlite3_stmt *st, const char *fmt, ...);
 sqlite3_stmt *db_query(db *d, enum stmt_id id, ...);

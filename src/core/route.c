@@ -446,15 +446,25 @@ static int validate(struct ctx *c)
 	return c->err_code ? -1 : 0;
 }
 
-/* Calls the route's handler; -1 becomes a logged 500. Rolls back
+/* Calls the route's handler; -1 becomes a logged 500 (503 when a write
+ * found the disk full meanwhile). Rolls back
  * whatever the handler left open, either way. */
 static void run_handler(struct ctx *c, const struct route *r)
 {
+	uint64_t full = db_full_count();
 	if (r->handler(c) < 0) {
 		db_rollback(c->db);
-		ctx_fail(c, 500, "internal",
-			 "Something went wrong on our side. The request id "
-			 "identifies it in the log.");
+		if (db_full_count() != full) { /* not our fault: say so */
+			ctx_header(c, "Retry-After", "60");
+			ctx_fail(c, 503, "storage_full",
+				 "The server has run out of disk space, so "
+				 "nothing was saved. Try again in a few "
+				 "minutes.");
+		} else {
+			ctx_fail(c, 500, "internal",
+				 "Something went wrong on our side. The "
+				 "request id identifies it in the log.");
+		}
 		log_event(c->rid, c->me.email, "handler %s %s failed: %s",
 			  r->method, r->pattern, db_errmsg(c->db));
 	}
