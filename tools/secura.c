@@ -372,14 +372,22 @@ static int cmd_token_create(const struct opts *o)
 		fprintf(stderr, "secura: --days must be 1 to 3650\n");
 		goto done;
 	}
-	int write = o->scope && !strcmp(o->scope, "write");
-	if (o->scope && !write && strcmp(o->scope, "read") != 0) {
-		fprintf(stderr, "secura: --scope must be read or write\n");
+	const char *scope = o->scope ? o->scope : "read";
+	int known = 0;
+	for (int i = 0; token_scopes[i]; i++)
+		known |= !strcmp(scope, token_scopes[i]);
+	if (!known) {
+		fprintf(stderr,
+			"secura: --scope must be read, write or metrics\n");
+		goto done;
+	}
+	if (!strcmp(scope, "metrics") && u.role != ROLE_ADMIN) {
+		fprintf(stderr, "secura: only admins have metrics tokens\n");
 		goto done;
 	}
 	if (db_begin(&d) != 0)
 		goto done;
-	if (token_create(&d, u.id, o->name, write,
+	if (token_create(&d, u.id, o->name, scope,
 			 days ? clock_now() + days * 86400 : 0, token,
 			 &id) != 0 ||
 	    cli_audit("token.create", u.id,

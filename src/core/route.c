@@ -166,6 +166,12 @@ static int authenticate(struct ctx *c)
 			c->me.role = ROLE_NONE;
 			return -1;
 		}
+		if (c->me.token_metrics) {
+			ctx_fail(
+			    c, 403, "metrics_token",
+			    "This token may only read /metrics/prometheus.");
+			return -1;
+		}
 		return 0;
 	}
 	const char *sess = kvs_get(&c->cookies, SESSION_COOKIE);

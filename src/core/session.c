@@ -116,10 +116,15 @@ int session_delete_user(db *d, int64_t user_id)
 	return db_exec(d, STMT_SESSION_DELETE_USER, user_id);
 }
 
-/* Creates an API token "sec_..." for user_id; the clear token is written
- * to token (show it once) and only its hash is stored. expires_at 0 means
- * never. Returns 0 and sets *id, or -1. */
-int token_create(db *d, int64_t user_id, const char *name, int write,
+/* The scopes of an API token: read, write (read and change), metrics
+ * (the Prometheus endpoint only). */
+const char *const token_scopes[] = {"read", "write", "metrics", NULL};
+
+/* Creates an API token "sec_..." of scope (one of token_scopes) for
+ * user_id; the clear token is written to token (show it once) and only
+ * its hash is stored. expires_at 0 means never. Returns 0 and sets *id,
+ * or -1. */
+int token_create(db *d, int64_t user_id, const char *name, const char *scope,
 		 int64_t expires_at, char token[TOKEN_LEN], int64_t *id)
 {
 	char raw[RAND_TOKEN_LEN], hash[SHA256_HEX], prefix[12];
@@ -128,8 +133,8 @@ int token_create(db *d, int64_t user_id, const char *name, int write,
 	snprintf(token, TOKEN_LEN, TOKEN_PREFIX "%s", raw);
 	snprintf(prefix, sizeof(prefix), "%.8s", token);
 	sha256_hex(token, strlen(token), hash);
-	if (db_exec(d, STMT_TOKEN_INSERT, user_id, name, hash, prefix,
-		    write ? "write" : "read", clock_now(), expires_at) != 0)
+	if (db_exec(d, STMT_TOKEN_INSERT, user_id, name, hash, prefix, scope,
+		    clock_now(), expires_at) != 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(d->h);
 	return 0;
@@ -150,6 +155,7 @@ int token_lookup(db *d, arena *a, const char *token, struct caller *c)
 	int rc = lookup_row(db_query(d, STMT_TOKEN_LOOKUP, hash, now), a, c,
 			    &c->token_id, &scope, &last);
 	c->token_write = rc == 1 && strcmp(scope, "write") == 0;
+	c->token_metrics = rc == 1 && strcmp(scope, "metrics") == 0;
 	if (rc == 1 && now - last >= 60)
 		db_exec_tx(d, STMT_TOKEN_TOUCH, c->token_id, now);
 	return rc;

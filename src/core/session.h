@@ -25,6 +25,7 @@ struct caller {
 	const char *csrf;   /* the session's form token */
 	int64_t token_id;   /* > 0 for bearer tokens */
 	int token_write;    /* token may change things */
+	int token_metrics;  /* token may only read /metrics/prometheus */
 	/* the second factor (sessions only) */
 	int64_t mfa_at;	  /* when this session last gave it; 0: not yet */
 	int mfa_enrolled; /* the person has one */
@@ -41,7 +42,8 @@ int session_delete(db *d, int64_t session_id);
 int session_second_factor(db *d, int64_t session_id, int64_t at);
 int session_delete_user(db *d, int64_t user_id);
 
-int token_create(db *d, int64_t user_id, const char *name, int write,
+extern const char *const token_scopes[];
+int token_create(db *d, int64_t user_id, const char *name, const char *scope,
 		 int64_t expires_at, char token[TOKEN_LEN], int64_t *id);
 int token_lookup(db *d, arena *a, const char *token, struct caller *c);
 json_t *token_list(db *d, int64_t user_id);

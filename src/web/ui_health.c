@@ -36,16 +36,21 @@ int ui_health_openapi(struct ctx *c)
 	return -1;
 }
 
-/* Whether the caller may read the metrics: the bearer secret
- * SECURA_METRICS_TOKEN, or (unless SECURA_METRICS_LOOPBACK=0) a request
- * from this machine. */
+/* Whether the caller may read the metrics: an admin's API token of the
+ * metrics scope, the bearer secret SECURA_METRICS_TOKEN, or (unless
+ * SECURA_METRICS_LOOPBACK=0) a request from this machine. */
 static int metrics_allowed(struct ctx *c)
 {
 	const struct config *cf = config_get();
 	const char *a = c->authorization, *ip = c->remote_addr;
-	if (cf->metrics_token && a && !strncasecmp(a, "Bearer ", 7) &&
-	    ct_equal(a + 7, cf->metrics_token))
-		return 1;
+	if (a && !strncasecmp(a, "Bearer ", 7)) {
+		struct caller who = {0};
+		if (token_lookup(c->db, c->a, a + 7, &who) == 1 &&
+		    who.token_metrics && who.role == ROLE_ADMIN)
+			return 1;
+		if (cf->metrics_token && ct_equal(a + 7, cf->metrics_token))
+			return 1;
+	}
 	return cf->metrics_loopback && ip &&
 	       (!strcmp(ip, "127.0.0.1") || !strcmp(ip, "::1"));
 }
@@ -57,7 +62,8 @@ int ui_health_prometheus(struct ctx *c)
 	if (!metrics_allowed(c)) {
 		ctx_header(c, "WWW-Authenticate", "Bearer");
 		return ctx_fail(c, 401, "unauthenticated",
-				"Send SECURA_METRICS_TOKEN as a bearer token.");
+				"Send an admin's metrics-scope API token (or "
+				"SECURA_METRICS_TOKEN) as a bearer token.");
 	}
 	telemetry_flush(1); /* this program's own figures, as of now */
 	db *ev = db_thread(config_get()->events_db);

@@ -4,11 +4,11 @@
 
 #include "../core/clock.h"
 
-static const char *const scopes[] = {"read", "write", NULL};
+#include <string.h>
 
 const struct field ui_tokens_create_fields[] = {
     {"name", V_LINE, F_REQUIRED, 1, 100, NULL, "Name"},
-    {"scope", V_ENUM, 0, 0, 0, scopes, "Scope"},
+    {"scope", V_ENUM, 0, 0, 0, token_scopes, "Scope"},
     {"expires_days", V_INT, 0, 1, 3650, NULL, "Expiry in days"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
@@ -28,24 +28,27 @@ int ui_tokens_create(struct ctx *c)
 	const char *scope = ctx_val(c, "scope");
 	int64_t days = ctx_int(c, "expires_days", 0), id;
 	int64_t expires = days ? clock_now() + days * 86400 : 0;
-	int write = scope && scope[0] == 'w';
+	if (!scope)
+		scope = "read";
+	if (!strcmp(scope, "metrics") && !perm_has(c->me.role, PERM_SETTINGS))
+		return ctx_field_error(c, "scope",
+				       "Only admins make metrics tokens");
 	char token[TOKEN_LEN];
 	if (db_begin(c->db) != 0)
 		return -1;
-	if (token_create(c->db, c->me.user_id, ctx_val(c, "name"), write,
+	if (token_create(c->db, c->me.user_id, ctx_val(c, "name"), scope,
 			 expires, token, &id) != 0)
 		return -1;
 	if (ui_commit(c, "token.create", "api_token", id,
 		      json_pack("{ss ss}", "name", ctx_val(c, "name"), "scope",
-				write ? "write" : "read")) != 0)
+				scope)) != 0)
 		return -1;
 	char exp[21] = "";
 	if (expires)
 		clock_iso(expires, exp);
 	c->view = json_pack("{sI ss ss ss ss?}", "id", (json_int_t)id, "name",
-			    ctx_val(c, "name"), "token", token, "scope",
-			    write ? "write" : "read", "expires_at",
-			    expires ? exp : NULL);
+			    ctx_val(c, "name"), "token", token, "scope", scope,
+			    "expires_at", expires ? exp : NULL);
 	c->status = 201;
 	c->tmpl = "token_created";
 	return 0;

@@ -145,5 +145,33 @@ def metrics_need_their_token_when_loopback_is_not_trusted(_):
         check(r.status == 401, "with another token: 401")
         r = c.request("GET", "/metrics/prometheus", headers={"Authorization": f"Bearer {secret}"})
         check(r.status == 200 and "secura_http_requests_total" in r.text, "with SECURA_METRICS_TOKEN: 200")
+        # an admin's token of the metrics scope reads the metrics and nothing else
+        srv.add_user("prom-admin@example.org", "admin", PW)
+        srv.add_user("prom-analyst@example.org", "analyst", PW)
+        made = srv.cli("token", "create", "--email", "prom-admin@example.org", "--name", "prometheus",
+                       "--scope", "metrics")
+        tok = made.stdout.strip()
+        r = c.request("GET", "/metrics/prometheus", headers={"Authorization": f"Bearer {tok}"})
+        check(made.returncode == 0 and r.status == 200 and "secura_http_requests_total" in r.text,
+              "an admin's metrics-scope token reads the metrics", (made.stderr, r.status))
+        r = c.request("GET", "/api/v1/incidents", headers={"Authorization": f"Bearer {tok}"})
+        check(r.status == 403 and r.json()["error"]["code"] == "metrics_token",
+              "and opens nothing else", (r.status, r.text[:200]))
+        for scope in ("read", "write"):
+            other = srv.cli("token", "create", "--email", "prom-admin@example.org", "--name", scope,
+                            "--scope", scope).stdout.strip()
+            r = c.request("GET", "/metrics/prometheus", headers={"Authorization": f"Bearer {other}"})
+            check(r.status == 401, f"an admin's {scope} token does not read the metrics", r.status)
+        refused = srv.cli("token", "create", "--email", "prom-analyst@example.org", "--name", "p",
+                          "--scope", "metrics")
+        check(refused.returncode != 0 and "only admins" in refused.stderr, "only admins have metrics tokens")
+        ana = Client(srv)
+        ana.login("prom-analyst@example.org", PW)
+        r = ana.form_post("/tokens", "/tokens", {"name": "prom", "scope": "metrics"})
+        check(r.status == 422 and "Only admins make metrics tokens" in r.text, "nor through the tokens page", r.status)
+        adm = Client(srv)
+        adm.login("prom-admin@example.org", PW)
+        r = adm.form_post("/tokens", "/tokens", {"name": "prom web", "scope": "metrics"})
+        check(r.status == 201 and "metrics" in r.text, "an admin makes one on the tokens page", r.status)
     finally:
         srv.stop()

@@ -149,7 +149,7 @@ static void test_tokens(void)
 	char t[TOKEN_LEN], t2[TOKEN_LEN];
 	int64_t id, id2, uid = make_user("tok@example.org", ROLE_LEAD);
 	test_cond("token created with prefix",
-		  token_create(&d, uid, "siem", 0, 0, t, &id) == 0 &&
+		  token_create(&d, uid, "siem", "read", 0, t, &id) == 0 &&
 		      !strncmp(t, "sec_", 4) && strlen(t) == 47);
 	memset(&c, 0, sizeof(c));
 	test_cond("token authenticates read-only",
@@ -159,7 +159,7 @@ static void test_tokens(void)
 		  token_revoke(&d, uid + 1000, id) == 0);
 	test_cond("token revoked", token_revoke(&d, uid, id) == 1);
 	test_cond("revoked token refused", token_lookup(&d, &a, t, &c) == 0);
-	token_create(&d, uid, "short", 1, clock_now() + 60, t2, &id2);
+	token_create(&d, uid, "short", "write", clock_now() + 60, t2, &id2);
 	test_cond("write token works",
 		  token_lookup(&d, &a, t2, &c) == 1 && c.token_write);
 	setenv("SECURA_NOW_OFFSET", "61", 1);
