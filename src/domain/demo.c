@@ -232,13 +232,19 @@ static int write_events(db *d, int64_t inc, struct demo_event *ev, int n)
 	return 0;
 }
 
-/* Stores the incident's text vector for similar incidents (when the
- * models are loaded). Returns 0 or -1. */
-static int vectorize(db *d, int64_t id, const char *title, const char *desc)
+/* Does for demo incident id what reporting one does (intel_prepare and
+ * intel_store): the indicators in its title and description, the
+ * models' suggested category and severity, and its text vector for
+ * similar incidents (the last two when the models are loaded). Returns 0
+ * or -1. */
+static int classify(db *d, int64_t id, const char *title, const char *desc,
+		    int64_t created)
 {
 	arena a;
 	arena_init(&a);
-	int rc = intel_vectorize(d, &a, id, title, desc);
+	struct intel_prep prep;
+	intel_prepare(d, &a, title, desc, &prep);
+	int rc = intel_store(d, id, &prep, created);
 	arena_free(&a);
 	return rc;
 }
@@ -394,9 +400,7 @@ static int one_incident(db *d, const char *data_dir, const struct people *p,
 	}
 #undef EV
 	ok = ok && write_events(d, id, ev, n) == 0 &&
-	     indicators_record(d, id, "description", desc, strlen(desc),
-			       created) >= 0 &&
-	     vectorize(d, id, title, desc) == 0;
+	     classify(d, id, title, desc, created) == 0;
 	return ok && incidents_reindex(d, id) == 0 ? 0 : -1;
 }
 

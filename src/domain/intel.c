@@ -95,28 +95,6 @@ void intel_prepare(db *d, arena *a, const char *title, const char *description,
 	jsonmem_free(pj);
 }
 
-/* Stores the TF-IDF vector of an incident's text (for similar.c) when a
- * category model is loaded. Returns 0 or -1. Inside a transaction. */
-int intel_vectorize(db *d, arena *a, int64_t incident, const char *title,
-		    const char *description)
-{
-	models_lock(d);
-	const struct classifier *cat = models_get(MODEL_CATEGORY);
-	int rc = 0;
-	if (cat) {
-		struct tokens t = {0};
-		int len;
-		text_tokens(a, arena_printf(a, "%s\n%s", title, description),
-			    &t);
-		const void *v = similar_pack(a, tfidf_vector(&cat->tf, &t, a),
-					     cat->tf.n, &len);
-		rc = db_exec(d, STMT_VECTOR_PUT, incident,
-			     models_version(MODEL_CATEGORY), v, len);
-	}
-	models_unlock();
-	return rc;
-}
-
 /* Stores what intel_prepare found for the new incident: its indicators,
  * the suggestion and its vector. Returns 0 or -1. Inside a
  * transaction. */

@@ -36,8 +36,6 @@ void intel_prepare(db *d, arena *a, const char *title, const char *description,
 		   struct intel_prep *p);
 int intel_store(db *d, int64_t incident, const struct intel_prep *p,
 		int64_t now);
-int intel_vectorize(db *d, arena *a, int64_t incident, const char *title,
-		    const char *description);
 int intel_label(db *d, int64_t incident, const char *field, const char *value,
 		int64_t user);
 json_t *intel_json(db *d, arena *a, const struct incident *in, int staff);

@@ -54,6 +54,37 @@ static json_t *confusion(json_t *metrics)
 	return json_pack("{so so}", "labels", labels, "rows", rows);
 }
 
+/* Adds to o, for each numeric member named in keys (NULL-terminated), a
+ * "<name>_pct" string: the share as a percentage with one decimal
+ * ("86.4"), what the page shows; the JSON keeps the number. */
+static void percents(json_t *o, const char *const *keys)
+{
+	for (; *keys; keys++) {
+		json_t *v = json_object_get(o, *keys);
+		if (!json_is_number(v))
+			continue;
+		char name[64], text[16];
+		snprintf(name, sizeof(name), "%.55s_pct", *keys);
+		snprintf(text, sizeof(text), "%.1f",
+			 json_number_value(v) * 100);
+		json_object_set_new(o, name, json_string(text));
+	}
+}
+
+/* Adds the percentages a page shows to a model's test metrics (overall
+ * and per class). */
+static void metrics_percents(json_t *metrics)
+{
+	static const char *const top[] = {"accuracy", "macro_f1",
+					  "mean_confidence", NULL};
+	static const char *const per[] = {"precision", "recall", "f1", NULL};
+	json_t *cl;
+	size_t i;
+	percents(metrics, top);
+	json_array_foreach(json_object_get(metrics, "classes"), i, cl)
+	    percents(cl, per);
+}
+
 /* Returns the drift table of a kind: per label, its share of the
  * training data and of the last 30 days' suggestions, with their mean
  * confidence (new JSON array). */
@@ -85,6 +116,9 @@ static json_t *drift(struct ctx *c, const char *kind, json_t *meta)
 			json_number_value(json_object_get(r, "share")),
 			"recent_confidence",
 			json_number_value(json_object_get(r, "confidence"))));
+		static const char *const shares[] = {
+		    "train_share", "recent_share", "recent_confidence", NULL};
+		percents(json_array_get(out, json_array_size(out) - 1), shares);
 	}
 	json_decref(recent);
 	return out;
@@ -102,8 +136,12 @@ int ui_model_admin_show(struct ctx *c)
 	for (int k = 0; k < MODEL__COUNT; k++) {
 		json_t *m = models_info(c->db, k);
 		json_t *meta = json_object_get(m, "meta");
-		json_t *metrics = json_object_get(meta, "test_metrics");
-		json_object_set_new(m, "metrics", json_incref(metrics));
+		json_t *metrics =
+		    json_deep_copy(json_object_get(meta, "test_metrics"));
+		if (metrics)
+			metrics_percents(metrics);
+		json_object_set_new(m, "metrics",
+				    metrics ? metrics : json_null());
 		json_object_set_new(m, "confusion", confusion(metrics));
 		json_object_set_new(m, "drift",
 				    drift(c, models_kinds[k], meta));

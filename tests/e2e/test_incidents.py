@@ -488,6 +488,10 @@ def demo_data(_):
               broken)
         times = [x["at"] for x in h]
         check(times == sorted(times), "history times are in order")
+        sugg = demo.sql("SELECT count(*) FROM suggestions").stdout.strip()
+        intel = lead.get(f"/api/v1/incidents/{closed['id']}").json().get("intel", {})
+        check(sugg == "250" and (intel.get("suggestion") or {}).get("category", {}).get("slug"),
+              "demo incidents are classified like any report (a suggestion each)", (sugg, intel.get("suggestion")))
         again = demo.cli("demo", "--count", "250", "--seed", "7")
         check(again.returncode == 0, "demo runs again on the same database (people reused)")
         check(demo.cli("audit", "verify").returncode == 0, "audit chain verifies after demo data")
