@@ -36,6 +36,16 @@ int ui_commit(struct ctx *c, const char *action, const char *object_type,
 	return db_commit(c->db);
 }
 
+/* Returns next if it is a local path ("/x", not "//x" or "/\\x", no line
+ * break), else "/": where a form may send the browser after it. */
+const char *ui_local_path(const char *next)
+{
+	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
+	    strpbrk(next, "\r\n"))
+		return "/";
+	return next;
+}
+
 /* Appends an audit row for the caller (who, from where, what) about
  * object_type/object_id (0: none). Takes ownership of detail (may be
  * NULL). Must be called inside the handler's write transaction.

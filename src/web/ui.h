@@ -287,6 +287,7 @@ int ui_audit(struct ctx *c, const char *action, const char *object_type,
 	     int64_t object_id, json_t *detail);
 struct incident;
 int ui_staff(struct ctx *c);
+const char *ui_local_path(const char *next);
 int ui_load_incident(struct ctx *c, struct incident *in);
 int64_t ui_category(struct ctx *c, const char *field, int active_only);
 int ui_check_times(struct ctx *c, int64_t occurred, int64_t noticed);

@@ -43,15 +43,6 @@ const struct field ui_account_password_fields[] = {
     {"tokens", V_ENUM, 0, 0, 0, token_choices, "API tokens"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns next if it is a local path ("/x", not "//x"), else "/". */
-static const char *safe_next(const char *next)
-{
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strpbrk(next, "\r\n"))
-		return "/";
-	return next;
-}
-
 /* Returns the caller as a user view object (new reference). */
 static json_t *me_json(struct ctx *c)
 {
@@ -122,7 +113,7 @@ int ui_account_login_form(struct ctx *c)
 	const char *next = kvs_get(&c->query, "next");
 	if (!next)
 		next = kvs_get(&c->form, "next");
-	c->view = json_pack("{s{ss}}", "values", "next", safe_next(next));
+	c->view = json_pack("{s{ss}}", "values", "next", ui_local_path(next));
 	return 0;
 }
 
@@ -198,7 +189,7 @@ int ui_account_login(struct ctx *c)
 	c->view =
 	    json_pack("{so ss sb}", "user", users_json(&u), "csrf", c->me.csrf,
 		      "second_factor_required", st.confirmed > 0);
-	return ctx_redirect(c, safe_next(ctx_val(c, "next")), NULL);
+	return ctx_redirect(c, ui_local_path(ctx_val(c, "next")), NULL);
 }
 
 /* POST /logout - ends this session. */

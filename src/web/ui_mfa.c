@@ -23,15 +23,6 @@ const struct field ui_mfa_roles_fields[] = {
     {"roles", V_ENUM, F_MULTI, 0, 0, perm_role_names, "Roles"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
-/* Returns next if it is a local path ("/x", not "//x"), else "/". */
-static const char *local(const char *next)
-{
-	if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' ||
-	    strpbrk(next, "\r\n"))
-		return "/";
-	return next;
-}
-
 /* Answers 429 when the caller's codes (with their passwords) have failed
  * too often; returns 1 then, else 0. */
 static int throttled(struct ctx *c)
@@ -64,13 +55,34 @@ static int wrong_code(struct ctx *c, const char *action)
 			       "authenticator, or a recovery code.");
 }
 
+/* Checks the code the request came with (throttled; a wrong one audited
+ * as failed and answered 422). Returns 1 when it is good, with the write
+ * transaction open and *recovery set when it was a recovery code; 0
+ * with the answer recorded; -1 on error. */
+static int check_code(struct ctx *c, const char *failed, int *recovery)
+{
+	if (throttled(c))
+		return 0;
+	if (db_begin(c->db) != 0)
+		return -1;
+	int ok = mfa_verify(c->db, c->a, c->me.user_id, ctx_val(c, "code"),
+			    recovery);
+	if (ok < 0)
+		return -1;
+	if (!ok) {
+		db_commit(c->db);
+		return wrong_code(c, failed) < 0 ? -1 : 0;
+	}
+	return 1; /* the transaction stays open for the change */
+}
+
 /* GET /login/2fa - the code form after the password (or before an admin
  * change). */
 int ui_mfa_form(struct ctx *c)
 {
-	c->view =
-	    json_pack("{s{ss} sb}", "values", "next", local(ctx_val(c, "next")),
-		      "enrolled", c->me.mfa_enrolled);
+	c->view = json_pack("{s{ss} sb}", "values", "next",
+			    ui_local_path(ctx_val(c, "next")), "enrolled",
+			    c->me.mfa_enrolled);
 	if (!c->me.mfa_enrolled && !c->err_code)
 		return ctx_redirect(c, "/account/2fa", NULL);
 	return 0;
@@ -84,19 +96,10 @@ int ui_mfa_verify(struct ctx *c)
 		return ctx_fail(c, 409, "no_second_factor",
 				"You have no second factor to give: set one "
 				"up at /account/2fa.");
-	if (throttled(c))
-		return 0;
 	int recovery = 0;
-	if (db_begin(c->db) != 0)
-		return -1;
-	int ok = mfa_verify(c->db, c->a, c->me.user_id, ctx_val(c, "code"),
-			    &recovery);
-	if (ok < 0)
-		return -1;
-	if (!ok) {
-		db_commit(c->db);
-		return wrong_code(c, "login.second_factor_failed");
-	}
+	int ok = check_code(c, "login.second_factor_failed", &recovery);
+	if (ok <= 0)
+		return ok;
 	throttle_clear(c->db, c->me.email);
 	struct mfa_state st;
 	if (session_second_factor(c->db, c->me.session_id, clock_now()) != 0 ||
@@ -108,7 +111,7 @@ int ui_mfa_verify(struct ctx *c)
 	c->view = json_pack("{sb sb si}", "second_factor", 1, "recovery_code",
 			    recovery, "recovery_left", st.recovery_left);
 	return ctx_redirect(
-	    c, local(ctx_val(c, "next")),
+	    c, ui_local_path(ctx_val(c, "next")),
 	    recovery ? arena_printf(c->a,
 				    "Signed in with a recovery code: %d left. "
 				    "Make new ones on your profile's second "
@@ -220,31 +223,12 @@ int ui_mfa_confirm(struct ctx *c)
 	return 0;
 }
 
-/* Checks the code a change of the caller's own factor comes with. Returns
- * 1 when it is good, 0 with the answer recorded, -1 on error. */
-static int own_code(struct ctx *c, const char *failed)
-{
-	if (throttled(c))
-		return 0;
-	int recovery;
-	if (db_begin(c->db) != 0)
-		return -1;
-	int ok = mfa_verify(c->db, c->a, c->me.user_id, ctx_val(c, "code"),
-			    &recovery);
-	if (ok < 0)
-		return -1;
-	if (!ok) {
-		db_commit(c->db);
-		return wrong_code(c, failed) < 0 ? -1 : 0;
-	}
-	return 1; /* the transaction stays open for the change */
-}
-
 /* POST /account/2fa/recovery - ten new recovery codes (the old ones stop
  * working), with a code. */
 int ui_mfa_recovery(struct ctx *c)
 {
-	int ok = own_code(c, "second_factor.recovery_failed");
+	int recovery;
+	int ok = check_code(c, "second_factor.recovery_failed", &recovery);
 	if (ok <= 0)
 		return ok;
 	char codes[MFA_RECOVERY_CODES][MFA_RECOVERY_LEN];
@@ -269,7 +253,8 @@ int ui_mfa_disable(struct ctx *c)
 				"Your role must sign in with a second factor: "
 				"it cannot be turned off. An admin can reset "
 				"it if you lost your authenticator.");
-	int ok = own_code(c, "second_factor.disable_failed");
+	int recovery;
+	int ok = check_code(c, "second_factor.disable_failed", &recovery);
 	if (ok <= 0)
 		return ok;
 	if (mfa_remove(c->db, c->me.user_id) != 0 ||

@@ -22,7 +22,7 @@ def ids(html):
 
 def me(html):
     """The signed-in person's name in the page's navigation."""
-    m = re.search(r'<a href="/profile">([^<]*)</a>', html)
+    m = re.search(r'<summary>([^<]*) <span class="role">', html)
     return m.group(1) if m else None
 
 
