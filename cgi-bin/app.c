@@ -49,6 +49,8 @@ static const struct route routes[] = {
      0},
     {"POST", "/profile", ui_account_profile_save, PERM_LOGIN, "profile",
      ui_account_profile_fields, ui_account_profile, 0},
+    {"POST", "/profile/theme", ui_account_theme, PERM_LOGIN, "profile",
+     ui_account_theme_fields, ui_account_profile, 0},
     {"POST", "/profile/password", ui_account_password, PERM_LOGIN, "profile",
      ui_account_password_fields, ui_account_profile, 0},
 

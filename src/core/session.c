@@ -53,10 +53,11 @@ static int lookup_row(sqlite3_stmt *st, arena *a, struct caller *c, int64_t *id,
 		*text = arena_strdup(a, db_text(st, 1));
 		*last = db_int(st, 2);
 		caller_from_row(a, st, 3, c);
-		if (sqlite3_column_count(st) > 10) { /* a session's */
+		if (sqlite3_column_count(st) > 11) { /* a session's */
 			c->mfa_at = db_int(st, 8);
 			c->mfa_enrolled = db_int(st, 9) != 0;
 			c->mfa_required = db_int(st, 10) != 0;
+			c->theme = arena_strdup(a, db_text(st, 11));
 		}
 	}
 	sqlite3_reset(st);

@@ -27,9 +27,10 @@ struct caller {
 	int token_write;    /* token may change things */
 	int token_metrics;  /* token may only read /metrics/prometheus */
 	/* the second factor (sessions only) */
-	int64_t mfa_at;	  /* when this session last gave it; 0: not yet */
-	int mfa_enrolled; /* the person has one */
-	int mfa_required; /* their role must have one */
+	int64_t mfa_at;	   /* when this session last gave it; 0: not yet */
+	int mfa_enrolled;  /* the person has one */
+	int mfa_required;  /* their role must have one */
+	const char *theme; /* "system", "light" or "dark" (sessions only) */
 };
 
 int session_create(db *d, int64_t user_id, const char *ip, const char *ua,

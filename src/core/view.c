@@ -177,6 +177,9 @@ static json_t *page_data(struct ctx *c)
 			      "unread", (json_int_t)(unread > 0 ? unread : 0)));
 		json_object_set_new(json_object_get(page, "me"),
 				    "second_factor_owed", json_boolean(owed));
+		json_object_set_new(
+		    json_object_get(page, "me"), "theme",
+		    json_string(c->me.theme ? c->me.theme : "system"));
 	}
 	const char *flash = kvs_get(&c->cookies, FLASH_COOKIE);
 	if (flash && *flash) {

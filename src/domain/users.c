@@ -76,6 +76,13 @@ int users_set_profile(db *d, int64_t id, const char *name,
 		       department ? department : "", clock_now());
 }
 
+/* Sets user id's theme ("system", "light" or "dark", checked by the
+ * caller). Inside a transaction; 0 or -1. */
+int users_set_theme(db *d, int64_t id, const char *theme)
+{
+	return db_exec(d, STMT_USER_SET_THEME, id, theme);
+}
+
 /* Gives user id role (enum role). Inside a transaction; 0 or -1. */
 int users_set_role(db *d, int64_t id, int role)
 {

@@ -27,6 +27,7 @@ int users_signed_in(db *d, int64_t id);
 int users_set_profile(db *d, int64_t id, const char *name,
 		      const char *department);
 int users_set_role(db *d, int64_t id, int role);
+int users_set_theme(db *d, int64_t id, const char *theme);
 int users_set_active(db *d, int64_t id, int active);
 int64_t users_active_admins(db *d);
 json_t *users_online(db *d);

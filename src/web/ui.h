@@ -17,10 +17,12 @@ int ui_account_logout(struct ctx *c);
 int ui_account_profile(struct ctx *c);
 int ui_account_profile_save(struct ctx *c);
 int ui_account_password(struct ctx *c);
+int ui_account_theme(struct ctx *c);
 extern const struct field ui_account_register_fields[];
 extern const struct field ui_account_login_fields[];
 extern const struct field ui_account_profile_fields[];
 extern const struct field ui_account_password_fields[];
+extern const struct field ui_account_theme_fields[];
 
 /* ui_tokens.c */
 int ui_tokens_list(struct ctx *c);

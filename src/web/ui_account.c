@@ -30,6 +30,13 @@ const struct field ui_account_profile_fields[] = {
     {"department", V_LINE, 0, 0, 100, NULL, "Department"},
     {NULL, 0, 0, 0, 0, NULL, NULL}};
 
+/* The looks a person may choose for the pages. */
+static const char *const themes[] = {"system", "light", "dark", NULL};
+
+const struct field ui_account_theme_fields[] = {
+    {"theme", V_ENUM, F_REQUIRED, 0, 0, themes, "Appearance"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
 /* What a password change does to the person's API tokens. */
 static const char *const token_choices[] = {"revoke", "keep", NULL};
 
@@ -215,6 +222,12 @@ int ui_account_profile(struct ctx *c)
 			    "name", u.name, "department", u.department);
 	if (c->me.session_id)
 		json_object_set_new(c->view, "csrf", json_string(c->me.csrf));
+	const char *theme = c->me.theme ? c->me.theme : "system";
+	json_object_set_new(c->view, "theme", json_string(theme));
+	for (int i = 0; themes[i]; i++) /* the radio button that is on */
+		json_object_set_new(c->view,
+				    arena_printf(c->a, "theme_%s", themes[i]),
+				    json_boolean(!strcmp(theme, themes[i])));
 	return 0;
 }
 
@@ -230,6 +243,19 @@ int ui_account_profile_save(struct ctx *c)
 	    ui_account_profile(c) != 0)
 		return -1;
 	return ctx_redirect(c, "/profile", "Profile saved.");
+}
+
+/* POST /profile/theme - light or dark pages, or as the browser says. */
+int ui_account_theme(struct ctx *c)
+{
+	const char *theme = ctx_val(c, "theme");
+	if (db_begin(c->db) != 0)
+		return -1;
+	if (users_set_theme(c->db, c->me.user_id, theme) != 0 ||
+	    db_commit(c->db) != 0)
+		return -1;
+	c->view = json_pack("{ss}", "theme", theme);
+	return ctx_redirect(c, "/profile", "Appearance saved.");
 }
 
 /* POST /profile/password - changes the password after checking the

@@ -598,3 +598,25 @@ def health_reports_a_broken_database(_):
         check(Client(broken).get("/health").status == 503, "the server keeps answering")
     finally:
         broken.stop()
+
+
+@test
+def appearance_is_kept_per_person(s):
+    """A person chooses dark or light pages on their profile (the default
+    follows the system); the choice is kept with the account and set on
+    every page; anything else is a 422."""
+    s.add_user("theme-one@example.org", "employee", PW)
+    s.add_user("theme-two@example.org", "employee", PW)
+    one, two = Client(s), Client(s)
+    one.login("theme-one@example.org", PW)
+    two.login("theme-two@example.org", PW)
+    check('data-theme="system"' in one.get("/").text, "pages follow the system's setting by default")
+    r = one.form_post("/profile", "/profile/theme", {"theme": "dark"})
+    check(r.status == 303 and 'data-theme="dark"' in one.get("/incidents").text
+          and 'value="dark" checked' in one.get("/profile").text, "a person chooses dark pages", r.status)
+    check('data-theme="system"' in two.get("/").text, "another person's pages are not changed")
+    again = Client(s)
+    again.login("theme-one@example.org", PW)
+    check('data-theme="dark"' in again.get("/").text, "the choice is kept with the account")
+    r = one.form_post("/profile", "/profile/theme", {"theme": "purple"})
+    check(r.status == 422, "an unknown appearance is a 422", r.status)
