@@ -6,6 +6,7 @@ language model that accepts and never answers (the worker's deliveries
 go on, the question fails cleanly at its timeout), and the reports and
 events programs killed with SIGKILL under load and started again."""
 import http.server
+import json
 import os
 import signal
 import socket
@@ -21,6 +22,11 @@ from test_notifications import Hooks, api, mails, new_incident, token, worker_on
 
 def scalar(srv, sql):
     return srv.sql(sql).stdout.strip()
+
+
+def srv_events(srv, sql):
+    return subprocess.run(["sqlite3", "-cmd", ".timeout 5000", os.path.join(srv.dir, "events.db"), sql],
+                          capture_output=True, text=True).stdout.strip()
 
 
 @test
@@ -267,6 +273,10 @@ def disk_full_while_reporting(_):
         srv.start()
         srv.add_user("full-emp@example.org", "employee", PW)
         tok = token(srv, "full-emp@example.org")
+        srv.add_user("full-admin@example.org", "admin", PW)
+        made = api(srv, token(srv, "full-admin@example.org"), "POST", "/admin/sources",
+                   {"name": "full disk probe", "kind": "generic"}).json()
+        sid, src_token = made["source"]["id"], made["token"]
         done = []
         for i in range(5):
             inc = new_incident(srv, tok, f"Before the disk filled {i}")
@@ -294,6 +304,14 @@ def disk_full_while_reporting(_):
               and refused.header("Retry-After") and 500 not in statuses,
               "a report that does not fit is refused with 503, never 500", statuses)
         check(api(srv, tok, "GET", "/incidents").status == 200, "the pages still read while the disk is full")
+        before = srv_events(srv, "SELECT count(*) FROM events WHERE source_id = " + str(sid))
+        batch = "\n".join(json.dumps({"message": f"while full {i} " + "y" * 400, "event": {"id": f"full-{i}"}})
+                          for i in range(2000)).encode()
+        r = Client(srv).request("POST", "/api/v1/ingest", body=batch, raw_type="application/x-ndjson",
+                                headers={"Authorization": f"Bearer {src_token}"})
+        check(r.status == 503 and r.json()["error"]["code"] == "storage_full" and r.header("Retry-After")
+              and srv_events(srv, "SELECT count(*) FROM events WHERE source_id = " + str(sid)) == before,
+              "the intake refuses a batch that does not fit with 503, storing none of it", (r.status, r.text[:200]))
         os.unlink(filler)
         inc = new_incident(srv, tok, "After space returned")
         check(inc is not None, "when space returns reports go through again")
