@@ -17,6 +17,7 @@
 # BENCH_COUNT (100000), BENCH_SECONDS (10), BENCH_CONNECTIONS (32).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tools/wait_healthy.sh"
 B=$ROOT/build
 COUNT=${BENCH_COUNT:-100000}
 SECS=${BENCH_SECONDS:-10}
@@ -59,12 +60,7 @@ TRIVIAL=$!
 pids="$pids $TRIVIAL"
 SECURA_NGINX_EXTRA=$DATA/bench-nginx.conf "$ROOT/tools/run.sh" >"$DATA/run.log" 2>&1 &
 pids="$pids $!"
-i=0
-until curl -sf "$BASE/health" >/dev/null; do
-	i=$((i + 1))
-	[ $i -gt 200 ] && { cat "$DATA/run.log"; exit 1; }
-	sleep 0.1
-done
+wait_healthy "$BASE" "$DATA/run.log"
 
 # signin EMAIL: signs in like a browser does and prints the session.
 signin() {

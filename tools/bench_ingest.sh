@@ -21,6 +21,7 @@
 # BENCH_SECONDS (10), BENCH_INCIDENTS (10000).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tools/wait_healthy.sh"
 B=$ROOT/build
 SECS=${BENCH_SECONDS:-10}
 DATA=$(mktemp -d /tmp/secura-bench-ingest-XXXXXX)
@@ -57,12 +58,7 @@ start() {
 	admin=$("$B/secura" token create --email admin@example.org --name bench --scope write)
 	"$ROOT/tools/run.sh" >"$dir/run.log" 2>&1 &
 	pids="$pids $!"
-	i=0
-	until curl -sf "$BASE/health" >/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && { cat "$dir/run.log"; exit 1; }
-		sleep 0.1
-	done
+	wait_healthy "$BASE" "$dir/run.log"
 	for k in http-access network-flow auth; do
 		tok=$(curl -s -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
 			-d "{\"name\":\"bench $k\",\"kind\":\"$k\"}" "$BASE/api/v1/admin/sources" |

@@ -8,6 +8,7 @@
 # usual "N passed, N failed" line.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tools/wait_healthy.sh"
 B=$ROOT/build
 SECS=${SECURITY_SECONDS:-240}
 LEVEL=${SECURITY_LEVEL:-3}
@@ -32,12 +33,7 @@ echo "$PW" | "$B/secura" user add --email admin@example.org --role admin --name 
 ADMIN=$("$B/secura" token create --email admin@example.org --name scan --scope read)
 "$ROOT/tools/run.sh" >"$DATA/run.log" 2>&1 &
 pids="$pids $!"
-i=0
-until curl -sf "$BASE/health" >/dev/null; do
-	i=$((i + 1))
-	[ $i -gt 200 ] && { cat "$DATA/run.log"; exit 1; }
-	sleep 0.1
-done
+wait_healthy "$BASE" "$DATA/run.log"
 
 passed=0 failed=0
 # scan NAME SQLMAP-ARGS...: one target; ok when sqlmap finds nothing

@@ -259,7 +259,7 @@ static int second_factor(struct ctx *c, const struct route *r)
 	const struct caller *me = &c->me;
 	if (!me->session_id)
 		return 0;
-	int owed = me->mfa_enrolled ? me->mfa_at == 0 : me->mfa_required;
+	int owed = session_owes_second_factor(me);
 	int stale = (r->flags & ROUTE_STEP_UP) && me->mfa_enrolled &&
 		    clock_now() - me->mfa_at > SESSION_STEP_UP_SECS;
 	if ((!owed || (r->flags & ROUTE_MFA_OPEN)) && !stale)

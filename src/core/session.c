@@ -111,6 +111,15 @@ int session_second_factor(db *d, int64_t session_id, int64_t at)
 	return db_exec(d, STMT_SESSION_SECOND_FACTOR, session_id, at);
 }
 
+/* Returns 1 when caller c is a session that still owes its second factor:
+ * the person has one and this session has not given it, or their role
+ * requires one and they have none yet; else 0 (API tokens included). */
+int session_owes_second_factor(const struct caller *c)
+{
+	return c->session_id &&
+	       (c->mfa_enrolled ? c->mfa_at == 0 : c->mfa_required);
+}
+
 /* Ends every session of a user (deactivation, password change). */
 int session_delete_user(db *d, int64_t user_id)
 {

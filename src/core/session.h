@@ -41,6 +41,7 @@ int token_alive(db *d, int64_t token_id, int64_t now);
 int token_revoke_user(db *d, int64_t user_id);
 int session_delete(db *d, int64_t session_id);
 int session_second_factor(db *d, int64_t session_id, int64_t at);
+int session_owes_second_factor(const struct caller *c);
 int session_delete_user(db *d, int64_t user_id);
 
 extern const char *const token_scopes[];

@@ -162,9 +162,7 @@ static json_t *page_data(struct ctx *c)
 	if (c->me.user_id) {
 		/* a session that still owes its second factor is shown no
 		 * menu of things it may not open yet */
-		int owed = c->me.session_id &&
-			   (c->me.mfa_enrolled ? c->me.mfa_at == 0
-					       : c->me.mfa_required);
+		int owed = session_owes_second_factor(&c->me);
 		json_t *can = can_json(c->me.role);
 		int64_t unread =
 		    db_scalar(c->db, STMT_NOTIFY_UNREAD, c->me.user_id);

@@ -260,9 +260,10 @@ static double psi(const int64_t got[10], json_t *want)
 	return v;
 }
 
-/* Returns what a page says of m's classifier (m->cls set) as a new JSON
- * object: the labelled data, the rows of each class, and its held-out
- * figures in percent where the file has them. */
+/* Returns what is known of m's classifier (m->cls set) as a new JSON
+ * object: the labelled data, the rows of each class, and as "figures"
+ * its held-out metrics (as evaluated: fractions) with the classes that
+ * had rows, where the file has them. */
 static json_t *classes_report(const struct anomaly_model *m)
 {
 	json_t *k = json_object_get(m->meta, "classifier_metrics");
@@ -277,25 +278,15 @@ static json_t *classes_report(const struct anomaly_model *m)
 			      "malicious", (json_int_t)m->cls->rows[2]);
 	if (!k)
 		return o;
-	json_t *rows = json_array(), *cl;
+	json_t *figures = json_deep_copy(k), *kept = json_array(), *cl;
 	size_t i;
-#define PCT(x, f) (round(json_number_value(json_object_get(x, f)) * 1000) / 10)
-	json_array_foreach(json_object_get(k, "classes"), i, cl)
+	json_array_foreach(json_object_get(figures, "classes"), i, cl)
 	{
 		if (json_integer_value(json_object_get(cl, "support")) > 0)
-			json_array_append_new(
-			    rows, json_pack("{sO sf sf sf sO}", "label",
-					    json_object_get(cl, "label"),
-					    "precision", PCT(cl, "precision"),
-					    "recall", PCT(cl, "recall"), "f1",
-					    PCT(cl, "f1"), "support",
-					    json_object_get(cl, "support")));
+			json_array_append(kept, cl);
 	}
-	json_object_set_new(o, "figures",
-			    json_pack("{sf sf so}", "accuracy",
-				      PCT(k, "accuracy"), "macro_f1",
-				      PCT(k, "macro_f1"), "classes", rows));
-#undef PCT
+	json_object_set_new(figures, "classes", kept);
+	json_object_set_new(o, "figures", figures);
 	return o;
 }
 

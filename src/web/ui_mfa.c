@@ -183,14 +183,22 @@ int ui_mfa_setup(struct ctx *c)
 			    "the six digits it shows.");
 }
 
-/* Adds the recovery codes to c->view (shown once). */
-static void show_codes(struct ctx *c,
-		       char codes[MFA_RECOVERY_CODES][MFA_RECOVERY_LEN])
+/* Ends a change that made recovery codes (audited as action, which
+ * commits): the page's view with the codes (shown this once) and the
+ * message above them. Returns the handler's outcome. */
+static int show_codes(struct ctx *c, const char *action,
+		      char codes[MFA_RECOVERY_CODES][MFA_RECOVERY_LEN],
+		      const char *message)
 {
+	if (ui_commit(c, action, "user", c->me.user_id, NULL) != 0 ||
+	    account_view(c) != 0)
+		return -1;
 	json_t *arr = json_array();
 	for (int i = 0; i < MFA_RECOVERY_CODES; i++)
 		json_array_append_new(arr, json_string(codes[i]));
 	json_object_set_new(c->view, "recovery_codes", arr);
+	json_object_set_new(c->view, "flash", json_string(message));
+	return 0;
 }
 
 /* POST /account/2fa/confirm - a first code from the authenticator turns
@@ -210,17 +218,11 @@ int ui_mfa_confirm(struct ctx *c)
 		return wrong_code(c, "second_factor.confirm_failed");
 	}
 	c->me.mfa_enrolled = 1;
-	if (session_second_factor(c->db, c->me.session_id, clock_now()) != 0 ||
-	    ui_commit(c, "second_factor.enabled", "user", c->me.user_id,
-		      NULL) != 0 ||
-	    account_view(c) != 0)
+	if (session_second_factor(c->db, c->me.session_id, clock_now()) != 0)
 		return -1;
-	show_codes(c, codes);
-	json_object_set_new(c->view, "flash",
-			    json_string("Your second factor is on. Keep the "
-					"recovery codes below somewhere safe: "
-					"they are shown only now."));
-	return 0;
+	return show_codes(c, "second_factor.enabled", codes,
+			  "Your second factor is on. Keep the recovery codes "
+			  "below somewhere safe: they are shown only now.");
 }
 
 /* POST /account/2fa/recovery - ten new recovery codes (the old ones stop
@@ -232,16 +234,10 @@ int ui_mfa_recovery(struct ctx *c)
 	if (ok <= 0)
 		return ok;
 	char codes[MFA_RECOVERY_CODES][MFA_RECOVERY_LEN];
-	if (mfa_new_recovery(c->db, c->me.user_id, codes) != 0 ||
-	    ui_commit(c, "second_factor.recovery_codes", "user", c->me.user_id,
-		      NULL) != 0 ||
-	    account_view(c) != 0)
+	if (mfa_new_recovery(c->db, c->me.user_id, codes) != 0)
 		return -1;
-	show_codes(c, codes);
-	json_object_set_new(c->view, "flash",
-			    json_string("New recovery codes: the old ones no "
-					"longer work."));
-	return 0;
+	return show_codes(c, "second_factor.recovery_codes", codes,
+			  "New recovery codes: the old ones no longer work.");
 }
 
 /* POST /account/2fa/disable - turns the caller's second factor off, with

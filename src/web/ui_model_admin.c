@@ -174,6 +174,10 @@ int ui_model_admin_show(struct ctx *c)
 	       *a, *d;
 	json_array_foreach(anomaly, i, a)
 	{
+		json_t *figures = json_object_get(
+		    json_object_get(a, "classifier"), "figures");
+		if (figures)
+			metrics_percents(figures);
 		char det[64];
 		snprintf(det, sizeof(det), "model:%s",
 			 json_string_value(json_object_get(a, "kind")));

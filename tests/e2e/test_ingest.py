@@ -4,6 +4,7 @@ stored once, bad input refused line by line, tokens kept apart from
 people's, and the admin page - through nginx and the ingest program."""
 
 import json
+import re
 import os
 import subprocess
 
@@ -376,6 +377,18 @@ def http_events_get_a_verdict(s):
     res = one.json().get("results", []) if one.status == 200 else []
     check(len(res) == 2 and res[0]["verdict"]["class"] == "benign" and res[1]["verdict"]["class"] == "malicious",
           "predict says the verdict too", one.text[:400])
+    models = api(s, tok, "GET", "/admin/model").json().get("anomaly", [])
+    http = next((m for m in models if m["kind"] == "http-access"), {})
+    figures = http.get("classifier", {}).get("figures", {})
+    check(http.get("classifier", {}).get("malicious", 0) > 0 and figures.get("accuracy", 0) > 0.9
+          and [c["label"] for c in figures.get("classes", [])] == ["benign", "malicious"],
+          "the models page describes the classifier with its held-out figures", http.get("classifier"))
+    adm = Client(s)
+    adm.login(s.admin_email, s.admin_password)
+    page = adm.get("/admin/model").text
+    check("learned from labelled traffic" in page and "The classifier on its held-out rows, http-access" in page
+          and re.search(r'<td class="num">99\.\d</td>', page),
+          "and shows them as percentages")
     auth = api(s, tok, "POST", "/predict", {"events": [{"event": {"category": "authentication", "outcome": "success"},
                                                        "user": {"name": "alice"}, "host": {"name": "WS-1"}}]})
     res = auth.json().get("results", []) if auth.status == 200 else []
