@@ -185,8 +185,8 @@ static int need_user(arena *a, const char *email, struct user *u)
 	return 0;
 }
 
-/* Creates a user; prints the generated password when not given one.
- * Returns the new id, or -1 with a message. */
+/* Creates a user; prints the generated first password when not given
+ * one. Returns the new id, or -1 with a message. */
 static int64_t add_user(const char *email_in, const char *role_s,
 			const char *name, const char *dept, int from_stdin)
 {
@@ -216,14 +216,15 @@ static int64_t add_user(const char *email_in, const char *role_s,
 			fprintf(stderr, "secura: password %s\n", msg);
 			goto done;
 		}
-	} else if (password_generate(pw, 21) != 0) {
-		goto done;
 	}
-	if (password_hash(pw, hash) != 0 || db_begin(&d) != 0)
+	/* without one given, a generated first password ("!" until it is
+	 * set) that works only to choose one's own */
+	if ((from_stdin && password_hash(pw, hash) != 0) || db_begin(&d) != 0)
 		goto done;
 	id = users_add(&d, email, name ? name : "", dept ? dept : "", role,
-		       hash);
+		       from_stdin ? hash : "!");
 	if (id <= 0 ||
+	    (!from_stdin && users_first_password(&d, id, pw, 21) != 0) ||
 	    cli_audit("user.create", id,
 		      json_pack("{ss ss}", "email", email, "role",
 				perm_role_name(role))) != 0 ||
@@ -238,8 +239,8 @@ static int64_t add_user(const char *email_in, const char *role_s,
 	printf("created %s %s (id %lld)\n", perm_role_name(role), email,
 	       (long long)id);
 	if (!from_stdin)
-		printf("password: %s\n(shown once; change it after signing "
-		       "in)\n",
+		printf("password: %s\n(shown once; a first password: it works "
+		       "for three days, to choose your own at sign-in)\n",
 		       pw);
 done:
 	arena_free(&a);

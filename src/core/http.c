@@ -122,20 +122,42 @@ int ctx_rate_limit(struct ctx *c, const char *key, int64_t limit)
 	return ok;
 }
 
-/* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, and Secure over HTTPS
- * or behind a TLS-terminating proxy (SECURA_ORIGIN is https://...).
+/* Returns 1 when this request's cookies are Secure: over HTTPS or
+ * behind a TLS-terminating proxy (SECURA_ORIGIN is https://...). */
+static int cookies_secure(const struct ctx *c)
+{
+	const char *origin = config_get()->origin;
+	return c->https || (origin && !strncmp(origin, "https://", 8));
+}
+
+/* Returns the name cookie name goes by in this request: with the
+ * "__Host-" prefix when cookies are Secure (so no sibling host can set or
+ * shadow it), else name itself. Arena memory or name. */
+static const char *cookie_name(struct ctx *c, const char *name)
+{
+	return cookies_secure(c) ? arena_printf(c->a, "__Host-%s", name) : name;
+}
+
+/* Sets a cookie: HttpOnly, SameSite=Lax, Path=/, no Domain, and Secure
+ * with the "__Host-" prefix over HTTPS or behind a TLS proxy.
  * max_age < 0 makes a session cookie, 0 deletes. value must be
  * cookie-safe (base64url or percent-encoded). */
 void ctx_cookie(struct ctx *c, const char *name, const char *value,
 		long max_age)
 {
-	const char *origin = config_get()->origin;
-	int secure = c->https || (origin && !strncmp(origin, "https://", 8));
 	char *v = arena_printf(c->a, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
-			       name, value, secure ? "; Secure" : "");
+			       cookie_name(c, name), value,
+			       cookies_secure(c) ? "; Secure" : "");
 	if (max_age >= 0)
 		v = arena_printf(c->a, "%s; Max-Age=%ld", v, max_age);
 	ctx_header(c, "Set-Cookie", v);
+}
+
+/* Returns the value of the cookie ctx_cookie sets as name (by its
+ * prefixed name when cookies are Secure); NULL when not sent. */
+const char *ctx_cookie_get(struct ctx *c, const char *name)
+{
+	return kvs_get(&c->cookies, cookie_name(c, name));
 }
 
 /* Reads a validated date-time field as Unix time; 0 when absent. */

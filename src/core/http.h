@@ -35,6 +35,9 @@ enum {
 	/* an admin change that asks for the second factor again when the
 	   session last gave it over SESSION_STEP_UP_SECS ago */
 	ROUTE_STEP_UP = 1 << 4,
+	/* open to a session signed in with a generated first password (the
+	   profile page and its password form) */
+	ROUTE_PASSWORD_OPEN = 1 << 5,
 };
 
 struct route {
@@ -109,6 +112,7 @@ void ctx_header(struct ctx *c, const char *name, const char *value);
 void ctx_download(struct ctx *c, const char *filename, const char *type);
 void ctx_cookie(struct ctx *c, const char *name, const char *value,
 		long max_age);
+const char *ctx_cookie_get(struct ctx *c, const char *name);
 json_t *ctx_page(struct ctx *c, int64_t total, int page, int limit);
 int64_t ctx_time(struct ctx *c, const char *name);
 const char *ctx_query(struct ctx *c, const char *skip);

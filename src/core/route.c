@@ -174,7 +174,7 @@ static int authenticate(struct ctx *c)
 		}
 		return 0;
 	}
-	const char *sess = kvs_get(&c->cookies, SESSION_COOKIE);
+	const char *sess = ctx_cookie_get(c, SESSION_COOKIE);
 	if (sess) {
 		int rc = session_lookup(c->db, c->a, sess, &c->me);
 		if (rc < 0)
@@ -186,7 +186,7 @@ static int authenticate(struct ctx *c)
 		}
 	}
 	if (!c->me.user_id) {
-		const char *t = kvs_get(&c->cookies, CSRF_COOKIE);
+		const char *t = ctx_cookie_get(c, CSRF_COOKIE);
 		if (t && strlen(t) == RAND_TOKEN_LEN - 1) {
 			c->anon_csrf = t;
 		} else {
@@ -292,6 +292,28 @@ static int second_factor(struct ctx *c, const struct route *r)
 	return -1;
 }
 
+/* Holds back a session signed in with a generated first password (an
+ * admin's or the console's) until the person chooses their own: pages go
+ * to the password form on /profile, JSON gets 403. Routes open to a
+ * session owing its second factor are open here too, so the two gates
+ * never send a session round in a circle: the code comes first. Returns 0
+ * to go on, or -1 with the answer recorded. */
+static int first_password(struct ctx *c, const struct route *r)
+{
+	if (!c->me.session_id || !c->me.password_owed ||
+	    (r->flags & (ROUTE_PASSWORD_OPEN | ROUTE_MFA_OPEN)))
+		return 0;
+	if (c->api)
+		return ctx_fail(c, 403, "password_change_required",
+				"Choose your own password first: "
+				"POST /api/v1/profile/password."),
+		       -1;
+	ctx_redirect(c, "/profile#password",
+		     "Choose your own password to go on: the one you were "
+		     "given is for your first sign-in only.");
+	return -1;
+}
+
 /* Returns this site's origin, scheme://host[:port], from what nginx
  * vouches for: HTTP_HOST (which is $host, without a port, in Debian's
  * current fastcgi_params, and the raw Host header with older ones, so
@@ -336,7 +358,7 @@ static int check_csrf(struct ctx *c)
 	const char *sent =
 	    c->csrf_header ? c->csrf_header : kvs_get(&c->form, "_csrf");
 	const char *want =
-	    c->me.session_id ? c->me.csrf : kvs_get(&c->cookies, CSRF_COOKIE);
+	    c->me.session_id ? c->me.csrf : ctx_cookie_get(c, CSRF_COOKIE);
 	int cross = (c->sec_fetch_site &&
 		     strcmp(c->sec_fetch_site, "cross-site") == 0) ||
 		    (c->origin && !same_origin(c));
@@ -492,7 +514,7 @@ void route_dispatch(struct ctx *c, const struct route *routes, size_t n)
 		return;
 	}
 	if (parse_input(c) != 0 || authenticate(c) != 0 || rate_limit(c) != 0 ||
-	    second_factor(c, r) != 0)
+	    second_factor(c, r) != 0 || first_password(c, r) != 0)
 		return;
 	if (!perm_has(c->me.role, r->perm)) {
 		if (c->me.role == ROLE_NONE) {

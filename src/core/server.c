@@ -25,7 +25,7 @@
 #define CSP                                                                    \
 	"default-src 'none'; script-src 'self'; style-src 'self'; "            \
 	"img-src 'self' data:; connect-src 'self'; form-action 'self'; "       \
-	"frame-ancestors 'none'; base-uri 'none'"
+	"object-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 
 struct server {
 	int sock;

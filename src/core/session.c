@@ -58,6 +58,7 @@ static int lookup_row(sqlite3_stmt *st, arena *a, struct caller *c, int64_t *id,
 			c->mfa_enrolled = db_int(st, 9) != 0;
 			c->mfa_required = db_int(st, 10) != 0;
 			c->theme = arena_strdup(a, db_text(st, 11));
+			c->password_owed = db_int(st, 12) != 0;
 		}
 	}
 	sqlite3_reset(st);

@@ -31,6 +31,7 @@ struct caller {
 	int mfa_enrolled;  /* the person has one */
 	int mfa_required;  /* their role must have one */
 	const char *theme; /* "system", "light" or "dark" (sessions only) */
+	int password_owed; /* signed in with a generated first password */
 };
 
 int session_create(db *d, int64_t user_id, const char *ip, const char *ua,

@@ -160,9 +160,10 @@ static json_t *page_data(struct ctx *c)
 	const char *token = c->me.session_id ? c->me.csrf : c->anon_csrf;
 	json_object_set_new(page, "csrf", json_string(token ? token : ""));
 	if (c->me.user_id) {
-		/* a session that still owes its second factor is shown no
-		 * menu of things it may not open yet */
-		int owed = session_owes_second_factor(&c->me);
+		/* a session that still owes its second factor or its own
+		 * password is shown no menu of things it may not open yet */
+		int held =
+		    session_owes_second_factor(&c->me) || c->me.password_owed;
 		json_t *can = can_json(c->me.role);
 		int64_t unread =
 		    db_scalar(c->db, STMT_NOTIFY_UNREAD, c->me.user_id);
@@ -173,13 +174,16 @@ static json_t *page_data(struct ctx *c)
 			      "name", *c->me.name ? c->me.name : c->me.email,
 			      "role", perm_role_name(c->me.role), "can", can,
 			      "unread", (json_int_t)(unread > 0 ? unread : 0)));
+		json_object_set_new(json_object_get(page, "me"), "held",
+				    json_boolean(held));
 		json_object_set_new(json_object_get(page, "me"),
-				    "second_factor_owed", json_boolean(owed));
+				    "password_owed",
+				    json_boolean(c->me.password_owed));
 		json_object_set_new(
 		    json_object_get(page, "me"), "theme",
 		    json_string(c->me.theme ? c->me.theme : "system"));
 	}
-	const char *flash = kvs_get(&c->cookies, FLASH_COOKIE);
+	const char *flash = ctx_cookie_get(c, FLASH_COOKIE);
 	if (flash && *flash) {
 		char *msg = req_url_decode(c->a, flash);
 		if (msg)

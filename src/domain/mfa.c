@@ -46,23 +46,30 @@ int mfa_begin(db *d, int64_t user, char *secret)
 }
 
 /* Makes MFA_RECOVERY_CODES new recovery codes for user (the old ones go)
- * into codes. Returns 0 or -1. */
+ * into codes: MFA_RECOVERY_CHARS characters each, drawn without bias from
+ * an alphabet without look-alikes, stored as SHA-256 (at 119 bits a
+ * slow hash adds nothing). Returns 0 or -1. */
 int mfa_new_recovery(db *d, int64_t user,
 		     char codes[MFA_RECOVERY_CODES][MFA_RECOVERY_LEN])
 {
 	static const char abc[] = "abcdefghjkmnpqrstuvwxyz23456789";
+	const unsigned n = sizeof(abc) - 1, limit = 256 - 256 % n;
 	if (db_exec(d, STMT_RECOVERY_DELETE, user) != 0)
 		return -1;
 	for (int i = 0; i < MFA_RECOVERY_CODES; i++) {
-		unsigned char r[10];
-		if (rand_bytes(r, sizeof(r)) != 0)
-			return -1;
-		for (int k = 0, o = 0; k < 10; k++) {
-			if (k == 5)
+		int k = 0, o = 0;
+		while (k < MFA_RECOVERY_CHARS) {
+			unsigned char r;
+			if (rand_bytes(&r, 1) != 0)
+				return -1;
+			if (r >= limit) /* rejection sampling: no modulo bias */
+				continue;
+			if (k && k % 6 == 0)
 				codes[i][o++] = '-';
-			codes[i][o++] = abc[r[k] % (sizeof(abc) - 1)];
+			codes[i][o++] = abc[r % n];
+			k++;
 		}
-		codes[i][MFA_RECOVERY_LEN - 1] = '\0';
+		codes[i][o] = '\0';
 		char hash[SHA256_HEX];
 		sha256_hex(codes[i], strlen(codes[i]), hash);
 		if (db_exec(d, STMT_RECOVERY_INSERT, user, hash) != 0)
@@ -95,23 +102,31 @@ int mfa_confirm(db *d, int64_t user, const char *code,
 	return 1;
 }
 
-/* Normalises a recovery code as typed (case, spaces, a missing dash) into
- * out. Returns 1 when it has the shape of one, else 0. */
+/* Normalises a recovery code as typed (case, spaces, missing dashes)
+ * into out: MFA_RECOVERY_CHARS characters in groups of six, or the ten in
+ * groups of five that codes made before 2026-12 have. Returns 1 when it
+ * has the shape of one, else 0. */
 static int recovery_shape(const char *in, char out[MFA_RECOVERY_LEN])
 {
+	char raw[MFA_RECOVERY_CHARS];
 	int n = 0;
 	for (; *in; in++) {
 		if (*in == ' ' || *in == '-')
 			continue;
-		if (n == 10 || !isalnum((unsigned char)*in))
+		if (n == MFA_RECOVERY_CHARS || !isalnum((unsigned char)*in))
 			return 0;
-		if (n == 5)
-			out[n + 0] = '-';
-		out[n + (n >= 5)] = (char)tolower((unsigned char)*in);
-		n++;
+		raw[n++] = (char)tolower((unsigned char)*in);
 	}
-	out[MFA_RECOVERY_LEN - 1] = '\0';
-	return n == 10;
+	int group = n == MFA_RECOVERY_CHARS ? 6 : n == 10 ? 5 : 0, o = 0;
+	if (!group)
+		return 0;
+	for (int k = 0; k < n; k++) {
+		if (k && k % group == 0)
+			out[o++] = '-';
+		out[o++] = raw[k];
+	}
+	out[o] = '\0';
+	return 1;
 }
 
 /* Checks a code for user's confirmed second factor: six digits from the

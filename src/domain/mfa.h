@@ -13,7 +13,10 @@
 #include <stdint.h>
 
 #define MFA_RECOVERY_CODES 10
-#define MFA_RECOVERY_LEN   12 /* "xxxxx-xxxxx" + NUL */
+/* 24 characters of 31 (119 bits: a plain hash is enough to store them)
+ * in four groups: "xxxxxx-xxxxxx-xxxxxx-xxxxxx" + NUL */
+#define MFA_RECOVERY_CHARS 24
+#define MFA_RECOVERY_LEN   28
 
 /* A person's second factor as stored. */
 struct mfa_state {

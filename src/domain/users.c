@@ -4,6 +4,7 @@
 #include "users.h"
 
 #include "../core/clock.h"
+#include "../core/password.h"
 #include "../core/perm.h"
 #include "../core/session.h"
 
@@ -22,6 +23,7 @@ static void user_from_row(arena *a, sqlite3_stmt *st, void *out)
 	u->active = (int)db_int(st, 6);
 	u->created_at = db_int(st, 7);
 	u->last_login_at = db_int(st, 8);
+	u->password_expires_at = db_int(st, 9);
 }
 
 /* Loads user id. Returns 1 found, 0 not found, -1 on error. */
@@ -56,10 +58,28 @@ int64_t users_add(db *d, const char *email, const char *name,
 	return sqlite3_last_insert_rowid(d->h);
 }
 
-/* Replaces user id's password hash. Inside a transaction; 0 or -1. */
-int users_set_password(db *d, int64_t id, const char *hash)
+/* Sets user id's password hash. expires_at > 0 marks it a generated
+ * first password that works until then and only to choose one's own; 0
+ * one the person chose. Inside a transaction; 0 or -1. */
+int users_set_password(db *d, int64_t id, const char *hash, int64_t expires_at)
 {
-	return db_exec(d, STMT_USER_SET_PASSWORD, id, hash, clock_now());
+	return db_exec(d, STMT_USER_SET_PASSWORD, id, hash, clock_now(),
+		       expires_at);
+}
+
+/* Gives user id a new generated first password (len-1 characters into
+ * pw, len > 12) that works for USERS_FIRST_PASSWORD_SECS, and ends their
+ * sessions. Inside a transaction; 0 or -1. */
+int users_first_password(db *d, int64_t id, char *pw, size_t len)
+{
+	char hash[PASSWORD_MCF_LEN];
+	if (password_generate(pw, len) != 0 || password_hash(pw, hash) != 0)
+		return -1;
+	return users_set_password(
+		   d, id, hash, clock_now() + USERS_FIRST_PASSWORD_SECS) != 0 ||
+		       session_delete_user(d, id) != 0
+		   ? -1
+		   : 0;
 }
 
 /* Records that user id signed in now. Inside a transaction; 0 or -1. */
@@ -106,15 +126,18 @@ int users_set_active(db *d, int64_t id, int active)
 /* Returns the public view of a user (no hash) as a new JSON object. */
 json_t *users_json(const struct user *u)
 {
-	char created[21], login[21];
+	char created[21], login[21], first[21];
 	clock_iso(u->created_at, created);
 	if (u->last_login_at)
 		clock_iso(u->last_login_at, login);
-	return json_pack("{sI ss ss ss ss sb ss ss?}", "id", (json_int_t)u->id,
-			 "email", u->email, "name", u->name, "department",
-			 u->department, "role", perm_role_name(u->role),
-			 "active", u->active, "created_at", created,
-			 "last_login_at", u->last_login_at ? login : NULL);
+	if (u->password_expires_at)
+		clock_iso(u->password_expires_at, first);
+	return json_pack(
+	    "{sI ss ss ss ss sb ss ss? ss?}", "id", (json_int_t)u->id, "email",
+	    u->email, "name", u->name, "department", u->department, "role",
+	    perm_role_name(u->role), "active", u->active, "created_at", created,
+	    "last_login_at", u->last_login_at ? login : NULL,
+	    "first_password_until", u->password_expires_at ? first : NULL);
 }
 
 /* Searches users by text (email, name, department), role ("" for any)

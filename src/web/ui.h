@@ -37,6 +37,7 @@ int ui_admin_user_create(struct ctx *c);
 int ui_admin_user_role(struct ctx *c);
 int ui_admin_user_deactivate(struct ctx *c);
 int ui_admin_user_reactivate(struct ctx *c);
+int ui_admin_user_password(struct ctx *c);
 int ui_admin_audit(struct ctx *c);
 int ui_admin_audit_verify(struct ctx *c);
 extern const struct field ui_admin_users_fields[];

@@ -176,6 +176,15 @@ int ui_account_login(struct ctx *c)
 	}
 	if (password_verify(u.password_hash, pw) != 1 || !u.active)
 		return login_failed(c, email);
+	if (u.password_expires_at && clock_now() > u.password_expires_at) {
+		if (db_begin(c->db) != 0 ||
+		    ui_commit(c, "login.first_password_expired", "user", u.id,
+			      NULL) != 0)
+			return -1;
+		return ctx_fail(c, 401, "first_password_expired",
+				"This first password has expired. Ask an "
+				"administrator for a new one.");
+	}
 	char hash[PASSWORD_MCF_LEN];
 	int rehash = password_needs_rehash(u.password_hash) &&
 		     password_hash(pw, hash) == 0;
@@ -184,7 +193,8 @@ int ui_account_login(struct ctx *c)
 	if (db_begin(c->db) != 0)
 		return -1;
 	throttle_clear(c->db, email);
-	if ((rehash && users_set_password(c->db, u.id, hash) != 0) ||
+	if ((rehash && users_set_password(c->db, u.id, hash,
+					  u.password_expires_at) != 0) ||
 	    users_signed_in(c->db, u.id) != 0 || start_session(c, &u) != 0 ||
 	    ui_commit(c, "login", "user", u.id, NULL) != 0)
 		return -1;
@@ -259,8 +269,9 @@ int ui_account_theme(struct ctx *c)
 }
 
 /* POST /profile/password - changes the password after checking the
- * current one; every session of the user ends and this browser gets a
- * fresh one. */
+ * current one (a generated first password included: choosing one's own
+ * is what opens the other pages); every session of the user ends and
+ * this browser gets a fresh one. */
 int ui_account_password(struct ctx *c)
 {
 	struct user u;
@@ -291,15 +302,20 @@ int ui_account_password(struct ctx *c)
 		return ctx_field_error(
 		    c, "new_password",
 		    arena_printf(c->a, "New password %s", why));
+	if (!strcmp(pw, cur))
+		return ctx_field_error(c, "new_password",
+				       "New password must differ from the "
+				       "current one");
 	if (!c->api && (!confirm || strcmp(confirm, pw) != 0))
 		return ctx_field_error(c, "new_password_confirm",
 				       "Passwords do not match");
+	int first = c->me.password_owed;
 	if (password_hash(pw, hash) != 0 || db_begin(c->db) != 0)
 		return -1;
 	/* the tokens go too unless the person chose to keep them */
 	const char *tokens = ctx_val(c, "tokens");
 	int keep = tokens && !strcmp(tokens, "keep");
-	if (users_set_password(c->db, u.id, hash) != 0 ||
+	if (users_set_password(c->db, u.id, hash, 0) != 0 ||
 	    session_delete_user(c->db, u.id) != 0 ||
 	    (!keep && token_revoke_user(c->db, u.id) != 0) ||
 	    (c->me.session_id && start_session(c, &u) != 0) ||
@@ -308,7 +324,7 @@ int ui_account_password(struct ctx *c)
 		return -1;
 	c->view = json_pack("{sb sb}", "password_changed", 1, "tokens_revoked",
 			    !keep);
-	return ctx_redirect(c, "/profile",
+	return ctx_redirect(c, first ? "/" : "/profile",
 			    keep ? "Password changed. Your other sessions were "
 				   "signed out; your API tokens still work."
 				 : "Password changed. Your other sessions were "

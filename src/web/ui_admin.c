@@ -84,26 +84,28 @@ int ui_admin_user(struct ctx *c)
 	return 0;
 }
 
-/* POST /admin/users - creates a person with a one-time password shown
- * to the admin. */
+/* POST /admin/users - creates a person with a generated first password
+ * shown to the admin once; it works for USERS_FIRST_PASSWORD_SECS and
+ * only to choose their own. */
 int ui_admin_user_create(struct ctx *c)
 {
-	char pw[21], hash[PASSWORD_MCF_LEN];
+	char pw[21];
 	const char *email = ctx_val(c, "email");
 	int role = perm_role_parse(ctx_val(c, "role"));
-	if (password_generate(pw, sizeof(pw)) != 0 ||
-	    password_hash(pw, hash) != 0 || db_begin(c->db) != 0)
+	if (db_begin(c->db) != 0)
 		return -1;
+	/* "!" is no password: the first one is set just below */
 	int64_t id = users_add(c->db, email, ctx_val(c, "name"),
-			       ctx_val(c, "department"), role, hash);
+			       ctx_val(c, "department"), role, "!");
 	if (id == 0) {
 		return ctx_field_error(c, "email",
 				       "An account with this email already "
 				       "exists");
 	}
-	if (id < 0 || ui_commit(c, "user.create", "user", id,
-				json_pack("{ss ss}", "email", email, "role",
-					  perm_role_name(role))) != 0)
+	if (id < 0 || users_first_password(c->db, id, pw, sizeof(pw)) != 0 ||
+	    ui_commit(c, "user.create", "user", id,
+		      json_pack("{ss ss}", "email", email, "role",
+				perm_role_name(role))) != 0)
 		return -1;
 	struct user u;
 	if (users_get(c->db, c->a, id, &u) != 1)
@@ -194,6 +196,35 @@ int ui_admin_user_reactivate(struct ctx *c)
 		return rc;
 	return change_user(c, &u, "user.reactivate",
 			   json_pack("{ss}", "email", u.email), -1, 1);
+}
+
+/* POST /admin/users/{id}/password - for a person who lost their
+ * password: a new generated first password shown to the admin once
+ * (their sessions end; their second factor stays asked for). Not for
+ * oneself: that is the profile's form. */
+int ui_admin_user_password(struct ctx *c)
+{
+	struct user u;
+	char pw[21];
+	int rc = load_target(c, &u);
+	if (rc <= 0)
+		return rc;
+	if (u.id == c->me.user_id)
+		return ctx_fail(c, 409, "self_change",
+				"Change your own password on your profile.");
+	if (!u.active)
+		return ctx_fail(c, 409, "inactive",
+				"Reactivate the account first.");
+	if (db_begin(c->db) != 0 ||
+	    users_first_password(c->db, u.id, pw, sizeof(pw)) != 0 ||
+	    ui_commit(c, "user.password_reset", "user", u.id,
+		      json_pack("{ss}", "email", u.email)) != 0 ||
+	    users_get(c->db, c->a, u.id, &u) != 1)
+		return -1;
+	c->view = json_pack("{so ss sb}", "user", users_json(&u), "password",
+			    pw, "reset", 1);
+	c->tmpl = "admin_user_created";
+	return 0;
 }
 
 /* GET /admin/audit - the audit log, newest first, filtered. */

@@ -118,7 +118,17 @@ class Server:
         out = self.output()
         m = re.search(r"created admin (\S+) .*\npassword: (\S+)", out)
         if m:
-            self.admin_email, self.admin_password = m.group(1), m.group(2)
+            # the console prints a first password: it opens only the form
+            # to choose one's own, as a person would at first sign-in
+            self.admin_email, first = m.group(1), m.group(2)
+            self.admin_password = first + "-chosen"
+            c = Client(self)
+            c.login(self.admin_email, first)
+            r = c.form_post("/profile", "/profile/password",
+                            {"current_password": first, "new_password": self.admin_password,
+                             "new_password_confirm": self.admin_password})
+            if r.status != 303:
+                raise RuntimeError(f"choosing the admin's password: {r.status} {r.text[:300]}")
         return self
 
     def output(self):

@@ -193,6 +193,7 @@ def role_matrix(s):
         ("POST", f"/admin/users/{victim}/role", (303, 403, 403, 403, 403, 303)),
         ("POST", f"/admin/users/{victim}/deactivate", (303, 403, 403, 403, 403, 303)),
         ("POST", f"/admin/users/{victim}/reactivate", (303, 403, 403, 403, 403, 303)),
+        ("POST", f"/admin/users/{victim}/password", (303, 403, 403, 403, 403, 200)),
         ("POST", "/admin/users", (303, 403, 403, 403, 403, 422)),
         ("GET", "/admin/audit", (303, 403, 403, 403, 403, 200)),
         ("GET", "/admin/audit/verify", (303, 403, 403, 403, 403, 200)),
@@ -466,6 +467,57 @@ def admin_people(s):
 
 
 @test
+def first_passwords(s):
+    """A password an admin is given for someone works for their first
+    sign-in only: the session is held at the form to choose their own (the
+    pages redirect there, the API says 403), after which it no longer
+    works; it expires after three days; an admin gives a new one to a
+    person who lost theirs, which ends their sessions and is audited."""
+    admin = Client(s)
+    admin.login(s.admin_email, s.admin_password)
+    r = admin.form_post("/admin/users", "/admin/users", {"email": "first.pw@example.org", "name": "First Pw",
+                                                         "department": "Ops", "role": "analyst"})
+    first = re.search(r'id="pw" class="secret" type="text" readonly value="([^"]+)"', r.text).group(1)
+    p = Client(s)
+    check(p.login("first.pw@example.org", first).status == 303, "the first password signs in")
+    r = p.get("/incidents")
+    check(r.status == 303 and r.header("Location") == "/profile#password",
+          "pages send the session to choose its own password", r.header("Location"))
+    r = p.get("/api/v1/incidents")
+    check(r.status == 403 and r.json()["error"]["code"] == "password_change_required",
+          "the API says a password must be chosen first", r.text[:200])
+    form = p.get("/profile")
+    check(form.status == 200 and "Choose your own password" in form.text
+          and 'aria-label="Main"' not in form.text, "the profile shows the form, without the menu")
+    r = p.post("/profile/password", form={"_csrf": form.csrf(), "current_password": first,
+                                          "new_password": first, "new_password_confirm": first})
+    check(r.status == 422 and "differ" in r.text, "the first password cannot be kept as one's own", r.status)
+    mine = "a-password-of-my-own-42"
+    r = p.post("/profile/password", form={"_csrf": form.csrf(), "current_password": first,
+                                          "new_password": mine, "new_password_confirm": mine})
+    check(r.status == 303 and r.header("Location") == "/" and p.get("/incidents").status == 200,
+          "choosing one's own opens the pages", (r.status, r.header("Location")))
+    check(Client(s).login("first.pw@example.org", first).status == 401, "the first password no longer works")
+
+    uid = s.sql("SELECT id FROM users WHERE email = 'first.pw@example.org'").stdout.strip()
+    r = admin.form_post(f"/admin/users/{uid}", f"/admin/users/{uid}/password", {})
+    again = re.search(r'id="pw" class="secret" type="text" readonly value="([^"]+)"', r.text)
+    check(r.status == 200 and again and "A new first password" in r.text, "an admin gives a new first password")
+    check(p.get("/incidents").status == 303, "which ends the person's sessions")
+    check(Client(s).login("first.pw@example.org", mine).status == 401, "the lost password stops working")
+    check("a first password given to them" in admin.get(f"/admin/users/{uid}").text,
+          "the person's page says they have yet to choose one")
+    audit = admin.get("/api/v1/admin/audit?action=user.password_reset").json()["entries"]
+    check(audit and audit[0]["detail"] == {"email": "first.pw@example.org"}, "the reset is audited", audit[:1])
+    s.sql(f"UPDATE users SET password_expires_at = strftime('%s', 'now') - 60 WHERE id = {uid}")
+    r = Client(s).login("first.pw@example.org", again.group(1))
+    check(r.status == 401 and "expired" in r.text, "a first password expires", r.status)
+    admin_id = admin.get("/api/v1/me").json()["user"]["id"]
+    r = admin.form_post(f"/admin/users/{admin_id}", f"/admin/users/{admin_id}/password", {})
+    check(r.status == 409, "an admin changes their own password on the profile, not here", r.status)
+
+
+@test
 def secure_cookies_behind_a_tls_proxy(s):
     """Behind a proxy that terminates TLS (SECURA_ORIGIN=https://...,
     plain HTTP to Secura's nginx) the cookies still carry Secure; served
@@ -476,12 +528,19 @@ def secure_cookies_behind_a_tls_proxy(s):
     try:
         c = Client(tls)
         got = c.get("/login").header("Set-Cookie") or ""
-        check("secura_csrf=" in got and "; Secure" in got and "HttpOnly" in got,
-              "the anonymous CSRF cookie is Secure behind an https origin", got)
+        check(got.startswith("__Host-secura_csrf=") and "; Secure" in got and "HttpOnly" in got
+              and "; Path=/" in got and "Domain" not in got,
+              "the anonymous CSRF cookie is Secure and __Host- behind an https origin", got)
         r = c.login(tls.admin_email, tls.admin_password)
-        session = [v for k, v in r.headers if k.lower() == "set-cookie" and v.startswith("secura_session=")]
+        session = [v for k, v in r.headers
+                   if k.lower() == "set-cookie" and v.startswith("__Host-secura_session=")]
         check(r.status == 303 and session and "; Secure" in session[0],
               "and so is the session cookie at sign-in", (r.status, session))
+        check(c.get("/profile").status == 200, "the prefixed session cookie signs the person in")
+        c.cookies["secura_session"] = c.cookies["__Host-secura_session"]
+        del c.cookies["__Host-secura_session"]
+        check(c.get("/profile").status in (302, 303),
+              "a cookie without the prefix is not read behind an https origin")
     finally:
         tls.stop()
 
