@@ -127,6 +127,41 @@ int session_delete_user(db *d, int64_t user_id)
 	return db_exec(d, STMT_SESSION_DELETE_USER, user_id);
 }
 
+/* Ends the sessions of user_id (0: of everyone) except session keep (0:
+ * none). Returns how many ended, or -1. Inside a transaction. */
+int session_end_others(db *d, int64_t user_id, int64_t keep)
+{
+	if (db_exec(d, STMT_SESSION_DELETE_OTHERS, user_id, keep) != 0)
+		return -1;
+	return sqlite3_changes(d->h);
+}
+
+/* Returns user_id's live sessions as a new JSON array of {id, created_at,
+ * last_seen_at, ip, user_agent, current} (current: it is session
+ * current), newest first; NULL on error. */
+json_t *session_list(db *d, int64_t user_id, int64_t current)
+{
+	int64_t now = clock_now();
+	sqlite3_stmt *st = db_query(d, STMT_SESSION_LIST_USER, user_id, now,
+				    now - config_get()->session_idle);
+	if (!st)
+		return NULL;
+	json_t *arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char created[21], seen[21];
+		clock_iso(db_int(st, 1), created);
+		clock_iso(db_int(st, 2), seen);
+		int64_t id = db_int(st, 0);
+		json_array_append_new(
+		    arr, json_pack("{sI ss ss ss ss sb}", "id", (json_int_t)id,
+				   "created_at", created, "last_seen_at", seen,
+				   "ip", db_text(st, 3), "user_agent",
+				   db_text(st, 4), "current", id == current));
+	}
+	sqlite3_reset(st);
+	return arr;
+}
+
 /* The scopes of an API token: read, write (read and change), metrics
  * (the Prometheus endpoint only). */
 const char *const token_scopes[] = {"read", "write", "metrics", NULL};

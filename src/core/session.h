@@ -44,6 +44,8 @@ int session_delete(db *d, int64_t session_id);
 int session_second_factor(db *d, int64_t session_id, int64_t at);
 int session_owes_second_factor(const struct caller *c);
 int session_delete_user(db *d, int64_t user_id);
+int session_end_others(db *d, int64_t user_id, int64_t keep);
+json_t *session_list(db *d, int64_t user_id, int64_t current);
 
 extern const char *const token_scopes[];
 int token_create(db *d, int64_t user_id, const char *name, const char *scope,

@@ -18,11 +18,20 @@ int ui_account_profile(struct ctx *c);
 int ui_account_profile_save(struct ctx *c);
 int ui_account_password(struct ctx *c);
 int ui_account_theme(struct ctx *c);
+struct user;
+int ui_account_recheck(struct ctx *c, struct user *u, const char *field);
 extern const struct field ui_account_register_fields[];
 extern const struct field ui_account_login_fields[];
 extern const struct field ui_account_profile_fields[];
 extern const struct field ui_account_password_fields[];
 extern const struct field ui_account_theme_fields[];
+
+/* ui_sessions.c */
+int ui_sessions_list(struct ctx *c);
+int ui_sessions_end(struct ctx *c);
+int ui_sessions_end_person(struct ctx *c);
+int ui_sessions_end_everyone(struct ctx *c);
+extern const struct field ui_sessions_end_fields[];
 
 /* ui_tokens.c */
 int ui_tokens_list(struct ctx *c);

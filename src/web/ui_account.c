@@ -268,6 +268,31 @@ int ui_account_theme(struct ctx *c)
 	return ctx_redirect(c, "/profile", "Appearance saved.");
 }
 
+/* Loads the signed-in person into u and checks the password they gave
+ * again in field (throttled with sign-ins). Returns 1 when right, 0 with
+ * the answer recorded (429, or the field's error), -1 on error. */
+int ui_account_recheck(struct ctx *c, struct user *u, const char *field)
+{
+	int64_t retry;
+	if (users_get(c->db, c->a, c->me.user_id, u) != 1)
+		return -1;
+	if (throttle_check(c->db, u->email, c->remote_addr, &retry)) {
+		ctx_header(c, "Retry-After",
+			   arena_printf(c->a, "%lld", (long long)retry));
+		ctx_fail(c, 429, "too_many_attempts",
+			 "Too many wrong passwords. Try again later.");
+		return 0;
+	}
+	if (password_verify(u->password_hash, ctx_val(c, field)) == 1)
+		return 1;
+	if (db_begin(c->db) != 0)
+		return -1;
+	throttle_fail(c->db, u->email, c->remote_addr);
+	if (db_commit(c->db) != 0)
+		return -1;
+	return ctx_field_error(c, field, "Current password is incorrect");
+}
+
 /* POST /profile/password - changes the password after checking the
  * current one (a generated first password included: choosing one's own
  * is what opens the other pages); every session of the user ends and
@@ -279,24 +304,9 @@ int ui_account_password(struct ctx *c)
 	const char *pw = ctx_val(c, "new_password");
 	const char *confirm = ctx_val(c, "new_password_confirm");
 	char hash[PASSWORD_MCF_LEN];
-	int64_t retry;
-	if (users_get(c->db, c->a, c->me.user_id, &u) != 1)
-		return -1;
-	if (throttle_check(c->db, u.email, c->remote_addr, &retry)) {
-		ctx_header(c, "Retry-After",
-			   arena_printf(c->a, "%lld", (long long)retry));
-		return ctx_fail(c, 429, "too_many_attempts",
-				"Too many wrong passwords. Try again later.");
-	}
-	if (password_verify(u.password_hash, cur) != 1) {
-		if (db_begin(c->db) != 0)
-			return -1;
-		throttle_fail(c->db, u.email, c->remote_addr);
-		if (db_commit(c->db) != 0)
-			return -1;
-		return ctx_field_error(c, "current_password",
-				       "Current password is incorrect");
-	}
+	int rc = ui_account_recheck(c, &u, "current_password");
+	if (rc <= 0)
+		return rc;
 	const char *why = password_policy(pw, u.email);
 	if (why)
 		return ctx_field_error(

@@ -194,6 +194,9 @@ def role_matrix(s):
         ("POST", f"/admin/users/{victim}/deactivate", (303, 403, 403, 403, 403, 303)),
         ("POST", f"/admin/users/{victim}/reactivate", (303, 403, 403, 403, 403, 303)),
         ("POST", f"/admin/users/{victim}/password", (303, 403, 403, 403, 403, 200)),
+        ("POST", f"/admin/users/{victim}/sessions/end", (303, 403, 403, 403, 403, 303)),
+        ("GET", "/sessions", (303, 200, 200, 200, 200, 200)),
+        ("POST", "/sessions/end", (303, 422, 422, 422, 422, 422)),
         ("POST", "/admin/users", (303, 403, 403, 403, 403, 422)),
         ("GET", "/admin/audit", (303, 403, 403, 403, 403, 200)),
         ("GET", "/admin/audit/verify", (303, 403, 403, 403, 403, 200)),
@@ -515,6 +518,56 @@ def first_passwords(s):
     admin_id = admin.get("/api/v1/me").json()["user"]["id"]
     r = admin.form_post(f"/admin/users/{admin_id}", f"/admin/users/{admin_id}/password", {})
     check(r.status == 409, "an admin changes their own password on the profile, not here", r.status)
+
+
+@test
+def where_one_is_signed_in(s):
+    """A person sees their live sessions and, giving their password again,
+    signs the others out; an admin signs a person out everywhere, or
+    everyone but themselves; each is audited."""
+    email = "sessions@example.org"
+    uid = s.add_user(email, "analyst", PW)
+    here, there = Client(s), Client(s)
+    here.login(email, PW)
+    there.login(email, PW)
+    page = here.get("/sessions")
+    check(page.status == 200 and page.text.count("<tr>") == 3 and page.text.count("this browser") == 1,
+          "the page lists both sessions and marks this one", page.text.count("<tr>"))
+    listed = here.get("/api/v1/sessions").json()["sessions"]
+    check(len(listed) == 2 and sum(x["current"] for x in listed) == 1 and listed[0]["ip"] == "127.0.0.1",
+          "and so does the API", listed)
+    r = here.post("/sessions/end", form={"_csrf": page.csrf(), "password": "not-my-password"})
+    check(r.status == 422 and there.get("/incidents").status == 200,
+          "a wrong password ends nothing", r.status)
+    r = here.post("/sessions/end", form={"_csrf": page.csrf(), "password": PW})
+    check(r.status == 303 and there.get("/incidents").status == 303 and here.get("/incidents").status == 200,
+          "the right one signs the other session out and keeps this one", r.status)
+    check(">This is your only session.<" in here.get("/sessions").text, "then this is the only one")
+    s.sql("DELETE FROM login_failures")
+    admin = Client(s)
+    admin.login(s.admin_email, s.admin_password)
+    audit = admin.get("/api/v1/admin/audit?action=user.sessions_ended").json()["entries"]
+    check(audit and audit[0]["detail"] == {"ended": 1} and audit[0]["actor_email"] == email,
+          "ending them is audited", audit[:1])
+    r = admin.form_post(f"/admin/users/{uid}", f"/admin/users/{uid}/sessions/end", {})
+    check(r.status == 303 and here.get("/incidents").status == 303, "an admin signs a person out everywhere")
+
+    # everyone's, on an instance of its own
+    own = Server().start()
+    try:
+        boss, emp = Client(own), Client(own)
+        boss.login(own.admin_email, own.admin_password)
+        own.add_user("emp@example.org", "employee", PW)
+        emp.login("emp@example.org", PW)
+        r = emp.form_post("/incidents/new", "/admin/sessions/end", {})
+        check(r.status == 403, "only admins sign everyone out", r.status)
+        r = boss.form_post("/admin/users", "/admin/sessions/end", {})
+        check(r.status == 303 and emp.get("/incidents").status == 303 and boss.get("/admin/users").status == 200,
+              "an admin signs everyone else out and stays signed in", r.status)
+        audit = boss.get("/api/v1/admin/audit?action=sessions.ended_all").json()["entries"]
+        check(audit and audit[0]["detail"]["ended"] >= 1, "which is audited", audit[:1])
+    finally:
+        own.stop()
 
 
 @test
