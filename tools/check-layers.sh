@@ -2,8 +2,8 @@
 # Each layer includes only the layers below it (docs/architecture.md):
 #   core < ml < domain < web < programs (cgi-bin/, tools/)
 # no module (a .c and its .h) includes, through others, itself (the
-# include graph has no circle: tsort finds one), and no page handler or
-# program runs a statement itself. Prints "ok - ..." or
+# include graph has no circle: tsort finds one), no page handler or
+# program runs a statement itself, and none starts a shell. Prints "ok - ..." or
 # "not ok - ..." lines, so tests/run.sh can count them; exits 1 on any.
 cd "$(dirname "$0")/.." || exit 2
 rank() {
@@ -43,6 +43,17 @@ if [ -n "$stmts" ]; then
 	bad=1
 else
 	echo "ok - no page or program runs a statement itself"
+fi
+# No shell and no other program: nothing user-supplied can reach a
+# command line (OWASP ASVS V1.2.5).
+shell=$(grep -nE '\b(system|popen|posix_spawnp?|exec[lv]p?e?)[[:space:]]*\(' \
+	src/*/*.c cgi-bin/*.c tools/*.c 2>/dev/null)
+if [ -n "$shell" ]; then
+	echo "not ok - a program starts a shell or another program:"
+	echo "$shell" | sed 's/^/#   /'
+	bad=1
+else
+	echo "ok - no program starts a shell or another program"
 fi
 if loop=$(tsort "$edges" 2>&1 >/dev/null) && [ -z "$loop" ]; then
 	echo "ok - no circle among the modules' includes"

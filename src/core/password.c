@@ -3,6 +3,7 @@
  * policy: length 12..128, not common, not built on a common word. */
 #include "password.h"
 
+#include "config.h"
 #include "embed.h"
 #include "rand.h"
 #include "utf8.h"
@@ -123,6 +124,30 @@ static int is_common(const char *word)
 				  cmp_str) != NULL;
 }
 
+/* Returns 1 when low (a lower-cased password) contains a word of this
+ * deployment's context: "secura", or a word of four letters or more of
+ * the organisation's name (SECURA_ORG_NAME). */
+static int context_word(const char *low)
+{
+	if (strstr(low, "secura"))
+		return 1;
+	const char *org = config_get()->org_name;
+	char word[64];
+	size_t k = 0;
+	for (const char *p = org ? org : "";; p++) {
+		if (isalpha((unsigned char)*p) && k < sizeof(word) - 1) {
+			word[k++] = (char)tolower((unsigned char)*p);
+			continue;
+		}
+		word[k] = '\0';
+		if (k >= 4 && strstr(low, word))
+			return 1;
+		k = 0;
+		if (!*p)
+			return 0;
+	}
+}
+
 /* Checks pw against the policy. Returns NULL when acceptable, else a
  * message to show beside the field. email may be NULL. */
 const char *password_policy(const char *pw, const char *email)
@@ -157,6 +182,11 @@ const char *password_policy(const char *pw, const char *email)
 			distinct++;
 	if (distinct < 5)
 		return "uses too few different characters";
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)tolower((unsigned char)pw[i]);
+	if (context_word(low))
+		return "must not contain the product's or the organisation's "
+		       "name";
 	if (email) {
 		const char *at = strchr(email, '@');
 		size_t ll = at ? (size_t)(at - email) : strlen(email);

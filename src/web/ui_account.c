@@ -218,6 +218,8 @@ int ui_account_logout(struct ctx *c)
 	    ui_commit(c, "logout", "user", c->me.user_id, NULL) != 0)
 		return -1;
 	ctx_cookie(c, SESSION_COOKIE, "", 0);
+	/* what the browser kept of the signed-in pages goes too */
+	ctx_header(c, "Clear-Site-Data", "\"cache\", \"storage\"");
 	c->view = json_pack("{sb}", "signed_out", 1);
 	return ctx_redirect(c, "/login", "You are signed out.");
 }

@@ -20,7 +20,9 @@ def health_and_headers(s):
           "responses carry an X-Request-Id", r.header("X-Request-Id"))
     csp = r.header("Content-Security-Policy") or ""
     check("frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
-          and "script-src 'self'" in csp, "CSP forbids inline script and framing", csp)
+          and "script-src 'self'" in csp and "object-src 'none'" in csp and "base-uri 'none'" in csp,
+          "CSP forbids inline script, plugins, base changes and framing", csp)
+    check(Client(s).request("TRACE", "/").status == 405, "TRACE is refused")
     check(r.header("X-Content-Type-Options") == "nosniff", "nosniff header")
     check(r.header("Referrer-Policy") == "same-origin", "referrer policy header")
     css = Client(s).get("/static/secura.css")
@@ -122,6 +124,8 @@ def sign_in_and_out(s):
     check(r.status == 403, "logout without CSRF token is 403")
     r = c.form_post("/", "/logout", {})
     check(r.status == 303 and "secura_session" not in c.cookies, "logout clears the cookie")
+    check(r.header("Clear-Site-Data") == '"cache", "storage"', "and what the browser kept of the pages",
+          r.header("Clear-Site-Data"))
     stale = Client(s)
     stale.cookies["secura_session"] = old_session
     check(stale.get("/").status == 303, "the old session token no longer works after logout")

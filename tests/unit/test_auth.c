@@ -49,7 +49,13 @@ static void test_password(void)
 	    {"zoe.mueller-secret", "zoe.mueller@example.org", 0},
 	    {"Lavender staircase at noon", "zoe@example.org", 1},
 	    {"Ünïcödé pässwörd ok", NULL, 1},
+	    {"Secura rocks, 2026!", NULL, 0},	/* the product's name */
+	    {"long live northwind 7", NULL, 0}, /* the organisation's */
+	    {"Northern winds blow", NULL, 1},
 	};
+	char err[256];
+	setenv("SECURA_ORG_NAME", "Northwind Traders Ltd", 1);
+	test_cond("config reloads", config_load(err, sizeof(err)) == 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char descr[128];
 		snprintf(descr, sizeof(descr), "policy %s \"%s\"",
@@ -58,6 +64,8 @@ static void test_password(void)
 			  (password_policy(cases[i].pw, cases[i].email) ==
 			   NULL) == cases[i].ok);
 	}
+	unsetenv("SECURA_ORG_NAME");
+	config_load(err, sizeof(err));
 	char longpw[200];
 	memset(longpw, 'x', 129);
 	for (int i = 0; i < 129; i += 7)
