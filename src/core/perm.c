@@ -15,7 +15,7 @@ static const unsigned role_perms[ROLE__COUNT] = {
 		  P(INCIDENT_READ_ALL) | P(INCIDENT_WRITE) |
 		  P(INCIDENT_ASSIGN) | P(DASHBOARD) | P(PLAYBOOK_EDIT) |
 		  P(EVENT_READ) | P(ALERT_READ) | P(ALERT_WRITE) |
-		  P(ALERT_RESPOND),
+		  P(ALERT_RESPOND) | P(APPLICATION_READ),
     [ROLE_MANAGER] = P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT) |
 		     P(INCIDENT_READ_ALL) | P(DASHBOARD) | P(REPORT) |
 		     P(ALERT_READ),
@@ -26,10 +26,15 @@ const char *const perm_role_names[] = {"employee", "analyst", "lead",
 				       "manager",  "admin",   NULL};
 
 static const char *const perm_names[PERM__COUNT] = {
-    "public",	      "login",		 "incident_report", "incident_read_all",
-    "incident_write", "incident_assign", "dashboard",	    "report",
-    "user_admin",     "audit_read",	 "settings",	    "playbook_edit",
-    "event_read",     "alert_read",	 "alert_write",	    "alert_respond"};
+    "public",	       "login",
+    "incident_report", "incident_read_all",
+    "incident_write",  "incident_assign",
+    "dashboard",       "report",
+    "user_admin",      "audit_read",
+    "settings",	       "playbook_edit",
+    "event_read",      "alert_read",
+    "alert_write",     "alert_respond",
+    "application_read"};
 
 /* Returns 1 when role may do p. ROLE_NONE has only PERM_PUBLIC. */
 int perm_has(int role, enum perm p)

@@ -29,6 +29,7 @@ enum perm {
 	PERM_ALERT_READ,	/* read alerts (managers too, read only) */
 	PERM_ALERT_WRITE,	/* triage alerts and promote them */
 	PERM_ALERT_RESPOND,	/* run response actions from an alert */
+	PERM_APPLICATION_READ,	/* read applications to join the team */
 	PERM__COUNT
 };
 

@@ -176,6 +176,12 @@ static json_t *page_data(struct ctx *c)
 			      "unread", (json_int_t)(unread > 0 ? unread : 0)));
 		json_object_set_new(json_object_get(page, "me"), "held",
 				    json_boolean(held));
+		if (perm_has(c->me.role, PERM_APPLICATION_READ)) {
+			int64_t waiting = db_scalar(c->db, STMT_APP_PENDING);
+			json_object_set_new(
+			    json_object_get(page, "me"), "applications_pending",
+			    json_integer(waiting > 0 ? waiting : 0));
+		}
 		json_object_set_new(json_object_get(page, "me"),
 				    "password_owed",
 				    json_boolean(c->me.password_owed));

@@ -22,11 +22,13 @@
 #include <string.h>
 
 const char *const notify_kinds[] = {
-    "incident_new", "assigned", "status", "comment", "change",
-    "mention",	    "deadline", "sla",	  "alert",   NULL};
+    "incident_new", "assigned",	   "status",	      "comment",
+    "change",	    "mention",	   "deadline",	      "sla",
+    "alert",	    "application", "application_new", NULL};
 /* What a kind does when the person has not chosen (same order). */
-static const char *const kind_defaults[] = {
-    "app", "email", "email", "app", "app", "email", "email", "email", "app"};
+static const char *const kind_defaults[] = {"app", "email", "email", "app",
+					    "app", "email", "email", "email",
+					    "app", "email", "app"};
 #define NKINDS (sizeof(kind_defaults) / sizeof(*kind_defaults))
 _Static_assert(sizeof(notify_kinds) / sizeof(*notify_kinds) == NKINDS + 1,
 	       "a default channel for every notification kind");
@@ -39,7 +41,9 @@ static const char *const kind_labels[NKINDS] = {
     "Mentions of me (@my-email) in comments",
     "Regulatory notification deadlines",
     "SLA warnings and breaches",
-    "New high and critical alerts (security team)"};
+    "New high and critical alerts (security team)",
+    "Changes to my application to join the security team",
+    "Applications to join the security team (admins and leads)"};
 const char *const notify_channels[] = {"app", "email", "off", NULL};
 
 #define MAX_RECIPIENTS 64
@@ -366,6 +370,22 @@ int notify_team(db *d, int64_t incident, int64_t assignee, const char *kind,
 		return -1;
 	for (int i = 0; i < r.n; i++)
 		if (notify_send(d, r.user[i], kind, incident, 0, title, NULL))
+			return -1;
+	return 0;
+}
+
+/* Notifies everyone the statement who (no parameters, one column of
+ * user ids) lists, but actor, of kind with a title and the page it links
+ * to. Returns 0 or -1. */
+int notify_many(db *d, enum stmt_id who, const char *kind, int64_t actor,
+		const char *title, const char *link)
+{
+	struct recipients r = {.n = 0};
+	if (add_all(d, who, &r, kind) != 0)
+		return -1;
+	for (int i = 0; i < r.n; i++)
+		if (notify_send_to(d, r.user[i], kind, 0, actor, title, NULL,
+				   link))
 			return -1;
 	return 0;
 }

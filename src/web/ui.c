@@ -151,39 +151,58 @@ int ui_check_times(struct ctx *c, int64_t occurred, int64_t noticed)
 	return c->err_code ? -1 : 0;
 }
 
-/* Checks the uploaded evidence files: how many, their type and their
- * structure (filecheck.c). Returns an arena array with one entry per
- * upload of c (a mime of NULL for uploads of other fields), or NULL with
- * a 413/415 and the field's message recorded. */
-struct ui_file *ui_check_files(struct ctx *c)
+/* The evidence an incident takes: any type filecheck.c accepts. */
+const struct ui_upload_rule ui_evidence_rule = {
+    "evidence", EVIDENCE_MAX_FILES, NULL,
+    "images, PDF, text, ZIP, gzip and pcap are"};
+
+/* Returns 1 when mime is one of types (NULL: any). */
+static int type_allowed(const char *const *types, const char *mime)
+{
+	for (int i = 0; types && types[i]; i++)
+		if (!strcmp(types[i], mime))
+			return 1;
+	return types == NULL;
+}
+
+/* Checks the files uploaded as the rule's field: how many, their type and
+ * their structure (filecheck.c). Returns an arena array with one entry
+ * per upload of c (a mime of NULL for uploads of other fields), or NULL
+ * with a 413/415 and the field's message recorded. */
+struct ui_file *ui_check_files(struct ctx *c, const struct ui_upload_rule *r)
 {
 	struct ui_file *files =
 	    arena_calloc(c->a, c->files.n + 1, sizeof(*files));
 	size_t n = 0;
 	for (size_t i = 0; i < c->files.n; i++) {
 		const struct upload *u = &c->files.v[i];
-		if (strcmp(u->field, "evidence") != 0)
+		if (strcmp(u->field, r->field) != 0)
 			continue;
-		if (++n > EVIDENCE_MAX_FILES) {
+		if (++n > (size_t)r->max) {
 			ctx_fail(c, 413, "too_many_files",
-				 "Attach at most 10 files at a time.");
-			ctx_field_error(c, "evidence",
-					"Attach at most 10 files");
+				 arena_printf(c->a,
+					      "Attach at most %d files at a "
+					      "time.",
+					      r->max));
+			ctx_field_error(c, r->field,
+					arena_printf(c->a,
+						     "Attach at most %d files",
+						     r->max));
 			return NULL;
 		}
 		files[i].mime =
 		    filecheck_type(u->data, u->len, &files[i].checked);
-		if (!files[i].mime) {
+		if (files[i].mime && !type_allowed(r->types, files[i].mime))
+			files[i].checked = "not a type accepted here";
+		if (!files[i].mime || !type_allowed(r->types, files[i].mime)) {
+			files[i].mime = NULL;
 			ctx_fail(c, 415, "unsupported_file_type",
 				 "A file is of a type Secura does not accept.");
 			ctx_field_error(
-			    c, "evidence",
-			    arena_printf(
-				c->a,
-				"“%s” is not accepted: %s (images, PDF, text, "
-				"ZIP, gzip and pcap are)",
-				evidence_clean_name(c->a, u->filename),
-				files[i].checked));
+			    c, r->field,
+			    arena_printf(c->a, "“%s” is not accepted: %s (%s)",
+					 evidence_clean_name(c->a, u->filename),
+					 files[i].checked, r->accepted));
 			return NULL;
 		}
 		files[i].checked = arena_strdup(c->a, files[i].checked);

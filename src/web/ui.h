@@ -26,6 +26,25 @@ extern const struct field ui_account_profile_fields[];
 extern const struct field ui_account_password_fields[];
 extern const struct field ui_account_theme_fields[];
 
+/* ui_applications.c */
+int ui_applications_mine(struct ctx *c);
+int ui_applications_apply(struct ctx *c);
+int ui_applications_answer(struct ctx *c);
+int ui_applications_withdraw(struct ctx *c);
+int ui_applications_index(struct ctx *c);
+int ui_applications_show(struct ctx *c);
+int ui_applications_approve(struct ctx *c);
+int ui_applications_reject(struct ctx *c);
+int ui_applications_ask(struct ctx *c);
+int ui_applications_recommend(struct ctx *c);
+int ui_applications_document(struct ctx *c);
+extern const struct field ui_applications_apply_fields[];
+extern const struct field ui_applications_answer_fields[];
+extern const struct field ui_applications_list_fields[];
+extern const struct field ui_applications_reject_fields[];
+extern const struct field ui_applications_ask_fields[];
+extern const struct field ui_applications_recommend_fields[];
+
 /* ui_sessions.c */
 int ui_sessions_list(struct ctx *c);
 int ui_sessions_end(struct ctx *c);
@@ -309,7 +328,16 @@ struct ui_file {
 	const char *mime, *checked;
 	char *sha;
 };
-struct ui_file *ui_check_files(struct ctx *c);
+/* What a form's file field takes: at most max files of types (NULL: any
+ * filecheck.c accepts), described as accepted ("PDF and images are"). */
+struct ui_upload_rule {
+	const char *field;
+	int max;
+	const char *const *types;
+	const char *accepted;
+};
+extern const struct ui_upload_rule ui_evidence_rule;
+struct ui_file *ui_check_files(struct ctx *c, const struct ui_upload_rule *r);
 int ui_store_files(struct ctx *c, struct ui_file *files);
 int ui_record_files(struct ctx *c, int64_t id, const struct ui_file *files);
 json_t *ui_data_type_options(const char *csv);

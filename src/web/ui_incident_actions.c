@@ -342,7 +342,7 @@ int ui_incidents_upload(struct ctx *c)
 		return ctx_fail(c, 403, "forbidden",
 				"Your role can read this incident but not add "
 				"files to it.");
-	struct ui_file *files = ui_check_files(c);
+	struct ui_file *files = ui_check_files(c, &ui_evidence_rule);
 	if (!files)
 		return 0;
 	if (ui_store_files(c, files) != 0 || db_begin(c->db) != 0)

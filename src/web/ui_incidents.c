@@ -101,7 +101,8 @@ int ui_incidents_report(struct ctx *c)
 	if (!in.noticed_at)
 		in.noticed_at = clock_now();
 	ui_check_times(c, in.occurred_at, in.noticed_at);
-	struct ui_file *files = c->err_code ? NULL : ui_check_files(c);
+	struct ui_file *files =
+	    c->err_code ? NULL : ui_check_files(c, &ui_evidence_rule);
 	if (!files)
 		return 0;
 	in.title = ctx_val(c, "title");

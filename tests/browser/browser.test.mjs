@@ -356,6 +356,53 @@ try {
   check((await mp.locator('.flash').textContent()).includes('recovery code'), 'a recovery code signs in, and says so');
   check(problems.length === 0, 'no CSP violations or script errors on the second factor pages', problems.join('\n'));
   await mgmt.close();
+
+  // An employee applies to join the security team with a CV; an admin
+  // approves, and the employee is an analyst on their next page.
+  for (const [email, role] of [['eve@example.org', 'employee'], ['ada@example.org', 'admin']])
+    check(spawnSync(`${root}/build/secura`, ['user', 'add', '--email', email, '--role', role, '--password-stdin'],
+      { env, input: `${pw}\n` }).status === 0, `an ${role} account is created`);
+  const joining = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ep = await joining.newPage(), ap2 = await joining.newPage();
+  for (const p of [ep, ap2]) p.on('pageerror', (e) => problems.push(e.message));
+  async function signIn(p, email) {
+    await p.goto(`${secura.base}/login`);
+    await p.getByLabel('Email').fill(email);
+    await p.getByLabel('Password').fill(pw);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.waitForURL(`${secura.base}/`);
+  }
+  await signIn(ep, 'eve@example.org');
+  await ep.locator('details.menu.end summary').click();
+  await ep.getByRole('link', { name: 'Join the security team' }).click();
+  await ep.getByLabel('Why you want to join').fill('I handled the phishing reports in my department for two years.');
+  await ep.getByLabel('threat hunting').check();
+  await ep.getByLabel(/Supporting documents/).setInputFiles({
+    name: 'cv.pdf', mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\nxref\n0 2\n0000000000 65535 f \n'
+      + '0000000009 00000 n \ntrailer << /Size 2 /Root 1 0 R >>\nstartxref\n52\n%%EOF\n'),
+  });
+  await audit(ep, 'the application form');
+  await ep.getByRole('button', { name: 'Send application' }).click();
+  await ep.waitForURL(`${secura.base}/team/apply`);
+  check((await ep.locator('.flash').textContent()).includes('application was sent'), 'the application is sent');
+  check(await ep.getByText('waiting for a decision').isVisible(), 'and waits for a decision');
+  await ep.screenshot({ path: join(artifacts, 'team-apply.png'), fullPage: true });
+  await joining.clearCookies();
+  await signIn(ap2, 'ada@example.org');
+  await ap2.locator('summary', { hasText: 'Security team' }).click();
+  await ap2.getByRole('link', { name: /Applications/ }).click();
+  await ap2.getByRole('link', { name: 'eve@example.org' }).click();
+  check(await ap2.getByRole('link', { name: 'cv.pdf' }).isVisible(), 'the admin sees the CV');
+  await audit(ap2, 'an application under review');
+  await ap2.screenshot({ path: join(artifacts, 'team-application.png'), fullPage: true });
+  await ap2.getByRole('button', { name: 'Approve' }).click();
+  check(await ap2.locator('dd .tag.ok', { hasText: 'approved' }).isVisible(), 'the admin approves');
+  await joining.clearCookies();
+  await signIn(ep, 'eve@example.org');
+  check(await ep.getByRole('link', { name: 'Incidents', exact: true }).isVisible(), 'the applicant is now on the team');
+  check(problems.length === 0, 'no CSP violations or script errors while joining the team', problems.join('\n'));
+  await joining.close();
 } catch (e) {
   check(false, 'browser scenario raised', e.stack);
 } finally {

@@ -18,6 +18,7 @@ import test_graphs  # noqa: F401
 import test_backup  # noqa: F401
 import test_security  # noqa: F401
 import test_second_factor  # noqa: F401
+import test_team  # noqa: F401
 import test_faults  # noqa: F401
 from harness import SANITIZER_REPORTS, Server, check, counts, run_all
 
