@@ -2,7 +2,9 @@
 // badge current and shows a short toast for each new notification, from
 // the Server-Sent Events stream at /events. Pages work fully without it;
 // the browser reconnects by itself and sends Last-Event-ID, so nothing
-// is missed. Text is only ever set with textContent.
+// is missed; chat messages ("message" events) refresh the room on screen.
+// Text is only ever set with textContent; lists are swapped in from the
+// server's own pages (DOMParser and importNode), never built from strings.
 (function () {
   "use strict";
   var count = document.getElementById("unread-count");
@@ -82,6 +84,49 @@
     if (list && n.url && n.url.indexOf("/alerts/") === 0) {
       refreshAlerts();
     }
+  });
+  // Chat: a message for the room on screen (#chat-messages) fetches the
+  // page again and swaps its list in (the server renders it, and reading
+  // it marks it read); one for another room counts on the Chat badge and
+  // shows a toast.
+  var chatList = document.getElementById("chat-messages");
+  var chatCount = document.getElementById("chat-unread");
+  var chatBusy = false;
+  function refreshChat() {
+    if (chatBusy) {
+      return;
+    }
+    chatBusy = true;
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var fresh = doc.getElementById("chat-messages");
+        if (fresh && chatList) {
+          chatList.replaceWith(document.importNode(fresh, true));
+          chatList = document.getElementById("chat-messages");
+          chatList.scrollTop = chatList.scrollHeight;
+        }
+      })
+      .catch(function () {})
+      .then(function () { chatBusy = false; });
+  }
+  if (chatList) {
+    chatList.scrollTop = chatList.scrollHeight;
+  }
+  source.addEventListener("message", function (e) {
+    var m = JSON.parse(e.data);
+    var here = chatList && m.url.split("#")[0] === window.location.pathname;
+    if (here) {
+      refreshChat();
+      return;
+    }
+    if (chatCount) {
+      var n = parseInt(chatCount.textContent, 10) + 1;
+      chatCount.textContent = String(n);
+      document.getElementById("chat-badge").classList.remove("zero");
+    }
+    toast({ url: m.url, title: m.title + ": " + m.body });
   });
   window.addEventListener("pagehide", function () {
     source.close();

@@ -98,6 +98,33 @@ int64_t db_data_version(db *d)
 	return db_scalar(d, STMT_DATA_VERSION);
 }
 
+/* Turns what a person typed into an FTS5 expression: each word becomes a
+ * quoted phrase (quotes doubled), all must match, so no FTS5 syntax of
+ * theirs is ever run. Returns "" when there is nothing to search for.
+ * Arena string. */
+const char *db_fts_query(arena *a, const char *q)
+{
+	char *out = arena_alloc(a, strlen(q) * 2 + 16), *o = out;
+	int words = 0;
+	for (const char *p = q; *p;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (words++)
+			*o++ = ' ';
+		*o++ = '"';
+		for (; *p && *p != ' ' && *p != '\t'; p++) {
+			if (*p == '"')
+				*o++ = '"';
+			*o++ = *p;
+		}
+		*o++ = '"';
+	}
+	*o = '\0';
+	return words ? out : "";
+}
+
 /* Returns a LIKE pattern matching q anywhere ("%q%", for statements that
  * say ESCAPE '\\'), its % _ and \\ escaped so they match themselves; ""
  * when q is NULL or empty. Arena memory. */

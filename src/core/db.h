@@ -63,6 +63,7 @@ double db_real(sqlite3_stmt *st, int col);
 const char *db_errmsg(db *d);
 int db_ping(db *d);
 const char *db_like(arena *a, const char *q);
+const char *db_fts_query(arena *a, const char *q);
 db *db_thread(const char *path);
 int64_t db_data_version(db *d);
 

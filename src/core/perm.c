@@ -10,15 +10,15 @@ static const unsigned role_perms[ROLE__COUNT] = {
     [ROLE_EMPLOYEE] = P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT),
     [ROLE_ANALYST] = P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT) |
 		     P(INCIDENT_READ_ALL) | P(INCIDENT_WRITE) | P(EVENT_READ) |
-		     P(ALERT_READ) | P(ALERT_WRITE),
-    [ROLE_LEAD] = P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT) |
-		  P(INCIDENT_READ_ALL) | P(INCIDENT_WRITE) |
-		  P(INCIDENT_ASSIGN) | P(DASHBOARD) | P(PLAYBOOK_EDIT) |
-		  P(EVENT_READ) | P(ALERT_READ) | P(ALERT_WRITE) |
-		  P(ALERT_RESPOND) | P(APPLICATION_READ),
+		     P(ALERT_READ) | P(ALERT_WRITE) | P(CHAT),
+    [ROLE_LEAD] =
+	P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT) | P(INCIDENT_READ_ALL) |
+	P(INCIDENT_WRITE) | P(INCIDENT_ASSIGN) | P(DASHBOARD) |
+	P(PLAYBOOK_EDIT) | P(EVENT_READ) | P(ALERT_READ) | P(ALERT_WRITE) |
+	P(ALERT_RESPOND) | P(APPLICATION_READ) | P(CHAT) | P(CHAT_ROOMS),
     [ROLE_MANAGER] = P(PUBLIC) | P(LOGIN) | P(INCIDENT_REPORT) |
 		     P(INCIDENT_READ_ALL) | P(DASHBOARD) | P(REPORT) |
-		     P(ALERT_READ),
+		     P(ALERT_READ) | P(CHAT),
     [ROLE_ADMIN] = (1u << PERM__COUNT) - 1,
 };
 
@@ -26,15 +26,16 @@ const char *const perm_role_names[] = {"employee", "analyst", "lead",
 				       "manager",  "admin",   NULL};
 
 static const char *const perm_names[PERM__COUNT] = {
-    "public",	       "login",
-    "incident_report", "incident_read_all",
-    "incident_write",  "incident_assign",
-    "dashboard",       "report",
-    "user_admin",      "audit_read",
-    "settings",	       "playbook_edit",
-    "event_read",      "alert_read",
-    "alert_write",     "alert_respond",
-    "application_read"};
+    "public",		"login",
+    "incident_report",	"incident_read_all",
+    "incident_write",	"incident_assign",
+    "dashboard",	"report",
+    "user_admin",	"audit_read",
+    "settings",		"playbook_edit",
+    "event_read",	"alert_read",
+    "alert_write",	"alert_respond",
+    "application_read", "chat",
+    "chat_rooms"};
 
 /* Returns 1 when role may do p. ROLE_NONE has only PERM_PUBLIC. */
 int perm_has(int role, enum perm p)

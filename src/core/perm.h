@@ -30,6 +30,8 @@ enum perm {
 	PERM_ALERT_WRITE,	/* triage alerts and promote them */
 	PERM_ALERT_RESPOND,	/* run response actions from an alert */
 	PERM_APPLICATION_READ,	/* read applications to join the team */
+	PERM_CHAT,		/* the chat (read-only unless on the team) */
+	PERM_CHAT_ROOMS,	/* make rooms and choose their members */
 	PERM__COUNT
 };
 

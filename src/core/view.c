@@ -176,6 +176,13 @@ static json_t *page_data(struct ctx *c)
 			      "unread", (json_int_t)(unread > 0 ? unread : 0)));
 		json_object_set_new(json_object_get(page, "me"), "held",
 				    json_boolean(held));
+		if (perm_has(c->me.role, PERM_CHAT)) {
+			int64_t unread_chat = db_scalar(
+			    c->db, STMT_CHAT_UNREAD_TOTAL, c->me.user_id);
+			json_object_set_new(
+			    json_object_get(page, "me"), "chat_unread",
+			    json_integer(unread_chat > 0 ? unread_chat : 0));
+		}
 		if (perm_has(c->me.role, PERM_APPLICATION_READ)) {
 			int64_t waiting = db_scalar(c->db, STMT_APP_PENDING);
 			json_object_set_new(

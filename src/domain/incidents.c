@@ -434,35 +434,13 @@ json_t *incidents_history(db *d, int64_t id, int staff)
 	return arr;
 }
 
-/* Turns what a person typed into an FTS5 expression: each word becomes a
- * quoted phrase (quotes doubled), all must match. Without staff the
- * search is limited to the columns a reporter may see. Returns "" when
- * there is nothing to search for. Arena string. */
+/* Turns what a person typed into an FTS5 expression (db_fts_query);
+ * without staff the search is limited to the columns a reporter may see.
+ * Returns "" when there is nothing to search for. Arena string. */
 const char *incidents_fts_query(arena *a, const char *q, int staff)
 {
-	char *out = arena_alloc(a, strlen(q) * 2 + 64), *o = out;
-	int words = 0;
-	if (!staff)
-		o += sprintf(o, "{title body} : (");
-	for (const char *p = q; *p;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (words++)
-			*o++ = ' ';
-		*o++ = '"';
-		for (; *p && *p != ' ' && *p != '\t'; p++) {
-			if (*p == '"')
-				*o++ = '"';
-			*o++ = *p;
-		}
-		*o++ = '"';
-	}
-	if (!words)
-		return "";
-	if (!staff)
-		*o++ = ')';
-	*o = '\0';
-	return out;
+	const char *words = db_fts_query(a, q);
+	if (!*words || staff)
+		return words;
+	return arena_printf(a, "{title body} : (%s)", words);
 }

@@ -38,7 +38,7 @@ static const char *const kind_labels[NKINDS] = {
     "Status changes of incidents I reported or am assigned",
     "Comments on incidents I reported or am assigned",
     "Other changes to incidents I am assigned",
-    "Mentions of me (@my-email) in comments",
+    "Mentions of me (@my-email) in comments and chat",
     "Regulatory notification deadlines",
     "SLA warnings and breaches",
     "New high and critical alerts (security team)",
@@ -189,6 +189,52 @@ static int add_all(db *d, enum stmt_id id, struct recipients *r,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Finds the active people named as @email in text: up to max user ids,
+ * each once, into ids, and their roles into roles. Returns how many, or
+ * -1 on error. */
+int notify_mentioned(db *d, const char *text, int64_t *ids, int *roles, int max)
+{
+	int found = 0;
+	for (const char *p = strchr(text, '@'); p && found < max;
+	     p = strchr(p + 1, '@')) {
+		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '.'))
+			continue; /* the middle of an address */
+		char email[256];
+		size_t n = 0;
+		for (const char *q = p + 1;
+		     *q && n + 1 < sizeof(email) &&
+		     (isalnum((unsigned char)*q) || strchr("._%+-@", *q));
+		     q++)
+			email[n++] = (char)tolower((unsigned char)*q);
+		while (n && email[n - 1] == '.')
+			n--;
+		email[n] = '\0';
+		if (!strchr(email, '@'))
+			continue;
+		sqlite3_stmt *u = db_query(d, STMT_NOTIFY_USER_BY_EMAIL, email);
+		if (!u)
+			return -1;
+		int64_t id = sqlite3_step(u) == SQLITE_ROW ? db_int(u, 0) : 0;
+		sqlite3_reset(u);
+		int seen = 0;
+		for (int i = 0; i < found; i++)
+			seen |= ids[i] == id;
+		if (!id || seen)
+			continue;
+		sqlite3_stmt *who =
+		    db_query(d, STMT_NOTIFY_RECIPIENT, id, "mention");
+		if (!who)
+			return -1;
+		int role = sqlite3_step(who) == SQLITE_ROW
+			       ? perm_role_parse(db_text(who, 2))
+			       : ROLE_NONE;
+		sqlite3_reset(who);
+		ids[found] = id;
+		roles[found++] = role;
+	}
+	return found;
+}
+
 /* Adds the people named as @email in a comment who may read it: the
  * security team always, the reporter for public comments. */
 static int add_mentions(db *d, int64_t comment, const struct about *ab,
@@ -204,40 +250,14 @@ static int add_mentions(db *d, int64_t comment, const struct about *ab,
 	char body[8192];
 	snprintf(body, sizeof(body), "%s", db_text(st, 0));
 	sqlite3_reset(st);
-	for (char *p = strchr(body, '@'); p; p = strchr(p + 1, '@')) {
-		if (p > body && (isalnum((unsigned char)p[-1]) || p[-1] == '.'))
-			continue; /* the middle of an address */
-		char email[256];
-		size_t n = 0;
-		for (const char *q = p + 1;
-		     *q && n + 1 < sizeof(email) &&
-		     (isalnum((unsigned char)*q) || strchr("._%+-@", *q));
-		     q++)
-			email[n++] = *q;
-		while (n && email[n - 1] == '.')
-			n--;
-		email[n] = '\0';
-		if (!strchr(email, '@'))
-			continue;
-		sqlite3_stmt *u = db_query(d, STMT_NOTIFY_USER_BY_EMAIL, email);
-		if (!u)
-			return -1;
-		int64_t id = sqlite3_step(u) == SQLITE_ROW ? db_int(u, 0) : 0;
-		sqlite3_reset(u);
-		if (!id)
-			continue;
-		sqlite3_stmt *who =
-		    db_query(d, STMT_NOTIFY_RECIPIENT, id, "mention");
-		int role = -1;
-		if (who && sqlite3_step(who) == SQLITE_ROW)
-			role = perm_role_parse(db_text(who, 2));
-		if (who)
-			sqlite3_reset(who);
-		if (perm_has(role, PERM_INCIDENT_READ_ALL) ||
-		    (id == ab->reporter && !internal))
-			add(r, id, "mention");
-	}
-	return 0;
+	int64_t ids[MAX_RECIPIENTS];
+	int roles[MAX_RECIPIENTS];
+	int n = notify_mentioned(d, body, ids, roles, MAX_RECIPIENTS);
+	for (int i = 0; i < n; i++)
+		if (perm_has(roles[i], PERM_INCIDENT_READ_ALL) ||
+		    (ids[i] == ab->reporter && !internal))
+			add(r, ids[i], "mention");
+	return n < 0 ? -1 : 0;
 }
 
 /* The webhook event of a history row, or NULL when none is sent. */

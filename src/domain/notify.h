@@ -27,6 +27,8 @@ int notify_team(db *d, int64_t incident, int64_t assignee, const char *kind,
 int notify_alert(db *d, int64_t alert, const char *title);
 int notify_many(db *d, enum stmt_id who, const char *kind, int64_t actor,
 		const char *title, const char *link);
+int notify_mentioned(db *d, const char *text, int64_t *ids, int *roles,
+		     int max);
 json_t *notify_row(sqlite3_stmt *st);
 json_t *notify_list(db *d, int64_t user, int unread, int limit, int offset,
 		    int64_t *total);

@@ -45,6 +45,25 @@ extern const struct field ui_applications_reject_fields[];
 extern const struct field ui_applications_ask_fields[];
 extern const struct field ui_applications_recommend_fields[];
 
+/* ui_chat.c */
+int ui_chat_index(struct ctx *c);
+int ui_chat_room(struct ctx *c);
+int ui_chat_room_create(struct ctx *c);
+int ui_chat_post(struct ctx *c);
+int ui_chat_direct(struct ctx *c);
+int ui_chat_direct_post(struct ctx *c);
+int ui_chat_member_add(struct ctx *c);
+int ui_chat_member_remove(struct ctx *c);
+int ui_chat_edit(struct ctx *c);
+int ui_chat_delete(struct ctx *c);
+int ui_chat_search(struct ctx *c);
+int ui_chat_incident_room(struct ctx *c);
+extern const struct field ui_chat_room_fields[];
+extern const struct field ui_chat_message_fields[];
+extern const struct field ui_chat_member_fields[];
+extern const struct field ui_chat_history_fields[];
+extern const struct field ui_chat_search_fields[];
+
 /* ui_sessions.c */
 int ui_sessions_list(struct ctx *c);
 int ui_sessions_end(struct ctx *c);

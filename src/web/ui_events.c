@@ -76,16 +76,19 @@ int ui_events_stream(struct ctx *c)
 }
 
 /* Formats notification id of user (n, taken) with the user's unread
- * count as an SSE event into b. */
+ * count as an SSE event into b: "message" for a chat message, else
+ * "notification". */
 static void format(db *d, int64_t id, int64_t user, json_t *n, buf *b)
 {
 	int64_t unread = notify_unread(d, user);
 	json_object_set_new(n, "unread_count",
 			    json_integer(unread > 0 ? unread : 0));
+	const char *kind = json_string_value(json_object_get(n, "kind"));
+	int chat = kind && !strcmp(kind, "chat");
 	char *s = json_dumps(n, JSON_COMPACT);
 	buf_reset(b);
-	buf_printf(b, "id: %lld\nevent: notification\ndata: %s\n\n",
-		   (long long)id, s ? s : "{}");
+	buf_printf(b, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id,
+		   chat ? "message" : "notification", s ? s : "{}");
 	jsonmem_free(s);
 	json_decref(n);
 }

@@ -403,6 +403,36 @@ try {
   check(await ep.getByRole('link', { name: 'Incidents', exact: true }).isVisible(), 'the applicant is now on the team');
   check(problems.length === 0, 'no CSP violations or script errors while joining the team', problems.join('\n'));
   await joining.close();
+
+  // Chat: two signed-in browsers; what one sends appears in the other's
+  // open conversation without a reload.
+  const c1 = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const c2 = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const p1 = await c1.newPage(), p2 = await c2.newPage();
+  for (const p of [p1, p2]) p.on('pageerror', (e) => problems.push(e.message));
+  await signIn(p1, 'ada@example.org');
+  await signIn(p2, 'eve@example.org');
+  await p2.getByRole('link', { name: /^Chat/ }).click();
+  await p2.getByRole('link', { name: 'ada@example.org' }).click();
+  await p2.getByRole('textbox', { name: /^Message/ }).fill('Hello Ada, first day on the team!');
+  await p2.getByRole('button', { name: 'Send' }).click();
+  await p2.waitForURL(/\/chat\/rooms\/\d+/);
+  const roomUrl = p2.url().split('#')[0];
+  await p1.goto(roomUrl);
+  check(await p1.getByText('first day on the team').isVisible(), 'the other person reads the message');
+  await audit(p1, 'a chat conversation');
+  await p1.waitForTimeout(300);
+  await p2.getByRole('textbox', { name: /^Message/ }).fill('Is there a **playbook** for phishing?');
+  await p2.getByRole('button', { name: 'Send' }).click();
+  const t0 = Date.now();
+  await p1.locator('#chat-messages strong', { hasText: 'playbook' }).waitFor({ timeout: 10000 });
+  check(true, `a message appears live in the other browser (${Date.now() - t0} ms)`);
+  await p1.screenshot({ path: join(artifacts, 'chat-room.png'), fullPage: true });
+  await p1.goto(`${secura.base}/chat`);
+  await audit(p1, 'the chat page');
+  check(problems.length === 0, 'no CSP violations or script errors in the chat', problems.join('\n'));
+  await c1.close();
+  await c2.close();
 } catch (e) {
   check(false, 'browser scenario raised', e.stack);
 } finally {

@@ -2,10 +2,13 @@
 with documents; leads recommend; admins ask, approve or decline; every
 step notified and audited)."""
 
+import json
 import re
+import time
 
 from harness import Client, check, test
 from test_incidents import PDF, PNG
+from test_notifications import Stream
 
 PW = "Lavender staircase at noon"
 
@@ -139,3 +142,144 @@ def a_declined_application_shows_its_reason(s):
           "an applicant withdraws")
     check(admin.get("/api/v1/admin/applications?status=any").json()["pagination"]["total"] >= 2,
           "the list keeps every application")
+
+
+def chat_room(c, room):
+    return c.get(f"/api/v1/chat/rooms/{room}")
+
+
+def say(c, room, body):
+    return c.form_post(f"/chat/rooms/{room}", f"/chat/rooms/{room}/messages", {"body": body})
+
+
+@test
+def chat_rooms_are_for_their_members_only(s):
+    """A lead makes a room with an analyst and a manager (read-only);
+    messages are markdown, link incidents by reference and tell the people
+    they mention; they reach members' streams at once and never anyone
+    else's; only members read a room, its messages, its search hits and its
+    stream, and removing a member ends all of that at once; an author
+    edits or deletes within 15 minutes, the old text kept; every room and
+    membership change is audited."""
+    lead, lead_id = signed_in(s, "chat-lead@example.org", "lead")
+    ana, ana_id = signed_in(s, "chat-ana@example.org", "analyst")
+    bob, bob_id = signed_in(s, "chat-bob@example.org", "analyst")
+    mgr, mgr_id = signed_in(s, "chat-mgr@example.org", "manager")
+    emp, emp_id = signed_in(s, "chat-emp@example.org", "employee")
+    emp.form_post("/incidents/new", "/incidents", {"title": "Odd invoice mail", "category": "phishing",
+                                                  "description": "An invoice from a supplier we do not use."})
+    ref = re.search(r"INC-\d{4}-\d+", lead.get("/api/v1/incidents?q=invoice").text).group(0)
+
+    check(emp.get("/chat").status == 403, "employees have no chat")
+    r = lead.form_post("/chat", "/chat/rooms", {"name": "phishing-wave", "topic": "The March campaign",
+                                               "members": [str(ana_id), str(mgr_id)]})
+    check(r.status == 303 and r.header("Location").startswith("/chat/rooms/"), "a lead makes a room", r.status)
+    room = int(r.header("Location").rsplit("/", 1)[1])
+    r = ana.form_post("/chat", "/chat/rooms", {"name": "mine"})
+    check(r.status == 403, "analysts do not make rooms", r.status)
+    r = lead.form_post("/chat", "/chat/rooms", {"name": "bad", "members": [str(emp_id)]})
+    check(r.status == 422 and "security team or managers" in r.text, "employees cannot be members", r.status)
+    members = {m["email"]: m["read_only"] for m in chat_room(lead, room).json()["members"]}
+    check(members == {"chat-lead@example.org": False, "chat-ana@example.org": False, "chat-mgr@example.org": True},
+          "the lead, the analyst and the manager (read-only) are in it", members)
+
+    # live: a member's stream gets it, a non-member's never
+    ana_stream = Stream(s, cookie=ana.cookies["secura_session"])
+    bob_stream = Stream(s, cookie=bob.cookies["secura_session"])
+    ana_stream.next(2, kind="hello")
+    bob_stream.next(2, kind="hello")
+    sent = time.monotonic()
+    r = say(lead, room, f"**Block** the sender; see {ref}. @chat-ana@example.org please check the logs.")
+    check(r.status == 303, "the lead writes", r.status)
+    t, ev = ana_stream.next(5, kind="message")
+    data = json.loads(ev["data"]) if ev else {}
+    check(ev and data["url"].startswith(f"/chat/rooms/{room}#m") and "Block" in data["body"],
+          f"the message reaches a member's stream ({(t - sent) * 1000:.0f} ms)" if t else "the message reaches a member's stream",
+          ev)
+    check(bob_stream.next(1.5, kind="message") == (None, None), "and never a non-member's")
+    msgs = chat_room(ana, room).json()["messages"]
+    html = msgs[-1]["body_html"]
+    check("<strong>Block</strong>" in html and f'<a href="/incidents/{ref}">{ref}</a>' in html,
+          "markdown is rendered and the incident linked", html)
+    mentions = [n for n in ana.get("/api/v1/notifications").json()["notifications"] if n["kind"] == "mention"]
+    check(mentions and mentions[0]["url"].startswith(f"/chat/rooms/{room}"), "a mentioned member is told", mentions)
+    r = say(lead, room, "<script>alert(1)</script> [x](javascript:alert(1))")
+    last = chat_room(ana, room).json()["messages"][-1]["body_html"]
+    check("<script>" not in last and "javascript:" not in last, "raw HTML and script links are dropped", last)
+
+    # visibility
+    check(bob.get(f"/chat/rooms/{room}").status == 404, "a non-member gets 404 for the room")
+    r = bob.post(f"/chat/rooms/{room}/messages", form={"_csrf": bob.get("/chat").csrf(), "body": "hi"})
+    check(r.status == 404, "a non-member cannot write in it", r.status)
+    hits = bob.get("/api/v1/chat/search?q=sender").json()["results"]
+    check(hits == [], "a non-member's search finds nothing of it", hits)
+    hits = ana.get("/api/v1/chat/search?q=sender").json()["results"]
+    check(len(hits) == 1 and hits[0]["room"] == room, "a member's search finds it", hits)
+    check(chat_room(mgr, room).status == 200, "the manager reads the room")
+    r = mgr.post(f"/chat/rooms/{room}/messages", form={"_csrf": mgr.get(f"/chat/rooms/{room}").csrf(), "body": "hi"})
+    check(r.status == 403, "but cannot write in it", r.status)
+    rooms = {x["id"]: x["unread"] for x in mgr.get("/api/v1/chat").json()["rooms"]}
+    check(rooms.get(room) == 0, "reading the room marks it read", rooms)
+
+    # edit and delete
+    say(ana, room, "The logs show 14 clicks.")
+    mine = chat_room(ana, room).json()["messages"][-1]
+    check(mine["can_change"] and not chat_room(lead, room).json()["messages"][-1]["can_change"],
+          "only the author may change a message")
+    r = lead.form_post(f"/chat/rooms/{room}", f"/chat/messages/{mine['id']}/edit", {"body": "no"})
+    check(r.status == 403, "another person's edit is refused", r.status)
+    ana.form_post(f"/chat/rooms/{room}", f"/chat/messages/{mine['id']}/edit", {"body": "The logs show 15 clicks."})
+    got = chat_room(ana, room).json()["messages"][-1]
+    check(got["edited"] and "15 clicks" in got["body"], "the author edits it")
+    check(ana.get("/api/v1/chat/search?q=14").json()["results"] == []
+          and len(ana.get("/api/v1/chat/search?q=15").json()["results"]) == 1, "search follows the edit")
+    ana.form_post(f"/chat/rooms/{room}", f"/chat/messages/{mine['id']}/delete", {})
+    got = chat_room(ana, room).json()["messages"][-1]
+    check(got["deleted"] and got["body"] == "" and ana.get("/api/v1/chat/search?q=15").json()["results"] == [],
+          "and deletes it: gone from the room and the search")
+    kept = s.sql(f"SELECT kind, body FROM chat_message_edits WHERE message_id = {mine['id']} ORDER BY id").stdout
+    check("edit|The logs show 14 clicks." in kept and "delete|The logs show 15 clicks." in kept,
+          "what it said is kept", kept)
+    s.sql(f"UPDATE chat_messages SET created_at = created_at - 901 WHERE id = {msgs[-1]['id']}")
+    r = lead.form_post(f"/chat/rooms/{room}", f"/chat/messages/{msgs[-1]['id']}/edit", {"body": "late"})
+    check(r.status == 409, "after 15 minutes a message stays as it is", r.status)
+
+    # removing a member ends their access at once, stream included
+    r = lead.form_post(f"/chat/rooms/{room}", f"/chat/rooms/{room}/members/{ana_id}/remove", {})
+    check(r.status == 303 and chat_room(ana, room).status == 404, "a removed member gets 404 at once")
+    ana_stream.drain(0.3)
+    say(lead, room, "After the removal.")
+    check(ana_stream.next(1.5, kind="message") == (None, None), "and nothing more on their stream")
+    ana_stream.close()
+    bob_stream.close()
+
+    # direct conversations
+    r = ana.get(f"/chat/direct/{bob_id}")
+    check(r.status == 200 and "No messages yet" in r.text, "a direct conversation starts empty")
+    r = ana.form_post(f"/chat/direct/{bob_id}", f"/chat/direct/{bob_id}", {"body": "Coffee at three?"})
+    check(r.status == 303 and "/chat/rooms/" in r.header("Location"), "the first message makes it", r.status)
+    direct = int(r.header("Location").split("/chat/rooms/")[1].split("#")[0])
+    listed = {x["id"]: x for x in bob.get("/api/v1/chat").json()["rooms"]}
+    ana_name = ana.get("/api/v1/me").json()["user"]["name"] or "chat-ana@example.org"
+    check(direct in listed and listed[direct]["unread"] == 1 and listed[direct]["label"] == ana_name,
+          "the other person sees it, unread, named by its writer", listed.get(direct))
+    check(ana.get(f"/chat/direct/{bob_id}").header("Location") == f"/chat/rooms/{direct}", "and it is found again")
+    check(lead.get(f"/chat/rooms/{direct}").status == 404, "nobody else reads it")
+    check(mgr.get(f"/chat/direct/{ana_id}").status == 404 and ana.get(f"/chat/direct/{emp_id}").status == 404,
+          "managers and employees are not written to directly")
+    r = lead.form_post(f"/chat/rooms/{direct}", f"/chat/rooms/{direct}/members", {"user_id": str(lead_id)})
+    check(r.status == 404, "nor added to", r.status)
+
+    # an incident's room
+    inc = lead.get(f"/api/v1/incidents/{ref}").json()["incident"]["id"]
+    r = lead.form_post(f"/incidents/{ref}", f"/incidents/{inc}/room", {})
+    check(r.status == 303 and "/chat/rooms/" in r.header("Location"), "an incident gets its room with one click")
+    inc_room = int(r.header("Location").rsplit("/", 1)[1])
+    page = lead.get(f"/chat/rooms/{inc_room}")
+    check(f'href="/incidents/{ref}"' in page.text, "which links back to the incident")
+    r = lead.form_post(f"/incidents/{ref}", f"/incidents/{inc}/room", {})
+    check(r.header("Location") == f"/chat/rooms/{inc_room}", "one room per incident")
+
+    acts = s.sql("SELECT action FROM audit_log WHERE action LIKE 'chat.%' ORDER BY id").stdout.split()
+    check(acts.count("chat.room_create") >= 3 and "chat.member_remove" in acts, "rooms and members are audited",
+          acts)

@@ -295,6 +295,8 @@ static void test_perms(void)
 	    {PERM_ALERT_WRITE, {0, 1, 1, 0, 1}},
 	    {PERM_ALERT_RESPOND, {0, 0, 1, 0, 1}},
 	    {PERM_APPLICATION_READ, {0, 0, 1, 0, 1}},
+	    {PERM_CHAT, {0, 1, 1, 1, 1}},
+	    {PERM_CHAT_ROOMS, {0, 0, 1, 0, 1}},
 	};
 	int ok = 1;
 	for (size_t i = 0; i < sizeof(m) / sizeof(*m); i++)
