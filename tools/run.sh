@@ -19,6 +19,7 @@ export SECURA_DATA="$DATA"
 export SECURA_TEMPLATES="${SECURA_TEMPLATES:-$ROOT/templates}"
 export SECURA_MODELS="${SECURA_MODELS:-$ROOT/data/models}"
 export SECURA_RULES="${SECURA_RULES:-$ROOT/data/rules}"
+export SECURA_HELP="${SECURA_HELP:-$ROOT/data/help}"
 export SECURA_ATTACK="${SECURA_ATTACK:-$ROOT/data/attack/techniques.tsv}"
 export SECURA_WORLD_MAP="${SECURA_WORLD_MAP:-$ROOT/data/world/countries.tsv}"
 # SECURA_BIN: where the programs are (the end-to-end suite runs the

@@ -25,6 +25,7 @@
 #include "../src/core/session.h"
 #include "../src/core/sha256.h"
 #include "../src/core/valid.h"
+#include "../src/domain/answers.h"
 #include "../src/domain/audit.h"
 #include "../src/domain/demo.h"
 #include "../src/domain/demo_events.h"
@@ -90,6 +91,7 @@ static int usage(void)
 		"       secura watch-log FILE --source NAME [--from-start] "
 		"[--once]\n"
 		"       secura graph scores [--threshold T] | graph watch\n"
+		"       secura assistant eval QUESTIONS.tsv\n"
 		"       secura backup DIR | backup check BACKUP\n"
 		"       secura restore BACKUP [--replace]\n"
 		"       secura traffic --url URL --token T [--rate N] "
@@ -826,6 +828,9 @@ int main(int argc, char **argv)
 		rc = argc == 3 ? cmd_backup(argv[2]) : usage();
 	} else if (!strcmp(cmd, "graph")) {
 		rc = graph_command(&d, argc - 2, argv + 2, stdout);
+	} else if (!strcmp(cmd, "assistant") && !strcmp(sub, "eval")) {
+		rc =
+		    argc == 4 && answers_eval(&d, argv[3], stdout) == 0 ? 0 : 1;
 	} else if (!strcmp(cmd, "watch-log")) {
 		rc = cmd_watch_log(argc, argv);
 	} else if (!strcmp(cmd, "report") && !strcmp(sub, "verify")) {

@@ -124,6 +124,7 @@ int config_load(char *err, size_t errlen)
 	cfg.templates_dir = env_str("SECURA_TEMPLATES", "./templates");
 	cfg.models_dir = env_str("SECURA_MODELS", "./data/models");
 	cfg.rules_dir = env_str("SECURA_RULES", "./data/rules");
+	cfg.help_dir = env_str("SECURA_HELP", "./data/help");
 	cfg.attack_table =
 	    env_str("SECURA_ATTACK", "./data/attack/techniques.tsv");
 	cfg.world_map =

@@ -19,6 +19,7 @@ struct config {
 	const char *templates_dir;  /* SECURA_TEMPLATES, default ./templates */
 	const char *models_dir;	    /* SECURA_MODELS: category.model and
 				       severity.model, default ./data/models */
+	const char *help_dir;	    /* SECURA_HELP: the help articles */
 	const char *rules_dir;	    /* SECURA_RULES: the shipped detection
 				       rules, default ./data/rules */
 	const char *attack_table;   /* SECURA_ATTACK: the ATT&CK table,

@@ -45,6 +45,13 @@ extern const struct field ui_applications_reject_fields[];
 extern const struct field ui_applications_ask_fields[];
 extern const struct field ui_applications_recommend_fields[];
 
+/* ui_answers.c */
+int ui_answers_form(struct ctx *c);
+int ui_answers_ask(struct ctx *c);
+int ui_answers_help(struct ctx *c);
+int ui_answers_article(struct ctx *c);
+extern const struct field ui_answers_ask_fields[];
+
 /* ui_chat.c */
 int ui_chat_index(struct ctx *c);
 int ui_chat_room(struct ctx *c);

@@ -87,6 +87,7 @@ class Server:
                          "SECURA_TEMPLATES": os.path.join(ROOT, "templates"),
                          "SECURA_MODELS": os.path.join(ROOT, "data", "models"),
                          "SECURA_RULES": os.path.join(ROOT, "data", "rules"),
+                         "SECURA_HELP": os.path.join(ROOT, "data", "help"),
                          "SECURA_ATTACK": os.path.join(ROOT, "data", "attack",
                                                        "techniques.tsv"),
                          "SECURA_WORLD_MAP": os.path.join(ROOT, "data", "world",

@@ -206,7 +206,7 @@ def role_matrix(s):
         ("GET", "/chat/rooms/999999", (303, 403, 404, 404, 404, 404)),
         ("POST", "/chat/rooms/999999/messages", (303, 403, 422, 422, 422, 422)),
         ("GET", "/chat/search?q=x", (303, 403, 200, 200, 200, 200)),
-        ("GET", f"/chat/direct/{victim}", (303, 403, 404, 404, 404, 404)),
+        ("GET", f"/chat/direct/{ids['employee']}", (303, 403, 404, 404, 404, 404)),
         ("POST", "/team/apply", (303, 422, 422, 422, 422, 422)),
         ("GET", "/admin/applications", (303, 403, 403, 200, 403, 200)),
         ("GET", "/admin/applications/999999", (303, 403, 403, 404, 403, 404)),

@@ -3,10 +3,11 @@ with documents; leads recommend; admins ask, approve or decline; every
 step notified and audited)."""
 
 import json
+import os
 import re
 import time
 
-from harness import Client, check, test
+from harness import ROOT, Client, Server, check, test
 from test_incidents import PDF, PNG
 from test_notifications import Stream
 
@@ -283,3 +284,64 @@ def chat_rooms_are_for_their_members_only(s):
     acts = s.sql("SELECT action FROM audit_log WHERE action LIKE 'chat.%' ORDER BY id").stdout.split()
     check(acts.count("chat.room_create") >= 3 and "chat.member_remove" in acts, "rooms and members are audited",
           acts)
+
+
+def question_set():
+    """The assistant's question set: (question, answer) pairs."""
+    path = os.path.join(ROOT, "tests", "assistant", "questions.tsv")
+    rows = [line.rstrip("\n").split("\t") for line in open(path, encoding="utf-8") if not line.startswith("#")]
+    return [tuple(r) for r in rows[1:] if len(r) == 2]
+
+
+def answered(sources, want):
+    """True when one of sources is the answer want (help/<name> or
+    incident:<title>)."""
+    if want.startswith("help/"):
+        return any(x["link"].startswith("/" + want + "#") for x in sources)
+    return any(x["kind"] == "incident" and want[len("incident:"):] in x["title"] for x in sources)
+
+
+@test
+def the_assistant_answers_from_what_the_asker_may_read(_):
+    """The assistant answers from the help articles and, for the team, the
+    playbooks and resolved incidents, quoting its sources; an employee's
+    answers never cite an incident or a playbook; the question set finds
+    its answer among the first three sources for at least 90% of
+    questions (recall@3)."""
+    own = Server().start()
+    try:
+        check(own.cli("demo", "--count", "300", "--events", "0").returncode == 0, "demo incidents are added")
+        ana, _ = signed_in(own, "asker@example.org", "analyst")
+        emp, _ = signed_in(own, "asking-employee@example.org", "employee")
+        page = emp.get("/incidents")
+        check('action="/assistant"' in page.text and 'id="help-q"' in page.text, "every page has the help panel")
+        r = emp.form_post("/assistant", "/assistant", {"question": "How long do we have to report a data breach under GDPR?"})
+        check(r.status == 200 and "72 hours" in r.text and 'href="/help/gdpr#the-72-hour-deadline"' in r.text,
+              "an employee gets the answer quoted with its source", r.status)
+        art = emp.get("/help/gdpr")
+        check(art.status == 200 and 'id="the-72-hour-deadline"' in art.text, "and the source opens at its section")
+        check(emp.get("/help/../etc").status == 404 and emp.get("/help/nope").status == 404, "unknown articles are 404")
+        csrf = {"X-CSRF-Token": emp.get("/assistant").csrf()}
+        r = emp.post("/api/v1/assistant", js={"question": "what did we do about the ransom note on the shared drive"},
+                     headers=csrf)
+        kinds = {x["kind"] for x in r.json()["sources"]}
+        check(r.status == 200 and kinds <= {"help"} and r.json()["generated"] is False,
+              "an employee's sources are help articles only", r.json()["sources"])
+        hits, misses = 0, []
+        csrf = {"X-CSRF-Token": ana.get("/assistant").csrf()}
+        questions = question_set()
+        for q, want in questions:
+            got = ana.post("/api/v1/assistant", js={"question": q}, headers=csrf).json().get("sources", [])
+            if answered(got[:3], want):
+                hits += 1
+            else:
+                misses.append(q)
+        recall = hits / len(questions)
+        check(len(questions) >= 40 and recall >= 0.9,
+              f"recall@3 of the question set: {hits}/{len(questions)} = {recall:.3f}", misses)
+        r = ana.post("/api/v1/assistant", js={"question": "how was the laptop stolen from the car handled"}, headers=csrf)
+        inc = [x for x in r.json()["sources"] if x["kind"] == "incident"]
+        check(inc and inc[0]["link"].startswith("/incidents/INC-") and ana.get(inc[0]["link"]).status == 200,
+              "the team's sources include resolved incidents they can open", r.json()["sources"])
+    finally:
+        own.stop()

@@ -1,0 +1,54 @@
+/* ui_answers.c - the assistant (/assistant: a question answered from
+ * the passages the asker may open, with its sources) and the help
+ * articles it draws on (/help). */
+#include "ui.h"
+
+#include "../core/perm.h"
+#include "../domain/answers.h"
+
+const struct field ui_answers_ask_fields[] = {
+    {"question", V_LINE, F_REQUIRED, 3, 500, NULL, "Your question"},
+    {NULL, 0, 0, 0, 0, NULL, NULL}};
+
+/* GET /assistant - the form, with a few questions to start from. */
+int ui_answers_form(struct ctx *c)
+{
+	c->view = json_pack("{s[sss]}", "examples",
+			    "How do I report a phishing email?",
+			    "When must a data breach be reported under GDPR?",
+			    "How do I set up a second factor?");
+	return 0;
+}
+
+/* POST /assistant - answers the question from the help articles and,
+ * for those who read every incident, the playbooks and resolved
+ * incidents: {question, answer, sources [{kind, title, link, passage}],
+ * generated}. */
+int ui_answers_ask(struct ctx *c)
+{
+	json_t *reply =
+	    answers_reply(c->db, c->a, ctx_val(c, "question"),
+			  perm_has(c->me.role, PERM_INCIDENT_READ_ALL));
+	if (!reply)
+		return -1;
+	c->view = reply;
+	return 0;
+}
+
+/* GET /help - the help articles. */
+int ui_answers_help(struct ctx *c)
+{
+	c->view = json_pack("{so}", "articles", answers_articles());
+	return 0;
+}
+
+/* GET /help/{ref} - one help article. */
+int ui_answers_article(struct ctx *c)
+{
+	const char *html = answers_article(c->a, c->ref);
+	if (!html)
+		return ctx_fail(c, 404, "not_found",
+				"There is no such article.");
+	c->view = json_pack("{ss ss}", "name", c->ref, "article_html", html);
+	return 0;
+}
