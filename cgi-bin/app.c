@@ -149,6 +149,8 @@ static const struct route routes[] = {
      0},
     {"POST", "/assistant", ui_answers_ask, PERM_LOGIN, "assistant",
      ui_answers_ask_fields, ui_answers_form, 0},
+    {"GET", "/assistant/{id}", ui_answers_show, PERM_LOGIN, "assistant", NULL,
+     NULL, 0},
     {"GET", "/help", ui_answers_help, PERM_LOGIN, "help", NULL, NULL, 0},
     {"GET", "/help/{ref}", ui_answers_article, PERM_LOGIN, "help_article", NULL,
      NULL, 0},

@@ -12,10 +12,13 @@
 #include "answers.h"
 
 #include "../core/buf.h"
+#include "../core/clock.h"
 #include "../core/config.h"
+#include "../core/jsonmem.h"
 #include "../core/log.h"
 #include "../core/md.h"
 #include "../ml/passages.h"
+#include "jobs.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -384,4 +387,72 @@ int answers_eval(db *d, const char *questions, FILE *out)
 			names[m], n, n ? r1[m] / n : 0, n ? r3[m] / n : 0,
 			n ? mrr[m] / n : 0);
 	return rc;
+}
+
+/* Queues question q for the language model with the best five passages
+ * the asker may open (answers_find with staff) that are not TLP:RED
+ * incidents: the prompt numbers the sources and asks for an answer from
+ * them alone; the worker's "assistant" job sends it. Inside a
+ * transaction. Returns the request's id, or -1. */
+int64_t answers_queue(db *d, arena *a, const char *q, int staff, int64_t user)
+{
+	json_t *found = answers_find(d, a, q, staff, 20, PASSAGES_FUSED);
+	if (!found)
+		return -1;
+	json_t *sent = json_array(), *s;
+	buf p = BUF_INIT;
+	buf_printf(&p, "Question: %s\n\nSources:\n", q);
+	size_t i;
+	json_array_foreach(found, i, s)
+	{
+		if (json_is_true(json_object_get(s, "red")) ||
+		    json_array_size(sent) == 5)
+			continue;
+		json_array_append(sent, s);
+		buf_printf(&p, "[%zu] %s (%s)\n%s\n\n", json_array_size(sent),
+			   json_string_value(json_object_get(s, "title")),
+			   json_string_value(json_object_get(s, "link")),
+			   json_string_value(json_object_get(s, "passage")));
+	}
+	char *sources = json_dumps(sent, JSON_COMPACT);
+	int64_t id = -1;
+	if (sources &&
+	    db_exec(d, STMT_ANSWER_QUEUE, user, config_get()->llm_model,
+		    buf_cstr(&p), q, sources, clock_now()) == 0) {
+		id = sqlite3_last_insert_rowid(d->h);
+		if (jobs_queue(d, "assistant", id, 3) < 0)
+			id = -1;
+	}
+	jsonmem_free(sources);
+	json_decref(sent);
+	json_decref(found);
+	buf_free(&p);
+	return id;
+}
+
+/* Returns user's question id as a new JSON object {question, answer (the
+ * model's, "" until it is done), answer_html, sources, generated: true,
+ * pending, model_error, model}; NULL when it is not theirs or on error. */
+json_t *answers_get(db *d, int64_t id, int64_t user)
+{
+	sqlite3_stmt *st = db_query(d, STMT_ANSWER_GET, id, user);
+	if (!st)
+		return NULL;
+	json_t *o = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *status = db_text(st, 0);
+		char *html = md_html(db_text(st, 2));
+		json_t *sources = json_loads(db_text(st, 4), 0, NULL);
+		o = json_pack(
+		    "{sI ss ss ss so sb sb ss ss ss}", "id", (json_int_t)id,
+		    "question", db_text(st, 1), "answer", db_text(st, 2),
+		    "answer_html", html, "sources",
+		    sources ? sources : json_array(), "generated", 1, "pending",
+		    !strcmp(status, "queued") || !strcmp(status, "running"),
+		    "model_error", db_text(st, 3), "model", db_text(st, 5),
+		    "status", status);
+		free(html);
+	}
+	sqlite3_reset(st);
+	return o;
 }

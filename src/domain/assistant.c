@@ -23,6 +23,14 @@ static const char system_prompt[] =
     "'Summary' (at most five sentences) and 'Suggested mitigations' (a "
     "numbered list of concrete next steps).";
 
+static const char help_prompt[] =
+    "You answer questions from the people of an organisation about its "
+    "security incident management system, Secura, and its security "
+    "team's past incidents. Answer only from the numbered sources you are "
+    "given, in at most five sentences, and cite each source you use by its "
+    "number in brackets, like [1]. If the sources do not answer the "
+    "question, say so and suggest asking the security team.";
+
 /* Returns 1 when a language model is configured. */
 int assistant_enabled(void)
 {
@@ -88,14 +96,14 @@ int64_t assistant_ask(db *d, arena *a, const struct incident *in, int64_t user)
 
 /* Sends one question; *answer gets the reply text (malloc'd). Returns 0,
  * or -1 with a reason in err. */
-static int ask(const char *model, const char *question, char **answer,
-	       char *err, size_t errlen)
+static int ask(const char *model, const char *system, const char *question,
+	       char **answer, char *err, size_t errlen)
 {
 	const struct config *cf = config_get();
 	json_t *req =
 	    json_pack("{ss s[{ss ss} {ss ss}] sf}", "model", model, "messages",
-		      "role", "system", "content", system_prompt, "role",
-		      "user", "content", question, "temperature", 0.2);
+		      "role", "system", "content", system, "role", "user",
+		      "content", question, "temperature", 0.2);
 	char *body = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	char auth[1024];
@@ -133,7 +141,8 @@ static int ask(const char *model, const char *question, char **answer,
 	return rc;
 }
 
-/* The "assistant" job: sends question j->ref_id to the language model
+/* The "assistant" job: sends question j->ref_id (about an incident, or a
+ * person's question with its sources, answers.c) to the language model
  * and stores the answer, or the error (also when no model is configured
  * any more). Returns 0 when it ran, -1 (err) when it could not reach the
  * database. */
@@ -149,6 +158,8 @@ int assistant_run(db *d, const struct job *j, char *err, size_t errlen)
 	}
 	char *model = strdup(db_text(st, 0)),
 	     *question = strdup(db_text(st, 1));
+	int help = db_int(st, 2) != 0; /* a person's question, not about an
+					  incident */
 	sqlite3_reset(st);
 	char why[256] = "no language model is configured (SECURA_LLM_URL)";
 	char *answer = NULL;
@@ -156,7 +167,8 @@ int assistant_run(db *d, const struct job *j, char *err, size_t errlen)
 	if (db_exec_tx(d, STMT_ASSISTANT_START, j->ref_id) != 0)
 		goto done;
 	int ok = assistant_enabled() &&
-		 ask(model, question, &answer, why, sizeof(why)) == 0;
+		 ask(model, help ? help_prompt : system_prompt, question,
+		     &answer, why, sizeof(why)) == 0;
 	rc = db_exec_tx(d, STMT_ASSISTANT_FINISH, j->ref_id,
 			ok ? "done" : "failed", ok ? answer : "", ok ? "" : why,
 			clock_now());

@@ -48,6 +48,7 @@ extern const struct field ui_applications_recommend_fields[];
 /* ui_answers.c */
 int ui_answers_form(struct ctx *c);
 int ui_answers_ask(struct ctx *c);
+int ui_answers_show(struct ctx *c);
 int ui_answers_help(struct ctx *c);
 int ui_answers_article(struct ctx *c);
 extern const struct field ui_answers_ask_fields[];

@@ -5,6 +5,7 @@
 
 #include "../core/perm.h"
 #include "../domain/answers.h"
+#include "../domain/assistant.h"
 
 const struct field ui_answers_ask_fields[] = {
     {"question", V_LINE, F_REQUIRED, 3, 500, NULL, "Your question"},
@@ -22,16 +23,41 @@ int ui_answers_form(struct ctx *c)
 
 /* POST /assistant - answers the question from the help articles and,
  * for those who read every incident, the playbooks and resolved
- * incidents: {question, answer, sources [{kind, title, link, passage}],
- * generated}. */
+ * incidents: {question, answer (the best passage quoted), sources [{kind,
+ * title, link, passage}], generated: false}. With a language model the
+ * question is also queued for it (202, "pending": where its answer
+ * appears, which the page goes to). */
 int ui_answers_ask(struct ctx *c)
 {
-	json_t *reply =
-	    answers_reply(c->db, c->a, ctx_val(c, "question"),
-			  perm_has(c->me.role, PERM_INCIDENT_READ_ALL));
+	const char *q = ctx_val(c, "question");
+	int staff = perm_has(c->me.role, PERM_INCIDENT_READ_ALL);
+	json_t *reply = answers_reply(c->db, c->a, q, staff);
 	if (!reply)
 		return -1;
 	c->view = reply;
+	if (!assistant_enabled())
+		return 0;
+	int64_t id;
+	if (db_begin(c->db) != 0 ||
+	    (id = answers_queue(c->db, c->a, q, staff, c->me.user_id)) < 0 ||
+	    db_commit(c->db) != 0)
+		return -1;
+	const char *at = arena_printf(c->a, "/assistant/%lld", (long long)id);
+	json_object_set_new(reply, "pending", json_string(at));
+	c->status = 202;
+	return ctx_redirect(c, at, NULL);
+}
+
+/* GET /assistant/{id} - the caller's question to the language model:
+ * its answer once written (machine-generated, from the sources listed),
+ * the page looking again every few seconds until then. */
+int ui_answers_show(struct ctx *c)
+{
+	json_t *o = answers_get(c->db, c->id, c->me.user_id);
+	if (!o)
+		return ctx_fail(c, 404, "not_found",
+				"There is no such question.");
+	c->view = o;
 	return 0;
 }
 

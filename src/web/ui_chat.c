@@ -207,6 +207,11 @@ static int post(struct ctx *c, const struct chat_room *r, int created)
 				       (long long)r->id, (long long)id);
 	char excerpt[201];
 	snprintf(excerpt, sizeof(excerpt), "%s", body);
+	/* cut where a character starts, never inside one: drop the bytes of
+	 * a character whose continuation (body[n]) was cut off */
+	for (size_t n = strlen(excerpt);
+	     n && ((unsigned char)body[n] & 0xC0) == 0x80;)
+		excerpt[--n] = '\0';
 	const char *label = room_label(c, r);
 	if (chat_deliver(c->db, r->id, c->me.user_id, label, excerpt, url) !=
 		0 ||
