@@ -4,7 +4,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -std=c17 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wformat=2
 CPPFLAGS += -D_DEFAULT_SOURCE -D_GNU_SOURCE
-LIBS    := -lfcgi -lcurl -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lhpdf -lxlsxwriter -lz -lpthread -lm -lyaml -lgvc -lcgraph -lcdt -lfontconfig -lGeoIP -loath -lqrencode
+LIBS    := -lfcgi -lcurl -lsqlite3 -ljansson -lscrypt -lcmark -llinear -lhpdf -lxlsxwriter -lz -lpthread -lm -lyaml -lgvc -lcgraph -lcdt -lfontconfig -lGeoIP -loath -lqrencode -ltesseract -llept
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B       := build

@@ -21,6 +21,7 @@
 #include "../src/domain/anomaly_retrain.h"
 #include "../src/domain/assets.h"
 #include "../src/domain/assistant.h"
+#include "../src/domain/evidence.h"
 #include "../src/domain/backup.h"
 #include "../src/domain/behaviour.h"
 #include "../src/domain/clocks.h"
@@ -48,6 +49,7 @@
 static const struct job_kind kinds[] = {
     {"report", report_jobs_run, 30},
     {"assistant", assistant_run, 30},
+    {"ocr", evidence_ocr_run, 30},
     {"retrain", retrain_run, 60},
     {"demo-events", demo_events_run, 60},
     {"anomaly-retrain", anomaly_retrain_run, 60},

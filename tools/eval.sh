@@ -119,3 +119,6 @@ mkdir -p "$OUT/assistant"
 (export SECURA_DATA="$OUT/assistant" SECURA_HELP="$ROOT/data/help"
 	"$S" init >/dev/null && "$S" demo --count 300 --events 0 >/dev/null 2>&1 &&
 		"$S" assistant eval "$ROOT/tests/assistant/questions.tsv" | sed 's/^/  /')
+
+echo "== text from screenshots (secura ocr: Tesseract's English model on 20 screenshots of known text drawn with Pillow)"
+/usr/bin/python3 "$ROOT/tools/eval_ocr.py"

@@ -8,12 +8,12 @@ set -eu
 PKGS="build-essential pkg-config libfcgi-dev libsqlite3-dev libjansson-dev
 libscrypt-dev libcmark-dev libhpdf-dev liblinear-dev libcurl4-openssl-dev
 libxlsxwriter-dev zlib1g-dev libyaml-dev libgraphviz-dev libfontconfig-dev libgeoip-dev geoip-database
-liboath-dev libqrencode-dev
+liboath-dev libqrencode-dev libtesseract-dev tesseract-ocr-eng
 nginx-light sqlite3 curl fonts-dejavu-core"
 TEST_PKGS="chromium nodejs npm python3 python3-aiosmtpd qpdf poppler-utils"
 BENCH_PKGS="wrk poppler-utils"
 SECURITY_PKGS="sqlmap"
-EVAL_PKGS="python3-sklearn"
+EVAL_PKGS="python3-sklearn python3-pil"
 
 case "${1:-}" in
 --test) PKGS="$PKGS $TEST_PKGS" ;;

@@ -25,6 +25,7 @@
 #include "../src/core/session.h"
 #include "../src/core/sha256.h"
 #include "../src/core/valid.h"
+#include "../src/ml/ocr.h"
 #include "../src/domain/answers.h"
 #include "../src/domain/audit.h"
 #include "../src/domain/demo.h"
@@ -92,6 +93,7 @@ static int usage(void)
 		"[--once]\n"
 		"       secura graph scores [--threshold T] | graph watch\n"
 		"       secura assistant eval QUESTIONS.tsv\n"
+		"       secura ocr IMAGE\n"
 		"       secura backup DIR | backup check BACKUP\n"
 		"       secura restore BACKUP [--replace]\n"
 		"       secura traffic --url URL --token T [--rate N] "
@@ -789,6 +791,33 @@ static int cmd_watch_log(int argc, char **argv)
 	return rc;
 }
 
+/* secura ocr FILE: prints the text Tesseract reads in an image, as the
+ * worker reads image evidence (for make eval). */
+static int cmd_ocr(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "secura: cannot open %s\n", path);
+		return 1;
+	}
+	buf img = BUF_INIT;
+	char chunk[65536], err[256] = "", *text = NULL;
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_put(&img, chunk, got);
+	fclose(f);
+	int rc = ocr_image((const unsigned char *)img.data, img.len, &text, err,
+			   sizeof(err));
+	buf_free(&img);
+	if (rc != 0) {
+		fprintf(stderr, "secura: %s: %s\n", path, err);
+		return 1;
+	}
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char err[512];
@@ -802,6 +831,8 @@ int main(int argc, char **argv)
 		from_db |= !strcmp(argv[i], "--from-db");
 	if (!strcmp(argv[1], "ml") && argc > 2 && !strcmp(argv[2], "anomaly"))
 		return anomaly_command(argc - 3, argv + 3, stdout);
+	if (!strcmp(argv[1], "ocr"))
+		return argc == 3 ? cmd_ocr(argv[2]) : usage();
 	if (!strcmp(argv[1], "traffic"))
 		return traffic_command(argc - 2, argv + 2, stdout);
 	if (!strcmp(argv[1], "rules"))

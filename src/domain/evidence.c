@@ -5,14 +5,19 @@
 #include "evidence.h"
 
 #include "../core/clock.h"
+#include "../core/config.h"
 #include "../core/sha256.h"
 #include "../core/utf8.h"
+#include "../ml/ocr.h"
 #include "incidents.h"
+#include "indicators.h"
+#include "jobs.h"
 #include "timeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -113,7 +118,58 @@ int64_t evidence_add(db *d, int64_t incident, int64_t uploader,
 	if (timeline_event(d, incident, uploader, "evidence", "", NULL,
 			   filename, 0) != 0)
 		return -1;
+	/* a screenshot is read in the worker (evidence_ocr_run) */
+	if ((!strcmp(mime, "image/png") || !strcmp(mime, "image/jpeg")) &&
+	    (db_exec(d, STMT_EVIDENCE_OCR_STATE, id, "queued") != 0 ||
+	     jobs_queue(d, "ocr", id, 2) < 0))
+		return -1;
 	return id;
+}
+
+/* The "ocr" job: reads the text of image evidence j->ref_id with
+ * Tesseract, keeps it with the file, adds it to the incident's search and
+ * records the indicators in it. An image that cannot be read (too large,
+ * corrupt) keeps why, and the job is done: nothing is retried, nothing
+ * else stops. Returns 0, or -1 (err) when the database fails. */
+int evidence_ocr_run(db *d, const struct job *j, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = db_query(d, STMT_EVIDENCE_OCR_ROW, j->ref_id);
+	if (!st)
+		goto fail;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return 0; /* gone with its incident */
+	}
+	int64_t incident = db_int(st, 0);
+	char sha[65];
+	snprintf(sha, sizeof(sha), "%s", db_text(st, 2));
+	sqlite3_reset(st);
+	buf img = BUF_INIT;
+	char *text = NULL, why[256] = "";
+	int read = evidence_read(config_get()->data_dir, sha, &img) == 0 &&
+		   ocr_image((const unsigned char *)img.data, img.len, &text,
+			     why, sizeof(why)) == 0;
+	if (!read && !*why)
+		snprintf(why, sizeof(why), "the file could not be read");
+	buf_free(&img);
+	int rc = db_begin(d);
+	if (rc == 0 && read)
+		rc = db_exec(d, STMT_EVIDENCE_OCR_DONE, j->ref_id, text) ||
+		     indicators_record(d, incident, "evidence", text,
+				       strlen(text), clock_now()) < 0 ||
+		     incidents_reindex(d, incident);
+	else if (rc == 0)
+		rc = db_exec(d, STMT_EVIDENCE_OCR_STATE, j->ref_id, why);
+	free(text);
+	if (rc != 0 || db_commit(d) != 0) {
+		db_rollback(d);
+		goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "evidence %lld: %s", (long long)j->ref_id,
+		 db_errmsg(d));
+	return -1;
 }
 
 /* Copies an EVIDENCE_* row into e (strings in the arena). */
@@ -128,6 +184,8 @@ static void evidence_from_row(arena *a, sqlite3_stmt *st, void *out)
 	e->created_at = db_int(st, 5);
 	e->uploader_email = arena_strdup(a, db_text(st, 6));
 	e->checked = arena_strdup(a, db_text(st, 8));
+	e->ocr_text = arena_strdup(a, db_text(st, 9));
+	e->ocr_state = arena_strdup(a, db_text(st, 10));
 }
 
 /* Returns the incident's evidence as a new JSON array; NULL on error. */
@@ -146,11 +204,13 @@ json_t *evidence_list(db *d, int64_t incident)
 		clock_iso(e.created_at, at);
 		json_array_append_new(
 		    arr,
-		    json_pack("{sI ss sI ss ss ss ss ss}", "id",
+		    json_pack("{sI ss sI ss ss ss ss ss ss ss sb}", "id",
 			      (json_int_t)e.id, "filename", e.filename, "size",
 			      (json_int_t)e.size, "mime", e.mime, "sha256",
 			      e.sha256, "uploaded_at", at, "uploader",
-			      e.uploader_email, "checked", e.checked));
+			      e.uploader_email, "checked", e.checked, "text",
+			      e.ocr_text, "text_state", e.ocr_state,
+			      "text_pending", !strcmp(e.ocr_state, "queued")));
 	}
 	sqlite3_reset(st);
 	arena_free(&a);

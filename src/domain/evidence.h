@@ -16,6 +16,7 @@
 struct evidence {
 	int64_t id, size, created_at;
 	const char *filename, *mime, *sha256, *uploader_email, *checked;
+	const char *ocr_text, *ocr_state; /* the text read from an image */
 };
 
 int evidence_store(const char *data_dir, const unsigned char *p, size_t n,
@@ -28,5 +29,7 @@ json_t *evidence_list(db *d, int64_t incident);
 int evidence_get(db *d, arena *a, int64_t incident, int64_t id,
 		 struct evidence *e);
 const char *evidence_clean_name(arena *a, const char *name);
+struct job;
+int evidence_ocr_run(db *d, const struct job *j, char *err, size_t errlen);
 
 #endif

@@ -393,3 +393,66 @@ def the_assistant_asks_a_local_language_model(_):
               "another person cannot open the question")
     finally:
         own.stop()
+
+
+def png(width, height, idat):
+    """A PNG of the given header size whose chunks (and CRCs) are whole."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+@test
+def text_is_read_from_screenshots(s):
+    """A screenshot attached to a report is read in the worker: its text
+    is kept with the file and shown on the incident page, found by the
+    incident search, and the address in it becomes an indicator. A huge
+    image and a corrupt one are refused by the reader, and the worker goes
+    on with the next."""
+    from test_incidents import created_id, report
+    emp, _ = signed_in(s, "ocr-reporter@example.org", "employee")
+    ana, _ = signed_in(s, "ocr-analyst@example.org", "analyst")
+    shot = open(os.path.join(ROOT, "tests", "fixtures", "phishing-screenshot.png"), "rb").read()
+    huge = png(20000, 20000, zlib_compress(b"\x00" * 1024))
+    corrupt = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x13" * 300 + b"\xff\xd9"
+    r = report(emp, title="Mailbox full warning", files=[("evidence", "huge.png", huge), ("evidence", "bad.jpg", corrupt),
+                                                         ("evidence", "mail.png", shot)])
+    iid = created_id(r)
+    check(r.status == 303 and iid, "the report with three images is taken", (r.status, r.text[:300]))
+    ev = []
+    for _ in range(200):
+        ev = ana.get(f"/api/v1/incidents/{iid}").json()["evidence"]
+        if ev and not any(e["text_pending"] for e in ev):
+            break
+        time.sleep(0.1)
+    by = {e["filename"]: e for e in ev}
+    check("mailbox-quota.example.net/verify" in by.get("mail.png", {}).get("text", ""),
+          "the screenshot's text is read and kept with it", by.get("mail.png"))
+    check("too large" in by.get("huge.png", {}).get("text_state", "") and by["huge.png"]["text"] == "",
+          "a 20,000 x 20,000 image is refused before it is decoded", by.get("huge.png"))
+    check(by.get("bad.jpg", {}).get("text_state", "") not in ("", "queued", "done"),
+          "a corrupt JPEG is refused with a reason", by.get("bad.jpg"))
+    page = ana.get(f"/incidents/{iid}").text
+    check("Text read from mail.png" in page and "mailbox-quota.example.net" in page,
+          "the incident page shows the text, folded")
+    found = ana.get("/api/v1/incidents?q=mailbox-quota").json()["incidents"]
+    check([x["id"] for x in found] == [iid], "the incident search finds words only the screenshot holds", found)
+    inds = [i["value"] for i in ana.get(f"/api/v1/incidents/{iid}").json()["intel"]["indicators"]]
+    check(any("mailbox-quota.example.net" in v for v in inds), "the address in it becomes an indicator", inds)
+    r = report(emp, title="After the hostile images", files=[("evidence", "mail2.png", shot)])
+    nid = created_id(r)
+    for _ in range(200):
+        ev2 = ana.get(f"/api/v1/incidents/{nid}").json()["evidence"]
+        if ev2 and not ev2[0]["text_pending"]:
+            break
+        time.sleep(0.1)
+    check("mailbox-quota" in ev2[0]["text"], "the worker goes on reading the next screenshot")
+
+
+def zlib_compress(data):
+    import zlib
+    return zlib.compress(data)
