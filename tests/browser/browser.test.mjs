@@ -430,6 +430,20 @@ try {
   await p1.screenshot({ path: join(artifacts, 'chat-room.png'), fullPage: true });
   await p1.goto(`${secura.base}/chat`);
   await audit(p1, 'the chat page');
+
+  // The help panel on any page: a question in one's own words, answered
+  // with its sources; the source opens at its section.
+  await p1.locator('summary', { hasText: 'Help' }).click();
+  await p1.getByLabel('Ask Secura').fill('how long do we have to tell the authority about a data breach?');
+  await p1.getByLabel('Ask Secura').press('Enter');
+  await p1.waitForURL(`${secura.base}/assistant`);
+  check(await p1.getByText(/within 72 hours/).first().isVisible(), 'the assistant answers from the help');
+  await audit(p1, 'an answer of the assistant');
+  await p1.screenshot({ path: join(artifacts, 'assistant.png'), fullPage: true });
+  await p1.locator('ol.sources a').first().click();
+  await p1.waitForURL(/\/help\/gdpr#/);
+  check(await p1.locator('h2#the-72-hour-deadline').isVisible(), 'its source opens at the section');
+  await audit(p1, 'a help article');
   check(problems.length === 0, 'no CSP violations or script errors in the chat', problems.join('\n'));
   await c1.close();
   await c2.close();
