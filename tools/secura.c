@@ -795,17 +795,13 @@ static int cmd_watch_log(int argc, char **argv)
  * worker reads image evidence (for make eval). */
 static int cmd_ocr(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "secura: cannot open %s\n", path);
+	buf img = BUF_INIT;
+	char err[256] = "", *text = NULL;
+	if (buf_read_file(&img, path) != 0) {
+		fprintf(stderr, "secura: cannot read %s\n", path);
+		buf_free(&img);
 		return 1;
 	}
-	buf img = BUF_INIT;
-	char chunk[65536], err[256] = "", *text = NULL;
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&img, chunk, got);
-	fclose(f);
 	int rc = ocr_image((const unsigned char *)img.data, img.len, &text, err,
 			   sizeof(err));
 	buf_free(&img);

@@ -113,14 +113,10 @@ static void load_help(void)
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		buf text = BUF_INIT;
-		FILE *f = fopen(path, "r");
-		if (!f)
+		if (buf_read_file(&text, path) != 0) {
+			buf_free(&text);
 			continue;
-		char chunk[4096];
-		size_t got;
-		while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			buf_put(&text, chunk, got);
-		fclose(f);
+		}
 		char *name = arena_strdup(&help_arena, de->d_name);
 		name[n - 3] = '\0';
 		load_article(name, (char *)buf_cstr(&text));
@@ -163,15 +159,11 @@ const char *answers_article(arena *a, const char *name)
 			return NULL;
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s.md", config_get()->help_dir, name);
-	FILE *f = *name ? fopen(path, "r") : NULL;
-	if (!f)
-		return NULL;
 	buf md = BUF_INIT, out = BUF_INIT;
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_put(&md, chunk, got);
-	fclose(f);
+	if (!*name || buf_read_file(&md, path) != 0) {
+		buf_free(&md);
+		return NULL;
+	}
 	char *html = md_html(buf_cstr(&md));
 	for (const char *p = html; *p;) {
 		const char *h = strstr(p, "<h2>"),
