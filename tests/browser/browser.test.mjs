@@ -444,6 +444,21 @@ try {
   await p1.waitForURL(/\/help\/gdpr#/);
   check(await p1.locator('h2#the-72-hour-deadline').isVisible(), 'its source opens at the section');
   await audit(p1, 'a help article');
+
+  // Dark pages (the system's setting) pass the same checks.
+  const dark = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+  const dp = await dark.newPage();
+  dp.on('pageerror', (e) => problems.push(e.message));
+  await signIn(dp, 'ada@example.org');
+  for (const [path, name] of [['/', 'home'], ['/incidents?status=open', 'incident list'], ['/metrics', 'dashboard'],
+    ['/metrics/executive', 'executive dashboard'], ['/alerts', 'alert list'], ['/chat', 'chat'],
+    ['/admin/applications?status=any', 'applications'], ['/help/gdpr', 'help article'], ['/profile', 'profile']]) {
+    await dp.goto(`${secura.base}${path}`);
+    await audit(dp, `the ${name} in dark mode`);
+  }
+  await dp.goto(`${secura.base}/metrics/executive`);
+  await dp.screenshot({ path: join(artifacts, 'dark-executive.png'), fullPage: true });
+  await dark.close();
   check(problems.length === 0, 'no CSP violations or script errors in the chat', problems.join('\n'));
   await c1.close();
   await c2.close();
