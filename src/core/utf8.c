@@ -1,6 +1,8 @@
 /* utf8.c - strict UTF-8 validation (no NUL, overlongs, surrogates). */
 #include "utf8.h"
 
+#include <string.h>
+
 /* Returns 1 when s[0..n) is well-formed UTF-8 without NUL bytes, else 0. */
 int utf8_valid(const char *s, size_t n)
 {
@@ -45,4 +47,18 @@ size_t utf8_chars(const char *s)
 		if (((unsigned char)*s & 0xc0) != 0x80)
 			n++;
 	return n;
+}
+
+/* Returns how many bytes of the UTF-8 string s to keep so that it is at
+ * most max bytes long and ends where a character ends: strlen(s) when it
+ * fits, else max backed off to the first byte of the character it falls
+ * in. */
+size_t utf8_cut(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return n;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
 }

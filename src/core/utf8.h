@@ -6,5 +6,6 @@
 
 int utf8_valid(const char *s, size_t n);
 size_t utf8_chars(const char *s);
+size_t utf8_cut(const char *s, size_t max);
 
 #endif

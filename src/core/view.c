@@ -385,3 +385,15 @@ void view_render(struct ctx *c)
 	else
 		render_html(c, c->tmpl ? c->tmpl : c->route->tmpl);
 }
+
+/* Sets "is_<value>": true on o, how a template tells a status or a kind
+ * ({{#is_pending}}...{{/is_pending}}); value longer than 48 bytes is
+ * left out. */
+void view_flag(json_t *o, const char *value)
+{
+	char key[56];
+	if (value && strlen(value) <= 48) {
+		snprintf(key, sizeof(key), "is_%s", value);
+		json_object_set_new(o, key, json_true());
+	}
+}

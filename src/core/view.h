@@ -14,5 +14,6 @@ int view_render_template(const char *name, json_t *data, buf *out);
 int view_render_text(const char *name, json_t *data, buf *out);
 void view_free_templates(void);
 json_t *view_choices(const char *const *names, const char *selected);
+void view_flag(json_t *o, const char *value);
 
 #endif

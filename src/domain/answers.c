@@ -40,6 +40,11 @@ struct passage {
 
 static struct passage help[MAX_HELP];
 static int nhelp;
+/* the articles themselves, by name, for the help index */
+static struct article {
+	const char *name, *title;
+} articles[MAX_HELP];
+static int narticles;
 static arena help_arena;
 static pthread_once_t help_once = PTHREAD_ONCE_INIT;
 
@@ -59,7 +64,8 @@ static void slug(const char *h, char *out, size_t len)
 	out[o] = '\0';
 }
 
-/* Splits one article (name: its file's stem) into its sections. */
+/* Splits one article (name: its file's stem) into its sections and
+ * notes it for the index. */
 static void load_article(const char *name, char *text)
 {
 	char *title = "", *heading = NULL;
@@ -80,8 +86,12 @@ static void load_article(const char *name, char *text)
 						 buf_cstr(&b)),
 				    0};
 			}
-			if (end)
+			if (end) {
+				if (narticles < MAX_HELP)
+					articles[narticles++] =
+					    (struct article){name, title};
 				break;
+			}
 			heading = line + 3;
 			buf_reset(&b);
 		} else if (!strncmp(line, "# ", 2)) {
@@ -91,6 +101,13 @@ static void load_article(const char *name, char *text)
 		}
 	}
 	buf_free(&b);
+}
+
+/* qsort order of articles: by name. */
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct article *)a)->name,
+		      ((const struct article *)b)->name);
 }
 
 /* Reads every article of the help folder (once per process). */
@@ -123,6 +140,7 @@ static void load_help(void)
 		buf_free(&text);
 	}
 	closedir(dh);
+	qsort(articles, (size_t)narticles, sizeof(*articles), by_name);
 }
 
 /* Returns the help articles as a new JSON array of {name, title}, in
@@ -131,20 +149,10 @@ json_t *answers_articles(void)
 {
 	pthread_once(&help_once, load_help);
 	json_t *arr = json_array();
-	const char *last = "";
-	for (int i = 0; i < nhelp; i++) {
-		const char *name = help[i].link + 6; /* after "/help/" */
-		size_t n = strcspn(name, "#");
-		if (strlen(last) == n && !strncmp(last, name, n))
-			continue;
-		last = arena_printf(&help_arena, "%.*s", (int)n, name);
-		const char *colon = strstr(help[i].title, ": ");
-		json_array_append_new(
-		    arr,
-		    json_pack("{ss ss#}", "name", last, "title", help[i].title,
-			      (int)(colon ? (size_t)(colon - help[i].title)
-					  : strlen(help[i].title))));
-	}
+	for (int i = 0; i < narticles; i++)
+		json_array_append_new(arr, json_pack("{ss ss}", "name",
+						     articles[i].name, "title",
+						     articles[i].title));
 	return arr;
 }
 

@@ -10,6 +10,7 @@
 
 #include "../core/clock.h"
 #include "../core/perm.h"
+#include "../core/view.h"
 #include "notify.h"
 #include "users.h"
 
@@ -124,9 +125,7 @@ json_t *applications_json(const struct application *app)
 	    "created_at", created, "updated_at", updated, "open",
 	    !strcmp(app->status, "pending") ||
 		!strcmp(app->status, "more_info"));
-	char flag[32];
-	snprintf(flag, sizeof(flag), "is_%s", app->status);
-	json_object_set_new(o, flag, json_true());
+	view_flag(o, app->status);
 	return o;
 }
 
@@ -180,14 +179,13 @@ json_t *applications_steps(db *d, int64_t app, int recommendations)
 		return NULL;
 	json_t *arr = json_array();
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		char at[21], flag[32];
+		char at[21];
 		clock_iso(db_int(st, 3), at);
 		json_t *o = json_pack(
 		    "{sI ss ss ss s{ss ss}}", "id", (json_int_t)db_int(st, 0),
 		    "kind", db_text(st, 1), "body", db_text(st, 2), "at", at,
 		    "by", "email", db_text(st, 4), "name", db_text(st, 5));
-		snprintf(flag, sizeof(flag), "is_%s", db_text(st, 1));
-		json_object_set_new(o, flag, json_true());
+		view_flag(o, db_text(st, 1));
 		json_array_append_new(arr, o);
 	}
 	sqlite3_reset(st);

@@ -12,6 +12,7 @@
 #include "../core/clock.h"
 #include "../core/md.h"
 #include "../core/perm.h"
+#include "../core/view.h"
 #include "notify.h"
 
 #include <ctype.h>
@@ -49,7 +50,6 @@ int chat_room_get(db *d, arena *a, int64_t id, int64_t user,
  * (ref, title) or null, read_only, is_<kind>}. */
 json_t *chat_room_json(const struct chat_room *r)
 {
-	char flag[32];
 	json_t *o = json_pack("{sI ss ss ss sb}", "id", (json_int_t)r->id,
 			      "kind", r->kind, "name", r->name, "topic",
 			      r->topic, "read_only", r->read_only);
@@ -59,8 +59,7 @@ json_t *chat_room_json(const struct chat_room *r)
 		? json_pack("{sI ss ss}", "id", (json_int_t)r->incident_id,
 			    "ref", r->incident_ref, "title", r->incident_title)
 		: json_null());
-	snprintf(flag, sizeof(flag), "is_%s", r->kind);
-	json_object_set_new(o, flag, json_true());
+	view_flag(o, r->kind);
 	return o;
 }
 
@@ -79,14 +78,12 @@ json_t *chat_rooms_of(db *d, int64_t user)
 		    !strcmp(kind, "direct")
 			? (*db_text(st, 11) ? db_text(st, 11) : db_text(st, 10))
 			: db_text(st, 2);
-		char flag[32];
-		snprintf(flag, sizeof(flag), "is_%s", kind);
 		json_t *o = json_pack("{sI ss ss ss sI sb}", "id",
 				      (json_int_t)db_int(st, 0), "kind", kind,
 				      "label", label, "topic", db_text(st, 3),
 				      "unread", (json_int_t)db_int(st, 8),
 				      "read_only", (int)db_int(st, 12));
-		json_object_set_new(o, flag, json_true());
+		view_flag(o, kind);
 		if (db_int(st, 4))
 			json_object_set_new(
 			    o, "incident",

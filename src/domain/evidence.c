@@ -94,13 +94,7 @@ const char *evidence_clean_name(arena *a, const char *name)
 		if ((unsigned char)*p >= 0x20 && *p != 0x7f && *p != '"')
 			*o++ = *p;
 	*o = '\0';
-	size_t cut = (size_t)(o - out);
-	if (cut > 200) { /* cut before the character byte 200 falls in */
-		cut = 200;
-		while (cut > 0 && ((unsigned char)out[cut] & 0xc0) == 0x80)
-			cut--;
-		out[cut] = '\0';
-	}
+	out[utf8_cut(out, 200)] = '\0';
 	return *out && strcmp(out, ".") && strcmp(out, "..") ? out : "evidence";
 }
 

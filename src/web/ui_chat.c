@@ -7,6 +7,7 @@
 
 #include "../core/clock.h"
 #include "../core/perm.h"
+#include "../core/utf8.h"
 #include "../domain/chat.h"
 #include "../domain/incidents.h"
 
@@ -206,12 +207,8 @@ static int post(struct ctx *c, const struct chat_room *r, int created)
 	const char *url = arena_printf(c->a, "/chat/rooms/%lld#m%lld",
 				       (long long)r->id, (long long)id);
 	char excerpt[201];
-	snprintf(excerpt, sizeof(excerpt), "%s", body);
-	/* cut where a character starts, never inside one: drop the bytes of
-	 * a character whose continuation (body[n]) was cut off */
-	for (size_t n = strlen(excerpt);
-	     n && ((unsigned char)body[n] & 0xC0) == 0x80;)
-		excerpt[--n] = '\0';
+	snprintf(excerpt, sizeof(excerpt), "%.*s",
+		 (int)utf8_cut(body, sizeof(excerpt) - 1), body);
 	const char *label = room_label(c, r);
 	if (chat_deliver(c->db, r->id, c->me.user_id, label, excerpt, url) !=
 		0 ||

@@ -7,6 +7,7 @@
  * Charts are SVG drawn here, each beside a table of its data. */
 #include "ui.h"
 
+#include "../core/utf8.h"
 #include "../core/clock.h"
 #include "../core/config.h"
 #include "../domain/alert_stats.h"
@@ -95,9 +96,7 @@ int ui_monitoring_index(struct ctx *c)
 	json_array_foreach(json_object_get(alerts, "detectors"), i, d)
 	{
 		const char *t = json_string_value(json_object_get(d, "title"));
-		int n = 22; /* back to a character's first byte */
-		while (strlen(t) > 24 && n > 0 && (t[n] & 0xC0) == 0x80)
-			n--;
+		int n = (int)utf8_cut(t, 22);
 		json_array_append_new(
 		    bars,
 		    json_pack("{ss sO}", "label",

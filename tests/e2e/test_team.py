@@ -325,6 +325,9 @@ def the_assistant_answers_from_what_the_asker_may_read(_):
               "an employee gets the answer quoted with its source", r.status)
         art = emp.get("/help/gdpr")
         check(art.status == 200 and 'id="the-72-hour-deadline"' in art.text, "and the source opens at its section")
+        names = [x["name"] for x in emp.get("/api/v1/help").json()["articles"]]
+        check(len(names) >= 16 and names == sorted(names) and "gdpr" in names, "the help index lists every article",
+              names)
         check(emp.get("/help/../etc").status == 404 and emp.get("/help/nope").status == 404, "unknown articles are 404")
         csrf = {"X-CSRF-Token": emp.get("/assistant").csrf()}
         r = emp.post("/api/v1/assistant", js={"question": "what did we do about the ransom note on the shared drive"},

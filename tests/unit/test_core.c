@@ -78,6 +78,12 @@ static void test_utf8(void)
 	test_cond("utf8: accented",
 		  utf8_valid("Zoë Łukasz", strlen("Zoë Łukasz")));
 	test_cond("utf8: 4-byte emoji", utf8_valid("\xf0\x9f\x94\x92", 4));
+	test_cond("utf8_cut: a string that fits is kept whole",
+		  utf8_cut("Zoë", 10) == strlen("Zoë"));
+	test_cond("utf8_cut: a cut inside a character backs off to its start",
+		  utf8_cut("Zoë", 3) == 2 && utf8_cut("ééé", 5) == 4);
+	test_cond("utf8_cut: a cut between characters stays",
+		  utf8_cut("ééé", 4) == 4);
 	test_cond("utf8: NUL rejected", !utf8_valid("a\0b", 3));
 	test_cond("utf8: overlong rejected", !utf8_valid("\xc0\xaf", 2));
 	test_cond("utf8: surrogate rejected", !utf8_valid("\xed\xa0\x80", 3));
