@@ -32,7 +32,7 @@ help:
 	@echo "make sanitize   unit and spec tests under ASan/UBSan"
 	@echo "make bench      wrk against 100,000 incidents, with baselines"
 	@echo "make bench-ingest  events/s through the intake beside a bare insert loop"
-	@echo "make eval       classifier accuracy beside scikit-learn's baselines"
+	@echo "make eval       the assistant's recall, OCR error rate, classifiers beside scikit-learn"
 	@echo "make otrf-graph attack paths on the OTRF recordings beside their rarity baseline"
 	@echo "make test-security  sqlmap against a running instance (bounded; not in make test)"
 	@echo "make install    install under PREFIX (/opt/secura) with the units, site and logrotate file"

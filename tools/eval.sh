@@ -1,13 +1,28 @@
 #!/bin/sh
-# `make eval`: trains and evaluates Secura's classifier on the shared
-# datasets and prints the figures beside scikit-learn's baselines
-# (../shared/datasets/README.md). Prints figures; asserts nothing.
+# `make eval`: measures the assistant's retrieval (tests/assistant) and the
+# OCR of screenshots, then trains and evaluates Secura's classifiers on
+# the shared datasets and prints the figures beside scikit-learn's
+# baselines (../shared/datasets/README.md). Prints figures; asserts
+# nothing.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DS=${DATASETS:-${SECURA_DATASETS:-$ROOT/../shared/datasets}}
 OUT=$(mktemp -d /tmp/secura-eval-XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 S=$ROOT/build/secura
+
+# The two measures that need no dataset come first: they print even
+# without ../shared.
+echo "== the assistant's retrieval (tests/assistant/questions.tsv: 46 questions on the help articles and resolved demo incidents, asked as the team)"
+# Ranked over the help articles, the playbooks and the resolved incidents
+# of a demo database; the fused ranking beside each ranker alone.
+mkdir -p "$OUT/assistant"
+(export SECURA_DATA="$OUT/assistant" SECURA_HELP="$ROOT/data/help"
+	"$S" init >/dev/null && "$S" demo --count 300 --events 0 >/dev/null 2>&1 &&
+		"$S" assistant eval "$ROOT/tests/assistant/questions.tsv" | sed 's/^/  /')
+
+echo "== text from screenshots (secura ocr: Tesseract's English model on 20 screenshots of known text drawn with Pillow)"
+/usr/bin/python3 "$ROOT/tools/eval_ocr.py"
 
 # run NAME SKLEARN_ACC SKLEARN_F1 ARGS...: one train/test run and its line.
 run() {
@@ -112,13 +127,3 @@ for k in auth network-flow http-access; do
 done
 echo "(http-access is the CSIC 2010 model: the generated probes are mostly caught as never seen; auth and network-flow were fitted on two weeks of generated normal traffic, seed 7)"
 
-echo "== the assistant's retrieval (tests/assistant/questions.tsv: 46 questions on the help articles and resolved demo incidents, asked as the team)"
-# Ranked over the help articles, the playbooks and the resolved incidents
-# of a demo database; the fused ranking beside each ranker alone.
-mkdir -p "$OUT/assistant"
-(export SECURA_DATA="$OUT/assistant" SECURA_HELP="$ROOT/data/help"
-	"$S" init >/dev/null && "$S" demo --count 300 --events 0 >/dev/null 2>&1 &&
-		"$S" assistant eval "$ROOT/tests/assistant/questions.tsv" | sed 's/^/  /')
-
-echo "== text from screenshots (secura ocr: Tesseract's English model on 20 screenshots of known text drawn with Pillow)"
-/usr/bin/python3 "$ROOT/tools/eval_ocr.py"
